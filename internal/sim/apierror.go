@@ -1,0 +1,93 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// writeJSON writes v as the JSON body of a response with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if v != nil {
+		json.NewEncoder(w).Encode(v)
+	}
+}
+
+// readJSON decodes the request body into v. On failure it writes the
+// service's 400 answer and returns false.
+func readJSON(w http.ResponseWriter, r *http.Request, style errorStyle, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		style.write(w, http.StatusBadRequest, "Malformed request body: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// errorStyle is the error body format of one OpenStack service.
+type errorStyle int
+
+const (
+	// novaErrors: {"itemNotFound": {"code": 404, "message": "…"}}; Cinder
+	// uses the same shape.
+	novaErrors errorStyle = iota
+	// neutronErrors: {"NeutronError": {"type": "…", "message": "…", "detail": ""}}.
+	neutronErrors
+	// glanceErrors: webob's plain-text pages ("404 Not Found\n\n…").
+	glanceErrors
+	// keystoneErrors: {"error": {"code": 401, "message": "…", "title": "Unauthorized"}}.
+	keystoneErrors
+	// octaviaErrors: {"faultcode": "Client", "faultstring": "…", "debuginfo": null}.
+	octaviaErrors
+)
+
+// novaFaultNames are the body keys Nova and Cinder use per status code.
+var novaFaultNames = map[int]string{
+	400: "badRequest",
+	401: "unauthorized",
+	403: "forbidden",
+	404: "itemNotFound",
+	405: "badMethod",
+	409: "conflictingRequest",
+	413: "overLimit",
+	415: "badMediaType",
+	429: "overLimit",
+	500: "computeFault",
+	501: "notImplemented",
+	503: "serviceUnavailable",
+}
+
+func (s errorStyle) write(w http.ResponseWriter, status int, message string) {
+	s.writeTyped(w, status, "", message)
+}
+
+// writeTyped writes an error; neutronType is the NeutronError type
+// (e.g. "NetworkNotFound") and is ignored by the other styles.
+func (s errorStyle) writeTyped(w http.ResponseWriter, status int, neutronType, message string) {
+	switch s {
+	case novaErrors:
+		name := novaFaultNames[status]
+		if name == "" {
+			name = "computeFault"
+		}
+		writeJSON(w, status, map[string]any{name: map[string]any{"code": status, "message": message}})
+	case neutronErrors:
+		if neutronType == "" {
+			neutronType = http.StatusText(status)
+		}
+		writeJSON(w, status, map[string]any{"NeutronError": map[string]any{"type": neutronType, "message": message, "detail": ""}})
+	case keystoneErrors:
+		writeJSON(w, status, map[string]any{"error": map[string]any{"code": status, "message": message, "title": http.StatusText(status)}})
+	case octaviaErrors:
+		fault := "Client"
+		if status >= 500 {
+			fault = "Server"
+		}
+		writeJSON(w, status, map[string]any{"faultcode": fault, "faultstring": message, "debuginfo": nil})
+	default:
+		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "%d %s\n\n%s\n\n   ", status, http.StatusText(status), message)
+	}
+}

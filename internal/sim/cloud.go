@@ -1,0 +1,200 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure one simulated cloud.
+type Options struct {
+	// Profile is the provider this cloud plays (names, region, AZs, …).
+	Profile Profile
+	// DataDir holds image and volume bytes. Empty means a fresh temporary
+	// directory that Close removes.
+	DataDir string
+	// Projects are the tenants that exist on the cloud. Empty means one
+	// project "tenant" with user "tenant-user".
+	Projects []ProjectSpec
+	// AsyncDelay is how long asynchronous transitions take (BUILD→ACTIVE,
+	// creating→available, …). Zero means DefaultAsyncDelay.
+	AsyncDelay time.Duration
+	// Faults are injected into API calls and data streams. Off by default.
+	Faults Faults
+	// Listen is the address to listen on; empty means 127.0.0.1:0.
+	Listen string
+}
+
+// DefaultAsyncDelay is the time asynchronous transitions take unless
+// Options.AsyncDelay says otherwise.
+const DefaultAsyncDelay = 30 * time.Millisecond
+
+// ProjectSpec is a project and the one member user that works in it.
+type ProjectSpec struct {
+	Name     string
+	User     string
+	Password string
+	// AppCredName and AppCredSecret, when set, create an application
+	// credential for the user, scoped to the project.
+	AppCredName   string
+	AppCredSecret string
+}
+
+// Cloud is one simulated OpenStack cloud.
+type Cloud struct {
+	opts  Options
+	ln    net.Listener
+	srv   *http.Server
+	url   string
+	delay time.Duration
+
+	// mu guards all resource state of every service. Services call each
+	// other's *Locked methods while holding it. Byte streams (image and
+	// volume data) are read and written without it.
+	mu sync.Mutex
+
+	dataDir    string
+	ownDataDir bool
+
+	faults  *faultInjector
+	calls   callCounter
+	pending sync.WaitGroup
+	closed  atomic.Bool
+
+	identity *identityService
+	compute  *computeService
+	image    *imageService
+	volume   *volumeService
+	network  *networkService
+	lb       *loadBalancerService
+}
+
+// New creates a cloud, seeds it as an SCS-compliant provider, and starts
+// serving on loopback.
+func New(opts Options) (*Cloud, error) {
+	if opts.Profile.Name == "" {
+		opts.Profile = SourceProfile()
+	}
+	if len(opts.Projects) == 0 {
+		opts.Projects = []ProjectSpec{{Name: "tenant", User: "tenant-user", Password: "tenant-password"}}
+	}
+	c := &Cloud{opts: opts, delay: opts.AsyncDelay}
+	if c.delay == 0 {
+		c.delay = DefaultAsyncDelay
+	}
+	if err := c.openDataDir(); err != nil {
+		return nil, err
+	}
+	c.faults = newFaultInjector(opts.Faults)
+	c.identity = newIdentityService(c)
+	c.compute = newComputeService(c)
+	c.image = newImageService(c)
+	c.volume = newVolumeService(c)
+	c.network = newNetworkService(c)
+	c.lb = newLoadBalancerService(c)
+	if err := c.listen(); err != nil {
+		c.removeDataDir()
+		return nil, err
+	}
+	if err := c.seedProvider(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("seed provider %q: %w", opts.Profile.Name, err)
+	}
+	return c, nil
+}
+
+func (c *Cloud) openDataDir() error {
+	if c.opts.DataDir != "" {
+		c.dataDir = c.opts.DataDir
+		return os.MkdirAll(c.dataDir, 0o700)
+	}
+	dir, err := os.MkdirTemp("", "scs-sim-"+c.opts.Profile.Name+"-")
+	if err != nil {
+		return fmt.Errorf("create simulator data directory: %w", err)
+	}
+	c.dataDir, c.ownDataDir = dir, true
+	return nil
+}
+
+func (c *Cloud) removeDataDir() {
+	if c.ownDataDir {
+		os.RemoveAll(c.dataDir)
+	}
+}
+
+func (c *Cloud) listen() error {
+	addr := c.opts.Listen
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	c.ln = ln
+	c.url = "http://" + ln.Addr().String()
+	c.srv = &http.Server{Handler: c.handler(), ReadHeaderTimeout: 10 * time.Second}
+	go c.srv.Serve(ln)
+	return nil
+}
+
+func (c *Cloud) seedProvider() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, p := range c.opts.Projects {
+		if err := c.identity.addProjectLocked(p); err != nil {
+			return err
+		}
+	}
+	c.compute.seedProviderLocked(c.opts.Profile)
+	c.network.seedProviderLocked(c.opts.Profile)
+	c.volume.seedProviderLocked(c.opts.Profile)
+	c.lb.seedProviderLocked(c.opts.Profile)
+	return c.image.seedProviderLocked(c.opts.Profile)
+}
+
+// URL is the base URL of the cloud, e.g. http://127.0.0.1:41234.
+func (c *Cloud) URL() string { return c.url }
+
+// AuthURL is the Keystone v3 endpoint a clouds.yaml points at.
+func (c *Cloud) AuthURL() string { return c.url + "/identity/v3" }
+
+// Profile is the provider this cloud plays.
+func (c *Cloud) Profile() Profile { return c.opts.Profile }
+
+// Projects lists the projects and users of the cloud.
+func (c *Cloud) Projects() []ProjectSpec { return c.opts.Projects }
+
+// SetFaults replaces the fault configuration; seeding a tenant is done
+// before faults are switched on.
+func (c *Cloud) SetFaults(f Faults) { c.faults.set(f) }
+
+// Calls reports how many API calls the cloud has answered, by service.
+func (c *Cloud) Calls() map[string]int64 { return c.calls.snapshot() }
+
+// MaxConcurrentCalls is the highest number of API calls that were in
+// flight at once since the cloud started.
+func (c *Cloud) MaxConcurrentCalls() int64 { return c.calls.maxInFlight.Load() }
+
+// Close stops serving, waits for pending asynchronous transitions and
+// removes a temporary data directory.
+func (c *Cloud) Close() error {
+	if c.closed.Swap(true) {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := c.srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = c.srv.Close()
+	}
+	c.pending.Wait()
+	c.removeDataDir()
+	return err
+}

@@ -1,0 +1,464 @@
+package sim
+
+import (
+	"crypto/subtle"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// identityService is Keystone v3: projects, users, application
+// credentials, tokens and the service catalog.
+type identityService struct {
+	c        *Cloud
+	domainID string
+	projects map[string]*project // by ID
+	users    map[string]*user    // by ID
+	appCreds map[string]*appCred // by ID
+	tokens   map[string]*token   // by token ID
+	quotas   map[string]Quotas   // by project ID
+}
+
+type project struct {
+	ID, Name string
+}
+
+type user struct {
+	ID, Name, Password, ProjectID string
+}
+
+type appCred struct {
+	ID, Name, Secret, UserID, ProjectID string
+}
+
+// token is an issued Keystone token; handlers receive it to know the
+// caller's project.
+type token struct {
+	ID          string
+	UserID      string
+	UserName    string
+	ProjectID   string
+	ProjectName string
+	Methods     []string
+	IssuedAt    time.Time
+	ExpiresAt   time.Time
+	AppCredID   string
+}
+
+func newIdentityService(c *Cloud) *identityService {
+	return &identityService{
+		c:        c,
+		domainID: "default",
+		projects: map[string]*project{},
+		users:    map[string]*user{},
+		appCreds: map[string]*appCred{},
+		tokens:   map[string]*token{},
+		quotas:   map[string]Quotas{},
+	}
+}
+
+func (s *identityService) addProjectLocked(p ProjectSpec) error {
+	if p.Name == "" || p.User == "" || p.Password == "" {
+		return fmt.Errorf("project %q: name, user and password are required", p.Name)
+	}
+	pr := &project{ID: newHexID(), Name: p.Name}
+	u := &user{ID: newHexID(), Name: p.User, Password: p.Password, ProjectID: pr.ID}
+	s.projects[pr.ID] = pr
+	s.users[u.ID] = u
+	s.quotas[pr.ID] = s.c.opts.Profile.quotas()
+	if p.AppCredName != "" {
+		ac := &appCred{ID: newHexID(), Name: p.AppCredName, Secret: p.AppCredSecret, UserID: u.ID, ProjectID: pr.ID}
+		s.appCreds[ac.ID] = ac
+	}
+	return nil
+}
+
+// ProjectID returns the ID of the named project, or "".
+func (c *Cloud) ProjectID(name string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p := c.identity.projectByName(name); p != nil {
+		return p.ID
+	}
+	return ""
+}
+
+// AppCredentialID returns the ID of the named application credential.
+func (c *Cloud) AppCredentialID(name string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, ac := range c.identity.appCreds {
+		if ac.Name == name {
+			return ac.ID
+		}
+	}
+	return ""
+}
+
+// SetQuotas replaces the quotas of the named project.
+func (c *Cloud) SetQuotas(projectName string, q Quotas) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.identity.projectByName(projectName)
+	if p == nil {
+		return fmt.Errorf("no project %q", projectName)
+	}
+	c.identity.quotas[p.ID] = q
+	return nil
+}
+
+// quotaLocked is the quota set of a project.
+func (c *Cloud) quotaLocked(projectID string) Quotas { return c.identity.quotas[projectID] }
+
+func (s *identityService) projectByName(name string) *project {
+	for _, p := range s.projects {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+func (s *identityService) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /identity", s.versions)
+	mux.HandleFunc("GET /identity/", s.versions)
+	mux.HandleFunc("GET /identity/v3", s.version)
+	mux.HandleFunc("GET /identity/v3/", s.version)
+	mux.HandleFunc("POST /identity/v3/auth/tokens", s.issueToken)
+	mux.HandleFunc("GET /identity/v3/auth/tokens", s.c.authed(keystoneErrors, s.checkToken))
+	mux.HandleFunc("HEAD /identity/v3/auth/tokens", s.c.authed(keystoneErrors, s.checkToken))
+	mux.HandleFunc("DELETE /identity/v3/auth/tokens", s.c.authed(keystoneErrors, s.revokeToken))
+	mux.HandleFunc("GET /identity/v3/auth/catalog", s.c.authed(keystoneErrors, s.getCatalog))
+	mux.HandleFunc("GET /identity/v3/auth/projects", s.c.authed(keystoneErrors, s.listAuthProjects))
+	mux.HandleFunc("GET /identity/v3/projects", s.c.authed(keystoneErrors, s.listProjects))
+	mux.HandleFunc("GET /identity/v3/projects/{id}", s.c.authed(keystoneErrors, s.getProject))
+	mux.HandleFunc("GET /identity/v3/users/{id}", s.c.authed(keystoneErrors, s.getUser))
+}
+
+func (s *identityService) versionDoc() map[string]any {
+	return map[string]any{
+		"id": "v3.14", "status": "stable", "updated": "2020-04-07T00:00:00Z",
+		"links": []map[string]string{{"rel": "self", "href": s.c.AuthURL() + "/"}},
+		"media-types": []map[string]string{{
+			"base": "application/json", "type": "application/vnd.openstack.identity-v3+json"}},
+	}
+}
+
+func (s *identityService) versions(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusMultipleChoices, map[string]any{
+		"versions": map[string]any{"values": []any{s.versionDoc()}}})
+}
+
+func (s *identityService) version(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/identity/v3" && r.URL.Path != "/identity/v3/" {
+		keystoneErrors.write(w, http.StatusNotFound, "The resource could not be found.")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"version": s.versionDoc()})
+}
+
+// authRequest is the body of POST /v3/auth/tokens.
+type authRequest struct {
+	Auth struct {
+		Identity struct {
+			Methods  []string `json:"methods"`
+			Password *struct {
+				User struct {
+					ID       string      `json:"id"`
+					Name     string      `json:"name"`
+					Password string      `json:"password"`
+					Domain   *domainWant `json:"domain"`
+				} `json:"user"`
+			} `json:"password"`
+			ApplicationCredential *struct {
+				ID     string `json:"id"`
+				Name   string `json:"name"`
+				Secret string `json:"secret"`
+				User   *struct {
+					ID   string `json:"id"`
+					Name string `json:"name"`
+				} `json:"user"`
+			} `json:"application_credential"`
+			Token *struct {
+				ID string `json:"id"`
+			} `json:"token"`
+		} `json:"identity"`
+		Scope *struct {
+			Project *struct {
+				ID     string      `json:"id"`
+				Name   string      `json:"name"`
+				Domain *domainWant `json:"domain"`
+			} `json:"project"`
+		} `json:"scope"`
+	} `json:"auth"`
+}
+
+type domainWant struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+func (s *identityService) issueToken(w http.ResponseWriter, r *http.Request) {
+	var req authRequest
+	if !readJSON(w, r, keystoneErrors, &req) {
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	tok, status, msg := s.authenticateLocked(&req)
+	if tok == nil {
+		keystoneErrors.write(w, status, msg)
+		return
+	}
+	s.tokens[tok.ID] = tok
+	w.Header().Set("X-Subject-Token", tok.ID)
+	writeJSON(w, http.StatusCreated, map[string]any{"token": s.tokenBodyLocked(tok)})
+}
+
+const unauthorized = "The request you have made requires authentication."
+
+// authenticateLocked checks the credentials and scope of an auth request
+// and returns the new token, or a status and message.
+func (s *identityService) authenticateLocked(req *authRequest) (*token, int, string) {
+	id := req.Auth.Identity
+	var u *user
+	var methods []string
+	var ac *appCred
+	switch {
+	case id.Password != nil:
+		u = s.findUserLocked(id.Password.User.ID, id.Password.User.Name)
+		if u == nil || subtle.ConstantTimeCompare([]byte(u.Password), []byte(id.Password.User.Password)) != 1 {
+			return nil, http.StatusUnauthorized, unauthorized
+		}
+		methods = []string{"password"}
+	case id.ApplicationCredential != nil:
+		ac = s.findAppCredLocked(id.ApplicationCredential.ID, id.ApplicationCredential.Name)
+		if ac == nil || subtle.ConstantTimeCompare([]byte(ac.Secret), []byte(id.ApplicationCredential.Secret)) != 1 {
+			return nil, http.StatusUnauthorized, unauthorized
+		}
+		u = s.users[ac.UserID]
+		methods = []string{"application_credential"}
+	case id.Token != nil:
+		old := s.validateLocked(id.Token.ID)
+		if old == nil {
+			return nil, http.StatusUnauthorized, unauthorized
+		}
+		u = s.users[old.UserID]
+		methods = []string{"token"}
+	default:
+		return nil, http.StatusBadRequest, "Expecting to find identity in auth. The server could not comply with the request since it is either malformed or otherwise incorrect."
+	}
+	pr := s.projects[u.ProjectID]
+	if ac != nil {
+		pr = s.projects[ac.ProjectID]
+	} else if sc := req.Auth.Scope; sc != nil && sc.Project != nil {
+		want := s.scopeProjectLocked(sc.Project.ID, sc.Project.Name)
+		if want == nil || want.ID != u.ProjectID {
+			return nil, http.StatusUnauthorized, "You are not authorized to perform the requested action: the user has no role on the requested project."
+		}
+	}
+	t := now()
+	return &token{
+		ID: "gAAAAA" + newHexID() + newHexID(), UserID: u.ID, UserName: u.Name,
+		ProjectID: pr.ID, ProjectName: pr.Name, Methods: methods,
+		IssuedAt: t, ExpiresAt: time.Now().Add(s.c.faults.tokenTTL()),
+		AppCredID: func() string {
+			if ac != nil {
+				return ac.ID
+			}
+			return ""
+		}(),
+	}, 0, ""
+}
+
+func (s *identityService) findUserLocked(id, name string) *user {
+	for _, u := range s.users {
+		if (id != "" && u.ID == id) || (id == "" && u.Name == name) {
+			return u
+		}
+	}
+	return nil
+}
+
+func (s *identityService) findAppCredLocked(id, name string) *appCred {
+	for _, ac := range s.appCreds {
+		if (id != "" && ac.ID == id) || (id == "" && ac.Name == name) {
+			return ac
+		}
+	}
+	return nil
+}
+
+func (s *identityService) scopeProjectLocked(id, name string) *project {
+	if id != "" {
+		return s.projects[id]
+	}
+	return s.projectByName(name)
+}
+
+// validate returns the token with the given ID if it exists and has not
+// expired.
+func (s *identityService) validate(id string) *token {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	return s.validateLocked(id)
+}
+
+func (s *identityService) validateLocked(id string) *token {
+	t := s.tokens[id]
+	if t == nil {
+		return nil
+	}
+	if time.Now().After(t.ExpiresAt) {
+		delete(s.tokens, id)
+		return nil
+	}
+	return t
+}
+
+func (s *identityService) tokenBodyLocked(t *token) map[string]any {
+	body := map[string]any{
+		"methods":    t.Methods,
+		"user":       map[string]any{"id": t.UserID, "name": t.UserName, "domain": s.domainDoc(), "password_expires_at": nil},
+		"project":    map[string]any{"id": t.ProjectID, "name": t.ProjectName, "domain": s.domainDoc()},
+		"roles":      []map[string]string{{"id": "9fe2ff9ee4384b1894a90878d3e92bab", "name": "member"}, {"id": "3a2d2e7c0ba24d5f9d1a8b0a6a2c2f11", "name": "reader"}},
+		"catalog":    s.catalog(),
+		"issued_at":  t.IssuedAt.Format("2006-01-02T15:04:05.000000Z"),
+		"expires_at": t.ExpiresAt.UTC().Format("2006-01-02T15:04:05.000000Z"),
+		"audit_ids":  []string{newHexID()[:22]},
+		"is_domain":  false,
+	}
+	if t.AppCredID != "" {
+		body["application_credential"] = map[string]any{"id": t.AppCredID, "restricted": true}
+	}
+	return body
+}
+
+func (s *identityService) domainDoc() map[string]string {
+	return map[string]string{"id": s.domainID, "name": "Default"}
+}
+
+// catalogEntries lists the services of the cloud: type, name and the path
+// under the cloud's base URL.
+var catalogEntries = []struct{ typ, name, path string }{
+	{"identity", "keystone", "/identity/v3"},
+	{"compute", "nova", "/compute/v2.1"},
+	{"image", "glance", "/image"},
+	{"volumev3", "cinderv3", "/volume/v3/%(project_id)s"},
+	{"block-storage", "cinder", "/volume/v3/%(project_id)s"},
+	{"network", "neutron", "/network"},
+	{"load-balancer", "octavia", "/load-balancer"},
+	{"placement", "placement", "/placement"},
+}
+
+func (s *identityService) catalog() []map[string]any {
+	out := make([]map[string]any, 0, len(catalogEntries))
+	region := s.c.opts.Profile.Region
+	for i, e := range catalogEntries {
+		var eps []map[string]string
+		for j, iface := range []string{"public", "internal", "admin"} {
+			eps = append(eps, map[string]string{
+				"id": fmt.Sprintf("%032x", i*3+j+1), "interface": iface,
+				"region": region, "region_id": region, "url": s.c.url + e.path,
+			})
+		}
+		out = append(out, map[string]any{"id": fmt.Sprintf("%032x", 100+i), "type": e.typ, "name": e.name, "endpoints": eps})
+	}
+	return out
+}
+
+func (s *identityService) checkToken(w http.ResponseWriter, r *http.Request, _ *token) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	subject := s.validateLocked(r.Header.Get("X-Subject-Token"))
+	if subject == nil {
+		keystoneErrors.write(w, http.StatusNotFound, "Could not find token.")
+		return
+	}
+	w.Header().Set("X-Subject-Token", subject.ID)
+	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"token": s.tokenBodyLocked(subject)})
+}
+
+func (s *identityService) revokeToken(w http.ResponseWriter, r *http.Request, _ *token) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	if s.validateLocked(r.Header.Get("X-Subject-Token")) == nil {
+		keystoneErrors.write(w, http.StatusNotFound, "Could not find token.")
+		return
+	}
+	delete(s.tokens, r.Header.Get("X-Subject-Token"))
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *identityService) getCatalog(w http.ResponseWriter, r *http.Request, _ *token) {
+	writeJSON(w, http.StatusOK, map[string]any{"catalog": s.catalog(),
+		"links": map[string]any{"self": s.c.AuthURL() + "/auth/catalog", "previous": nil, "next": nil}})
+}
+
+func (s *identityService) projectDoc(p *project) map[string]any {
+	return map[string]any{"id": p.ID, "name": p.Name, "domain_id": s.domainID, "enabled": true,
+		"description": "", "is_domain": false, "parent_id": s.domainID, "tags": []string{},
+		"links": map[string]string{"self": s.c.AuthURL() + "/projects/" + p.ID}}
+}
+
+func (s *identityService) listAuthProjects(w http.ResponseWriter, r *http.Request, tok *token) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"projects": []any{s.projectDoc(s.projects[tok.ProjectID])},
+		"links": map[string]any{"self": s.c.AuthURL() + "/auth/projects", "previous": nil, "next": nil}})
+}
+
+// listProjects answers as Keystone does for a non-admin user: only the
+// caller's own project is visible.
+func (s *identityService) listProjects(w http.ResponseWriter, r *http.Request, tok *token) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	var out []any
+	p := s.projects[tok.ProjectID]
+	if name := r.URL.Query().Get("name"); name == "" || name == p.Name {
+		out = append(out, s.projectDoc(p))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"projects": orEmpty(out),
+		"links": map[string]any{"self": s.c.AuthURL() + "/projects", "previous": nil, "next": nil}})
+}
+
+func (s *identityService) getProject(w http.ResponseWriter, r *http.Request, tok *token) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	id := r.PathValue("id")
+	p := s.projects[id]
+	if p == nil {
+		p = s.projectByName(id)
+	}
+	if p == nil || p.ID != tok.ProjectID {
+		keystoneErrors.write(w, http.StatusNotFound, "Could not find project: "+id+".")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"project": s.projectDoc(p)})
+}
+
+func (s *identityService) getUser(w http.ResponseWriter, r *http.Request, tok *token) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	u := s.users[r.PathValue("id")]
+	if u == nil || u.ID != tok.UserID {
+		keystoneErrors.write(w, http.StatusNotFound, "Could not find user: "+r.PathValue("id")+".")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user": map[string]any{"id": u.ID, "name": u.Name,
+		"domain_id": s.domainID, "enabled": true, "password_expires_at": nil,
+		"links": map[string]string{"self": s.c.AuthURL() + "/users/" + u.ID}}})
+}
+
+// orEmpty turns a nil slice into an empty one so it encodes as [] rather
+// than null, as the services do.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
