@@ -185,7 +185,7 @@ func (f FlavorName) nameVariants() []string {
 // writeCPURAM writes the mandatory part, e.g. "8Ti-32" or "1L-0.5uo".
 func (f FlavorName) writeCPURAM(b *strings.Builder) {
 	b.WriteString(strconv.Itoa(f.CPUs))
-	b.WriteByte(f.CPUType.Letter())
+	writeLetter(b, f.CPUType.Letter())
 	writeFlag(b, f.Insecure, "i")
 	b.WriteByte('-')
 	b.WriteString(formatRAM(f.RAMGiB))
@@ -210,9 +210,7 @@ func (d *Disk) write(b *strings.Builder) {
 	if d.SizeGB != 0 {
 		b.WriteString(strconv.Itoa(d.SizeGB))
 	}
-	if l := d.Type.Letter(); l != 0 {
-		b.WriteByte(l)
-	}
+	writeLetter(b, d.Type.Letter())
 }
 
 // write writes "_<vendor>[gen][h*]"; nothing for a nil arch.
@@ -221,7 +219,7 @@ func (a *CPUArch) write(b *strings.Builder) {
 		return
 	}
 	b.WriteByte('_')
-	b.WriteByte(a.Vendor)
+	writeLetter(b, a.Vendor)
 	if a.Generation != 0 {
 		b.WriteString(strconv.Itoa(a.Generation))
 	}
@@ -245,7 +243,7 @@ func (g *GPU) write(b *strings.Builder) {
 	b.WriteByte('_')
 	writeFlag(b, g.PassThrough, "G")
 	writeFlag(b, !g.PassThrough, "g")
-	b.WriteByte(g.Vendor)
+	writeLetter(b, g.Vendor)
 	b.WriteString(g.Generation)
 	writeCount(b, g.ComputeUnits)
 	b.WriteString(strings.Repeat("h", max(g.Freq, 0)))
@@ -275,6 +273,13 @@ func formatRAM(gib float64) string {
 func writeFlag(b *strings.Builder, set bool, s string) {
 	if set {
 		b.WriteString(s)
+	}
+}
+
+// writeLetter writes l unless it is 0 (an unset field of a hand-built value).
+func writeLetter(b *strings.Builder, l byte) {
+	if l != 0 {
+		b.WriteByte(l)
 	}
 }
 
