@@ -1,0 +1,65 @@
+// Command scs-migrate moves a tenant from one Sovereign Cloud Stack cloud
+// to another: inventory, portability audit, plan, streaming transfer,
+// migrate, verify and rollback.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := newApp().RunContext(ctx, os.Args)
+	os.Exit(exitCode(err))
+}
+
+func newApp() *cli.App {
+	return &cli.App{
+		Name:    "scs-migrate",
+		Usage:   "move a tenant between Sovereign Cloud Stack clouds",
+		Version: version,
+		Description: "scs-migrate snapshots a tenant on one SCS cloud, maps every resource onto another by the\n" +
+			"SCS standards, streams images and volumes across, rebuilds the tenant there, verifies\n" +
+			"it and can roll back. Clouds are named as in clouds.yaml (OS_CLOUD, OS_CLIENT_CONFIG_FILE).",
+		EnableBashCompletion: true,
+		Commands:             commands(),
+		ExitErrHandler:       func(*cli.Context, error) {},
+	}
+}
+
+// commands is the explicit registry of subcommands.
+func commands() []*cli.Command {
+	return []*cli.Command{
+		simCommand(),
+	}
+}
+
+// exitCode maps errors to the process exit code; only main does this.
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var coder cli.ExitCoder
+	if ec, ok := err.(cli.ExitCoder); ok {
+		coder = ec
+		if msg := fmt.Sprint(err); msg != "" {
+			fmt.Fprintln(os.Stderr, "scs-migrate:", msg)
+		}
+		return coder.ExitCode()
+	}
+	fmt.Fprintln(os.Stderr, "scs-migrate:", err)
+	if err == context.Canceled {
+		return 130
+	}
+	return 1
+}

@@ -1,0 +1,212 @@
+package sim
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Tenant is a tenant fixture: what a tenant has on its source cloud,
+// described by name. examples/tenant.yaml is the realistic one the demo
+// seeds.
+type Tenant struct {
+	APIVersion     string             `yaml:"apiVersion"`
+	Kind           string             `yaml:"kind"`
+	Name           string             `yaml:"name"`
+	Keypairs       []TenantKeypair    `yaml:"keypairs"`
+	Networks       []TenantNetwork    `yaml:"networks"`
+	Routers        []TenantRouter     `yaml:"routers"`
+	SecurityGroups []TenantSecGroup   `yaml:"securityGroups"`
+	ServerGroups   []TenantSrvGroup   `yaml:"serverGroups"`
+	Images         []TenantImage      `yaml:"images"`
+	Volumes        []TenantVolume     `yaml:"volumes"`
+	Servers        []TenantServer     `yaml:"servers"`
+	LoadBalancers  []TenantLB         `yaml:"loadBalancers"`
+}
+
+// TenantKeypair is an imported public key.
+type TenantKeypair struct {
+	Name      string `yaml:"name"`
+	PublicKey string `yaml:"publicKey"`
+}
+
+// TenantNetwork is a network with its subnets.
+type TenantNetwork struct {
+	Name    string         `yaml:"name"`
+	MTU     int            `yaml:"mtu"`
+	Subnets []TenantSubnet `yaml:"subnets"`
+}
+
+// TenantSubnet is a subnet.
+type TenantSubnet struct {
+	Name            string          `yaml:"name"`
+	CIDR            string          `yaml:"cidr"`
+	Gateway         string          `yaml:"gateway"`
+	DNS             []string        `yaml:"dns"`
+	AllocationPools []TenantPool    `yaml:"allocationPools"`
+	HostRoutes      []TenantRoute   `yaml:"hostRoutes"`
+}
+
+// TenantPool is an allocation pool.
+type TenantPool struct {
+	Start string `yaml:"start"`
+	End   string `yaml:"end"`
+}
+
+// TenantRoute is a host route or router route.
+type TenantRoute struct {
+	Destination string `yaml:"destination"`
+	NextHop     string `yaml:"nextHop"`
+}
+
+// TenantRouter is a router; Interfaces name subnets.
+type TenantRouter struct {
+	Name            string        `yaml:"name"`
+	ExternalGateway bool          `yaml:"externalGateway"`
+	Interfaces      []string      `yaml:"interfaces"`
+	Routes          []TenantRoute `yaml:"routes"`
+}
+
+// TenantSecGroup is a security group; rules may name other groups.
+type TenantSecGroup struct {
+	Name        string          `yaml:"name"`
+	Description string          `yaml:"description"`
+	Rules       []TenantSGRule  `yaml:"rules"`
+}
+
+// TenantSGRule is a rule. Ports is "22" or "8000-8080".
+type TenantSGRule struct {
+	Direction      string `yaml:"direction"`
+	EtherType      string `yaml:"etherType"`
+	Protocol       string `yaml:"protocol"`
+	Ports          string `yaml:"ports"`
+	RemoteIPPrefix string `yaml:"remoteIPPrefix"`
+	RemoteGroup    string `yaml:"remoteGroup"`
+	Description    string `yaml:"description"`
+}
+
+// TenantSrvGroup is a server group.
+type TenantSrvGroup struct {
+	Name   string `yaml:"name"`
+	Policy string `yaml:"policy"`
+}
+
+// TenantImage is a private image whose bytes the seeder generates.
+type TenantImage struct {
+	Name       string            `yaml:"name"`
+	DiskFormat string            `yaml:"diskFormat"`
+	SizeMiB    int               `yaml:"sizeMiB"`
+	MinDiskGB  int               `yaml:"minDiskGB"`
+	MinRAMMiB  int               `yaml:"minRAMMiB"`
+	Properties map[string]string `yaml:"properties"`
+	Tags       []string          `yaml:"tags"`
+}
+
+// TenantVolume is a volume. DataMiB of generated data are written at
+// its start (and, for a sparse-looking disk, nothing else).
+type TenantVolume struct {
+	Name        string            `yaml:"name"`
+	SizeGB      int               `yaml:"sizeGB"`
+	Type        string            `yaml:"type"`
+	Image       string            `yaml:"image"`
+	DataMiB     int               `yaml:"dataMiB"`
+	Description string            `yaml:"description"`
+	Metadata    map[string]string `yaml:"metadata"`
+}
+
+// TenantServer is a server.
+type TenantServer struct {
+	Name           string             `yaml:"name"`
+	Flavor         string             `yaml:"flavor"`
+	Image          string             `yaml:"image"`
+	BootVolume     *TenantBootVolume  `yaml:"bootVolume"`
+	Networks       []TenantServerNIC  `yaml:"networks"`
+	SecurityGroups []string           `yaml:"securityGroups"`
+	Keypair        string             `yaml:"keypair"`
+	ServerGroup    string             `yaml:"serverGroup"`
+	AZ             string             `yaml:"availabilityZone"`
+	Metadata       map[string]string  `yaml:"metadata"`
+	Tags           []string           `yaml:"tags"`
+	Volumes        []string           `yaml:"volumes"`
+	FloatingIP     bool               `yaml:"floatingIP"`
+	Stopped        bool               `yaml:"stopped"`
+}
+
+// TenantBootVolume makes a server boot from a volume created from an image.
+type TenantBootVolume struct {
+	Image               string `yaml:"image"`
+	SizeGB              int    `yaml:"sizeGB"`
+	Type                string `yaml:"type"`
+	DeleteOnTermination bool   `yaml:"deleteOnTermination"`
+}
+
+// TenantServerNIC attaches a server to a network, optionally at a fixed IP.
+type TenantServerNIC struct {
+	Network string `yaml:"network"`
+	FixedIP string `yaml:"fixedIP"`
+}
+
+// TenantLB is a load balancer with one listener → pool → members chain
+// per listener.
+type TenantLB struct {
+	Name      string           `yaml:"name"`
+	Subnet    string           `yaml:"subnet"`
+	Listeners []TenantListener `yaml:"listeners"`
+}
+
+// TenantListener is a listener with its default pool.
+type TenantListener struct {
+	Name          string               `yaml:"name"`
+	Protocol      string               `yaml:"protocol"`
+	Port          int                  `yaml:"port"`
+	Algorithm     string               `yaml:"algorithm"`
+	MemberPort    int                  `yaml:"memberPort"`
+	Members       []string             `yaml:"members"`
+	HealthMonitor *TenantHealthMonitor `yaml:"healthMonitor"`
+}
+
+// TenantHealthMonitor checks pool members.
+type TenantHealthMonitor struct {
+	Type       string `yaml:"type"`
+	Delay      int    `yaml:"delay"`
+	Timeout    int    `yaml:"timeout"`
+	MaxRetries int    `yaml:"maxRetries"`
+	URLPath    string `yaml:"urlPath"`
+}
+
+// LoadTenant reads and validates a tenant fixture. Errors name the file
+// and the field.
+func LoadTenant(path string) (*Tenant, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read tenant fixture: %w", err)
+	}
+	t, err := ParseTenant(b)
+	if err != nil {
+		return nil, fmt.Errorf("tenant fixture %s: %w", path, err)
+	}
+	return t, nil
+}
+
+// ParseTenant decodes and validates a tenant fixture; unknown fields are
+// errors, so a typo never goes unnoticed.
+func ParseTenant(b []byte) (*Tenant, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var t Tenant
+	if err := dec.Decode(&t); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("the file is empty")
+		}
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if err := t.validate(); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
