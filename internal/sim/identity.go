@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -322,7 +323,7 @@ func (s *identityService) tokenBodyLocked(t *token) map[string]any {
 		"user":       map[string]any{"id": t.UserID, "name": t.UserName, "domain": s.domainDoc(), "password_expires_at": nil},
 		"project":    map[string]any{"id": t.ProjectID, "name": t.ProjectName, "domain": s.domainDoc()},
 		"roles":      []map[string]string{{"id": "9fe2ff9ee4384b1894a90878d3e92bab", "name": "member"}, {"id": "3a2d2e7c0ba24d5f9d1a8b0a6a2c2f11", "name": "reader"}},
-		"catalog":    s.catalog(),
+		"catalog":    s.catalog(t.ProjectID),
 		"issued_at":  t.IssuedAt.Format("2006-01-02T15:04:05.000000Z"),
 		"expires_at": t.ExpiresAt.UTC().Format("2006-01-02T15:04:05.000000Z"),
 		"audit_ids":  []string{newHexID()[:22]},
@@ -351,7 +352,9 @@ var catalogEntries = []struct{ typ, name, path string }{
 	{"placement", "placement", "/placement"},
 }
 
-func (s *identityService) catalog() []map[string]any {
+// catalog is the service catalog as Keystone renders it for a token of
+// the project: %(project_id)s in endpoint URLs is substituted.
+func (s *identityService) catalog(projectID string) []map[string]any {
 	out := make([]map[string]any, 0, len(catalogEntries))
 	region := s.c.opts.Profile.Region
 	for i, e := range catalogEntries {
@@ -359,7 +362,7 @@ func (s *identityService) catalog() []map[string]any {
 		for j, iface := range []string{"public", "internal", "admin"} {
 			eps = append(eps, map[string]string{
 				"id": fmt.Sprintf("%032x", i*3+j+1), "interface": iface,
-				"region": region, "region_id": region, "url": s.c.url + e.path,
+				"region": region, "region_id": region, "url": s.c.url + strings.ReplaceAll(e.path, "%(project_id)s", projectID),
 			})
 		}
 		out = append(out, map[string]any{"id": fmt.Sprintf("%032x", 100+i), "type": e.typ, "name": e.name, "endpoints": eps})
@@ -394,8 +397,8 @@ func (s *identityService) revokeToken(w http.ResponseWriter, r *http.Request, _ 
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *identityService) getCatalog(w http.ResponseWriter, r *http.Request, _ *token) {
-	writeJSON(w, http.StatusOK, map[string]any{"catalog": s.catalog(),
+func (s *identityService) getCatalog(w http.ResponseWriter, r *http.Request, tok *token) {
+	writeJSON(w, http.StatusOK, map[string]any{"catalog": s.catalog(tok.ProjectID),
 		"links": map[string]any{"self": s.c.AuthURL() + "/auth/catalog", "previous": nil, "next": nil}})
 }
 
