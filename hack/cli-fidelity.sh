@@ -131,7 +131,7 @@ os server add volume cli-vm cli-data
 expect_eq "attached volume in-use" "$(wait_field volume show cli-data status in-use)" "in-use"
 os server stop cli-vm
 expect_eq "server stops" "$(wait_field server show cli-vm status SHUTOFF)" "SHUTOFF"
-snap=$(os server image create --name cli-snap --wait cli-vm -f value -c id)
+snap=$(os server image create --name cli-snap --wait cli-vm -f value -c id | tail -n1)
 expect_eq "server snapshot active" "$(os image show "$snap" -f value -c status)" "active"
 os server remove volume cli-vm cli-data
 expect_eq "detached volume available" "$(wait_field volume show cli-data status available)" "available"
@@ -154,7 +154,7 @@ os router delete cli-router
 os subnet delete cli-subnet
 os network delete cli-net
 os volume delete cli-vol cli-data
-os image delete "$img" "$up" "$snap"
+os image delete "$img" "$up" "$snap" || fail "image delete"
 expect_eq "nothing of the script is left" "$(os image list --private -f value -c Name | grep -c '^cli-' || true)" "0"
 
 echo

@@ -40,6 +40,10 @@ type Document struct {
 
 	// Warnings list what could not be read; the document is still usable.
 	Warnings []Warning `json:"warnings"`
+	// NotCollected are the kinds that could not be read at all (service
+	// absent, 403), sorted: for those an empty list means "unknown", not
+	// "none", and Validate does not check references into them.
+	NotCollected []string `json:"notCollected,omitempty"`
 }
 
 // CloudInfo says where the snapshot was taken.

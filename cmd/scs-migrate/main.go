@@ -40,6 +40,7 @@ func newApp() *cli.App {
 // commands is the explicit registry of subcommands.
 func commands() []*cli.Command {
 	return []*cli.Command{
+		inventoryCommand(),
 		simCommand(),
 	}
 }

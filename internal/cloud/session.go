@@ -169,11 +169,11 @@ func (s *Session) readToken(ctx context.Context) error {
 		return err
 	}
 	s.ProjectID, s.ProjectName, s.UserID, s.Services = info.projectID, info.projectName, info.userID, info.services
-	s.Compute, _ = openstack.NewComputeV2(s.Provider, s.Endpoint)
-	s.Image, _ = openstack.NewImageV2(s.Provider, s.Endpoint)
-	s.BlockStorage, _ = openstack.NewBlockStorageV3(s.Provider, s.Endpoint)
-	s.Network, _ = openstack.NewNetworkV2(s.Provider, s.Endpoint)
-	s.LoadBalancer, _ = openstack.NewLoadBalancerV2(s.Provider, s.Endpoint)
+	s.Compute = serviceClient(openstack.NewComputeV2(s.Provider, s.Endpoint))
+	s.Image = serviceClient(openstack.NewImageV2(s.Provider, s.Endpoint))
+	s.BlockStorage = serviceClient(openstack.NewBlockStorageV3(s.Provider, s.Endpoint))
+	s.Network = serviceClient(openstack.NewNetworkV2(s.Provider, s.Endpoint))
+	s.LoadBalancer = serviceClient(openstack.NewLoadBalancerV2(s.Provider, s.Endpoint))
 	if s.Compute != nil {
 		s.Compute.Microversion = ComputeMicroversion
 	}
@@ -181,6 +181,16 @@ func (s *Session) readToken(ctx context.Context) error {
 		s.BlockStorage.Microversion = VolumeMicroversion
 	}
 	return nil
+}
+
+// serviceClient keeps a service client only if the catalog had a usable
+// endpoint for it: gophercloud returns an empty client alongside the
+// error, which must not pass for a service.
+func serviceClient(sc *gophercloud.ServiceClient, err error) *gophercloud.ServiceClient {
+	if err != nil || sc == nil || sc.Endpoint == "" {
+		return nil
+	}
+	return sc
 }
 
 // ComputeMicroversion is the Nova microversion scs-migrate speaks: 2.79

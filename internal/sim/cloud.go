@@ -188,7 +188,9 @@ func (c *Cloud) Close() error {
 	if c.closed.Swap(true) {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Connections that never carried a request count as busy for a while
+	// in net/http; do not wait for them long.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	err := c.srv.Shutdown(ctx)
 	if errors.Is(err, context.DeadlineExceeded) {

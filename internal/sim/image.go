@@ -2,19 +2,141 @@ package sim
 
 import (
 	"errors"
+	"maps"
 	"net/http"
+	"os"
+	"time"
 )
 
-// imageService is Glance v2. STUB: replaced by the Glance implementation.
-type imageService struct{ c *Cloud }
+// imageService is Glance v2: images, their data, tags, members and the
+// JSON schemas the clients read.
+type imageService struct {
+	c      *Cloud
+	images map[string]*image // by ID
+	// providerProject owns the provider's public images.
+	providerProject string
+}
 
-func newImageService(c *Cloud) *imageService { return &imageService{c: c} }
+// image is one Glance image. Pointer fields are null in the API until
+// set.
+type image struct {
+	ID              string
+	Name            *string
+	Status          string
+	Visibility      string
+	Owner           string
+	DiskFormat      *string
+	ContainerFormat *string
+	Size            *int64
+	VirtualSize     *int64
+	Checksum        string // md5 hex, "" until active
+	HashValue       string // sha512 hex, "" until active
+	MinDisk, MinRAM int
+	Protected       bool
+	Hidden          bool
+	Tags            []string
+	Properties      map[string]string
+	Members         map[string]*imageMember // by project ID
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	// Path holds the image bytes once the image has data.
+	Path string
+}
 
-func (s *imageService) routes(mux *http.ServeMux) {}
+// imageMember is a project an image is shared with.
+type imageMember struct {
+	Status               string // pending, accepted, rejected
+	CreatedAt, UpdatedAt time.Time
+}
 
-// seedProviderLocked creates the scs-0104 standard public images with
-// scs-0102 metadata and small real bytes.
-func (s *imageService) seedProviderLocked(p Profile) error { return nil }
+// Glance image statuses.
+const (
+	imageQueued      = "queued"
+	imageSaving      = "saving"
+	imageActive      = "active"
+	imageDeactivated = "deactivated"
+)
+
+func newImageService(c *Cloud) *imageService {
+	return &imageService{c: c, images: map[string]*image{}, providerProject: newHexID()}
+}
+
+func (s *imageService) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /image", s.versions)
+	mux.HandleFunc("GET /image/{$}", s.versions)
+	mux.HandleFunc("GET /image/versions", s.versionList)
+	mux.HandleFunc("GET /image/v2/{$}", s.versions)
+	a := func(h authedHandler) http.HandlerFunc { return s.c.authed(glanceErrors, h) }
+	mux.HandleFunc("GET /image/v2/schemas/image", a(s.schemaImage))
+	mux.HandleFunc("GET /image/v2/schemas/images", a(s.schemaImages))
+	mux.HandleFunc("GET /image/v2/schemas/member", a(s.schemaMember))
+	mux.HandleFunc("GET /image/v2/schemas/members", a(s.schemaMembers))
+	mux.HandleFunc("GET /image/v2/info/import", a(s.infoImport))
+	mux.HandleFunc("GET /image/v2/info/stores", a(s.infoStores))
+	mux.HandleFunc("POST /image/v2/images", a(s.create))
+	mux.HandleFunc("GET /image/v2/images", a(s.list))
+	mux.HandleFunc("GET /image/v2/images/{id}", a(s.get))
+	mux.HandleFunc("PATCH /image/v2/images/{id}", a(s.update))
+	mux.HandleFunc("DELETE /image/v2/images/{id}", a(s.delete))
+	mux.HandleFunc("PUT /image/v2/images/{id}/file", a(s.upload))
+	mux.HandleFunc("GET /image/v2/images/{id}/file", a(s.download))
+	mux.HandleFunc("PUT /image/v2/images/{id}/tags/{tag}", a(s.addTag))
+	mux.HandleFunc("DELETE /image/v2/images/{id}/tags/{tag}", a(s.deleteTag))
+	mux.HandleFunc("POST /image/v2/images/{id}/actions/deactivate", a(s.deactivate))
+	mux.HandleFunc("POST /image/v2/images/{id}/actions/reactivate", a(s.reactivate))
+	mux.HandleFunc("GET /image/v2/images/{id}/members", a(s.listMembers))
+	mux.HandleFunc("POST /image/v2/images/{id}/members", a(s.addMember))
+	mux.HandleFunc("GET /image/v2/images/{id}/members/{member}", a(s.getMember))
+	mux.HandleFunc("PUT /image/v2/images/{id}/members/{member}", a(s.updateMember))
+	mux.HandleFunc("DELETE /image/v2/images/{id}/members/{member}", a(s.deleteMember))
+}
+
+// visibleTo reports whether the project may see the image: its own,
+// public and community images, and shared images it is a member of.
+func (im *image) visibleTo(projectID string) bool {
+	switch {
+	case im.Owner == projectID, im.Visibility == "public", im.Visibility == "community":
+		return true
+	case im.Visibility == "shared":
+		return im.Members[projectID] != nil
+	}
+	return false
+}
+
+// visibleLocked returns the image if the project may see it.
+func (s *imageService) visibleLocked(projectID, id string) *image {
+	im := s.images[id]
+	if im == nil || !im.visibleTo(projectID) {
+		return nil
+	}
+	return im
+}
+
+func (im *image) touch() { im.UpdatedAt = now() }
+
+// infoLocked returns the image if it is visible to the project.
+func (s *imageService) infoLocked(projectID, id string) (imageInfo, bool) {
+	im := s.visibleLocked(projectID, id)
+	if im == nil {
+		return imageInfo{}, false
+	}
+	info := imageInfo{
+		ID: im.ID, Name: valueOf(im.Name), Status: im.Status, Visibility: im.Visibility, Owner: im.Owner,
+		DiskFormat: valueOf(im.DiskFormat), ContainerFormat: valueOf(im.ContainerFormat),
+		MinDisk: im.MinDisk, MinRAM: im.MinRAM, Properties: maps.Clone(im.Properties),
+		Checksum: im.Checksum,
+	}
+	if info.Properties == nil {
+		info.Properties = map[string]string{}
+	}
+	if im.Size != nil {
+		info.Size = *im.Size
+	}
+	if im.Status == imageActive || im.Status == imageDeactivated {
+		info.Path = im.Path
+	}
+	return info, true
+}
 
 // imageInfo is what other services need to know of an image.
 type imageInfo struct {
@@ -30,18 +152,33 @@ type imageInfo struct {
 	Path string
 }
 
-// infoLocked returns the image if it is visible to the project.
-func (s *imageService) infoLocked(projectID, id string) (imageInfo, bool) {
-	return imageInfo{}, false
-}
-
 // newImageLocked is the first half of creating an image from data that
 // another service produces (a volume upload, a server snapshot): the
 // image is created in status "saving" owned by projectID, and the path
 // to write its bytes to is returned. The caller writes the bytes without
 // the lock, then calls activateImageLocked (or failImageLocked).
 func (s *imageService) newImageLocked(projectID string, spec newImage) (id, path string) {
-	return "", ""
+	t := now()
+	im := &image{
+		ID: newID(), Name: refTo(spec.Name), Status: imageSaving, Visibility: spec.Visibility,
+		Owner: projectID, MinDisk: spec.MinDisk, MinRAM: spec.MinRAM,
+		Properties: maps.Clone(spec.Properties), Tags: []string{}, CreatedAt: t, UpdatedAt: t,
+	}
+	if im.Visibility == "" {
+		im.Visibility = "private"
+	}
+	if spec.DiskFormat != "" {
+		im.DiskFormat = refTo(spec.DiskFormat)
+	}
+	if spec.ContainerFormat != "" {
+		im.ContainerFormat = refTo(spec.ContainerFormat)
+	}
+	if im.Properties == nil {
+		im.Properties = map[string]string{}
+	}
+	im.Path = s.c.blobPath("images", im.ID)
+	s.images[im.ID] = im
+	return im.ID, im.Path
 }
 
 // newImage describes an image another service creates.
@@ -54,10 +191,58 @@ type newImage struct {
 }
 
 // activateImageLocked finishes an image created by newImageLocked.
-func (s *imageService) activateImageLocked(id string, d digests) {}
+func (s *imageService) activateImageLocked(id string, d digests) {
+	im := s.images[id]
+	if im == nil {
+		// Deleted while its data were being written.
+		os.Remove(s.c.blobPath("images", id))
+		return
+	}
+	s.setDataLocked(im, d)
+}
+
+// setDataLocked records the digests of the image's stored bytes and
+// makes it active.
+func (s *imageService) setDataLocked(im *image, d digests) {
+	im.Size = refTo(d.Size)
+	im.Checksum, im.HashValue = d.MD5, d.SHA512
+	im.VirtualSize = imageVirtualSize(im.Path, valueOf(im.DiskFormat), d.Size)
+	im.Status = imageActive
+	im.touch()
+}
+
+// imageVirtualSize is what Glance's format inspector reports: the size in
+// the qcow2 header, the data size of raw (and iso) images, null where
+// it cannot tell.
+func imageVirtualSize(path, diskFormat string, size int64) *int64 {
+	f, err := os.Open(path)
+	if err == nil {
+		defer f.Close()
+		if vs, ok := qcow2VirtualSize(f); ok {
+			return &vs
+		}
+	}
+	if diskFormat == "raw" || diskFormat == "iso" {
+		return &size
+	}
+	return nil
+}
 
 // failImageLocked removes (killed) an image whose data could not be
 // produced.
-func (s *imageService) failImageLocked(id string) {}
+func (s *imageService) failImageLocked(id string) {
+	delete(s.images, id)
+	os.Remove(s.c.blobPath("images", id))
+}
 
 var errNotImplemented = errors.New("not implemented")
+
+func refTo[T any](v T) *T { return &v }
+
+func valueOf[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -1,12 +1,220 @@
 package sim
 
-import "net/http"
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+)
 
-// loadBalancerService is Octavia v2. STUB: replaced by the Octavia implementation.
-type loadBalancerService struct{ c *Cloud }
+// loadBalancerService is Octavia v2 with the amphora provider: load
+// balancers, listeners, pools, members and health monitors, whose
+// provisioning settles asynchronously.
+type loadBalancerService struct {
+	c         *Cloud
+	lbs       map[string]*lbLoadBalancer
+	listeners map[string]*lbListener
+	pools     map[string]*lbPool
+	members   map[string]*lbMember
+	monitors  map[string]*lbMonitor
+}
 
-func newLoadBalancerService(c *Cloud) *loadBalancerService { return &loadBalancerService{c: c} }
+func newLoadBalancerService(c *Cloud) *loadBalancerService {
+	return &loadBalancerService{c: c,
+		lbs:       map[string]*lbLoadBalancer{},
+		listeners: map[string]*lbListener{},
+		pools:     map[string]*lbPool{},
+		members:   map[string]*lbMember{},
+		monitors:  map[string]*lbMonitor{},
+	}
+}
 
-func (s *loadBalancerService) routes(mux *http.ServeMux) {}
+func (s *loadBalancerService) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /load-balancer", s.versions)
+	mux.HandleFunc("GET /load-balancer/{$}", s.versions)
+	mux.HandleFunc("GET /load-balancer/v2", s.version)
+	mux.HandleFunc("GET /load-balancer/v2/{$}", s.version)
+	mux.HandleFunc("GET /load-balancer/v2.0", s.version)
+	mux.HandleFunc("GET /load-balancer/v2.0/{$}", s.version)
+	mux.HandleFunc("/load-balancer/", func(w http.ResponseWriter, r *http.Request) {
+		writeLBError(w, lbErr(http.StatusNotFound, "The resource could not be found."))
+	})
+	s.routeLBs(mux)
+	s.routeListeners(mux)
+	s.routePools(mux)
+	s.routeMonitors(mux)
+	s.routeMeta(mux)
+}
 
+func (s *loadBalancerService) routeLBs(mux *http.ServeMux) {
+	s.handle(mux, "GET", "/loadbalancers", s.listLBs)
+	s.handle(mux, "POST", "/loadbalancers", s.createLB)
+	s.handle(mux, "GET", "/loadbalancers/{id}", s.getLB)
+	s.handle(mux, "PUT", "/loadbalancers/{id}", s.updateLB)
+	s.handle(mux, "DELETE", "/loadbalancers/{id}", s.deleteLB)
+	s.handle(mux, "GET", "/loadbalancers/{id}/status", s.lbStatusTree)
+	s.handle(mux, "GET", "/loadbalancers/{id}/stats", s.lbStats)
+}
+
+func (s *loadBalancerService) routeListeners(mux *http.ServeMux) {
+	s.handle(mux, "GET", "/listeners", s.listListeners)
+	s.handle(mux, "POST", "/listeners", s.createListener)
+	s.handle(mux, "GET", "/listeners/{id}", s.getListener)
+	s.handle(mux, "PUT", "/listeners/{id}", s.updateListener)
+	s.handle(mux, "DELETE", "/listeners/{id}", s.deleteListener)
+	s.handle(mux, "GET", "/listeners/{id}/stats", s.listenerStats)
+}
+
+func (s *loadBalancerService) routePools(mux *http.ServeMux) {
+	s.handle(mux, "GET", "/pools", s.listPools)
+	s.handle(mux, "POST", "/pools", s.createPool)
+	s.handle(mux, "GET", "/pools/{id}", s.getPool)
+	s.handle(mux, "PUT", "/pools/{id}", s.updatePool)
+	s.handle(mux, "DELETE", "/pools/{id}", s.deletePool)
+	s.handle(mux, "GET", "/pools/{id}/members", s.listMembers)
+	s.handle(mux, "POST", "/pools/{id}/members", s.createMember)
+	s.handle(mux, "GET", "/pools/{id}/members/{member}", s.getMember)
+	s.handle(mux, "PUT", "/pools/{id}/members/{member}", s.updateMember)
+	s.handle(mux, "DELETE", "/pools/{id}/members/{member}", s.deleteMember)
+}
+
+func (s *loadBalancerService) routeMonitors(mux *http.ServeMux) {
+	s.handle(mux, "GET", "/healthmonitors", s.listMonitors)
+	s.handle(mux, "POST", "/healthmonitors", s.createMonitor)
+	s.handle(mux, "GET", "/healthmonitors/{id}", s.getMonitor)
+	s.handle(mux, "PUT", "/healthmonitors/{id}", s.updateMonitor)
+	s.handle(mux, "DELETE", "/healthmonitors/{id}", s.deleteMonitor)
+}
+
+func (s *loadBalancerService) routeMeta(mux *http.ServeMux) {
+	s.handle(mux, "GET", "/quotas", s.listQuotas)
+	s.handle(mux, "GET", "/quotas/defaults", s.quotaDefaults)
+	s.handle(mux, "GET", "/quotas/{id}", s.getQuota)
+	s.handle(mux, "GET", "/providers", s.listProviders)
+	s.handle(mux, "GET", "/flavors", s.emptyList("flavors"))
+	s.handle(mux, "GET", "/flavorprofiles", s.forbidden)
+	s.handle(mux, "GET", "/availabilityzones", s.emptyList("availability_zones"))
+	s.handle(mux, "GET", "/l7policies", s.emptyList("l7policies"))
+}
+
+// seedProviderLocked: the provider offers the amphora provider without
+// flavors or availability zones; there is nothing to create.
 func (s *loadBalancerService) seedProviderLocked(p Profile) {}
+
+// octaviaVersions are the API versions Zed's Octavia announces.
+const octaviaMaxMinor = 26
+
+func (s *loadBalancerService) versionDocs() []map[string]any {
+	var out []map[string]any
+	for minor := 0; minor <= octaviaMaxMinor; minor++ {
+		status := "SUPPORTED"
+		if minor == octaviaMaxMinor {
+			status = "CURRENT"
+		}
+		out = append(out, map[string]any{"id": fmt.Sprintf("v2.%d", minor), "status": status,
+			"updated": "2022-09-01T00:00:00Z",
+			"links":   []map[string]string{{"rel": "self", "href": s.c.URL() + "/load-balancer/v2"}}})
+	}
+	return out
+}
+
+func (s *loadBalancerService) versions(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"versions": s.versionDocs()})
+}
+
+func (s *loadBalancerService) version(w http.ResponseWriter, r *http.Request) {
+	docs := s.versionDocs()
+	writeJSON(w, http.StatusOK, map[string]any{"versions": docs[len(docs)-1:]})
+}
+
+func (s *loadBalancerService) emptyList(plural string) lbHandler {
+	return func(q *lbReq) (int, any, error) {
+		return http.StatusOK, map[string]any{plural: []any{}, plural + "_links": []any{}}, nil
+	}
+}
+
+func (s *loadBalancerService) forbidden(q *lbReq) (int, any, error) { return 0, nil, lbForbidden() }
+
+func (s *loadBalancerService) listProviders(q *lbReq) (int, any, error) {
+	return http.StatusOK, map[string]any{"providers": []map[string]string{
+		{"name": "amphora", "description": "The Octavia Amphora driver."},
+		{"name": "octavia", "description": "Deprecated alias of the Octavia Amphora driver."},
+	}}, nil
+}
+
+// sorted returns the objects of a map that pass keep, by creation.
+func lbSorted[T any](m map[string]*T, obj func(*T) *lbObject, keep func(*T) bool) []*T {
+	var out []*T
+	for _, v := range m {
+		if keep(v) {
+			out = append(out, v)
+		}
+	}
+	slices.SortFunc(out, func(a, b *T) int {
+		if c := obj(a).Created.Compare(obj(b).Created); c != 0 {
+			return c
+		}
+		return strings.Compare(obj(a).ID, obj(b).ID)
+	})
+	return out
+}
+
+func (s *loadBalancerService) lbListeners(lbID string) []*lbListener {
+	return lbSorted(s.listeners, func(l *lbListener) *lbObject { return &l.lbObject },
+		func(l *lbListener) bool { return l.LBID == lbID })
+}
+
+func (s *loadBalancerService) lbPools(lbID string) []*lbPool {
+	return lbSorted(s.pools, func(p *lbPool) *lbObject { return &p.lbObject },
+		func(p *lbPool) bool { return p.LBID == lbID })
+}
+
+func (s *loadBalancerService) poolMembers(poolID string) []*lbMember {
+	return lbSorted(s.members, func(m *lbMember) *lbObject { return &m.lbObject },
+		func(m *lbMember) bool { return m.PoolID == poolID })
+}
+
+func (s *loadBalancerService) poolMonitor(poolID string) *lbMonitor {
+	for _, hm := range s.monitors {
+		if hm.PoolID == poolID {
+			return hm
+		}
+	}
+	return nil
+}
+
+// removeLBLocked deletes a load balancer with all its objects and the
+// VIP port Octavia made for it.
+func (s *loadBalancerService) removeLBLocked(lb *lbLoadBalancer) {
+	for _, l := range s.lbListeners(lb.ID) {
+		s.removeListenerLocked(l)
+	}
+	for _, p := range s.lbPools(lb.ID) {
+		s.removePoolLocked(p)
+	}
+	if lb.VIP.Owned {
+		s.c.network.deleteVIPPortLocked(lb.VIP.PortID)
+	}
+	delete(s.lbs, lb.ID)
+}
+
+func (s *loadBalancerService) removeListenerLocked(l *lbListener) {
+	delete(s.listeners, l.ID)
+}
+
+// removePoolLocked deletes a pool with its members and health monitor
+// and takes it off the listeners that used it.
+func (s *loadBalancerService) removePoolLocked(p *lbPool) {
+	for _, m := range s.poolMembers(p.ID) {
+		delete(s.members, m.ID)
+	}
+	if hm := s.poolMonitor(p.ID); hm != nil {
+		delete(s.monitors, hm.ID)
+	}
+	for _, l := range s.listeners {
+		if l.DefaultPool == p.ID {
+			l.DefaultPool = ""
+		}
+	}
+	delete(s.pools, p.ID)
+}

@@ -1,16 +1,151 @@
 package sim
 
-import "net/http"
+import (
+	"net/http"
+	"net/netip"
+	"slices"
+)
 
-// networkService is Neutron v2.0. STUB: replaced by the Neutron implementation.
-type networkService struct{ c *Cloud }
+// networkService is Neutron v2.0 as an ML2/OVS cloud with L3 and DHCP
+// agents offers it to a project member: networks, subnets, ports,
+// routers, security groups, floating IPs, tags and quotas.
+type networkService struct {
+	c *Cloud
+	// adminProject owns the provider's resources (the external network).
+	adminProject string
+	azs          []string
 
-func newNetworkService(c *Cloud) *networkService { return &networkService{c: c} }
+	networks  map[string]*network
+	subnets   map[string]*subnet
+	ports     map[string]*port
+	routers   map[string]*router
+	groups    map[string]*secGroup
+	rules     map[string]*sgRule
+	fips      map[string]*floatingIP
+	defaultSG map[string]string // project ID → its default group
+	ruleSeq   int               // orders rules by creation
+}
 
-func (s *networkService) routes(mux *http.ServeMux) {}
+func newNetworkService(c *Cloud) *networkService {
+	return &networkService{
+		c:         c,
+		networks:  map[string]*network{},
+		subnets:   map[string]*subnet{},
+		ports:     map[string]*port{},
+		routers:   map[string]*router{},
+		groups:    map[string]*secGroup{},
+		rules:     map[string]*sgRule{},
+		fips:      map[string]*floatingIP{},
+		defaultSG: map[string]string{},
+	}
+}
+
+func (s *networkService) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /network/{$}", s.versions)
+	mux.HandleFunc("GET /network", s.versions)
+	mux.HandleFunc("/network/", s.unknownPath(mux))
+	s.routeCore(mux)
+	s.routeL3(mux)
+	s.routeSecurity(mux)
+	s.routeMeta(mux)
+}
+
+func (s *networkService) routeCore(mux *http.ServeMux) {
+	s.handle(mux, "GET", "/networks", s.listNetworks)
+	s.handle(mux, "POST", "/networks", s.createNetwork)
+	s.handle(mux, "GET", "/networks/{id}", s.getNetwork)
+	s.handle(mux, "PUT", "/networks/{id}", s.updateNetwork)
+	s.handle(mux, "DELETE", "/networks/{id}", s.deleteNetwork)
+	s.handle(mux, "GET", "/subnets", s.listSubnets)
+	s.handle(mux, "POST", "/subnets", s.createSubnet)
+	s.handle(mux, "GET", "/subnets/{id}", s.getSubnet)
+	s.handle(mux, "PUT", "/subnets/{id}", s.updateSubnet)
+	s.handle(mux, "DELETE", "/subnets/{id}", s.deleteSubnet)
+	s.handle(mux, "GET", "/subnetpools", s.listSubnetPools)
+	s.handle(mux, "GET", "/ports", s.listPorts)
+	s.handle(mux, "POST", "/ports", s.createPort)
+	s.handle(mux, "GET", "/ports/{id}", s.getPort)
+	s.handle(mux, "PUT", "/ports/{id}", s.updatePort)
+	s.handle(mux, "DELETE", "/ports/{id}", s.deletePort)
+}
+
+func (s *networkService) routeL3(mux *http.ServeMux) {
+	s.handle(mux, "GET", "/routers", s.listRouters)
+	s.handle(mux, "POST", "/routers", s.createRouter)
+	s.handle(mux, "GET", "/routers/{id}", s.getRouter)
+	s.handle(mux, "PUT", "/routers/{id}", s.updateRouter)
+	s.handle(mux, "DELETE", "/routers/{id}", s.deleteRouter)
+	s.handle(mux, "PUT", "/routers/{id}/add_router_interface", s.addRouterInterface)
+	s.handle(mux, "PUT", "/routers/{id}/remove_router_interface", s.removeRouterInterface)
+	s.handle(mux, "PUT", "/routers/{id}/add_extraroutes", s.addExtraRoutes)
+	s.handle(mux, "PUT", "/routers/{id}/remove_extraroutes", s.removeExtraRoutes)
+	s.handle(mux, "GET", "/floatingips", s.listFloatingIPs)
+	s.handle(mux, "POST", "/floatingips", s.createFloatingIP)
+	s.handle(mux, "GET", "/floatingips/{id}", s.getFloatingIP)
+	s.handle(mux, "PUT", "/floatingips/{id}", s.updateFloatingIP)
+	s.handle(mux, "DELETE", "/floatingips/{id}", s.deleteFloatingIP)
+}
+
+func (s *networkService) routeSecurity(mux *http.ServeMux) {
+	s.handle(mux, "GET", "/security-groups", s.listSecurityGroups)
+	s.handle(mux, "POST", "/security-groups", s.createSecurityGroup)
+	s.handle(mux, "GET", "/security-groups/{id}", s.getSecurityGroup)
+	s.handle(mux, "PUT", "/security-groups/{id}", s.updateSecurityGroup)
+	s.handle(mux, "DELETE", "/security-groups/{id}", s.deleteSecurityGroup)
+	s.handle(mux, "GET", "/security-group-rules", s.listRules)
+	s.handle(mux, "POST", "/security-group-rules", s.createRule)
+	s.handle(mux, "GET", "/security-group-rules/{id}", s.getRule)
+	s.handle(mux, "DELETE", "/security-group-rules/{id}", s.deleteRule)
+}
+
+func (s *networkService) routeMeta(mux *http.ServeMux) {
+	for _, kind := range nTaggableKinds {
+		base := "/" + kind
+		s.handle(mux, "GET", base+"/{id}/tags", s.listTags(kind))
+		s.handle(mux, "PUT", base+"/{id}/tags", s.replaceTags(kind))
+		s.handle(mux, "DELETE", base+"/{id}/tags", s.deleteAllTags(kind))
+		s.handle(mux, "GET", base+"/{id}/tags/{tag}", s.checkTagExists(kind))
+		s.handle(mux, "PUT", base+"/{id}/tags/{tag}", s.addTag(kind))
+		s.handle(mux, "DELETE", base+"/{id}/tags/{tag}", s.deleteTag(kind))
+	}
+	s.handle(mux, "GET", "/extensions", s.listExtensions)
+	s.handle(mux, "GET", "/extensions/{alias}", s.getExtension)
+	s.handle(mux, "GET", "/quotas", s.listQuotas)
+	s.handle(mux, "GET", "/quotas/{project}", s.getQuota)
+	s.handle(mux, "GET", "/quotas/{project}/default", s.getQuotaDefault)
+	s.handle(mux, "GET", "/quotas/{project}/details", s.getQuotaDetails)
+	s.handle(mux, "PUT", "/quotas/{project}", s.updateQuota)
+	s.handle(mux, "DELETE", "/quotas/{project}", s.updateQuota)
+	s.handle(mux, "GET", "/availability_zones", s.listAvailabilityZones)
+	s.handle(mux, "GET", "/{$}", s.listResources)
+	s.handle(mux, "GET", "", s.listResources)
+}
 
 // seedProviderLocked creates the shared external network and its subnet.
-func (s *networkService) seedProviderLocked(p Profile) {}
+func (s *networkService) seedProviderLocked(p Profile) {
+	s.adminProject = newHexID()
+	s.azs = slices.Clone(p.ComputeAZs)
+	if len(s.azs) == 0 {
+		s.azs = []string{"nova"}
+	}
+	if p.ExternalNetwork == "" || p.FloatingCIDR == "" {
+		return
+	}
+	n := &network{nStdAttrs: newNStdAttrs(s.adminProject), Name: p.ExternalNetwork,
+		AdminStateUp: true, External: true, MTU: 1500, PortSecurity: true}
+	s.networks[n.ID] = n
+	cidr := netip.MustParsePrefix(p.FloatingCIDR).Masked()
+	sub := &subnet{nStdAttrs: newNStdAttrs(s.adminProject), Name: p.ExternalNetwork + "-subnet",
+		NetworkID: n.ID, CIDR: cidr, Gateway: cidr.Addr().Next()}
+	last := nLastAddr(cidr).Prev()
+	end := nAddrAdd(cidr.Addr(), 250)
+	if !cidr.Contains(end) || end.Compare(last) > 0 {
+		end = last
+	}
+	sub.Pools = []nIPRange{{nAddrAdd(cidr.Addr(), 10), end}}
+	s.subnets[sub.ID] = sub
+	n.Subnets = append(n.Subnets, sub.ID)
+}
 
 // portInfo is what Nova needs to know of a port.
 type portInfo struct {
@@ -28,29 +163,108 @@ type fixedIP struct {
 
 // portInfoLocked returns the port if it belongs to the project.
 func (s *networkService) portInfoLocked(projectID, id string) (portInfo, bool) {
-	return portInfo{}, false
+	p := s.ports[id]
+	if p == nil || p.ProjectID != projectID {
+		return portInfo{}, false
+	}
+	info := portInfo{ID: p.ID, NetworkID: p.NetworkID, NetworkName: s.networkNameLocked(p.NetworkID),
+		MAC: p.MAC, DeviceID: p.DeviceID, FixedIPs: slices.Clone(p.FixedIPs),
+		SecurityGroups: slices.Clone(p.SecurityGroups)}
+	for _, f := range s.sortedFIPs() {
+		if f.PortID == p.ID {
+			info.FloatingIPs = append(info.FloatingIPs, f.Address)
+		}
+	}
+	return info, true
 }
 
 // createPortLocked creates a port on the network for a server, with a
 // fixed IP (the requested one when fixedIP is not "") and the security
-// groups (IDs; nil means the project's default group).
+// groups (IDs; nil means the project's default group). Errors are
+// *neutronError with Neutron's status, type and message (404
+// NetworkNotFound, 409 IpAddressAlreadyAllocated, 400 InvalidIpFor…,
+// 409 OverQuota, …); an external network the project does not own is
+// refused with Nova's 403 ExternalNetworkAttachForbidden.
 func (s *networkService) createPortLocked(projectID, networkID, fixedIP string, securityGroups []string) (string, error) {
-	return "", errNotImplemented
+	n, err := s.findNetwork(projectID, networkID)
+	if err != nil {
+		return "", err
+	}
+	if n.External && !n.Shared && n.ProjectID != projectID {
+		return "", nErr(http.StatusForbidden, "ExternalNetworkAttachForbidden",
+			"It is not allowed to create an interface on external network %s", n.ID)
+	}
+	s.ensureDefaultSGLocked(projectID)
+	spec := nPortSpec{ProjectID: projectID, Network: n, AdminStateUp: true, quota: true}
+	if fixedIP != "" {
+		spec.FixedIPs = []nFixedIPReq{{IPAddress: fixedIP}}
+	}
+	if securityGroups != nil {
+		spec.SecurityGroups = &securityGroups
+	}
+	p, err := s.newPortLocked(spec)
+	if err != nil {
+		return "", err
+	}
+	return p.ID, nil
 }
 
 // bindPortLocked binds the port to the server: device_owner
 // "compute:<az>", device_id, binding:host_id, status ACTIVE.
-func (s *networkService) bindPortLocked(portID, serverID, az string) error { return errNotImplemented }
+func (s *networkService) bindPortLocked(portID, serverID, az string) error {
+	p := s.ports[portID]
+	if p == nil {
+		return nErr(http.StatusNotFound, "PortNotFound", "Port %s could not be found.", portID)
+	}
+	if p.DeviceID != "" && p.DeviceID != serverID {
+		return nErr(http.StatusConflict, "PortInUse",
+			"Unable to complete operation on port %s for network %s. Port already has an attached device %s.",
+			p.ID, p.NetworkID, p.DeviceID)
+	}
+	p.DeviceID, p.DeviceOwner = serverID, "compute:"+az
+	p.HostID, p.Status = "compute-"+az, "ACTIVE"
+	p.touch()
+	return nil
+}
 
 // unbindPortLocked releases the port when its server is deleted or the
 // interface detached; ports Nova created itself are deleted.
-func (s *networkService) unbindPortLocked(portID string, deletePort bool) {}
+func (s *networkService) unbindPortLocked(portID string, deletePort bool) {
+	p := s.ports[portID]
+	if p == nil {
+		return
+	}
+	if deletePort {
+		s.removePortLocked(p)
+		return
+	}
+	p.DeviceID, p.DeviceOwner, p.HostID, p.Status = "", "", "", "DOWN"
+	p.touch()
+}
 
 // securityGroupIDLocked resolves a security group name or ID within the
-// project.
+// project. A name that several groups share resolves to none.
 func (s *networkService) securityGroupIDLocked(projectID, nameOrID string) (string, bool) {
-	return "", false
+	s.ensureDefaultSGLocked(projectID)
+	if g := s.groups[nameOrID]; g != nil && g.ProjectID == projectID {
+		return g.ID, true
+	}
+	var found []string
+	for _, g := range s.groups {
+		if g.ProjectID == projectID && g.Name == nameOrID {
+			found = append(found, g.ID)
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
 }
 
 // networkNameLocked is the name of a network ("" if unknown).
-func (s *networkService) networkNameLocked(id string) string { return "" }
+func (s *networkService) networkNameLocked(id string) string {
+	if n := s.networks[id]; n != nil {
+		return n.Name
+	}
+	return ""
+}

@@ -44,9 +44,9 @@ type FlavorSpec struct {
 
 // Quotas are the per-project limits the simulator enforces.
 type Quotas struct {
-	Instances, Cores, RAMMiB, KeyPairs, ServerGroups   int
-	Volumes, Gigabytes, Snapshots, Backups             int
-	Networks, Subnets, Ports, Routers, FloatingIPs     int
+	Instances, Cores, RAMMiB, KeyPairs, ServerGroups  int
+	Volumes, Gigabytes, Snapshots, Backups            int
+	Networks, Subnets, Ports, Routers, FloatingIPs    int
 	SecurityGroups, SecurityGroupRules, LoadBalancers int
 }
 

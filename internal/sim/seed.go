@@ -13,18 +13,18 @@ import (
 // the tenant's user, with the real gophercloud clients: whatever a
 // fixture holds is therefore something a real tenant could have built.
 type seeder struct {
-	c       *Cloud
-	t       *Tenant
-	project string // project ID
+	c                                   *Cloud
+	t                                   *Tenant
+	project                             string // project ID
 	compute, image, volume, network, lb *gophercloud.ServiceClient
 
-	networks map[string]string // name → ID, likewise below
-	subnets  map[string]string
+	networks  map[string]string // name → ID, likewise below
+	subnets   map[string]string
 	secGroups map[string]string
 	srvGroups map[string]string
-	images   map[string]string
-	volumes  map[string]string
-	servers  map[string]string
+	images    map[string]string
+	volumes   map[string]string
+	servers   map[string]string
 	// serverPorts are the port IDs of each server, in NIC order.
 	serverPorts map[string][]string
 }

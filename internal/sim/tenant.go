@@ -15,18 +15,18 @@ import (
 // described by name. examples/tenant.yaml is the realistic one the demo
 // seeds.
 type Tenant struct {
-	APIVersion     string             `yaml:"apiVersion"`
-	Kind           string             `yaml:"kind"`
-	Name           string             `yaml:"name"`
-	Keypairs       []TenantKeypair    `yaml:"keypairs"`
-	Networks       []TenantNetwork    `yaml:"networks"`
-	Routers        []TenantRouter     `yaml:"routers"`
-	SecurityGroups []TenantSecGroup   `yaml:"securityGroups"`
-	ServerGroups   []TenantSrvGroup   `yaml:"serverGroups"`
-	Images         []TenantImage      `yaml:"images"`
-	Volumes        []TenantVolume     `yaml:"volumes"`
-	Servers        []TenantServer     `yaml:"servers"`
-	LoadBalancers  []TenantLB         `yaml:"loadBalancers"`
+	APIVersion     string           `yaml:"apiVersion"`
+	Kind           string           `yaml:"kind"`
+	Name           string           `yaml:"name"`
+	Keypairs       []TenantKeypair  `yaml:"keypairs"`
+	Networks       []TenantNetwork  `yaml:"networks"`
+	Routers        []TenantRouter   `yaml:"routers"`
+	SecurityGroups []TenantSecGroup `yaml:"securityGroups"`
+	ServerGroups   []TenantSrvGroup `yaml:"serverGroups"`
+	Images         []TenantImage    `yaml:"images"`
+	Volumes        []TenantVolume   `yaml:"volumes"`
+	Servers        []TenantServer   `yaml:"servers"`
+	LoadBalancers  []TenantLB       `yaml:"loadBalancers"`
 }
 
 // TenantKeypair is an imported public key.
@@ -44,12 +44,12 @@ type TenantNetwork struct {
 
 // TenantSubnet is a subnet.
 type TenantSubnet struct {
-	Name            string          `yaml:"name"`
-	CIDR            string          `yaml:"cidr"`
-	Gateway         string          `yaml:"gateway"`
-	DNS             []string        `yaml:"dns"`
-	AllocationPools []TenantPool    `yaml:"allocationPools"`
-	HostRoutes      []TenantRoute   `yaml:"hostRoutes"`
+	Name            string        `yaml:"name"`
+	CIDR            string        `yaml:"cidr"`
+	Gateway         string        `yaml:"gateway"`
+	DNS             []string      `yaml:"dns"`
+	AllocationPools []TenantPool  `yaml:"allocationPools"`
+	HostRoutes      []TenantRoute `yaml:"hostRoutes"`
 }
 
 // TenantPool is an allocation pool.
@@ -74,9 +74,9 @@ type TenantRouter struct {
 
 // TenantSecGroup is a security group; rules may name other groups.
 type TenantSecGroup struct {
-	Name        string          `yaml:"name"`
-	Description string          `yaml:"description"`
-	Rules       []TenantSGRule  `yaml:"rules"`
+	Name        string         `yaml:"name"`
+	Description string         `yaml:"description"`
+	Rules       []TenantSGRule `yaml:"rules"`
 }
 
 // TenantSGRule is a rule. Ports is "22" or "8000-8080".
@@ -121,20 +121,20 @@ type TenantVolume struct {
 
 // TenantServer is a server.
 type TenantServer struct {
-	Name           string             `yaml:"name"`
-	Flavor         string             `yaml:"flavor"`
-	Image          string             `yaml:"image"`
-	BootVolume     *TenantBootVolume  `yaml:"bootVolume"`
-	Networks       []TenantServerNIC  `yaml:"networks"`
-	SecurityGroups []string           `yaml:"securityGroups"`
-	Keypair        string             `yaml:"keypair"`
-	ServerGroup    string             `yaml:"serverGroup"`
-	AZ             string             `yaml:"availabilityZone"`
-	Metadata       map[string]string  `yaml:"metadata"`
-	Tags           []string           `yaml:"tags"`
-	Volumes        []string           `yaml:"volumes"`
-	FloatingIP     bool               `yaml:"floatingIP"`
-	Stopped        bool               `yaml:"stopped"`
+	Name           string            `yaml:"name"`
+	Flavor         string            `yaml:"flavor"`
+	Image          string            `yaml:"image"`
+	BootVolume     *TenantBootVolume `yaml:"bootVolume"`
+	Networks       []TenantServerNIC `yaml:"networks"`
+	SecurityGroups []string          `yaml:"securityGroups"`
+	Keypair        string            `yaml:"keypair"`
+	ServerGroup    string            `yaml:"serverGroup"`
+	AZ             string            `yaml:"availabilityZone"`
+	Metadata       map[string]string `yaml:"metadata"`
+	Tags           []string          `yaml:"tags"`
+	Volumes        []string          `yaml:"volumes"`
+	FloatingIP     bool              `yaml:"floatingIP"`
+	Stopped        bool              `yaml:"stopped"`
 }
 
 // TenantBootVolume makes a server boot from a volume created from an image.

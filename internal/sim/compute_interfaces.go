@@ -1,0 +1,133 @@
+package sim
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+)
+
+func (s *computeService) routeInterfaces(mux *http.ServeMux) {
+	s.handle(mux, "GET", "/servers/{id}/os-interface", s.listInterfaces)
+	s.handle(mux, "POST", "/servers/{id}/os-interface", s.attachInterface)
+	s.handle(mux, "GET", "/servers/{id}/os-interface/{port}", s.getInterface)
+	s.handle(mux, "DELETE", "/servers/{id}/os-interface/{port}", s.detachInterface)
+}
+
+// interfaceBodyLocked is an interfaceAttachment, from the port as
+// Neutron has it; the tag appears from 2.70.
+func (s *computeService) interfaceBodyLocked(srv *novaServer, sp *serverPort, v novaVersion) map[string]any {
+	pi, _ := s.c.network.portInfoLocked(srv.ProjectID, sp.PortID)
+	ips := pi.FixedIPs
+	if ips == nil {
+		ips = []fixedIP{}
+	}
+	b := map[string]any{"port_id": sp.PortID, "net_id": pi.NetworkID, "mac_addr": pi.MAC,
+		"fixed_ips": ips, "port_state": "ACTIVE"}
+	if pi.DeviceID != srv.ID {
+		b["port_state"] = "DOWN"
+	}
+	if v >= 70 {
+		b["tag"] = novaNull(sp.Tag)
+	}
+	return b
+}
+
+func (s *computeService) listInterfaces(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	out := []map[string]any{}
+	for _, sp := range srv.Ports {
+		out = append(out, s.interfaceBodyLocked(srv, sp, v))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"interfaceAttachments": out})
+}
+
+func (s *computeService) getInterface(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	portID := r.PathValue("port")
+	sp := srv.port(portID)
+	if sp == nil {
+		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Instance %s does not have a port with id %s", srv.ID, portID))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": s.interfaceBodyLocked(srv, sp, v)})
+}
+
+type interfaceAttachRequest struct {
+	Attachment *struct {
+		PortID   string    `json:"port_id"`
+		NetID    string    `json:"net_id"`
+		FixedIPs []fixedIP `json:"fixed_ips"`
+		Tag      string    `json:"tag"`
+	} `json:"interfaceAttachment"`
+}
+
+func (s *computeService) attachInterface(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	var req interfaceAttachRequest
+	if !readJSON(w, r, novaErrors, &req) {
+		return
+	}
+	a := req.Attachment
+	switch {
+	case a == nil:
+		novaBadRequest("Invalid input for field/attribute interfaceAttachment. 'interfaceAttachment' is a required property").write(w)
+		return
+	case a.PortID != "" && a.NetID != "":
+		novaBadRequest("Must not input both network_id and port_id").write(w)
+		return
+	case a.PortID == "" && a.NetID == "":
+		novaBadRequest("Must input network_id or port_id").write(w)
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
+	if !ok || !checkServerState(w, srv, "attach_interface", true, "active", "paused", "stopped") {
+		return
+	}
+	net := novaNetSpec{Port: a.PortID, UUID: a.NetID, Tag: a.Tag}
+	if len(a.FixedIPs) > 0 {
+		net.FixedIP = a.FixedIPs[0].IPAddress
+	}
+	if a.PortID != "" {
+		if err := s.checkFreePortLocked(tok.ProjectID, a.PortID); err != nil {
+			err.write(w)
+			return
+		}
+	}
+	before := len(srv.Ports)
+	if err := s.plugMoreLocked(srv, net); err != nil {
+		err.write(w)
+		return
+	}
+	srv.touch()
+	writeJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": s.interfaceBodyLocked(srv, srv.Ports[before], v)})
+}
+
+func (s *computeService) detachInterface(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
+	if !ok || !checkServerState(w, srv, "detach_interface", true, "active", "paused", "stopped") {
+		return
+	}
+	portID := r.PathValue("port")
+	sp := srv.port(portID)
+	if sp == nil {
+		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Port id %s could not be found.", portID))
+		return
+	}
+	s.c.network.unbindPortLocked(sp.PortID, sp.Created)
+	srv.Ports = slices.DeleteFunc(srv.Ports, func(x *serverPort) bool { return x == sp })
+	srv.touch()
+	w.WriteHeader(http.StatusAccepted)
+}

@@ -1,0 +1,124 @@
+package sim
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// novaVersion is a Nova 2.x microversion, stored as its minor number:
+// novaVersion(79) is 2.79.
+type novaVersion int
+
+// The microversions the simulated Nova speaks (2.96 is 2024.1 Caracal).
+const (
+	minNovaVersion novaVersion = 1
+	maxNovaVersion novaVersion = 96
+)
+
+func (v novaVersion) String() string { return fmt.Sprintf("2.%d", int(v)) }
+
+// novaHandler is a Nova API handler: the caller's token and the
+// microversion the request negotiated.
+type novaHandler func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion)
+
+// novaVersionPattern is Nova's "MajorNum.MinorNum".
+var novaVersionPattern = regexp.MustCompile(`^([1-9]\d*)\.([1-9]\d*|0)$`)
+
+// negotiateNova picks the microversion from OpenStack-API-Version (preferred)
+// or X-OpenStack-Nova-API-Version, answers 400/406 for a bad or
+// unsupported one, and echoes the version in both headers with Vary, as
+// Nova does on every versioned response (which also carries the request
+// ID as X-Compute-Request-Id).
+func negotiateNova(h novaHandler) authedHandler {
+	return func(w http.ResponseWriter, r *http.Request, tok *token) {
+		w.Header().Set("X-Compute-Request-Id", w.Header().Get("X-Openstack-Request-Id"))
+		v, status, msg := parseNovaVersion(r.Header)
+		if status != 0 {
+			novaErrors.write(w, status, msg)
+			return
+		}
+		w.Header().Set("OpenStack-API-Version", "compute "+v.String())
+		w.Header().Set("X-OpenStack-Nova-API-Version", v.String())
+		w.Header().Set("Vary", "OpenStack-API-Version, X-OpenStack-Nova-API-Version")
+		h(w, r, tok, v)
+	}
+}
+
+// parseNovaVersion returns the requested version, or an error status and
+// Nova's message. No header means the minimum, 2.1.
+func parseNovaVersion(h http.Header) (novaVersion, int, string) {
+	raw, ok := requestedNovaVersion(h)
+	if !ok {
+		return minNovaVersion, 0, ""
+	}
+	if strings.EqualFold(raw, "latest") {
+		return maxNovaVersion, 0, ""
+	}
+	m := novaVersionPattern.FindStringSubmatch(raw)
+	if m == nil {
+		return 0, http.StatusBadRequest, fmt.Sprintf(
+			"API Version String %s is of invalid format. Must be of format MajorNum.MinorNum.", raw)
+	}
+	major, _ := strconv.Atoi(m[1])
+	minor, err := strconv.Atoi(m[2])
+	if major != 2 || err != nil || novaVersion(minor) < minNovaVersion || novaVersion(minor) > maxNovaVersion {
+		return 0, http.StatusNotAcceptable, fmt.Sprintf(
+			"Version %s is not supported by the API. Minimum is %s and maximum is %s.", raw, minNovaVersion, maxNovaVersion)
+	}
+	return novaVersion(minor), 0, ""
+}
+
+// requestedNovaVersion finds the compute version in the request headers.
+func requestedNovaVersion(h http.Header) (string, bool) {
+	for _, value := range h.Values("OpenStack-API-Version") {
+		for _, part := range strings.Split(value, ",") {
+			f := strings.Fields(part)
+			if len(f) == 2 && strings.EqualFold(f[0], "compute") {
+				return f[1], true
+			}
+		}
+	}
+	if v := strings.TrimSpace(h.Get("X-OpenStack-Nova-API-Version")); v != "" {
+		return v, true
+	}
+	return "", false
+}
+
+// routeVersions serves the version documents, which need no token.
+func (s *computeService) routeVersions(mux *http.ServeMux) {
+	mux.HandleFunc("GET /compute", s.versions)
+	mux.HandleFunc("GET /compute/{$}", s.versions)
+	mux.HandleFunc("GET /compute/v2.1", s.version)
+	mux.HandleFunc("GET /compute/v2.1/{$}", s.version)
+}
+
+func (s *computeService) versionDocs() []map[string]any {
+	doc := func(id, status, version, minVersion, updated, href string) map[string]any {
+		return map[string]any{
+			"id": id, "status": status, "version": version, "min_version": minVersion, "updated": updated,
+			"links": []map[string]string{{"href": href, "rel": "self"}},
+		}
+	}
+	return []map[string]any{
+		doc("v2.0", "SUPPORTED", "", "", "2011-01-21T11:33:21Z", s.c.URL()+"/compute/v2/"),
+		doc("v2.1", "CURRENT", maxNovaVersion.String(), minNovaVersion.String(), "2013-07-23T11:33:21Z", s.c.URL()+computeBase+"/"),
+	}
+}
+
+func (s *computeService) versions(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"versions": s.versionDocs()})
+}
+
+func (s *computeService) version(w http.ResponseWriter, r *http.Request) {
+	v := s.versionDocs()[1]
+	v["links"] = []map[string]string{
+		{"href": s.c.URL() + computeBase + "/", "rel": "self"},
+		{"href": "http://docs.openstack.org/", "rel": "describedby", "type": "text/html"},
+	}
+	v["media-types"] = []map[string]string{{
+		"base": "application/json", "type": "application/vnd.openstack.compute+json;version=2.1"}}
+	writeJSON(w, http.StatusOK, map[string]any{"version": v})
+}

@@ -1,0 +1,91 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// plugPortsLocked creates the ports Nova makes for requested networks
+// and binds every port to the server; on failure it undoes what it did.
+func (s *computeService) plugPortsLocked(srv *novaServer, nets []novaNetSpec, sgIDs []string) *novaError {
+	net := s.c.network
+	for _, n := range nets {
+		sp := &serverPort{PortID: n.Port, Tag: n.Tag}
+		if sp.PortID == "" {
+			id, err := net.createPortLocked(srv.ProjectID, n.UUID, n.FixedIP, sgIDs)
+			if err != nil {
+				s.unplugPortsLocked(srv)
+				return portCreateError(err, srv.ID, n)
+			}
+			sp.PortID, sp.Created = id, true
+		}
+		if err := net.bindPortLocked(sp.PortID, srv.ID, srv.AZ); err != nil {
+			if sp.Created {
+				net.unbindPortLocked(sp.PortID, true)
+			}
+			s.unplugPortsLocked(srv)
+			return &novaError{http.StatusConflict, fmt.Sprintf("Port %s is still in use.", sp.PortID)}
+		}
+		srv.Ports = append(srv.Ports, sp)
+		if pi, ok := net.portInfoLocked(srv.ProjectID, sp.PortID); ok {
+			sp.NetworkID = pi.NetworkID
+		}
+	}
+	return nil
+}
+
+// errPortQuota is Nova's PortLimitExceeded.
+const errPortQuota = "Maximum number of ports exceeded"
+
+// portCreateError turns Neutron's refusal to create a port into the
+// error Nova's API gives for it.
+func portCreateError(err error, serverID string, n novaNetSpec) *novaError {
+	var ne *neutronError
+	if !errors.As(err, &ne) {
+		return novaBadRequest("%s", err.Error())
+	}
+	switch ne.Type {
+	case "NetworkNotFound":
+		return novaBadRequest("Network %s could not be found.", n.UUID)
+	case "IpAddressAlreadyAllocated":
+		return novaBadRequest("Fixed IP address %s is already in use on instance %s.", n.FixedIP, serverID)
+	case "IpAddressGenerationFailure":
+		return novaBadRequest("No fixed IP addresses available for network: %s", n.UUID)
+	case "OverQuota":
+		return &novaError{http.StatusForbidden, errPortQuota}
+	case "PolicyNotAuthorized":
+		return &novaError{http.StatusForbidden, fmt.Sprintf("It is not allowed to create an interface on external network %s", n.UUID)}
+	}
+	return novaBadRequest("Invalid input received: %s", ne.Message)
+}
+
+// unplugPortsLocked releases all ports of the server: Nova's own are
+// deleted, the user's are unbound.
+func (s *computeService) unplugPortsLocked(srv *novaServer) {
+	for _, sp := range srv.Ports {
+		s.c.network.unbindPortLocked(sp.PortID, sp.Created)
+	}
+	srv.Ports = nil
+}
+
+// plugMoreLocked adds one port to a server that already has others.
+func (s *computeService) plugMoreLocked(srv *novaServer, net novaNetSpec) *novaError {
+	existing := srv.Ports
+	srv.Ports = nil
+	err := s.plugPortsLocked(srv, []novaNetSpec{net}, nil)
+	srv.Ports = append(existing, srv.Ports...)
+	return err
+}
+
+// checkFreePortLocked answers 404 for an unknown port, 409 for a bound one.
+func (s *computeService) checkFreePortLocked(projectID, portID string) *novaError {
+	pi, ok := s.c.network.portInfoLocked(projectID, portID)
+	if !ok {
+		return &novaError{http.StatusNotFound, fmt.Sprintf("Port id %s could not be found.", portID)}
+	}
+	if pi.DeviceID != "" {
+		return &novaError{http.StatusConflict, fmt.Sprintf("Port %s is still in use.", portID)}
+	}
+	return nil
+}

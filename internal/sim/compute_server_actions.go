@@ -1,0 +1,125 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// serverAction handles one action of POST /servers/{id}/action, under
+// the lock; body is the action's value.
+type serverAction func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, body json.RawMessage)
+
+func (s *computeService) routeServerActions(mux *http.ServeMux) {
+	s.handle(mux, "POST", "/servers/{id}/action", s.serverAction)
+}
+
+func (s *computeService) actions() map[string]serverAction {
+	return map[string]serverAction{
+		"os-stop":     s.stopServer,
+		"os-start":    s.startServer,
+		"reboot":      s.rebootServer,
+		"createImage": s.createImage,
+		"lock":        s.lockServer(true),
+		"unlock":      s.lockServer(false),
+	}
+}
+
+func (s *computeService) serverAction(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	var req map[string]json.RawMessage
+	if !readJSON(w, r, novaErrors, &req) {
+		return
+	}
+	if len(req) != 1 {
+		novaBadRequest("Malformed request body").write(w)
+		return
+	}
+	var name string
+	var body json.RawMessage
+	for name, body = range req {
+	}
+	act, ok := s.actions()[name]
+	if !ok {
+		novaBadRequest("There is no such action: %s", name).write(w)
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
+		act(w, r, tok, v, srv, body)
+	}
+}
+
+// transition sets a task state now and, a moment later, the state the
+// task ends in, if the server is still there and still in that task.
+func (s *computeService) transition(srv *novaServer, task, vmState string, power int) {
+	srv.TaskState = task
+	srv.touch()
+	id := srv.ID
+	s.c.later(1, func() {
+		srv := s.servers[id]
+		if srv == nil || srv.TaskState != task {
+			return
+		}
+		srv.VMState, srv.TaskState, srv.PowerState = vmState, "", power
+		srv.touch()
+	})
+}
+
+func (s *computeService) stopServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, _ json.RawMessage) {
+	if checkServerState(w, srv, "stop", true, "active", "error") {
+		s.transition(srv, "powering-off", "stopped", powerShutdown)
+		w.WriteHeader(http.StatusAccepted)
+	}
+}
+
+func (s *computeService) startServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, _ json.RawMessage) {
+	if checkServerState(w, srv, "start", true, "stopped") {
+		s.transition(srv, "powering-on", "active", powerRunning)
+		w.WriteHeader(http.StatusAccepted)
+	}
+}
+
+// rebootServer reboots: SOFT from ACTIVE, HARD also from SHUTOFF and
+// ERROR (which leaves the server ACTIVE).
+func (s *computeService) rebootServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, body json.RawMessage) {
+	var req struct {
+		Type string `json:"type"`
+	}
+	json.Unmarshal(body, &req)
+	typ := strings.ToUpper(req.Type)
+	if typ != "SOFT" && typ != "HARD" {
+		novaBadRequest("Invalid input for field/attribute type. Value: %s. '%s' is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']", req.Type, req.Type).write(w)
+		return
+	}
+	states, task := []string{"active"}, "rebooting"
+	if typ == "HARD" {
+		states, task = []string{"active", "stopped", "paused", "suspended", "error"}, "rebooting_hard"
+	}
+	if checkServerState(w, srv, "reboot", true, states...) {
+		s.transition(srv, task, "active", powerRunning)
+		w.WriteHeader(http.StatusAccepted)
+	}
+}
+
+// lockServer locks or unlocks a server; a locked server refuses
+// delete, stop, start and reboot.
+func (s *computeService) lockServer(lock bool) serverAction {
+	return func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, _ json.RawMessage) {
+		srv.Locked = lock
+		srv.touch()
+		w.WriteHeader(http.StatusAccepted)
+	}
+}
+
+// writeImageCreated answers createImage: the image ID in the body from
+// 2.45, in the Location header before.
+func (s *computeService) writeImageCreated(w http.ResponseWriter, v novaVersion, imageID string) {
+	if v >= 45 {
+		writeJSON(w, http.StatusAccepted, map[string]string{"image_id": imageID})
+		return
+	}
+	w.Header().Set("Location", fmt.Sprintf("%s%s/images/%s", s.c.URL(), computeBase, imageID))
+	w.WriteHeader(http.StatusAccepted)
+}

@@ -1,0 +1,138 @@
+package sim
+
+import (
+	"fmt"
+	"os"
+	"time"
+)
+
+// novaVolumeWait bounds how long a build waits for its volumes (Nova's
+// block_device_allocate_retries is 60 with 3 s between tries); it is
+// wall-clock time because volume data is copied at disk speed, whatever
+// the cloud's asynchronous delay.
+const novaVolumeWait = 3 * time.Minute
+
+// building returns the server if its build is still wanted.
+func (s *computeService) building(id string) *novaServer {
+	srv := s.servers[id]
+	if srv == nil || srv.VMState != "building" || srv.TaskState == "deleting" {
+		return nil
+	}
+	return srv
+}
+
+// buildLocked schedules the server onto a host of its zone and creates
+// the volumes its block device mappings ask Nova to make.
+func (s *computeService) buildLocked(id string) {
+	srv := s.building(id)
+	if srv == nil {
+		return
+	}
+	srv.Host = "compute-" + srv.AZ
+	srv.TaskState = "block_device_mapping"
+	srv.touch()
+	for _, bv := range srv.Volumes {
+		if bv.VolumeID != "" {
+			continue
+		}
+		vid, err := s.c.volume.createFromImageLocked(srv.ProjectID, "", bv.VolumeSize, bv.ImageID, "", bv.VolumeType)
+		if err != nil {
+			s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: %v", srv.ID, err))
+			return
+		}
+		bv.VolumeID = vid
+	}
+	s.waitVolumesLocked(id, time.Now())
+}
+
+// waitVolumesLocked polls until every volume is available, then attaches
+// them and spawns the server.
+func (s *computeService) waitVolumesLocked(id string, since time.Time) {
+	srv := s.building(id)
+	if srv == nil {
+		return
+	}
+	for _, bv := range srv.Volumes {
+		vi, ok := s.c.volume.infoLocked(srv.ProjectID, bv.VolumeID)
+		waited := time.Since(since)
+		if !ok || vi.Status == "error" || waited > novaVolumeWait && vi.Status != "available" {
+			s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: Volume %s did not finish being created even after we waited %d seconds. And its status is %s.",
+				srv.ID, bv.VolumeID, int(waited.Seconds()), vi.Status))
+			return
+		}
+		if vi.Status != "available" {
+			s.c.later(1, func() { s.waitVolumesLocked(id, since) })
+			return
+		}
+	}
+	for _, bv := range srv.Volumes {
+		if err := s.c.volume.attachLocked(bv.VolumeID, srv.ID, bv.Device); err != nil {
+			s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: %v", srv.ID, err))
+			return
+		}
+		bv.Attached = true
+	}
+	srv.TaskState = "spawning"
+	srv.touch()
+	if srv.ImageID != "" {
+		s.copyRootDiskLocked(srv)
+		return
+	}
+	s.c.later(1, func() { s.finishBuildLocked(id) })
+}
+
+// copyRootDiskLocked gives an image-backed server its root disk: a
+// sparse copy of the image bytes, made in the background.
+func (s *computeService) copyRootDiskLocked(srv *novaServer) {
+	img, ok := s.c.image.infoLocked(srv.ProjectID, srv.ImageID)
+	if !ok || img.Path == "" {
+		s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: Image %s could not be found.", srv.ID, srv.ImageID))
+		return
+	}
+	src, err := os.Open(img.Path)
+	if err != nil {
+		s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: %v", srv.ID, err))
+		return
+	}
+	id, dst := srv.ID, s.c.blobPath("disks", srv.ID)
+	srv.DiskPath = dst
+	s.c.background(func() {
+		_, err := writeFileSparse(dst, src, -1)
+		src.Close()
+		s.c.mu.Lock()
+		defer s.c.mu.Unlock()
+		s.diskCopiedLocked(id, dst, err)
+	})
+}
+
+func (s *computeService) diskCopiedLocked(id, path string, err error) {
+	srv := s.building(id)
+	if srv == nil {
+		os.Remove(path) // deleted while its disk was being written
+		return
+	}
+	if err != nil {
+		s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: %v", srv.ID, err))
+		return
+	}
+	srv.diskReady = true
+	s.c.later(1, func() { s.finishBuildLocked(id) })
+}
+
+func (s *computeService) finishBuildLocked(id string) {
+	srv := s.building(id)
+	if srv == nil {
+		return
+	}
+	srv.VMState, srv.TaskState, srv.PowerState = "active", "", powerRunning
+	srv.Launched = now()
+	srv.touch()
+}
+
+// failBuildLocked puts the server into ERROR with a fault, as Nova does
+// when a build is aborted.
+func (s *computeService) failBuildLocked(srv *novaServer, msg string) {
+	srv.VMState, srv.TaskState, srv.PowerState = "error", "", powerNoState
+	srv.Fault = &serverFault{Code: 500, Message: msg, Created: now()}
+	srv.touch()
+}

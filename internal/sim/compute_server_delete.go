@@ -1,0 +1,57 @@
+package sim
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+)
+
+// deleteServer answers 204 at once; the server then goes away
+// asynchronously: task_state deleting, then status DELETED with its
+// ports, volumes, group membership and disk released, then gone (404).
+func (s *computeService) deleteServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	if srv.Locked {
+		novaErrors.write(w, http.StatusConflict, fmt.Sprintf("Instance %s is locked", srv.ID))
+		return
+	}
+	if srv.TaskState != "deleting" && srv.VMState != "deleted" {
+		srv.TaskState = "deleting"
+		srv.touch()
+		id := srv.ID
+		s.c.later(1, func() { s.teardownLocked(id) })
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// teardownLocked releases everything the server holds and marks it
+// deleted; a moment later it is gone.
+func (s *computeService) teardownLocked(id string) {
+	srv := s.servers[id]
+	if srv == nil {
+		return
+	}
+	s.unplugPortsLocked(srv)
+	for _, bv := range srv.Volumes {
+		if bv.Attached {
+			s.c.volume.detachLocked(bv.VolumeID, srv.ID)
+		}
+		if bv.DeleteOnTermination && bv.VolumeID != "" {
+			s.c.volume.deleteLocked(bv.VolumeID)
+		}
+	}
+	srv.Volumes = nil
+	s.leaveGroupLocked(srv.Group, srv.ID)
+	if srv.diskReady {
+		os.Remove(srv.DiskPath)
+		srv.diskReady = false
+	}
+	srv.VMState, srv.TaskState, srv.PowerState = "deleted", "", powerNoState
+	srv.touch()
+	s.c.later(1, func() { delete(s.servers, id) })
+}

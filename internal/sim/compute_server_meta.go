@@ -1,0 +1,127 @@
+package sim
+
+import (
+	"maps"
+	"net/http"
+)
+
+func (s *computeService) routeServerMetadata(mux *http.ServeMux) {
+	s.handle(mux, "GET", "/servers/{id}/metadata", s.getMetadata)
+	s.handle(mux, "PUT", "/servers/{id}/metadata", s.setMetadata(true))
+	s.handle(mux, "POST", "/servers/{id}/metadata", s.setMetadata(false))
+	s.handle(mux, "GET", "/servers/{id}/metadata/{key}", s.getMetadatum)
+	s.handle(mux, "PUT", "/servers/{id}/metadata/{key}", s.setMetadatum)
+	s.handle(mux, "DELETE", "/servers/{id}/metadata/{key}", s.deleteMetadatum)
+}
+
+// serverMetadataStates are the vm_states in which Nova changes metadata.
+var serverMetadataStates = []string{"active", "paused", "suspended", "stopped"}
+
+func (s *computeService) getMetadata(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
+		writeJSON(w, http.StatusOK, map[string]any{"metadata": maps.Clone(srv.Metadata)})
+	}
+}
+
+// setMetadata replaces (PUT) or merges into (POST) the server metadata.
+func (s *computeService) setMetadata(replace bool) novaHandler {
+	return func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+		var req struct {
+			Metadata map[string]string `json:"metadata"`
+		}
+		if !readJSON(w, r, novaErrors, &req) {
+			return
+		}
+		if req.Metadata == nil {
+			novaBadRequest("Invalid input for field/attribute metadata. 'metadata' is a required property").write(w)
+			return
+		}
+		s.c.mu.Lock()
+		defer s.c.mu.Unlock()
+		srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
+		if !ok || !checkServerVMState(w, srv, "update metadata", serverMetadataStates...) {
+			return
+		}
+		md := maps.Clone(req.Metadata)
+		if !replace {
+			md = maps.Clone(srv.Metadata)
+			maps.Copy(md, req.Metadata)
+		}
+		if err := checkServerMetadata(md); err != nil {
+			err.write(w)
+			return
+		}
+		srv.Metadata = md
+		srv.touch()
+		writeJSON(w, http.StatusOK, map[string]any{"metadata": maps.Clone(md)})
+	}
+}
+
+func (s *computeService) getMetadatum(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	key := r.PathValue("key")
+	val, ok := srv.Metadata[key]
+	if !ok {
+		novaErrors.write(w, http.StatusNotFound, "Metadata item was not found")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: val}})
+}
+
+func (s *computeService) setMetadatum(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	var req struct {
+		Meta map[string]string `json:"meta"`
+	}
+	if !readJSON(w, r, novaErrors, &req) {
+		return
+	}
+	key := r.PathValue("key")
+	val, inBody := req.Meta[key]
+	switch {
+	case len(req.Meta) > 1:
+		novaBadRequest("Request body contains too many items").write(w)
+		return
+	case !inBody:
+		novaBadRequest("Request body and URI mismatch").write(w)
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
+	if !ok || !checkServerVMState(w, srv, "update metadata", serverMetadataStates...) {
+		return
+	}
+	md := maps.Clone(srv.Metadata)
+	md[key] = val
+	if err := checkServerMetadata(md); err != nil {
+		err.write(w)
+		return
+	}
+	srv.Metadata = md
+	srv.touch()
+	writeJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: val}})
+}
+
+func (s *computeService) deleteMetadatum(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
+	if !ok || !checkServerVMState(w, srv, "delete metadata", serverMetadataStates...) {
+		return
+	}
+	key := r.PathValue("key")
+	if _, ok := srv.Metadata[key]; !ok {
+		novaErrors.write(w, http.StatusNotFound, "Metadata item was not found")
+		return
+	}
+	delete(srv.Metadata, key)
+	srv.touch()
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,165 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"os"
+	"strings"
+)
+
+// novaNonInheritable are the image properties a snapshot does not take from
+// the server's image (Nova's non_inheritable_image_properties, plus what
+// Glance computes itself).
+var novaNonInheritable = []string{"cache_in_nova", "bittorrent", "img_signature_hash_method", "img_signature",
+	"img_signature_key_type", "img_signature_certificate_uuid", "os_hash_algo", "os_hash_value",
+	"block_device_mapping", "bdm_v2", "root_device_name"}
+
+type createImageRequest struct {
+	Name     *string           `json:"name"`
+	Metadata map[string]string `json:"metadata"`
+}
+
+// createImage snapshots a server: the root disk bytes of an image-backed
+// server, or a volume snapshot per volume of a volume-backed one.
+func (s *computeService) createImage(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, body json.RawMessage) {
+	var req createImageRequest
+	if err := json.Unmarshal(body, &req); err != nil || req.Name == nil {
+		novaBadRequest("Invalid input for field/attribute createImage. 'name' is a required property").write(w)
+		return
+	}
+	if err := checkName(*req.Name); err != nil {
+		err.write(w)
+		return
+	}
+	if !checkServerState(w, srv, "createImage", false, "active", "stopped", "paused", "suspended") {
+		return
+	}
+	var id string
+	var err *novaError
+	if srv.ImageID != "" {
+		id, err = s.snapshotDiskLocked(tok, srv, req)
+	} else {
+		id, err = s.snapshotVolumesLocked(tok, srv, req)
+	}
+	if err != nil {
+		err.write(w)
+		return
+	}
+	s.writeImageCreated(w, v, id)
+}
+
+// novaSnapshotProperties are the properties of a server snapshot: the
+// server's image's, then Nova's own, then the request's metadata, then
+// what the virt driver sets on upload.
+func novaSnapshotProperties(tok *token, srv *novaServer, metadata map[string]string) map[string]string {
+	props := maps.Clone(srv.Base.Properties)
+	if props == nil {
+		props = map[string]string{}
+	}
+	for _, k := range novaNonInheritable {
+		delete(props, k)
+	}
+	for k := range props {
+		if strings.HasPrefix(k, "os_glance") {
+			delete(props, k)
+		}
+	}
+	if props["base_image_ref"] == "" {
+		props["base_image_ref"] = srv.ImageID
+	}
+	props["instance_uuid"], props["user_id"], props["image_type"] = srv.ID, tok.UserID, "snapshot"
+	props["owner_project_name"], props["owner_user_name"] = tok.ProjectName, tok.UserName
+	props["boot_roles"] = "member,reader"
+	maps.Copy(props, metadata)
+	props["image_location"], props["image_state"], props["owner_id"] = "snapshot", "available", srv.ProjectID
+	return props
+}
+
+// snapshotDiskLocked creates the image and copies the root disk into it
+// in the background; the server is in task image_uploading meanwhile.
+func (s *computeService) snapshotDiskLocked(tok *token, srv *novaServer, req createImageRequest) (string, *novaError) {
+	disk, err := os.Open(srv.DiskPath)
+	if err != nil {
+		return "", &novaError{http.StatusInternalServerError, fmt.Sprintf("Unexpected API Error: %v", err)}
+	}
+	spec := newImage{Name: *req.Name, DiskFormat: srv.Base.DiskFormat, ContainerFormat: srv.Base.ContainerFormat,
+		MinDisk: max(srv.Base.MinDisk, srv.Flavor.DiskGB), MinRAM: srv.Base.MinRAM,
+		Properties: novaSnapshotProperties(tok, srv, req.Metadata)}
+	imageID, path := s.c.image.newImageLocked(srv.ProjectID, spec)
+	if imageID == "" {
+		disk.Close()
+		return "", &novaError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}
+	}
+	srv.TaskState = "image_uploading"
+	srv.touch()
+	id := srv.ID
+	s.c.background(func() {
+		d, err := writeFileSparse(path, disk, -1)
+		disk.Close()
+		s.c.mu.Lock()
+		defer s.c.mu.Unlock()
+		if err != nil {
+			s.c.image.failImageLocked(imageID)
+		} else {
+			s.c.image.activateImageLocked(imageID, d)
+		}
+		if srv := s.servers[id]; srv != nil && srv.TaskState == "image_uploading" {
+			srv.TaskState = ""
+			srv.touch()
+		}
+	})
+	return imageID, nil
+}
+
+// snapshotVolumesLocked does what Nova does for a volume-backed server: a
+// forced Cinder snapshot of every volume, and an image without data that
+// maps the snapshots (bdm_v2, block_device_mapping, root_device_name).
+func (s *computeService) snapshotVolumesLocked(tok *token, srv *novaServer, req createImageRequest) (string, *novaError) {
+	var mapping []map[string]any
+	for _, bv := range srv.Volumes {
+		if !bv.Attached {
+			continue
+		}
+		snapID, err := s.c.volume.snapshotLocked(srv.ProjectID, bv.VolumeID, "snapshot for "+*req.Name)
+		if err != nil {
+			return "", novaBadRequest("%s", err.Error())
+		}
+		mapping = append(mapping, novaSnapshotMapping(bv, snapID))
+	}
+	props := novaSnapshotProperties(tok, srv, req.Metadata)
+	props["root_device_name"] = srv.RootDevice
+	if len(mapping) > 0 {
+		b, _ := json.Marshal(mapping)
+		props["block_device_mapping"], props["bdm_v2"] = string(b), "True"
+	}
+	spec := newImage{Name: *req.Name, MinDisk: srv.Base.MinDisk, MinRAM: srv.Base.MinRAM, Properties: props}
+	imageID, path := s.c.image.newImageLocked(srv.ProjectID, spec)
+	if imageID == "" {
+		return "", &novaError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}
+	}
+	d, err := writeFileSparse(path, strings.NewReader(""), -1)
+	if err != nil {
+		s.c.image.failImageLocked(imageID)
+		return "", &novaError{http.StatusInternalServerError, fmt.Sprintf("Unexpected API Error: %v", err)}
+	}
+	s.c.image.activateImageLocked(imageID, d)
+	return imageID, nil
+}
+
+// novaSnapshotMapping is a volume mapping turned into the image mapping of a
+// volume snapshot, as Nova's snapshot_from_bdm writes it.
+func novaSnapshotMapping(bv *serverVolume, snapshotID string) map[string]any {
+	var boot any
+	if bv.BootIndex >= 0 {
+		boot = bv.BootIndex
+	}
+	return map[string]any{
+		"source_type": "snapshot", "destination_type": "volume", "snapshot_id": snapshotID,
+		"volume_id": nil, "image_id": nil, "boot_index": boot, "device_name": bv.Device,
+		"delete_on_termination": bv.DeleteOnTermination, "volume_size": bv.VolumeSize,
+		"device_type": "disk", "disk_bus": "virtio", "guest_format": nil, "no_device": nil,
+		"tag": novaNull(bv.Tag), "volume_type": nil,
+	}
+}

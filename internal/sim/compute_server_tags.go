@@ -1,0 +1,132 @@
+package sim
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+)
+
+func (s *computeService) routeServerTags(mux *http.ServeMux) {
+	s.handle(mux, "GET", "/servers/{id}/tags", s.tagsHandler(s.listTags))
+	s.handle(mux, "PUT", "/servers/{id}/tags", s.tagsHandler(s.replaceTags))
+	s.handle(mux, "DELETE", "/servers/{id}/tags", s.tagsHandler(s.deleteTags))
+	s.handle(mux, "GET", "/servers/{id}/tags/{tag}", s.tagsHandler(s.checkTag))
+	s.handle(mux, "PUT", "/servers/{id}/tags/{tag}", s.tagsHandler(s.addTag))
+	s.handle(mux, "DELETE", "/servers/{id}/tags/{tag}", s.tagsHandler(s.deleteTag))
+}
+
+// serverTagStates are the vm_states in which Nova changes tags.
+var serverTagStates = []string{"active", "paused", "suspended", "stopped", "shelved", "shelved_offloaded"}
+
+// serverTagHandler works on one server's tags, under the lock.
+type serverTagHandler func(w http.ResponseWriter, r *http.Request, srv *novaServer)
+
+// tagsHandler gates the tag API at 2.26 (older versions do not have it:
+// 404) and finds the server.
+func (s *computeService) tagsHandler(h serverTagHandler) novaHandler {
+	return func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+		if v < 26 {
+			novaErrors.write(w, http.StatusNotFound, "The resource could not be found.")
+			return
+		}
+		s.c.mu.Lock()
+		defer s.c.mu.Unlock()
+		if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
+			h(w, r, srv)
+		}
+	}
+}
+
+func (s *computeService) listTags(w http.ResponseWriter, r *http.Request, srv *novaServer) {
+	writeJSON(w, http.StatusOK, map[string]any{"tags": append([]string{}, srv.Tags...)})
+}
+
+func (s *computeService) replaceTags(w http.ResponseWriter, r *http.Request, srv *novaServer) {
+	var req struct {
+		Tags []string `json:"tags"`
+	}
+	if !readJSON(w, r, novaErrors, &req) {
+		return
+	}
+	if req.Tags == nil {
+		novaBadRequest("Invalid input for field/attribute tags. 'tags' is a required property").write(w)
+		return
+	}
+	if err := checkServerTags(req.Tags); err != nil {
+		err.write(w)
+		return
+	}
+	if !checkServerVMState(w, srv, "update tags", serverTagStates...) {
+		return
+	}
+	srv.Tags = dedupeTags(req.Tags)
+	srv.touch()
+	s.listTags(w, r, srv)
+}
+
+func dedupeTags(tags []string) []string {
+	out := []string{}
+	for _, t := range tags {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (s *computeService) deleteTags(w http.ResponseWriter, r *http.Request, srv *novaServer) {
+	if !checkServerVMState(w, srv, "delete tags", serverTagStates...) {
+		return
+	}
+	srv.Tags = nil
+	srv.touch()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *computeService) checkTag(w http.ResponseWriter, r *http.Request, srv *novaServer) {
+	tag := r.PathValue("tag")
+	if !slices.Contains(srv.Tags, tag) {
+		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Instance %s has no tag '%s'", srv.ID, tag))
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// addTag answers 201 with a Location for a new tag, 204 for a known one.
+func (s *computeService) addTag(w http.ResponseWriter, r *http.Request, srv *novaServer) {
+	tag := r.PathValue("tag")
+	if err := checkServerTag(tag); err != nil {
+		err.write(w)
+		return
+	}
+	if !checkServerVMState(w, srv, "update tag", serverTagStates...) {
+		return
+	}
+	if slices.Contains(srv.Tags, tag) {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if len(srv.Tags) >= maxServerTags {
+		novaBadRequest("The number of tags exceeded the per-server limit %d", maxServerTags).write(w)
+		return
+	}
+	srv.Tags = append(srv.Tags, tag)
+	srv.touch()
+	w.Header().Set("Location", s.c.URL()+computeBase+"/servers/"+srv.ID+"/tags/"+tag)
+	w.WriteHeader(http.StatusCreated)
+}
+
+func (s *computeService) deleteTag(w http.ResponseWriter, r *http.Request, srv *novaServer) {
+	tag := r.PathValue("tag")
+	if !checkServerVMState(w, srv, "delete tag", serverTagStates...) {
+		return
+	}
+	i := slices.Index(srv.Tags, tag)
+	if i < 0 {
+		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Instance %s has no tag '%s'", srv.ID, tag))
+		return
+	}
+	srv.Tags = slices.Delete(srv.Tags, i, i+1)
+	srv.touch()
+	w.WriteHeader(http.StatusNoContent)
+}

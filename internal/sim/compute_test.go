@@ -1,0 +1,453 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/networks"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/subnets"
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/internal/scs"
+)
+
+// novaTest is a cloud and a token of its tenant, for raw API calls.
+type novaTest struct {
+	t     *testing.T
+	c     *Cloud
+	s     *cloud.Session
+	token string
+}
+
+func newNovaTest(t *testing.T, opts Options) *novaTest {
+	t.Helper()
+	c, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	file := filepath.Join(t.TempDir(), "clouds.yaml")
+	if err := WriteCloudsYAML(file, []CloudEntry{{Name: "sim", Cloud: c, Project: c.Projects()[0]}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	s, err := cloud.Open(ctx, "sim", cloud.Options{CloudsFile: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &novaTest{t: t, c: c, s: s, token: s.Provider.Token()}
+}
+
+// call makes a Nova request at a microversion ("" for none) and decodes
+// a JSON answer.
+func (n *novaTest) call(method, path, version string, body any) (int, http.Header, map[string]any) {
+	n.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, n.c.URL()+computeBase+path, rd)
+	req.Header.Set("X-Auth-Token", n.token)
+	if version != "" {
+		req.Header.Set("OpenStack-API-Version", "compute "+version)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, resp.Header, out
+}
+
+// flavorID finds a flavor by name.
+func (n *novaTest) flavorID(name string) string {
+	n.c.mu.Lock()
+	defer n.c.mu.Unlock()
+	for _, f := range n.c.compute.flavors {
+		if f.Name == name {
+			return f.ID
+		}
+	}
+	n.t.Fatalf("no flavor %s", name)
+	return ""
+}
+
+func (n *novaTest) imageID() string {
+	n.t.Helper()
+	pages, err := images.List(n.s.Image, images.ListOpts{Name: "Ubuntu 24.04"}).AllPages(context.Background())
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	all, err := images.ExtractImages(pages)
+	if err != nil || len(all) == 0 {
+		n.t.Fatalf("no standard image: %v", err)
+	}
+	return all[0].ID
+}
+
+func (n *novaTest) waitStatus(id, status string) map[string]any {
+	n.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		code, _, body := n.call("GET", "/servers/"+id, "2.79", nil)
+		if code == 200 {
+			srv := body["server"].(map[string]any)
+			if srv["status"] == status {
+				return srv
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	n.t.Fatalf("server %s never became %s", id, status)
+	return nil
+}
+
+func message(body map[string]any) string {
+	for _, v := range body {
+		if m, ok := v.(map[string]any); ok {
+			s, _ := m["message"].(string)
+			return s
+		}
+	}
+	return ""
+}
+
+func TestNovaVersionParsing(t *testing.T) {
+	for _, tc := range []struct {
+		header string
+		want   novaVersion
+		status int
+	}{
+		{"", 1, 0}, {"compute 2.79", 79, 0}, {"compute latest", maxNovaVersion, 0},
+		{"volume 3.5, compute 2.60", 60, 0}, {"compute 2.97", 0, 406}, {"compute 3.0", 0, 406},
+		{"compute 2.0", 0, 406}, {"compute 2.x", 0, 400},
+	} {
+		h := http.Header{}
+		if tc.header != "" {
+			h.Set("OpenStack-API-Version", tc.header)
+		}
+		v, status, _ := parseNovaVersion(h)
+		if v != tc.want || status != tc.status {
+			t.Errorf("%q: got %v/%d, want %v/%d", tc.header, v, status, tc.want, tc.status)
+		}
+	}
+	h := http.Header{"X-Openstack-Nova-Api-Version": {"2.42"}}
+	if v, _, _ := parseNovaVersion(h); v != 42 {
+		t.Errorf("legacy header: got %v", v)
+	}
+}
+
+func TestComputeVersionDocumentsNeedNoToken(t *testing.T) {
+	n := newNovaTest(t, Options{})
+	for _, path := range []string{"/compute", "/compute/", "/compute/v2.1", "/compute/v2.1/"} {
+		resp, err := http.Get(n.c.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), `"2.96"`) {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, b)
+		}
+	}
+	if code, _, _ := n.call("GET", "/no-such-thing", "", nil); code != 404 {
+		t.Errorf("unknown path: %d", code)
+	}
+}
+
+func TestSSHKeys(t *testing.T) {
+	// The public key and fingerprint of nova's keypair api sample.
+	const key = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDx8nkQv/zgGgB4rMYmIf+6A4l6Rr+o/6lHBQdW5aYd44bd8JttDCE/F/pNRr0lRE+PiqSPO8nDPHw0010JeMH9gYgnnFlyY3/OcJ02RhIPyyxYpv9FhY+2YiUkpwFOcLImyrxEsYXpD/0d3ac30bNH6Sw9JD9UZHYcpSxsIbECHw== Generated-by-Nova"
+	if fp, err := sshFingerprint(key); err != nil || fp != "1e:2c:9b:56:79:4b:45:77:f9:ca:7a:98:2c:b0:d5:3c" {
+		t.Errorf("fingerprint %q %v", fp, err)
+	}
+	for _, bad := range []string{"", "ssh-rsa", "ssh-rsa !!!", "ssh-ed25519 " + key[8:]} {
+		if _, err := sshFingerprint(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	pub, priv, err := generateSSHKey("Generated-by-Nova")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sshFingerprint(pub); err != nil {
+		t.Errorf("generated public key: %v", err)
+	}
+	body := strings.TrimSuffix(strings.TrimPrefix(priv, "-----BEGIN OPENSSH PRIVATE KEY-----\n"), "-----END OPENSSH PRIVATE KEY-----\n")
+	raw, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(body, "\n", ""))
+	if err != nil || !bytes.HasPrefix(raw, []byte("openssh-key-v1\x00")) {
+		t.Fatalf("private key is not openssh-key-v1: %v", err)
+	}
+	blob, _ := base64.StdEncoding.DecodeString(strings.Fields(pub)[1])
+	if !bytes.Contains(raw, blob) {
+		t.Error("private key does not carry its public key")
+	}
+}
+
+func TestComputeFlavorsPerCloud(t *testing.T) {
+	a, b := newNovaTest(t, Options{}), newNovaTest(t, Options{Profile: TargetProfile()})
+	want := len(scs.StandardFlavors()) + len(SourceProfile().ExtraFlavors)
+	if got := len(a.c.compute.flavors); got != want {
+		t.Errorf("source has %d flavors, want %d", got, want)
+	}
+	if a.flavorID("SCS-2V-4-20s") == b.flavorID("SCS-2V-4-20s") {
+		t.Error("two clouds share a flavor ID")
+	}
+	_, _, body := a.call("GET", "/flavors/"+a.flavorID("SCS-2V-4-20s"), "2.79", nil)
+	f := body["flavor"].(map[string]any)
+	specs := f["extra_specs"].(map[string]any)
+	if f["disk"] != 20.0 || f["swap"] != 0.0 || specs["scs:name-v2"] != "SCS-2V-4-20s" {
+		t.Errorf("2.79 flavor %v", f)
+	}
+	_, _, body = a.call("GET", "/flavors/"+a.flavorID("SCS-2V-4-20s"), "", nil)
+	f = body["flavor"].(map[string]any)
+	if _, ok := f["extra_specs"]; ok || f["swap"] != "" {
+		t.Errorf("2.1 flavor %v", f)
+	}
+}
+
+func TestComputeOldMicroversionShapes(t *testing.T) {
+	n := newNovaTest(t, Options{})
+	code, _, body := n.call("POST", "/os-keypairs", "", map[string]any{"keypair": map[string]any{"name": "k1"}})
+	kp, _ := body["keypair"].(map[string]any)
+	if code != 200 || kp["private_key"] == nil || kp["type"] != nil {
+		t.Errorf("2.1 keypair create: %d %v", code, body)
+	}
+	if code, _, _ := n.call("DELETE", "/os-keypairs/k1", "", nil); code != 202 {
+		t.Errorf("2.1 keypair delete: %d", code)
+	}
+	code, _, body = n.call("POST", "/os-server-groups", "2.60", map[string]any{"server_group": map[string]any{
+		"name": "g", "policies": []string{"affinity"}}})
+	g, _ := body["server_group"].(map[string]any)
+	if code != 200 || g["policy"] != nil || g["policies"] == nil {
+		t.Errorf("2.60 server group: %d %v", code, body)
+	}
+	code, _, body = n.call("POST", "/os-keypairs", "2.92", map[string]any{"keypair": map[string]any{"name": "k2"}})
+	if code != 400 {
+		t.Errorf("2.92 keypair without public key: %d %v", code, body)
+	}
+}
+
+func TestComputeServerCreateErrors(t *testing.T) {
+	n := newNovaTest(t, Options{})
+	flavor, image := n.flavorID("SCS-2V-4-20s"), n.imageID()
+	server := func(mut func(map[string]any)) map[string]any {
+		s := map[string]any{"name": "x", "flavorRef": flavor, "imageRef": image, "networks": "none"}
+		mut(s)
+		return map[string]any{"server": s}
+	}
+	for _, tc := range []struct {
+		name   string
+		mut    func(map[string]any)
+		status int
+		msg    string
+	}{
+		{"flavor", func(s map[string]any) { s["flavorRef"] = "nope" }, 400, "Invalid flavorRef provided."},
+		{"image", func(s map[string]any) { s["imageRef"] = "nope" }, 400, "Can not find requested image"},
+		{"keypair", func(s map[string]any) { s["key_name"] = "nope" }, 400, "Invalid key_name provided."},
+		{"zone", func(s map[string]any) { s["availability_zone"] = "nope" }, 400, "The requested availability zone is not available"},
+		{"networks", func(s map[string]any) { delete(s, "networks") }, 400, "'networks' is a required property"},
+		{"zero disk", func(s map[string]any) { s["flavorRef"] = n.flavorID("SCS-2V-4") }, 403,
+			"Only volume-backed servers are allowed for flavors with zero disk."},
+		{"no root", func(s map[string]any) { s["imageRef"] = "" }, 400, "Missing imageRef attribute"},
+		{"group", func(s map[string]any) {}, 400, "Instance group 00000000-0000-4000-8000-000000000000 could not be found."},
+	} {
+		body := server(tc.mut)
+		if tc.name == "group" {
+			body["os:scheduler_hints"] = map[string]any{"group": "00000000-0000-4000-8000-000000000000"}
+		}
+		code, _, resp := n.call("POST", "/servers", "2.79", body)
+		if code != tc.status || !strings.Contains(message(resp), tc.msg) {
+			t.Errorf("%s: %d %q, want %d %q", tc.name, code, message(resp), tc.status, tc.msg)
+		}
+	}
+	if err := n.c.SetQuotas("tenant", Quotas{Instances: 10, Cores: 3, RAMMiB: 51200, KeyPairs: 10, ServerGroups: 10}); err != nil {
+		t.Fatal(err)
+	}
+	code, _, resp := n.call("POST", "/servers", "2.79", server(func(map[string]any) {}))
+	if code != 202 {
+		t.Fatalf("first server: %d %v", code, resp)
+	}
+	code, hdr, resp := n.call("POST", "/servers", "2.79", server(func(map[string]any) {}))
+	want := "Quota exceeded for cores: Requested 2, but already used 2 of 3 cores"
+	if code != 403 || message(resp) != want || hdr.Get("Retry-After") != "0" {
+		t.Errorf("quota: %d %q", code, message(resp))
+	}
+}
+
+func TestComputeServerDiskDeleteAndSnapshotLocation(t *testing.T) {
+	n := newNovaTest(t, Options{AsyncDelay: 100 * time.Millisecond})
+	code, hdr, body := n.call("POST", "/servers", "2.79", map[string]any{"server": map[string]any{
+		"name": "web", "flavorRef": n.flavorID("SCS-2V-4-20s"), "imageRef": n.imageID(), "networks": "none"}})
+	if code != 202 || hdr.Get("Location") == "" {
+		t.Fatalf("create: %d %v", code, body)
+	}
+	id := body["server"].(map[string]any)["id"].(string)
+	n.waitStatus(id, "ACTIVE")
+	disk := n.c.blobPath("disks", id)
+	if st, err := os.Stat(disk); err != nil || st.Size() == 0 {
+		t.Fatalf("root disk: %v", err)
+	}
+	code, hdr, _ = n.call("POST", "/servers/"+id+"/action", "2.44", map[string]any{"createImage": map[string]any{"name": "snap"}})
+	if code != 202 || !strings.Contains(hdr.Get("Location"), "/images/") {
+		t.Errorf("2.44 createImage: %d Location %q", code, hdr.Get("Location"))
+	}
+	code, _, body = n.call("GET", "/limits", "2.79", nil)
+	abs := body["limits"].(map[string]any)["absolute"].(map[string]any)
+	if code != 200 || abs["totalInstancesUsed"] != 1.0 || abs["totalCoresUsed"] != 2.0 || abs["totalRAMUsed"] != 4096.0 {
+		t.Errorf("limits %v", abs)
+	}
+	if code, _, _ := n.call("GET", "/os-quota-sets/someone-else/detail", "2.79", nil); code != 403 {
+		t.Errorf("foreign quota set: %d", code)
+	}
+	n.waitTaskDone(id)
+	if code, _, _ := n.call("DELETE", "/servers/"+id, "2.79", nil); code != 204 {
+		t.Fatalf("delete: %d", code)
+	}
+	seen := map[string]bool{}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && !seen["gone"]; time.Sleep(5 * time.Millisecond) {
+		code, _, body := n.call("GET", "/servers/"+id, "2.79", nil)
+		if code == 404 {
+			seen["gone"] = true
+		} else {
+			seen[body["server"].(map[string]any)["status"].(string)] = true
+		}
+	}
+	if !seen["DELETED"] || !seen["gone"] {
+		t.Errorf("delete went through %v, want DELETED then 404", seen)
+	}
+	if _, err := os.Stat(disk); !os.IsNotExist(err) {
+		t.Errorf("root disk left behind: %v", err)
+	}
+}
+
+func (n *novaTest) waitTaskDone(id string) {
+	n.t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		_, _, body := n.call("GET", "/servers/"+id, "2.79", nil)
+		if body["server"].(map[string]any)["OS-EXT-STS:task_state"] == nil {
+			return
+		}
+	}
+	n.t.Fatalf("server %s stays busy", id)
+}
+
+func TestComputeVolumeBackedSnapshot(t *testing.T) {
+	n := newNovaTest(t, Options{})
+	image := n.imageID()
+	n.c.mu.Lock()
+	info, _ := n.c.image.infoLocked(n.s.ProjectID, image)
+	n.c.mu.Unlock()
+	size := max(info.MinDisk, int((info.Size+novaGiB-1)/novaGiB), 1)
+	code, _, body := n.call("POST", "/servers", "2.79", map[string]any{"server": map[string]any{
+		"name": "bfv", "flavorRef": n.flavorID("SCS-2V-4"), "imageRef": "", "networks": "none",
+		"block_device_mapping_v2": []map[string]any{{"source_type": "image", "uuid": image, "destination_type": "volume",
+			"volume_size": size, "boot_index": 0, "delete_on_termination": true}}}})
+	if code != 202 {
+		t.Fatalf("create: %d %v", code, body)
+	}
+	id := body["server"].(map[string]any)["id"].(string)
+	srv := n.waitStatus(id, "ACTIVE")
+	if srv["image"] != "" || len(srv["os-extended-volumes:volumes_attached"].([]any)) != 1 {
+		t.Errorf("volume-backed server: image %v volumes %v", srv["image"], srv["os-extended-volumes:volumes_attached"])
+	}
+	_, _, body = n.call("GET", "/servers/"+id+"/os-volume_attachments", "2.79", nil)
+	atts := body["volumeAttachments"].([]any)
+	root := atts[0].(map[string]any)
+	if len(atts) != 1 || root["device"] != "/dev/vda" || root["delete_on_termination"] != true {
+		t.Fatalf("attachments %v", atts)
+	}
+	code, _, body = n.call("DELETE", "/servers/"+id+"/os-volume_attachments/"+root["volumeId"].(string), "2.79", nil)
+	if code != 400 || message(body) != "Cannot detach a root device volume" {
+		t.Errorf("detach root: %d %v", code, body)
+	}
+	code, _, body = n.call("POST", "/servers/"+id+"/action", "2.79", map[string]any{"createImage": map[string]any{"name": "bfv-snap"}})
+	imageID, _ := body["image_id"].(string)
+	if code != 202 || imageID == "" {
+		t.Fatalf("createImage: %d %v", code, body)
+	}
+	n.c.mu.Lock()
+	snap, ok := n.c.image.infoLocked(n.s.ProjectID, imageID)
+	n.c.mu.Unlock()
+	var mapping []map[string]any
+	json.Unmarshal([]byte(snap.Properties["block_device_mapping"]), &mapping)
+	if !ok || snap.Status != "active" || snap.Size != 0 || snap.Properties["bdm_v2"] != "True" ||
+		snap.Properties["root_device_name"] != "/dev/vda" || len(mapping) != 1 ||
+		mapping[0]["snapshot_id"] == nil || mapping[0]["boot_index"] != 0.0 || mapping[0]["source_type"] != "snapshot" {
+		t.Errorf("volume-backed snapshot: %+v mapping %v", snap, mapping)
+	}
+}
+
+func TestComputeServerPorts(t *testing.T) {
+	n := newNovaTest(t, Options{})
+	ctx := context.Background()
+	net, err := networks.Create(ctx, n.s.Network, networks.CreateOpts{Name: "net"}).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := subnets.Create(ctx, n.s.Network, subnets.CreateOpts{NetworkID: net.ID, CIDR: "10.1.0.0/24", IPVersion: 4}).Extract(); err != nil {
+		t.Fatal(err)
+	}
+	userPort, err := ports.Create(ctx, n.s.Network, ports.CreateOpts{NetworkID: net.ID}).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, body := n.call("POST", "/servers", "2.79", map[string]any{"server": map[string]any{
+		"name": "p", "flavorRef": n.flavorID("SCS-2V-4-20s"), "imageRef": n.imageID(),
+		"networks": []map[string]string{{"port": userPort.ID}, {"uuid": net.ID, "fixed_ip": "10.1.0.50"}}}})
+	if code != 202 {
+		t.Fatalf("create: %d %v", code, body)
+	}
+	id := body["server"].(map[string]any)["id"].(string)
+	srv := n.waitStatus(id, "ACTIVE")
+	addrs := srv["addresses"].(map[string]any)["net"].([]any)
+	if len(addrs) != 2 || addrs[1].(map[string]any)["addr"] != "10.1.0.50" {
+		t.Errorf("addresses %v", addrs)
+	}
+	code, _, body = n.call("POST", "/servers/"+id+"/os-interface", "2.79", map[string]any{"interfaceAttachment": map[string]any{"net_id": net.ID}})
+	added, _ := body["interfaceAttachment"].(map[string]any)
+	if code != 200 || added["net_id"] != net.ID || added["port_state"] != "ACTIVE" {
+		t.Fatalf("attach interface: %d %v", code, body)
+	}
+	_, _, body = n.call("GET", "/servers/"+id+"/os-interface", "2.79", nil)
+	if got := len(body["interfaceAttachments"].([]any)); got != 3 {
+		t.Errorf("%d interfaces, want 3", got)
+	}
+	if code, _, _ := n.call("DELETE", "/servers/"+id+"/os-interface/"+added["port_id"].(string), "2.79", nil); code != 202 {
+		t.Errorf("detach interface: %d", code)
+	}
+	if _, err := ports.Get(ctx, n.s.Network, added["port_id"].(string)).Extract(); err == nil {
+		t.Error("the port Nova created for the interface survived its detach")
+	}
+	n.call("DELETE", "/servers/"+id, "2.79", nil)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if code, _, _ := n.call("GET", "/servers/"+id, "2.79", nil); code == 404 {
+			break
+		}
+	}
+	p, err := ports.Get(ctx, n.s.Network, userPort.ID).Extract()
+	if err != nil || p.DeviceID != "" {
+		t.Errorf("user port after delete: %+v %v", p, err)
+	}
+	all, _ := ports.List(n.s.Network, ports.ListOpts{NetworkID: net.ID}).AllPages(ctx)
+	left, _ := ports.ExtractPorts(all)
+	for _, p := range left {
+		if strings.HasPrefix(p.DeviceOwner, "compute:") || p.DeviceOwner == "" && p.ID != userPort.ID {
+			t.Errorf("port %s (%q) left behind", p.ID, p.DeviceOwner)
+		}
+	}
+}

@@ -1,0 +1,183 @@
+package sim
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+func (s *computeService) routeVolumeAttachments(mux *http.ServeMux) {
+	s.handle(mux, "GET", "/servers/{id}/os-volume_attachments", s.listVolumeAttachments)
+	s.handle(mux, "POST", "/servers/{id}/os-volume_attachments", s.attachVolume)
+	s.handle(mux, "GET", "/servers/{id}/os-volume_attachments/{volume}", s.getVolumeAttachment)
+	s.handle(mux, "DELETE", "/servers/{id}/os-volume_attachments/{volume}", s.detachVolume)
+}
+
+// serverAttachStates are the vm_states in which Nova attaches and detaches.
+var serverAttachStates = []string{"active", "paused", "stopped", "shelved", "shelved_offloaded"}
+
+// novaAttachmentBody is a volume attachment at microversion v: the tag from
+// 2.70, delete_on_termination from 2.79, attachment and BDM IDs instead
+// of "id" from 2.89.
+func novaAttachmentBody(srv *novaServer, bv *serverVolume, v novaVersion) map[string]any {
+	b := map[string]any{"device": bv.Device, "serverId": srv.ID, "volumeId": bv.VolumeID}
+	if v < 89 {
+		b["id"] = bv.VolumeID
+	} else {
+		b["attachment_id"], b["bdm_uuid"] = bv.AttachmentID, bv.BDMID
+	}
+	if v >= 70 {
+		b["tag"] = novaNull(bv.Tag)
+	}
+	if v >= 79 {
+		b["delete_on_termination"] = bv.DeleteOnTermination
+	}
+	return b
+}
+
+func (s *computeService) listVolumeAttachments(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	out := []map[string]any{}
+	for _, bv := range srv.Volumes {
+		if bv.VolumeID != "" {
+			out = append(out, novaAttachmentBody(srv, bv, v))
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"volumeAttachments": out})
+}
+
+// attachedVolumeLocked finds a volume mapping of the server, writing
+// Nova's 404 when there is none.
+func (s *computeService) attachedVolumeLocked(w http.ResponseWriter, r *http.Request, tok *token) (*novaServer, *serverVolume, bool) {
+	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
+	if !ok {
+		return nil, nil, false
+	}
+	volID := r.PathValue("volume")
+	bv := srv.volume(volID)
+	if bv == nil {
+		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Instance %s is not attached to volume %s", srv.ID, volID))
+		return nil, nil, false
+	}
+	return srv, bv, true
+}
+
+func (s *computeService) getVolumeAttachment(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	if srv, bv, ok := s.attachedVolumeLocked(w, r, tok); ok {
+		writeJSON(w, http.StatusOK, map[string]any{"volumeAttachment": novaAttachmentBody(srv, bv, v)})
+	}
+}
+
+type volumeAttachRequest struct {
+	Attachment *struct {
+		VolumeID            string    `json:"volumeId"`
+		Device              *string   `json:"device"`
+		Tag                 string    `json:"tag"`
+		DeleteOnTermination novaValue `json:"delete_on_termination"`
+	} `json:"volumeAttachment"`
+}
+
+func (s *computeService) attachVolume(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	var req volumeAttachRequest
+	if !readJSON(w, r, novaErrors, &req) {
+		return
+	}
+	bv, err := parseAttachRequest(req, v)
+	if err != nil {
+		err.write(w)
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
+	if !ok || !checkServerState(w, srv, "attach_volume", true, serverAttachStates...) {
+		return
+	}
+	if err := s.checkAttachLocked(tok, srv, bv); err != nil {
+		err.write(w)
+		return
+	}
+	if err := s.c.volume.attachLocked(bv.VolumeID, srv.ID, bv.Device); err != nil {
+		novaBadRequest("%s", err.Error()).write(w)
+		return
+	}
+	bv.Attached = true
+	srv.Volumes = append(srv.Volumes, bv)
+	srv.touch()
+	writeJSON(w, http.StatusOK, map[string]any{"volumeAttachment": novaAttachmentBody(srv, bv, v)})
+}
+
+func parseAttachRequest(req volumeAttachRequest, v novaVersion) (*serverVolume, *novaError) {
+	a := req.Attachment
+	switch {
+	case a == nil:
+		return nil, novaBadRequest("Invalid input for field/attribute volumeAttachment. 'volumeAttachment' is a required property")
+	case !novaUUIDPattern.MatchString(a.VolumeID):
+		return nil, novaBadRequest("Invalid input for field/attribute volumeId. Value: %s. '%s' is not a 'uuid'", a.VolumeID, a.VolumeID)
+	case a.Tag != "" && v < 49:
+		return nil, novaBadRequest("Invalid input for field/attribute volumeAttachment. Additional properties are not allowed ('tag' was unexpected)")
+	case a.DeleteOnTermination.set() && v < 79:
+		return nil, novaBadRequest("Invalid input for field/attribute volumeAttachment. Additional properties are not allowed ('delete_on_termination' was unexpected)")
+	}
+	dot, ok := a.DeleteOnTermination.boolean()
+	if !ok {
+		return nil, novaBadRequest("Invalid input for field/attribute delete_on_termination. Value: %s. Not a boolean", a.DeleteOnTermination.str())
+	}
+	bv := &serverVolume{VolumeID: a.VolumeID, BootIndex: -1, DeleteOnTermination: dot, Tag: a.Tag,
+		SourceType: "volume", BDMID: newID(), AttachmentID: newID()}
+	if a.Device != nil {
+		bv.Device = *a.Device
+	}
+	return bv, nil
+}
+
+// checkAttachLocked checks the volume and picks its device.
+func (s *computeService) checkAttachLocked(tok *token, srv *novaServer, bv *serverVolume) *novaError {
+	vi, ok := s.c.volume.infoLocked(tok.ProjectID, bv.VolumeID)
+	if !ok {
+		return &novaError{http.StatusNotFound, fmt.Sprintf("Volume %s could not be found.", bv.VolumeID)}
+	}
+	if srv.volume(bv.VolumeID) != nil {
+		return novaBadRequest("Invalid volume: volume %s already attached", bv.VolumeID)
+	}
+	bv.VolumeSize = vi.SizeGB
+	switch {
+	case bv.Device == "":
+		bv.Device = srv.nextDevice()
+	case !strings.HasPrefix(bv.Device, "/dev/"):
+		return novaBadRequest("The supplied device path (%s) is invalid.", bv.Device)
+	case slices.Contains(srv.devices(), bv.Device) || bv.Device == srv.RootDevice:
+		return &novaError{http.StatusConflict, fmt.Sprintf("The supplied device path (%s) is in use.", bv.Device)}
+	}
+	return nil
+}
+
+func (s *computeService) detachVolume(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	srv, bv, ok := s.attachedVolumeLocked(w, r, tok)
+	if !ok || !checkServerState(w, srv, "detach_volume", true, serverAttachStates...) {
+		return
+	}
+	if bv.BootIndex == 0 {
+		novaBadRequest("Cannot detach a root device volume").write(w)
+		return
+	}
+	if bv.Attached {
+		if err := s.c.volume.detachLocked(bv.VolumeID, srv.ID); err != nil {
+			novaBadRequest("%s", err.Error()).write(w)
+			return
+		}
+	}
+	srv.Volumes = slices.DeleteFunc(srv.Volumes, func(x *serverVolume) bool { return x == bv })
+	srv.touch()
+	w.WriteHeader(http.StatusAccepted)
+}

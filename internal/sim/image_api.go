@@ -1,0 +1,175 @@
+package sim
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"slices"
+	"sort"
+)
+
+// notFoundImage is Glance's 404 for an image the caller cannot see.
+func notFoundImage(id string) *imageError {
+	return imageErr(http.StatusNotFound, "No image found with ID %s", id)
+}
+
+// ownedLocked returns the image for a change by the project: 404 when
+// the project cannot see it, 403 when it can but does not own it.
+func (s *imageService) ownedLocked(projectID, id, action string) (*image, *imageError) {
+	im := s.visibleLocked(projectID, id)
+	if im == nil {
+		return nil, notFoundImage(id)
+	}
+	if im.Owner != projectID {
+		return nil, imageErr(http.StatusForbidden, "You are not authorized to complete %s action.", action)
+	}
+	return im, nil
+}
+
+func (s *imageService) create(w http.ResponseWriter, r *http.Request, tok *token) {
+	var body map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body == nil {
+		glanceErrors.write(w, http.StatusBadRequest, "Body expected in request.")
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	im, ierr := s.newFromBodyLocked(body, tok.ProjectID)
+	if ierr != nil {
+		ierr.write(w)
+		return
+	}
+	s.images[im.ID] = im
+	s.writeImage(w, http.StatusCreated, im)
+}
+
+// newFromBodyLocked builds a queued image from a create request.
+func (s *imageService) newFromBodyLocked(body map[string]any, projectID string) (*image, *imageError) {
+	t := now()
+	im := &image{ID: newID(), Status: imageQueued, Visibility: "shared", Owner: projectID,
+		Tags: []string{}, Properties: map[string]string{}, CreatedAt: t, UpdatedAt: t}
+	if raw, ok := body["id"]; ok {
+		id, ok := raw.(string)
+		if !ok || !imageUUIDPattern.MatchString(id) {
+			return nil, imageSchemaErr("%s does not match '%s'", imageReprJSON(raw), imageUUIDPattern)
+		}
+		if s.images[id] != nil {
+			return nil, imageErr(http.StatusConflict, "Image with identifier %s already exists!", id)
+		}
+		im.ID = id
+	}
+	if owner, ok := body["owner"]; ok && owner != projectID {
+		return nil, imageErr(http.StatusForbidden, "You are not permitted to create images owned by '%v'.", owner)
+	}
+	keys := make([]string, 0, len(body))
+	for k := range body {
+		if k != "id" && k != "owner" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := setImageAttr(im, k, body[k], projectID); err != nil {
+			return nil, err
+		}
+	}
+	return im, nil
+}
+
+func (s *imageService) get(w http.ResponseWriter, r *http.Request, tok *token) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	im := s.visibleLocked(tok.ProjectID, r.PathValue("id"))
+	if im == nil {
+		notFoundImage(r.PathValue("id")).write(w)
+		return
+	}
+	s.writeImage(w, http.StatusOK, im)
+}
+
+func (s *imageService) delete(w http.ResponseWriter, r *http.Request, tok *token) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "delete_image")
+	if ierr != nil {
+		ierr.write(w)
+		return
+	}
+	if im.Protected {
+		glanceErrors.write(w, http.StatusForbidden, "Image "+im.ID+" is protected and cannot be deleted.")
+		return
+	}
+	delete(s.images, im.ID)
+	if im.Path != "" && im.Status != imageSaving {
+		// A file still being written is removed by its writer.
+		os.Remove(im.Path)
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *imageService) addTag(w http.ResponseWriter, r *http.Request, tok *token) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image")
+	if ierr != nil {
+		ierr.write(w)
+		return
+	}
+	tag := r.PathValue("tag")
+	if len(tag) > 255 {
+		glanceErrors.write(w, http.StatusBadRequest, "Provided object does not match schema 'image': '"+tag+"' is too long")
+		return
+	}
+	if !slices.Contains(im.Tags, tag) {
+		im.Tags = append(im.Tags, tag)
+		im.touch()
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *imageService) deleteTag(w http.ResponseWriter, r *http.Request, tok *token) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image")
+	if ierr != nil {
+		ierr.write(w)
+		return
+	}
+	i := slices.Index(im.Tags, r.PathValue("tag"))
+	if i < 0 {
+		glanceErrors.write(w, http.StatusNotFound, "Tag "+r.PathValue("tag")+" not found.")
+		return
+	}
+	im.Tags = slices.Delete(im.Tags, i, i+1)
+	im.touch()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *imageService) deactivate(w http.ResponseWriter, r *http.Request, tok *token) {
+	s.setActivation(w, r, tok, imageActive, imageDeactivated, "deactivate")
+}
+
+func (s *imageService) reactivate(w http.ResponseWriter, r *http.Request, tok *token) {
+	s.setActivation(w, r, tok, imageDeactivated, imageActive, "reactivate")
+}
+
+// setActivation moves an image between active and deactivated; doing it
+// again is a no-op, as in Glance.
+func (s *imageService) setActivation(w http.ResponseWriter, r *http.Request, tok *token, from, to, action string) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), action)
+	if ierr != nil {
+		ierr.write(w)
+		return
+	}
+	if im.Status != from && im.Status != to {
+		glanceErrors.write(w, http.StatusForbidden, "Not allowed to "+action+" image in status '"+im.Status+"'")
+		return
+	}
+	if im.Status != to {
+		im.Status = to
+		im.touch()
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

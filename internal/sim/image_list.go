@@ -1,0 +1,337 @@
+package sim
+
+import (
+	"cmp"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Glance's paging defaults (limit_param_default, api_limit_max).
+const (
+	imageDefaultLimit = 25
+	imageMaxLimit     = 1000
+)
+
+// imageListParams are the query parameters that are not filters on
+// additional properties.
+var imageListParams = []string{"limit", "marker", "sort", "sort_key", "sort_dir", "member_status",
+	"visibility", "os_hidden", "name", "status", "owner", "tag", "id", "checksum", "os_hash_value",
+	"container_format", "disk_format", "size_min", "size_max", "protected", "created_at", "updated_at"}
+
+var imageSortKeys = []string{"name", "status", "container_format", "disk_format", "size", "id",
+	"created_at", "updated_at", "visibility", "owner", "min_disk", "min_ram", "virtual_size", "os_hidden"}
+
+// imageSort is one sort key with its direction.
+type imageSort struct {
+	key  string
+	desc bool
+}
+
+func (s *imageService) list(w http.ResponseWriter, r *http.Request, tok *token) {
+	q := r.URL.Query()
+	limit, ierr := imageLimit(q)
+	if ierr != nil {
+		ierr.write(w)
+		return
+	}
+	sorts, ierr := imageSorts(q)
+	if ierr == nil {
+		ierr = checkImageListValues(q)
+	}
+	if ierr != nil {
+		ierr.write(w)
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	var items []*image
+	for _, im := range s.images {
+		if s.listedLocked(im, tok.ProjectID, q) {
+			items = append(items, im)
+		}
+	}
+	slices.SortFunc(items, func(a, b *image) int { return compareImages(a, b, sorts) })
+	start := 0
+	if m := q.Get("marker"); m != "" {
+		i := slices.IndexFunc(items, func(im *image) bool { return im.ID == m })
+		if i < 0 {
+			glanceErrors.write(w, http.StatusBadRequest, "No image found with ID "+m)
+			return
+		}
+		start = i + 1
+	}
+	pg := items[start:min(start+limit, len(items))]
+	out := make([]any, len(pg))
+	for i, im := range pg {
+		out[i] = imageView(im)
+	}
+	body := map[string]any{"images": out, "schema": "/v2/schemas/images", "first": imageFirstLink(q)}
+	if len(pg) > 0 && len(pg) == limit {
+		q.Set("marker", pg[len(pg)-1].ID)
+		body["next"] = "/v2/images?" + q.Encode()
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// checkImageListValues rejects unknown visibility and member_status
+// filters, as Glance does.
+func checkImageListValues(q url.Values) *imageError {
+	if v := q.Get("visibility"); v != "" && v != "all" && !slices.Contains(imageVisibilities, v) {
+		return imageErr(http.StatusBadRequest, "Invalid visibility value: %s", v)
+	}
+	if m := q.Get("member_status"); m != "" && !slices.Contains([]string{"accepted", "pending", "rejected", "all"}, m) {
+		return imageErr(http.StatusBadRequest, "Invalid status value: %s", m)
+	}
+	return nil
+}
+
+func imageFirstLink(q url.Values) string {
+	first := url.Values{}
+	for k, v := range q {
+		if k != "marker" {
+			first[k] = v
+		}
+	}
+	if len(first) == 0 {
+		return "/v2/images"
+	}
+	return "/v2/images?" + first.Encode()
+}
+
+func imageLimit(q url.Values) (int, *imageError) {
+	l := q.Get("limit")
+	if l == "" {
+		return imageDefaultLimit, nil
+	}
+	n, err := strconv.Atoi(l)
+	if err != nil {
+		return 0, imageErr(http.StatusBadRequest, "limit param must be an integer")
+	}
+	if n < 0 {
+		return 0, imageErr(http.StatusBadRequest, "limit param must be positive")
+	}
+	return min(n, imageMaxLimit), nil
+}
+
+// imageSorts reads sort=k1:dir,k2 or sort_key/sort_dir; created_at and
+// id always break ties.
+func imageSorts(q url.Values) ([]imageSort, *imageError) {
+	var sorts []imageSort
+	if v := q.Get("sort"); v != "" {
+		if q.Has("sort_key") || q.Has("sort_dir") {
+			return nil, imageErr(http.StatusBadRequest, "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.")
+		}
+		for _, part := range strings.Split(v, ",") {
+			key, dir, _ := strings.Cut(strings.TrimSpace(part), ":")
+			srt, ierr := newImageSort(key, cmp.Or(dir, "desc"))
+			if ierr != nil {
+				return nil, ierr
+			}
+			sorts = append(sorts, srt)
+		}
+	} else {
+		dirs := q["sort_dir"]
+		for i, key := range q["sort_key"] {
+			dir := "desc"
+			if i < len(dirs) {
+				dir = dirs[i]
+			} else if len(dirs) > 0 {
+				dir = dirs[len(dirs)-1]
+			}
+			srt, ierr := newImageSort(key, dir)
+			if ierr != nil {
+				return nil, ierr
+			}
+			sorts = append(sorts, srt)
+		}
+	}
+	return append(sorts, imageSort{"created_at", true}, imageSort{"id", true}), nil
+}
+
+func newImageSort(key, dir string) (imageSort, *imageError) {
+	if !slices.Contains(imageSortKeys, key) {
+		return imageSort{}, imageErr(http.StatusBadRequest, "Invalid sort key: %s. It must be one of the following: %s.", key, strings.Join(imageSortKeys, ", "))
+	}
+	if dir != "asc" && dir != "desc" {
+		return imageSort{}, imageErr(http.StatusBadRequest, "Invalid sort direction: %s", dir)
+	}
+	return imageSort{key: key, desc: dir == "desc"}, nil
+}
+
+func compareImages(a, b *image, sorts []imageSort) int {
+	for _, s := range sorts {
+		c := cmp.Compare(imageSortValue(a, s.key), imageSortValue(b, s.key))
+		if s.desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// imageSortValue is a sortable text for an attribute (numbers padded).
+func imageSortValue(im *image, key string) string {
+	num := func(n int64) string { return strconv.FormatInt(n+1<<62, 10) }
+	switch key {
+	case "name":
+		return valueOf(im.Name)
+	case "status":
+		return im.Status
+	case "container_format":
+		return valueOf(im.ContainerFormat)
+	case "disk_format":
+		return valueOf(im.DiskFormat)
+	case "size":
+		return num(valueOf(im.Size))
+	case "virtual_size":
+		return num(valueOf(im.VirtualSize))
+	case "min_disk":
+		return num(int64(im.MinDisk))
+	case "min_ram":
+		return num(int64(im.MinRAM))
+	case "created_at":
+		return im.CreatedAt.Format(time.RFC3339Nano)
+	case "updated_at":
+		return im.UpdatedAt.Format(time.RFC3339Nano)
+	case "visibility":
+		return im.Visibility
+	case "owner":
+		return im.Owner
+	case "os_hidden":
+		return strconv.FormatBool(im.Hidden)
+	}
+	return im.ID
+}
+
+// listedLocked decides whether an image is in the project's list for
+// the query: Glance's visibility rules first, then the filters.
+func (s *imageService) listedLocked(im *image, projectID string, q url.Values) bool {
+	if !imageInScope(im, projectID, q) {
+		return false
+	}
+	hidden := q.Get("os_hidden") == "true"
+	if im.Hidden != hidden {
+		return false
+	}
+	return imageMatches(im, q)
+}
+
+// imageInScope applies the visibility filter: without one a project
+// lists its own images, public ones and shared ones it accepted, but not
+// other projects' community images.
+func imageInScope(im *image, projectID string, q url.Values) bool {
+	if !im.visibleTo(projectID) {
+		return false
+	}
+	member := func() bool {
+		m := im.Members[projectID]
+		if m == nil {
+			return false
+		}
+		want := q.Get("member_status")
+		return want == "all" || m.Status == cmp.Or(want, "accepted")
+	}
+	mine := im.Owner == projectID
+	switch v := q.Get("visibility"); v {
+	case "":
+		return mine || im.Visibility == "public" || (im.Visibility == "shared" && member())
+	case "all":
+		return mine || im.Visibility == "public" || im.Visibility == "community" || (im.Visibility == "shared" && member())
+	case "shared":
+		return im.Visibility == "shared" && (mine || member())
+	default:
+		return im.Visibility == v
+	}
+}
+
+// imageMatches applies the attribute and property filters.
+func imageMatches(im *image, q url.Values) bool {
+	checks := map[string]string{
+		"name": valueOf(im.Name), "status": im.Status, "owner": im.Owner, "id": im.ID,
+		"checksum": im.Checksum, "os_hash_value": im.HashValue,
+		"container_format": valueOf(im.ContainerFormat), "disk_format": valueOf(im.DiskFormat),
+		"protected": strconv.FormatBool(im.Protected),
+	}
+	for key, have := range checks {
+		if want, ok := q[key]; ok && !imageValueMatches(have, want[0]) {
+			return false
+		}
+	}
+	for _, tag := range q["tag"] {
+		if !slices.Contains(im.Tags, tag) {
+			return false
+		}
+	}
+	if !imageSizeMatches(im, q) || !imageTimeMatches(im.CreatedAt, q.Get("created_at")) ||
+		!imageTimeMatches(im.UpdatedAt, q.Get("updated_at")) {
+		return false
+	}
+	for key, want := range q {
+		if !slices.Contains(imageListParams, key) {
+			if have, ok := im.Properties[key]; !ok || !imageValueMatches(have, want[0]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// imageValueMatches compares exactly, or against a list with "in:a,b".
+func imageValueMatches(have, want string) bool {
+	if list, ok := strings.CutPrefix(want, "in:"); ok {
+		return slices.Contains(strings.Split(list, ","), have)
+	}
+	return have == want
+}
+
+func imageSizeMatches(im *image, q url.Values) bool {
+	size := valueOf(im.Size)
+	if v := q.Get("size_min"); v != "" {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		if im.Size == nil || size < n {
+			return false
+		}
+	}
+	if v := q.Get("size_max"); v != "" {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		if im.Size == nil || size > n {
+			return false
+		}
+	}
+	return true
+}
+
+// imageTimeMatches applies a time filter such as "gte:2026-01-01T00:00:00Z".
+func imageTimeMatches(t time.Time, filter string) bool {
+	if filter == "" {
+		return true
+	}
+	op, val, ok := strings.Cut(filter, ":")
+	if !ok || !slices.Contains([]string{"gt", "gte", "lt", "lte", "eq", "neq"}, op) {
+		op, val = "eq", filter
+	}
+	ref, err := time.Parse(time.RFC3339, val)
+	if err != nil {
+		return false
+	}
+	c := t.Compare(ref)
+	switch op {
+	case "gt":
+		return c > 0
+	case "gte":
+		return c >= 0
+	case "lt":
+		return c < 0
+	case "lte":
+		return c <= 0
+	case "neq":
+		return c != 0
+	}
+	return c == 0
+}

@@ -1,0 +1,146 @@
+package sim
+
+import (
+	"net/http"
+	"slices"
+	"sort"
+)
+
+func imageMemberView(imageID, projectID string, m *imageMember) map[string]any {
+	return map[string]any{"image_id": imageID, "member_id": projectID, "status": m.Status,
+		"created_at": isoTime(m.CreatedAt), "updated_at": isoTime(m.UpdatedAt), "schema": "/v2/schemas/member"}
+}
+
+// sharedLocked returns a visible image that can have members.
+func (s *imageService) sharedLocked(projectID, id string) (*image, *imageError) {
+	im := s.visibleLocked(projectID, id)
+	if im == nil {
+		return nil, notFoundImage(id)
+	}
+	if im.Visibility != "shared" {
+		return nil, imageErr(http.StatusForbidden, "Only shared images have members.")
+	}
+	return im, nil
+}
+
+// listMembers shows the owner every member and a member itself only.
+func (s *imageService) listMembers(w http.ResponseWriter, r *http.Request, tok *token) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	im, ierr := s.sharedLocked(tok.ProjectID, r.PathValue("id"))
+	if ierr != nil {
+		ierr.write(w)
+		return
+	}
+	ids := make([]string, 0, len(im.Members))
+	for p := range im.Members {
+		if im.Owner == tok.ProjectID || p == tok.ProjectID {
+			ids = append(ids, p)
+		}
+	}
+	sort.Strings(ids)
+	out := make([]any, len(ids))
+	for i, p := range ids {
+		out[i] = imageMemberView(im.ID, p, im.Members[p])
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"members": out, "schema": "/v2/schemas/members"})
+}
+
+func (s *imageService) addMember(w http.ResponseWriter, r *http.Request, tok *token) {
+	var body struct {
+		Member string `json:"member"`
+	}
+	if !readJSON(w, r, glanceErrors, &body) {
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	im, ierr := s.sharedLocked(tok.ProjectID, r.PathValue("id"))
+	if ierr == nil && im.Owner != tok.ProjectID {
+		ierr = imageErr(http.StatusForbidden, "You are not authorized to complete add_member action.")
+	}
+	if ierr != nil {
+		ierr.write(w)
+		return
+	}
+	if body.Member == "" {
+		glanceErrors.write(w, http.StatusBadRequest, "Member to be added not specified")
+		return
+	}
+	if im.Members[body.Member] != nil {
+		glanceErrors.write(w, http.StatusConflict, "Member "+body.Member+" already associated with image "+im.ID+".")
+		return
+	}
+	t := now()
+	m := &imageMember{Status: "pending", CreatedAt: t, UpdatedAt: t}
+	if im.Members == nil {
+		im.Members = map[string]*imageMember{}
+	}
+	im.Members[body.Member] = m
+	writeJSON(w, http.StatusOK, imageMemberView(im.ID, body.Member, m))
+}
+
+// memberLocked finds a membership the caller may see.
+func (s *imageService) memberLocked(projectID, id, member string) (*image, *imageMember, *imageError) {
+	im, ierr := s.sharedLocked(projectID, id)
+	if ierr != nil {
+		return nil, nil, ierr
+	}
+	m := im.Members[member]
+	if m == nil || (im.Owner != projectID && member != projectID) {
+		return nil, nil, imageErr(http.StatusNotFound, "Member %s not found", member)
+	}
+	return im, m, nil
+}
+
+func (s *imageService) getMember(w http.ResponseWriter, r *http.Request, tok *token) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	im, m, ierr := s.memberLocked(tok.ProjectID, r.PathValue("id"), r.PathValue("member"))
+	if ierr != nil {
+		ierr.write(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, imageMemberView(im.ID, r.PathValue("member"), m))
+}
+
+// updateMember lets the member (only) accept or reject the share.
+func (s *imageService) updateMember(w http.ResponseWriter, r *http.Request, tok *token) {
+	var body struct {
+		Status string `json:"status"`
+	}
+	if !readJSON(w, r, glanceErrors, &body) {
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	im, m, ierr := s.memberLocked(tok.ProjectID, r.PathValue("id"), r.PathValue("member"))
+	if ierr == nil && r.PathValue("member") != tok.ProjectID {
+		ierr = imageErr(http.StatusForbidden, "You are not permitted to modify 'status' on this image member.")
+	}
+	if ierr != nil {
+		ierr.write(w)
+		return
+	}
+	if !slices.Contains([]string{"pending", "accepted", "rejected"}, body.Status) {
+		glanceErrors.write(w, http.StatusBadRequest, "Provided object does not match schema 'member': '"+body.Status+"' is not one of ['pending', 'accepted', 'rejected']")
+		return
+	}
+	m.Status, m.UpdatedAt = body.Status, now()
+	writeJSON(w, http.StatusOK, imageMemberView(im.ID, r.PathValue("member"), m))
+}
+
+func (s *imageService) deleteMember(w http.ResponseWriter, r *http.Request, tok *token) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	im, _, ierr := s.memberLocked(tok.ProjectID, r.PathValue("id"), r.PathValue("member"))
+	if ierr == nil && im.Owner != tok.ProjectID {
+		ierr = imageErr(http.StatusForbidden, "You are not authorized to complete delete_member action.")
+	}
+	if ierr != nil {
+		ierr.write(w)
+		return
+	}
+	delete(im.Members, r.PathValue("member"))
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,55 @@
+package sim
+
+import "net/http"
+
+// imageView is the JSON of an image as Glance shows it: the base
+// properties and, at the same level, every additional property.
+func imageView(im *image) map[string]any {
+	v := make(map[string]any, len(im.Properties)+24)
+	for k, p := range im.Properties {
+		v[k] = p
+	}
+	v["id"] = im.ID
+	v["name"] = im.Name
+	v["status"] = im.Status
+	v["visibility"] = im.Visibility
+	v["protected"] = im.Protected
+	v["os_hidden"] = im.Hidden
+	v["owner"] = im.Owner
+	v["container_format"] = im.ContainerFormat
+	v["disk_format"] = im.DiskFormat
+	v["min_disk"] = im.MinDisk
+	v["min_ram"] = im.MinRAM
+	v["size"] = im.Size
+	v["virtual_size"] = im.VirtualSize
+	v["checksum"] = glanceNullable(im.Checksum)
+	v["os_hash_value"] = glanceNullable(im.HashValue)
+	v["os_hash_algo"] = nil
+	if im.HashValue != "" {
+		v["os_hash_algo"] = "sha512"
+	}
+	v["tags"] = orEmpty(im.Tags)
+	v["created_at"] = isoTime(im.CreatedAt)
+	v["updated_at"] = isoTime(im.UpdatedAt)
+	v["self"] = "/v2/images/" + im.ID
+	v["file"] = "/v2/images/" + im.ID + "/file"
+	v["schema"] = "/v2/schemas/image"
+	return v
+}
+
+func glanceNullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// writeImage answers with one image; create also says where it lives
+// and which import methods the cloud offers, as Glance does.
+func (s *imageService) writeImage(w http.ResponseWriter, status int, im *image) {
+	if status == http.StatusCreated {
+		w.Header().Set("Location", s.c.URL()+"/image/v2/images/"+im.ID)
+		w.Header().Set("OpenStack-image-import-methods", "glance-direct,web-download,copy-image")
+	}
+	writeJSON(w, status, imageView(im))
+}

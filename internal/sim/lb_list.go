@@ -1,0 +1,198 @@
+package sim
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// lbDoc is a listed object: its document and the extra attributes only
+// filters see (such as loadbalancer_id of a listener).
+type lbDoc struct {
+	doc   map[string]any
+	extra map[string]any
+}
+
+// lbListParams are the query parameters that are not filters.
+var lbListParams = map[string]bool{
+	"limit": true, "marker": true, "sort": true, "sort_key": true, "sort_dir": true,
+	"fields": true, "page_reverse": true,
+	"tags": true, "tags-any": true, "not-tags": true, "not-tags-any": true,
+}
+
+// list answers an Octavia list call: filters on known attributes (others
+// are refused), tag filters, sorting (created_at and id descending by
+// default), marker and limit paging with "<plural>_links", fields.
+func (q *lbReq) list(base, plural string, items []lbDoc) (int, any, error) {
+	limit, err := q.lbLimit()
+	if err != nil {
+		return 0, nil, err
+	}
+	sorts, err := q.lbSorts()
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, it := range items {
+		for k := range it.extra {
+			it.doc[k] = it.extra[k]
+		}
+	}
+	for _, sk := range sorts {
+		if _, ok := items0(items)[sk.key]; len(items) > 0 && !ok {
+			return 0, nil, lbErr(http.StatusBadRequest, "Supplied sort key '%s' is not valid.", sk.key)
+		}
+	}
+	matched, err := q.lbFilter(items)
+	if err != nil {
+		return 0, nil, err
+	}
+	byKeys := func(a, b map[string]any) int { return nCompareDocs(a, b, sorts) }
+	slices.SortStableFunc(matched, byKeys)
+	reverse := q.query.Get("page_reverse") == "True"
+	if m := q.query.Get("marker"); m != "" {
+		i := slices.IndexFunc(items, func(d lbDoc) bool { return d.doc["id"] == m })
+		if i < 0 {
+			return 0, nil, lbErr(http.StatusBadRequest, "Supplied pagination marker '%s' is not valid.", m)
+		}
+		matched = nAfterMarker(matched, items[i].doc, byKeys, reverse)
+	}
+	if limit > 0 && len(matched) > limit {
+		if reverse {
+			matched = matched[len(matched)-limit:]
+		} else {
+			matched = matched[:limit]
+		}
+	}
+	out := make([]map[string]any, len(matched))
+	for i, d := range matched {
+		out[i] = q.lbFields(d, items)
+	}
+	return http.StatusOK, map[string]any{plural: out, plural + "_links": q.lbLinks(base, matched, limit)}, nil
+}
+
+func items0(items []lbDoc) map[string]any {
+	if len(items) == 0 {
+		return nil
+	}
+	return items[0].doc
+}
+
+// lbMaxLimit is Octavia's default pagination_max_limit.
+const lbMaxLimit = 1000
+
+func (q *lbReq) lbLimit() (int, error) {
+	l := q.query.Get("limit")
+	if l == "" {
+		return lbMaxLimit, nil
+	}
+	n, err := strconv.Atoi(l)
+	if err != nil {
+		return 0, lbErr(http.StatusBadRequest, "Supplied pagination limit '%s' is not valid.", l)
+	}
+	if n < 1 {
+		return 0, nil
+	}
+	return min(n, lbMaxLimit), nil
+}
+
+func (q *lbReq) lbSorts() ([]nSortKey, error) {
+	var keys, dirs []string
+	if sort := q.query.Get("sort"); sort != "" {
+		for _, part := range strings.Split(sort, ",") {
+			k, d, _ := strings.Cut(part, ":")
+			keys, dirs = append(keys, k), append(dirs, d)
+		}
+	} else if sk := q.query.Get("sort_key"); sk != "" {
+		keys = strings.Split(sk, ",")
+		dirs = strings.Split(q.query.Get("sort_dir"), ",")
+	}
+	var out []nSortKey
+	for i, k := range keys {
+		d := "desc"
+		if i < len(dirs) && dirs[i] != "" {
+			d = strings.ToLower(dirs[i])
+		}
+		if d != "asc" && d != "desc" {
+			return nil, lbErr(http.StatusBadRequest, "Supplied sort direction '%s' is not valid.", d)
+		}
+		if strings.ContainsAny(k, " ;") || k == "" {
+			return nil, lbErr(http.StatusBadRequest, "Supplied sort key '%s' is not valid.", k)
+		}
+		out = append(out, nSortKey{k, d == "asc"})
+	}
+	for _, k := range []string{"created_at", "id"} {
+		if !slices.ContainsFunc(out, func(s nSortKey) bool { return s.key == k }) {
+			out = append(out, nSortKey{k, false})
+		}
+	}
+	return out, nil
+}
+
+// lbFilter keeps the items that match; a filter on an unknown attribute
+// is refused as Octavia refuses it.
+func (q *lbReq) lbFilter(items []lbDoc) ([]map[string]any, error) {
+	var out []map[string]any
+	for key := range q.query {
+		if lbListParams[key] || len(items) == 0 {
+			continue
+		}
+		if _, ok := items[0].doc[key]; !ok {
+			return nil, lbErr(http.StatusBadRequest, "One or more arguments are either duplicate or invalid")
+		}
+	}
+	for _, it := range items {
+		if nMatchesTags(it.doc, q.query) && nMatchesFilters(it.doc, q.query) {
+			out = append(out, it.doc)
+		}
+	}
+	return out, nil
+}
+
+// lbFields cuts a listed document to fields= and drops the filter-only
+// attributes.
+func (q *lbReq) lbFields(d map[string]any, items []lbDoc) map[string]any {
+	out := map[string]any{}
+	want := nListArgs(q.query, "fields")
+	for k, v := range d {
+		if len(want) == 0 || slices.Contains(want, k) {
+			out[k] = v
+		}
+	}
+	if len(items) > 0 {
+		for k := range items[0].extra {
+			if _, inDoc := out[k]; inDoc && !slices.Contains(want, k) {
+				delete(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// lbLinks are Octavia's links: "previous" when a marker was given, "next"
+// when the page is full. Like Octavia they carry only limit, sort and
+// marker, not the filters.
+func (q *lbReq) lbLinks(base string, items []map[string]any, limit int) []map[string]string {
+	links := []map[string]string{}
+	if len(items) == 0 {
+		return links
+	}
+	params := []string{"limit=" + strconv.Itoa(limit)}
+	if v := q.query.Get("sort"); v != "" {
+		params = append(params, "sort="+v)
+	}
+	if v := q.query.Get("sort_key"); v != "" {
+		params = append(params, "sort_key="+v)
+	}
+	href := func(extra ...string) string {
+		return base + q.r.URL.Path + "?" + strings.Join(append(slices.Clone(params), extra...), "&")
+	}
+	if q.query.Get("marker") != "" {
+		links = append(links, map[string]string{"rel": "previous",
+			"href": href("marker="+items[0]["id"].(string), "page_reverse=True")})
+	}
+	if limit > 0 && len(items) >= limit {
+		links = append(links, map[string]string{"rel": "next", "href": href("marker=" + items[len(items)-1]["id"].(string))})
+	}
+	return links
+}

@@ -1,0 +1,196 @@
+package sim
+
+import (
+	"net/http"
+	"net/netip"
+)
+
+// lbMember is a member of an Octavia pool.
+type lbMember struct {
+	lbObject
+	PoolID, Address, SubnetID string
+	Port, Weight              int
+	Backup                    bool
+	MonitorAddress            string
+	MonitorPort               *int
+}
+
+func (s *loadBalancerService) memberDoc(m *lbMember) map[string]any {
+	var monPort any
+	if m.MonitorPort != nil {
+		monPort = *m.MonitorPort
+	}
+	return m.fill(map[string]any{
+		"address":         m.Address,
+		"protocol_port":   m.Port,
+		"weight":          m.Weight,
+		"backup":          m.Backup,
+		"subnet_id":       nStrOrNil(m.SubnetID),
+		"monitor_address": nStrOrNil(m.MonitorAddress),
+		"monitor_port":    monPort,
+	})
+}
+
+// findMember returns a member of the pool in the path, with the pool's
+// load balancer.
+func (s *loadBalancerService) findMember(q *lbReq) (*lbMember, *lbPool, *lbLoadBalancer, error) {
+	p, lb, err := s.findPool(q, q.id("id"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	id := q.id("member")
+	m := s.members[id]
+	if m == nil || m.PoolID != p.ID {
+		return nil, nil, nil, lbNotFound("Member", id)
+	}
+	return m, p, lb, nil
+}
+
+func (s *loadBalancerService) listMembers(q *lbReq) (int, any, error) {
+	p, _, err := s.findPool(q, q.id("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	var docs []lbDoc
+	for _, m := range s.poolMembers(p.ID) {
+		docs = append(docs, lbDoc{doc: s.memberDoc(m)})
+	}
+	return q.list(s.c.URL(), "members", docs)
+}
+
+func (s *loadBalancerService) getMember(q *lbReq) (int, any, error) {
+	m, _, _, err := s.findMember(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]any{"member": s.memberDoc(m)}, nil
+}
+
+// lbMemberBody is the body of member create and update.
+type lbMemberBody struct {
+	Name           *string   `json:"name"`
+	Address        string    `json:"address"`
+	ProtocolPort   *int      `json:"protocol_port"`
+	Weight         *int      `json:"weight"`
+	Backup         *bool     `json:"backup"`
+	SubnetID       string    `json:"subnet_id"`
+	MonitorAddress *string   `json:"monitor_address"`
+	MonitorPort    *int      `json:"monitor_port"`
+	AdminStateUp   *bool     `json:"admin_state_up"`
+	ProjectID      *string   `json:"project_id"`
+	Tags           *[]string `json:"tags"`
+}
+
+func (s *loadBalancerService) createMember(q *lbReq) (int, any, error) {
+	p, lb, err := s.findPool(q, q.id("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	var b lbMemberBody
+	if err := q.decode("member", &b); err != nil {
+		return 0, nil, err
+	}
+	if err := q.checkProject(b.ProjectID); err != nil {
+		return 0, nil, err
+	}
+	m, err := s.newMember(q, p, b)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := s.beginChange(lb, append(s.poolListeners(p), &p.lbObject)...); err != nil {
+		return 0, nil, err
+	}
+	s.members[m.ID] = m
+	return http.StatusCreated, map[string]any{"member": s.memberDoc(m)}, nil
+}
+
+// newMember validates a create body into a member not stored yet.
+func (s *loadBalancerService) newMember(q *lbReq, p *lbPool, b lbMemberBody) (*lbMember, error) {
+	addr, err := netip.ParseAddr(b.Address)
+	if err != nil {
+		return nil, lbInvalidField("address", b.Address, "Value should be IPv4 or IPv6 format")
+	}
+	if b.ProtocolPort == nil || *b.ProtocolPort < 1 || *b.ProtocolPort > 65535 {
+		return nil, lbInvalidField("protocol_port", intOrEmpty(b.ProtocolPort), "Value should be between 1 and 65535")
+	}
+	if b.SubnetID != "" && !s.c.network.subnetVisibleLocked(q.project(), b.SubnetID) {
+		return nil, lbErr(http.StatusBadRequest, "Subnet %s not found.", b.SubnetID)
+	}
+	for _, o := range s.poolMembers(p.ID) {
+		if o.Address == addr.String() && o.Port == *b.ProtocolPort && o.Prov != lbPendingDelete {
+			return nil, lbErr(http.StatusConflict, "Another member on this pool is already using ip %s on protocol_port %d", addr, *b.ProtocolPort)
+		}
+	}
+	m := &lbMember{lbObject: newLBObject(q.project()), PoolID: p.ID, Address: addr.String(),
+		SubnetID: b.SubnetID, Port: *b.ProtocolPort, Weight: 1}
+	m.Oper = lbNoMonitor
+	if s.poolMonitor(p.ID) != nil {
+		m.Oper = lbOffline
+	}
+	return m, applyMember(m, b)
+}
+
+// applyMember applies the writable attributes of a body.
+func applyMember(m *lbMember, b lbMemberBody) error {
+	m.apply(b.Name, nil, b.AdminStateUp, b.Tags)
+	if b.Weight != nil {
+		if *b.Weight < 0 || *b.Weight > 256 {
+			return lbInvalidField("weight", *b.Weight, "Value should be between 0 and 256")
+		}
+		m.Weight = *b.Weight
+	}
+	if b.Backup != nil {
+		m.Backup = *b.Backup
+	}
+	if b.MonitorAddress != nil {
+		if _, err := netip.ParseAddr(*b.MonitorAddress); err != nil && *b.MonitorAddress != "" {
+			return lbInvalidField("monitor_address", *b.MonitorAddress, "Value should be IPv4 or IPv6 format")
+		}
+		m.MonitorAddress = *b.MonitorAddress
+	}
+	if b.MonitorPort != nil {
+		mp := *b.MonitorPort
+		m.MonitorPort = &mp
+	}
+	return nil
+}
+
+func (s *loadBalancerService) updateMember(q *lbReq) (int, any, error) {
+	m, p, lb, err := s.findMember(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	var b lbMemberBody
+	if err := q.decode("member", &b); err != nil {
+		return 0, nil, err
+	}
+	if b.Address != "" || b.ProtocolPort != nil || b.SubnetID != "" {
+		return 0, nil, lbErr(http.StatusBadRequest, "Invalid input for field/attribute member. Unknown attribute for argument member: address, protocol_port and subnet_id cannot be changed")
+	}
+	if lb.Prov != lbActive {
+		return 0, nil, lbImmutable(lb.ID)
+	}
+	upd := *m
+	if err := applyMember(&upd, b); err != nil {
+		return 0, nil, err
+	}
+	if err := s.beginChange(lb, append(s.poolListeners(p), &p.lbObject, &m.lbObject)...); err != nil {
+		return 0, nil, err
+	}
+	prov := m.Prov
+	*m = upd
+	m.Prov, m.Updated = prov, now()
+	return http.StatusOK, map[string]any{"member": s.memberDoc(m)}, nil
+}
+
+func (s *loadBalancerService) deleteMember(q *lbReq) (int, any, error) {
+	m, p, lb, err := s.findMember(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := s.beginChange(lb, append(s.poolListeners(p), &p.lbObject)...); err != nil {
+		return 0, nil, err
+	}
+	m.Prov = lbPendingDelete
+	return http.StatusNoContent, nil, nil
+}

@@ -1,0 +1,301 @@
+package sim
+
+import (
+	"errors"
+	"net/http"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// floatingIP is a Neutron floating IP. Its address is held by a hidden
+// network:floatingip port on the external network.
+type floatingIP struct {
+	nStdAttrs
+	Address, NetworkID, AddrPort string
+	PortID, FixedIP, RouterID    string
+	Status                       string
+}
+
+func (s *networkService) fipDoc(f *floatingIP) map[string]any {
+	var details any
+	if p := s.ports[f.PortID]; p != nil {
+		details = map[string]any{"name": p.Name, "network_id": p.NetworkID, "mac_address": p.MAC,
+			"admin_state_up": p.AdminStateUp, "status": p.Status, "device_id": p.DeviceID,
+			"device_owner": p.DeviceOwner}
+	}
+	return f.fill(map[string]any{
+		"floating_ip_address": f.Address,
+		"floating_network_id": f.NetworkID,
+		"router_id":           nStrOrNil(f.RouterID),
+		"port_id":             nStrOrNil(f.PortID),
+		"fixed_ip_address":    nStrOrNil(f.FixedIP),
+		"status":              f.Status,
+		"port_details":        details,
+	}, true)
+}
+
+func fipNotFound(id string) error {
+	return nErr(http.StatusNotFound, "FloatingIPNotFound", "Floating IP %s could not be found", id)
+}
+
+func (s *networkService) findFIP(projectID, id string) (*floatingIP, error) {
+	f := s.fips[id]
+	if f == nil || f.ProjectID != projectID {
+		return nil, fipNotFound(id)
+	}
+	return f, nil
+}
+
+// sortedFIPs are all floating IPs, oldest first.
+func (s *networkService) sortedFIPs() []*floatingIP {
+	out := make([]*floatingIP, 0, len(s.fips))
+	for _, f := range s.fips {
+		out = append(out, f)
+	}
+	slices.SortFunc(out, func(a, b *floatingIP) int {
+		if c := a.Created.Compare(b.Created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+func (s *networkService) listFloatingIPs(q *nreq) (int, any, error) {
+	var docs []map[string]any
+	for _, f := range s.fips {
+		if f.ProjectID == q.project() {
+			docs = append(docs, s.fipDoc(f))
+		}
+	}
+	return q.list(s.c.URL(), "floatingips", docs, fipNotFound)
+}
+
+func (s *networkService) getFloatingIP(q *nreq) (int, any, error) {
+	f, err := s.findFIP(q.project(), q.id())
+	if err != nil {
+		return 0, nil, err
+	}
+	return q.show("floatingip", s.fipDoc(f))
+}
+
+func (s *networkService) createFloatingIP(q *nreq) (int, any, error) {
+	a, err := q.resource("floatingip", "floating_network_id", "port_id", "fixed_ip_address",
+		"floating_ip_address", "subnet_id", "description")
+	if err != nil {
+		return 0, nil, err
+	}
+	if a.has("floating_ip_address") {
+		return 0, nil, nPolicyDenied("create_floatingip", "floating_ip_address")
+	}
+	if err := a.required("floating_network_id"); err != nil {
+		return 0, nil, err
+	}
+	f := &floatingIP{nStdAttrs: newNStdAttrs(q.project()), Status: "DOWN"}
+	var subnetID, portID, fixed string
+	r := a.reader()
+	r.str("floating_network_id", 0, &f.NetworkID)
+	r.optStr("subnet_id", &subnetID)
+	r.optStr("port_id", &portID)
+	r.optStr("fixed_ip_address", &fixed)
+	r.str("description", 255, &f.Description)
+	if r.err != nil {
+		return 0, nil, r.err
+	}
+	if err := s.allocateFIP(q, f, subnetID); err != nil {
+		return 0, nil, err
+	}
+	if portID != "" {
+		if err := s.associateLocked(q.project(), f, portID, fixed); err != nil {
+			delete(s.ports, f.AddrPort)
+			return 0, nil, err
+		}
+	}
+	s.fips[f.ID] = f
+	return http.StatusCreated, map[string]any{"floatingip": s.fipDoc(f)}, nil
+}
+
+// allocateFIP takes an address on the external network for f.
+func (s *networkService) allocateFIP(q *nreq, f *floatingIP, subnetID string) error {
+	n, err := s.findNetwork(q.project(), f.NetworkID)
+	if err != nil {
+		return err
+	}
+	if !n.External {
+		return nBadResource("floatingip", "Network %s is not a valid external network", n.ID)
+	}
+	var reqs []nFixedIPReq
+	if subnetID != "" {
+		if sn := s.subnets[subnetID]; sn == nil || sn.NetworkID != n.ID {
+			return nBadResource("floatingip", "Subnet %s is not on network %s", subnetID, n.ID)
+		}
+		reqs = []nFixedIPReq{{SubnetID: subnetID}}
+	} else {
+		for _, id := range n.Subnets {
+			if sn := s.subnets[id]; sn != nil && sn.version() == 4 && len(reqs) == 0 {
+				reqs = []nFixedIPReq{{SubnetID: id}}
+			}
+		}
+	}
+	if err := s.checkQuota(q.project(), "floatingip", 1); err != nil {
+		return err
+	}
+	p, err := s.newPortLocked(nPortSpec{Network: n, AdminStateUp: true, DeviceID: f.ID,
+		DeviceOwner: ownerFloatingIP, Status: "N/A", NoSecurityGroups: true, FixedIPs: reqs})
+	var ne *neutronError
+	if errors.As(err, &ne) && ne.Type == "IpAddressGenerationFailure" || err == nil && len(p.FixedIPs) == 0 {
+		if p != nil {
+			delete(s.ports, p.ID)
+		}
+		return nErr(http.StatusBadRequest, "ExternalIpAddressExhausted", "Unable to find any IP address on external network %s.", n.ID)
+	}
+	if err != nil {
+		return err
+	}
+	f.AddrPort, f.Address = p.ID, p.FixedIPs[0].IPAddress
+	return nil
+}
+
+// associateLocked binds the floating IP to a fixed IPv4 address of the
+// project's port, through the router that connects the port's subnet to
+// the floating IP's network.
+func (s *networkService) associateLocked(projectID string, f *floatingIP, portID, fixed string) error {
+	p := s.ports[portID]
+	if p == nil || p.ProjectID != projectID {
+		return portNotFound(portID)
+	}
+	ip, err := s.fipFixedIP(p, fixed)
+	if err != nil {
+		return err
+	}
+	for _, o := range s.fips {
+		if o.ID != f.ID && o.PortID == p.ID && o.FixedIP == ip.IPAddress && o.NetworkID == f.NetworkID {
+			return nErr(http.StatusConflict, "FloatingIPPortAlreadyAssociated",
+				"Cannot associate floating IP %s (%s) with port %s using fixed IP %s, as that fixed IP already has a floating IP on external network %s.",
+				f.Address, f.ID, p.ID, ip.IPAddress, f.NetworkID)
+		}
+	}
+	rt := s.routerFor(f.NetworkID, ip.SubnetID)
+	if rt == nil {
+		return nErr(http.StatusNotFound, "ExternalGatewayForFloatingIPNotFound",
+			"External network %s is not reachable from subnet %s.  Therefore, cannot associate Port %s with a Floating IP.",
+			f.NetworkID, ip.SubnetID, p.ID)
+	}
+	f.PortID, f.FixedIP, f.RouterID = p.ID, ip.IPAddress, rt.ID
+	f.touch()
+	s.settleFIP(f.ID)
+	return nil
+}
+
+// fipFixedIP picks the fixed IP of the port a floating IP maps to.
+func (s *networkService) fipFixedIP(p *port, fixed string) (fixedIP, error) {
+	var v4 []fixedIP
+	for _, f := range p.FixedIPs {
+		if a, err := netip.ParseAddr(f.IPAddress); err == nil && a.Is4() {
+			v4 = append(v4, f)
+		}
+	}
+	if fixed != "" {
+		if a, err := netip.ParseAddr(fixed); err != nil || !a.Is4() {
+			return fixedIP{}, nBadResource("floatingip", "Cannot process floating IP association with %s, since that is not an IPv4 address", fixed)
+		}
+		i := slices.IndexFunc(v4, func(f fixedIP) bool { return f.IPAddress == fixed })
+		if i < 0 {
+			return fixedIP{}, nBadResource("floatingip", "Port %s does not have fixed ip %s", p.ID, fixed)
+		}
+		return v4[i], nil
+	}
+	switch len(v4) {
+	case 0:
+		return fixedIP{}, nBadResource("floatingip", "No IPv4 addresses found on port %s", p.ID)
+	case 1:
+		return v4[0], nil
+	}
+	return fixedIP{}, nBadResource("floatingip", "Port %s has multiple fixed IPv4 addresses.  Must provide a specific IPv4 address when assigning a floating IP", p.ID)
+}
+
+// routerFor is the router with a gateway on the external network and an
+// interface on the subnet.
+func (s *networkService) routerFor(extNet, subnetID string) *router {
+	var found []*router
+	for _, rt := range s.routers {
+		if rt.GatewayNet != extNet {
+			continue
+		}
+		for _, p := range s.interfaces(rt) {
+			if p.hasSubnet(subnetID) {
+				found = append(found, rt)
+				break
+			}
+		}
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	slices.SortFunc(found, func(a, b *router) int { return strings.Compare(a.ID, b.ID) })
+	return found[0]
+}
+
+// settleFIP plays the L3 agent: after a moment the floating IP is ACTIVE
+// when associated and DOWN when not.
+func (s *networkService) settleFIP(id string) {
+	s.c.later(1, func() {
+		if f := s.fips[id]; f != nil {
+			f.Status = "DOWN"
+			if f.PortID != "" {
+				f.Status = "ACTIVE"
+			}
+		}
+	})
+}
+
+func (s *networkService) disassociateLocked(f *floatingIP) {
+	f.PortID, f.FixedIP, f.RouterID = "", "", ""
+	f.touch()
+	s.settleFIP(f.ID)
+}
+
+func (s *networkService) updateFloatingIP(q *nreq) (int, any, error) {
+	f, err := s.findFIP(q.project(), q.id())
+	if err != nil {
+		return 0, nil, err
+	}
+	a, err := q.resource("floatingip", "port_id", "fixed_ip_address", "description")
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := q.checkRevision(&f.nStdAttrs); err != nil {
+		return 0, nil, err
+	}
+	var portID, fixed string
+	desc := f.Description
+	r := a.reader()
+	hasPort := r.optStr("port_id", &portID)
+	r.optStr("fixed_ip_address", &fixed)
+	r.str("description", 255, &desc)
+	if r.err != nil {
+		return 0, nil, r.err
+	}
+	switch {
+	case hasPort && portID == "":
+		s.disassociateLocked(f)
+	case hasPort:
+		if err := s.associateLocked(q.project(), f, portID, fixed); err != nil {
+			return 0, nil, err
+		}
+	}
+	f.Description = desc
+	f.touch()
+	return http.StatusOK, map[string]any{"floatingip": s.fipDoc(f)}, nil
+}
+
+func (s *networkService) deleteFloatingIP(q *nreq) (int, any, error) {
+	f, err := s.findFIP(q.project(), q.id())
+	if err != nil {
+		return 0, nil, err
+	}
+	delete(s.ports, f.AddrPort)
+	delete(s.fips, f.ID)
+	return http.StatusNoContent, nil, nil
+}

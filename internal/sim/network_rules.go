@@ -1,0 +1,330 @@
+package sim
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// sgRule is a security group rule. Empty strings and nil ports stand for
+// null.
+type sgRule struct {
+	nStdAttrs
+	seq                           int
+	GroupID, Direction, Ethertype string
+	Protocol                      string
+	PortMin, PortMax              *int
+	RemoteIP, RemoteGroup         string
+}
+
+// nIPProtocols are the protocol names Neutron accepts, with their numbers.
+var nIPProtocols = map[string]int{
+	"hopopt": 0, "icmp": 1, "igmp": 2, "ipip": 4, "tcp": 6, "egp": 8, "udp": 17, "dccp": 33,
+	"ipv6-encap": 41, "ipv6-route": 43, "ipv6-frag": 44, "rsvp": 46, "gre": 47, "esp": 50,
+	"ah": 51, "icmpv6": 58, "ipv6-icmp": 58, "ipv6-nonxt": 59, "ipv6-opts": 60, "ospf": 89,
+	"vrrp": 112, "pgm": 113, "sctp": 132, "udplite": 136,
+}
+
+// nProtoNumber is the number of a stored protocol, -1 for any.
+func nProtoNumber(p string) int {
+	if p == "" {
+		return -1
+	}
+	if n, ok := nIPProtocols[p]; ok {
+		return n
+	}
+	n, _ := strconv.Atoi(p)
+	return n
+}
+
+func (s *networkService) ruleDoc(r *sgRule) map[string]any {
+	d := r.fill(map[string]any{
+		"security_group_id":       r.GroupID,
+		"direction":               r.Direction,
+		"ethertype":               r.Ethertype,
+		"protocol":                nStrOrNil(r.Protocol),
+		"port_range_min":          nIntOrNil(r.PortMin),
+		"port_range_max":          nIntOrNil(r.PortMax),
+		"remote_ip_prefix":        nStrOrNil(r.RemoteIP),
+		"remote_group_id":         nStrOrNil(r.RemoteGroup),
+		"remote_address_group_id": nil,
+		"normalized_cidr":         nil,
+	}, false)
+	if p, ok := nParseIPOrCIDR(r.RemoteIP); ok {
+		d["normalized_cidr"] = p.Masked().String()
+	}
+	return d
+}
+
+func nIntOrNil(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func ruleNotFound(id string) error {
+	return nErr(http.StatusNotFound, "SecurityGroupRuleNotFound", "Security group rule %s does not exist", id)
+}
+
+// addRuleLocked stores a rule of a group, owned by the group's project.
+func (s *networkService) addRuleLocked(r *sgRule) {
+	g := s.groups[r.GroupID]
+	r.nStdAttrs = newNStdAttrs(g.ProjectID)
+	s.ruleSeq++
+	r.seq = s.ruleSeq
+	s.rules[r.ID] = r
+}
+
+func (s *networkService) findRule(projectID, id string) (*sgRule, error) {
+	r := s.rules[id]
+	if r == nil || r.ProjectID != projectID {
+		return nil, ruleNotFound(id)
+	}
+	return r, nil
+}
+
+func (s *networkService) listRules(q *nreq) (int, any, error) {
+	var docs []map[string]any
+	for _, r := range s.rules {
+		if r.ProjectID == q.project() {
+			docs = append(docs, s.ruleDoc(r))
+		}
+	}
+	return q.list(s.c.URL(), "security_group_rules", docs, ruleNotFound)
+}
+
+func (s *networkService) getRule(q *nreq) (int, any, error) {
+	r, err := s.findRule(q.project(), q.id())
+	if err != nil {
+		return 0, nil, err
+	}
+	return q.show("security_group_rule", s.ruleDoc(r))
+}
+
+func (s *networkService) deleteRule(q *nreq) (int, any, error) {
+	r, err := s.findRule(q.project(), q.id())
+	if err != nil {
+		return 0, nil, err
+	}
+	delete(s.rules, r.ID)
+	if g := s.groups[r.GroupID]; g != nil {
+		g.touch()
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+func (s *networkService) createRule(q *nreq) (int, any, error) {
+	a, err := q.resource("security_group_rule", "security_group_id", "direction", "ethertype",
+		"protocol", "port_range_min", "port_range_max", "remote_ip_prefix", "remote_group_id",
+		"remote_address_group_id", "description")
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := a.required("security_group_id", "direction"); err != nil {
+		return 0, nil, err
+	}
+	r, err := s.readRule(q, a)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := s.checkRule(q.project(), r); err != nil {
+		return 0, nil, err
+	}
+	if err := s.checkQuota(q.project(), "security_group_rule", 1); err != nil {
+		return 0, nil, err
+	}
+	desc := r.Description
+	s.addRuleLocked(r)
+	r.Description = desc
+	s.groups[r.GroupID].touch()
+	return http.StatusCreated, map[string]any{"security_group_rule": s.ruleDoc(r)}, nil
+}
+
+// readRule reads a rule body; the group must be the caller's.
+func (s *networkService) readRule(q *nreq, a nAttrs) (*sgRule, error) {
+	r := &sgRule{Ethertype: "IPv4"}
+	rd := a.reader()
+	rd.str("security_group_id", 0, &r.GroupID)
+	rd.str("direction", 0, &r.Direction)
+	rd.str("ethertype", 0, &r.Ethertype)
+	rd.optStr("remote_ip_prefix", &r.RemoteIP)
+	rd.optStr("remote_group_id", &r.RemoteGroup)
+	rd.str("description", 255, &r.Description)
+	var addrGroup string
+	rd.optStr("remote_address_group_id", &addrGroup)
+	r.PortMin, r.PortMax = nOptPort(rd, "port_range_min"), nOptPort(rd, "port_range_max")
+	if rd.err != nil {
+		return nil, rd.err
+	}
+	if addrGroup != "" {
+		return nil, nErr(http.StatusNotFound, "AddressGroupNotFound", "Address group %s could not be found.", addrGroup)
+	}
+	if _, err := s.findGroup(q.project(), r.GroupID); err != nil {
+		return nil, err
+	}
+	proto, err := nRuleProtocol(a["protocol"])
+	if err != nil {
+		return nil, err
+	}
+	r.Protocol = proto
+	return r, nil
+}
+
+// nOptPort reads a port range bound that may be null.
+func nOptPort(rd *nAttrReader, key string) *int {
+	if rd.a.isNull(key) {
+		return nil
+	}
+	var n int
+	if rd.integer(key, &n) {
+		return &n
+	}
+	return nil
+}
+
+// nRuleProtocol reads protocol: a name, a number 0-255, "any" or null.
+func nRuleProtocol(raw json.RawMessage) (string, error) {
+	if raw == nil || string(raw) == "null" {
+		return "", nil
+	}
+	var v any
+	json.Unmarshal(raw, &v)
+	var p string
+	switch x := v.(type) {
+	case float64:
+		p = strconv.Itoa(int(x))
+	case string:
+		p = strings.ToLower(x)
+	}
+	if p == "any" || p == "" {
+		return "", nil
+	}
+	if _, ok := nIPProtocols[p]; ok {
+		return p, nil
+	}
+	if n, err := strconv.Atoi(p); err == nil && n >= 0 && n <= 255 {
+		return strconv.Itoa(n), nil
+	}
+	return "", nErr(http.StatusBadRequest, "SecurityGroupRuleInvalidProtocol",
+		"Security group rule protocol %s not supported. Only protocol values [None, 'ah', 'dccp', 'egp', 'esp', 'gre', 'hopopt', 'icmp', 'igmp', 'ipip', 'ipv6-encap', 'ipv6-frag', 'ipv6-icmp', 'icmpv6', 'ipv6-nonxt', 'ipv6-opts', 'ipv6-route', 'ospf', 'pgm', 'rsvp', 'sctp', 'tcp', 'udp', 'udplite', 'vrrp'] and integer representations [0 to 255] are supported.", nRawText(raw))
+}
+
+// checkRule validates a rule and refuses duplicates, as Neutron does.
+func (s *networkService) checkRule(projectID string, r *sgRule) error {
+	if r.Direction != "ingress" && r.Direction != "egress" {
+		return nAttrErr("direction", "'%s' is not in ['ingress', 'egress']", r.Direction)
+	}
+	if r.Ethertype != "IPv4" && r.Ethertype != "IPv6" {
+		return nAttrErr("ethertype", "'%s' is not in ['IPv4', 'IPv6']", r.Ethertype)
+	}
+	if err := s.checkRemote(projectID, r); err != nil {
+		return err
+	}
+	if n := nProtoNumber(r.Protocol); r.Ethertype == "IPv4" && n == 58 {
+		return nErr(http.StatusBadRequest, "SecurityGroupEthertypeConflictWithProtocol",
+			"Invalid ethertype %s for protocol %s.", r.Ethertype, r.Protocol)
+	}
+	if err := nCheckPortRange(r); err != nil {
+		return err
+	}
+	for _, o := range s.groupRules(r.GroupID) {
+		if nSameRule(o, r) {
+			return nErr(http.StatusConflict, "SecurityGroupRuleExists", "Security group rule already exists. Rule id is %s.", o.ID)
+		}
+	}
+	return nil
+}
+
+func (s *networkService) checkRemote(projectID string, r *sgRule) error {
+	if r.RemoteIP != "" && r.RemoteGroup != "" {
+		return nErr(http.StatusBadRequest, "SecurityGroupMultipleRemoteEntites",
+			"Only one of remote_address_group_id, remote_group_id and remote_ip_prefix can be provided.")
+	}
+	if r.RemoteGroup != "" {
+		if _, err := s.findGroup(projectID, r.RemoteGroup); err != nil {
+			return err
+		}
+	}
+	if r.RemoteIP == "" {
+		return nil
+	}
+	p, ok := nParseIPOrCIDR(r.RemoteIP)
+	if !ok {
+		return nAttrErr("remote_ip_prefix", "'%s' is not a valid IP subnet", r.RemoteIP)
+	}
+	if p.Addr().Is4() != (r.Ethertype == "IPv4") {
+		return nErr(http.StatusBadRequest, "SecurityGroupRuleParameterConflict",
+			"Conflicting value ethertype %s for CIDR %s", r.Ethertype, r.RemoteIP)
+	}
+	r.RemoteIP = p.String()
+	return nil
+}
+
+// nCheckPortRange applies Neutron's port range rules: ports need a
+// protocol; TCP-like protocols need min <= max within 1-65535; ICMP takes
+// type and code 0-255.
+func nCheckPortRange(r *sgRule) error {
+	if r.PortMin == nil && r.PortMax == nil {
+		return nil
+	}
+	n := nProtoNumber(r.Protocol)
+	switch n {
+	case -1:
+		return nErr(http.StatusBadRequest, "SecurityGroupProtocolRequiredWithPorts", "Must also specify protocol if port range is given.")
+	case 6, 17, 33, 132, 136:
+		for _, p := range []*int{r.PortMin, r.PortMax} {
+			if p != nil && (*p < 1 || *p > 65535) {
+				return nErr(http.StatusBadRequest, "SecurityGroupInvalidPortValue", "Invalid value for port %d", *p)
+			}
+		}
+		if r.PortMin == nil || r.PortMax == nil || *r.PortMin > *r.PortMax {
+			return nErr(http.StatusBadRequest, "SecurityGroupInvalidPortRange", "For TCP/UDP protocols, port_range_min must be <= port_range_max")
+		}
+	case 1, 58:
+		return nCheckICMP(r)
+	default:
+		return nErr(http.StatusBadRequest, "SecurityGroupInvalidProtocolForPort",
+			"Invalid protocol %s for port range, only supported for TCP, UDP, UDPLITE, SCTP and DCCP.", r.Protocol)
+	}
+	return nil
+}
+
+func nCheckICMP(r *sgRule) error {
+	for _, f := range []struct {
+		p           *int
+		field, attr string
+	}{{r.PortMin, "type", "port_range_min"}, {r.PortMax, "code", "port_range_max"}} {
+		if f.p != nil && (*f.p < 0 || *f.p > 255) {
+			return nErr(http.StatusBadRequest, "SecurityGroupInvalidIcmpValue",
+				"Invalid value for ICMP %s (%s) %d. It must be 0 to 255.", f.field, f.attr, *f.p)
+		}
+	}
+	if r.PortMin == nil && r.PortMax != nil {
+		return nErr(http.StatusBadRequest, "SecurityGroupMissingIcmpType",
+			"ICMP code (port-range-max) %d is provided but ICMP type (port-range-min) is missing.", *r.PortMax)
+	}
+	return nil
+}
+
+// nSameRule compares what a rule matches: protocols by number, the
+// any-address prefixes as no prefix.
+func nSameRule(a, b *sgRule) bool {
+	return a.Direction == b.Direction && a.Ethertype == b.Ethertype &&
+		nProtoNumber(a.Protocol) == nProtoNumber(b.Protocol) &&
+		nIntOrNil(a.PortMin) == nIntOrNil(b.PortMin) && nIntOrNil(a.PortMax) == nIntOrNil(b.PortMax) &&
+		nAnyPrefix(a.RemoteIP) == nAnyPrefix(b.RemoteIP) && a.RemoteGroup == b.RemoteGroup
+}
+
+func nAnyPrefix(p string) string {
+	pr, ok := nParseIPOrCIDR(p)
+	if !ok {
+		return ""
+	}
+	pr = pr.Masked()
+	if pr.Bits() == 0 {
+		return ""
+	}
+	return pr.String()
+}

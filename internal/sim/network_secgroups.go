@@ -1,0 +1,180 @@
+package sim
+
+import (
+	"net/http"
+	"slices"
+)
+
+// secGroup is a Neutron security group; its rules live in
+// networkService.rules.
+type secGroup struct {
+	nStdAttrs
+	Name     string
+	Stateful bool
+}
+
+func sgNotFound(id string) error {
+	return nErr(http.StatusNotFound, "SecurityGroupNotFound", "Security group %s does not exist", id)
+}
+
+// ensureDefaultSGLocked gives a project its "default" group the first
+// time it talks to Neutron: egress to anywhere, ingress from members of
+// the group itself, for IPv4 and IPv6.
+func (s *networkService) ensureDefaultSGLocked(projectID string) {
+	if projectID == "" || projectID == s.adminProject || s.defaultSG[projectID] != "" {
+		return
+	}
+	g := &secGroup{nStdAttrs: newNStdAttrs(projectID), Name: "default", Stateful: true}
+	g.Description = "Default security group"
+	s.groups[g.ID] = g
+	s.defaultSG[projectID] = g.ID
+	for _, eth := range []string{"IPv4", "IPv6"} {
+		s.addRuleLocked(&sgRule{GroupID: g.ID, Direction: "egress", Ethertype: eth})
+		s.addRuleLocked(&sgRule{GroupID: g.ID, Direction: "ingress", Ethertype: eth, RemoteGroup: g.ID})
+	}
+}
+
+func (s *networkService) groupDoc(g *secGroup) map[string]any {
+	var rules []map[string]any
+	for _, r := range s.groupRules(g.ID) {
+		rules = append(rules, s.ruleDoc(r))
+	}
+	return g.fill(map[string]any{
+		"name":                 g.Name,
+		"stateful":             g.Stateful,
+		"shared":               false,
+		"security_group_rules": orEmpty(rules),
+	}, true)
+}
+
+// groupRules are the rules of a group, oldest first.
+func (s *networkService) groupRules(groupID string) []*sgRule {
+	var out []*sgRule
+	for _, r := range s.rules {
+		if r.GroupID == groupID {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b *sgRule) int { return a.seq - b.seq })
+	return out
+}
+
+func (s *networkService) findGroup(projectID, id string) (*secGroup, error) {
+	g := s.groups[id]
+	if g == nil || g.ProjectID != projectID {
+		return nil, sgNotFound(id)
+	}
+	return g, nil
+}
+
+func (s *networkService) listSecurityGroups(q *nreq) (int, any, error) {
+	var docs []map[string]any
+	for _, g := range s.groups {
+		if g.ProjectID == q.project() {
+			docs = append(docs, s.groupDoc(g))
+		}
+	}
+	return q.list(s.c.URL(), "security_groups", docs, sgNotFound)
+}
+
+func (s *networkService) getSecurityGroup(q *nreq) (int, any, error) {
+	g, err := s.findGroup(q.project(), q.id())
+	if err != nil {
+		return 0, nil, err
+	}
+	return q.show("security_group", s.groupDoc(g))
+}
+
+func (s *networkService) createSecurityGroup(q *nreq) (int, any, error) {
+	a, err := q.resource("security_group", "name", "description", "stateful")
+	if err != nil {
+		return 0, nil, err
+	}
+	g := &secGroup{nStdAttrs: newNStdAttrs(q.project()), Stateful: true}
+	r := a.reader()
+	r.str("name", 255, &g.Name)
+	r.str("description", 255, &g.Description)
+	r.boolean("stateful", &g.Stateful)
+	if r.err != nil {
+		return 0, nil, r.err
+	}
+	if g.Name == "default" {
+		return 0, nil, nErr(http.StatusConflict, "SecurityGroupDefaultAlreadyExists", "Default security group already exists.")
+	}
+	if err := s.checkQuota(q.project(), "security_group", 1); err != nil {
+		return 0, nil, err
+	}
+	s.groups[g.ID] = g
+	for _, eth := range []string{"IPv4", "IPv6"} {
+		s.addRuleLocked(&sgRule{GroupID: g.ID, Direction: "egress", Ethertype: eth})
+	}
+	return http.StatusCreated, map[string]any{"security_group": s.groupDoc(g)}, nil
+}
+
+func (s *networkService) updateSecurityGroup(q *nreq) (int, any, error) {
+	g, err := s.findGroup(q.project(), q.id())
+	if err != nil {
+		return 0, nil, err
+	}
+	a, err := q.resource("security_group", "name", "description", "stateful")
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := q.checkRevision(&g.nStdAttrs); err != nil {
+		return 0, nil, err
+	}
+	upd := *g
+	r := a.reader()
+	r.str("name", 255, &upd.Name)
+	r.str("description", 255, &upd.Description)
+	r.boolean("stateful", &upd.Stateful)
+	if r.err != nil {
+		return 0, nil, r.err
+	}
+	isDefault := s.defaultSG[g.ProjectID] == g.ID
+	if isDefault && upd.Name != "default" {
+		return 0, nil, nErr(http.StatusConflict, "SecurityGroupCannotUpdateDefault", "Updating default security group not allowed.")
+	}
+	if !isDefault && upd.Name == "default" {
+		return 0, nil, nErr(http.StatusConflict, "SecurityGroupDefaultAlreadyExists", "Default security group already exists.")
+	}
+	if upd.Stateful != g.Stateful && s.groupInUse(g.ID) {
+		return 0, nil, nErr(http.StatusConflict, "SecurityGroupInUse", "Security Group %s in use.", g.ID)
+	}
+	*g = upd
+	g.touch()
+	return http.StatusOK, map[string]any{"security_group": s.groupDoc(g)}, nil
+}
+
+func (s *networkService) groupInUse(id string) bool {
+	for _, p := range s.ports {
+		if slices.Contains(p.SecurityGroups, id) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *networkService) deleteSecurityGroup(q *nreq) (int, any, error) {
+	g, err := s.findGroup(q.project(), q.id())
+	if err != nil {
+		return 0, nil, err
+	}
+	if s.defaultSG[g.ProjectID] == g.ID {
+		return 0, nil, nErr(http.StatusConflict, "SecurityGroupCannotRemoveDefault",
+			"Insufficient rights for removing default security group.")
+	}
+	if s.groupInUse(g.ID) {
+		return 0, nil, nErr(http.StatusConflict, "SecurityGroupInUse", "Security Group %s in use.", g.ID)
+	}
+	for id, r := range s.rules {
+		if r.GroupID == g.ID || r.RemoteGroup == g.ID {
+			delete(s.rules, id)
+			if o := s.groups[r.GroupID]; o != nil && o != g {
+				o.touch()
+			}
+		}
+	}
+	delete(s.groups, g.ID)
+	return http.StatusNoContent, nil, nil
+}

@@ -1,0 +1,525 @@
+package sim
+
+import (
+	"net/http"
+	"net/netip"
+	"slices"
+)
+
+// subnet is a Neutron subnet.
+type subnet struct {
+	nStdAttrs
+	Name, NetworkID string
+	CIDR            netip.Prefix
+	// Gateway is the gateway address; invalid means none (null).
+	Gateway     netip.Addr
+	Pools       []nIPRange
+	DNS         []string
+	HostRoutes  []nHostRoute
+	EnableDHCP  bool
+	AddressMode string // ipv6_address_mode, "" when unset
+	RAMode      string // ipv6_ra_mode, "" when unset
+}
+
+// nHostRoute is a route of a subnet's host_routes or of a router.
+type nHostRoute struct {
+	Destination string `json:"destination"`
+	NextHop     string `json:"nexthop"`
+}
+
+// autoAddress reports whether ports get SLAAC addresses on the subnet.
+func (sn *subnet) autoAddress() bool {
+	return sn.AddressMode == "slaac" || sn.AddressMode == "dhcpv6-stateless"
+}
+
+func (sn *subnet) version() int {
+	if sn.CIDR.Addr().Is4() {
+		return 4
+	}
+	return 6
+}
+
+const (
+	nMaxDNSNameservers = 5
+	nMaxHostRoutes     = 20
+)
+
+func (s *networkService) subnetDoc(sn *subnet) map[string]any {
+	pools := make([]map[string]any, len(sn.Pools))
+	for i, p := range sn.Pools {
+		pools[i] = p.doc()
+	}
+	routes := make([]map[string]any, len(sn.HostRoutes))
+	for i, r := range sn.HostRoutes {
+		routes[i] = map[string]any{"destination": r.Destination, "nexthop": r.NextHop}
+	}
+	return sn.fill(map[string]any{
+		"name":              sn.Name,
+		"network_id":        sn.NetworkID,
+		"ip_version":        sn.version(),
+		"cidr":              sn.CIDR.String(),
+		"gateway_ip":        nAddrOrNil(sn.Gateway),
+		"allocation_pools":  pools,
+		"dns_nameservers":   append([]string{}, sn.DNS...),
+		"host_routes":       routes,
+		"enable_dhcp":       sn.EnableDHCP,
+		"ipv6_address_mode": nStrOrNil(sn.AddressMode),
+		"ipv6_ra_mode":      nStrOrNil(sn.RAMode),
+		"subnetpool_id":     nil,
+		"service_types":     []string{},
+		"segment_id":        nil,
+	}, true)
+}
+
+func nAddrOrNil(a netip.Addr) any {
+	if !a.IsValid() {
+		return nil
+	}
+	return a.String()
+}
+
+func nStrOrNil(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func subnetNotFound(id string) error {
+	return nErr(http.StatusNotFound, "SubnetNotFound", "Subnet %s could not be found.", id)
+}
+
+// findSubnet returns a subnet the project can see: its own, or one of a
+// network it can see.
+func (s *networkService) findSubnet(projectID, id string) (*subnet, error) {
+	sn := s.subnets[id]
+	if sn == nil || (sn.ProjectID != projectID && !networkVisible(s.networks[sn.NetworkID], projectID)) {
+		return nil, subnetNotFound(id)
+	}
+	return sn, nil
+}
+
+func (s *networkService) listSubnets(q *nreq) (int, any, error) {
+	var docs []map[string]any
+	for _, sn := range s.subnets {
+		if sn.ProjectID == q.project() || networkVisible(s.networks[sn.NetworkID], q.project()) {
+			docs = append(docs, s.subnetDoc(sn))
+		}
+	}
+	return q.list(s.c.URL(), "subnets", docs, subnetNotFound)
+}
+
+func (s *networkService) getSubnet(q *nreq) (int, any, error) {
+	sn, err := s.findSubnet(q.project(), q.id())
+	if err != nil {
+		return 0, nil, err
+	}
+	return q.show("subnet", s.subnetDoc(sn))
+}
+
+// listSubnetPools answers for a cloud without subnet pools.
+func (s *networkService) listSubnetPools(q *nreq) (int, any, error) {
+	return q.list(s.c.URL(), "subnetpools", nil, func(id string) error {
+		return nErr(http.StatusNotFound, "SubnetPoolNotFound", "Subnet pool %s could not be found.", id)
+	})
+}
+
+func (s *networkService) createSubnet(q *nreq) (int, any, error) {
+	a, err := q.resource("subnet", "network_id", "name", "description", "cidr", "ip_version",
+		"gateway_ip", "allocation_pools", "dns_nameservers", "host_routes", "enable_dhcp",
+		"ipv6_address_mode", "ipv6_ra_mode", "subnetpool_id", "prefixlen", "use_default_subnetpool",
+		"service_types", "segment_id")
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := a.required("network_id", "ip_version"); err != nil {
+		return 0, nil, err
+	}
+	sn, err := s.newSubnet(q, a)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := s.checkQuota(q.project(), "subnet", 1); err != nil {
+		return 0, nil, err
+	}
+	n := s.networks[sn.NetworkID]
+	s.subnets[sn.ID] = sn
+	n.Subnets = append(n.Subnets, sn.ID)
+	n.touch()
+	if sn.autoAddress() {
+		s.addAutoAddressesLocked(sn)
+	}
+	s.syncDHCPLocked(n)
+	return http.StatusCreated, map[string]any{"subnet": s.subnetDoc(sn)}, nil
+}
+
+// newSubnet validates a create body into a subnet that is not stored yet.
+func (s *networkService) newSubnet(q *nreq, a nAttrs) (*subnet, error) {
+	sn := &subnet{nStdAttrs: newNStdAttrs(q.project()), EnableDHCP: true}
+	var netID, cidr string
+	var version int
+	r := a.reader()
+	r.str("network_id", 0, &netID)
+	r.integer("ip_version", &version)
+	r.str("name", 255, &sn.Name)
+	r.str("description", 255, &sn.Description)
+	r.boolean("enable_dhcp", &sn.EnableDHCP)
+	r.optStr("ipv6_address_mode", &sn.AddressMode)
+	r.optStr("ipv6_ra_mode", &sn.RAMode)
+	r.optStr("cidr", &cidr)
+	if r.err != nil {
+		return nil, r.err
+	}
+	n, err := s.findNetwork(q.project(), netID)
+	if err != nil {
+		return nil, err
+	}
+	if n.ProjectID != q.project() {
+		return nil, nPolicyDenied("create_subnet", "network_id")
+	}
+	sn.NetworkID = n.ID
+	if version != 4 && version != 6 {
+		return nil, nAttrErr("ip_version", "'%d' is not in [4, 6]", version)
+	}
+	if err := s.subnetCIDR(a, sn, n, cidr, version); err != nil {
+		return nil, err
+	}
+	if err := sn.readModes(); err != nil {
+		return nil, err
+	}
+	gw := nAddrAdd(sn.CIDR.Addr(), 1)
+	if a.has("gateway_ip") || !sn.CIDR.Contains(gw) {
+		gw = netip.Addr{}
+	}
+	sn.Gateway = gw
+	sn.Pools = nDefaultPools(sn.CIDR, gw)
+	return sn, sn.readEditable(a, true)
+}
+
+// subnetCIDR reads and checks the CIDR of a new subnet on network n.
+func (s *networkService) subnetCIDR(a nAttrs, sn *subnet, n *network, cidr string, version int) error {
+	var pool string
+	a.optStr("subnetpool_id", &pool)
+	if pool != "" {
+		return nErr(http.StatusNotFound, "SubnetPoolNotFound", "Subnet pool %s could not be found.", pool)
+	}
+	var useDefault bool
+	if a.boolean("use_default_subnetpool", &useDefault); useDefault {
+		return nBadResource("subnets", "No default subnetpool found for IPv%d", version)
+	}
+	if cidr == "" {
+		return nBadResource("subnets", "a subnetpool must be specified in the absence of a cidr")
+	}
+	p, err := nParseCIDR("cidr", cidr)
+	if err != nil {
+		return err
+	}
+	if (version == 4) != p.Addr().Is4() {
+		return nInvalidInput("Cidr %s does not match ip_version %d", cidr, version)
+	}
+	for _, id := range n.Subnets {
+		if other := s.subnets[id]; other != nil && other.CIDR.Overlaps(p) {
+			return nInvalidInput("Requested subnet with cidr: %s for network: %s overlaps with another subnet", cidr, n.ID)
+		}
+	}
+	sn.CIDR = p
+	return nil
+}
+
+// readModes checks the IPv6 address and RA modes.
+func (sn *subnet) readModes() error {
+	valid := []string{"", "slaac", "dhcpv6-stateful", "dhcpv6-stateless"}
+	for key, v := range map[string]string{"ipv6_address_mode": sn.AddressMode, "ipv6_ra_mode": sn.RAMode} {
+		if !slices.Contains(valid, v) {
+			return nAttrErr(key, "'%s' is not in ['dhcpv6-stateful', 'dhcpv6-stateless', 'slaac', None]", v)
+		}
+	}
+	switch {
+	case sn.AddressMode == "" && sn.RAMode == "":
+		return nil
+	case sn.version() == 4:
+		return nInvalidInput("ipv6_ra_mode or ipv6_address_mode cannot be set when ip_version is 4")
+	case !sn.EnableDHCP:
+		return nInvalidInput("ipv6_ra_mode or ipv6_address_mode cannot be set when enable_dhcp is set to False")
+	case sn.AddressMode != "" && sn.RAMode != "" && sn.AddressMode != sn.RAMode:
+		return nInvalidInput("ipv6_ra_mode set to '%s' with ipv6_address_mode set to '%s' is not valid. If both attributes are set, they must be the same value", sn.RAMode, sn.AddressMode)
+	case sn.autoAddress() && sn.CIDR.Bits() != 64:
+		return nInvalidInput("Invalid CIDR %s for IPv6 address mode. OpenStack uses the EUI-64 address format, which requires the prefix to be /64", sn.CIDR)
+	}
+	return nil
+}
+
+// readEditable applies the attributes a subnet takes on create and
+// update: gateway, pools, DNS servers, host routes.
+func (sn *subnet) readEditable(a nAttrs, creating bool) error {
+	if a.has("gateway_ip") {
+		gw, err := sn.readGateway(a)
+		if err != nil {
+			return err
+		}
+		sn.Gateway = gw
+		if creating {
+			sn.Pools = nDefaultPools(sn.CIDR, gw)
+		}
+	}
+	var rawPools []map[string]string
+	if ok, err := a.into("allocation_pools", &rawPools); err != nil {
+		return err
+	} else if ok {
+		pools, err := sn.readPools(rawPools)
+		if err != nil {
+			return err
+		}
+		sn.Pools = pools
+	}
+	if err := sn.readDNS(a); err != nil {
+		return err
+	}
+	if err := sn.readHostRoutes(a); err != nil {
+		return err
+	}
+	for _, p := range sn.Pools {
+		if sn.Gateway.IsValid() && p.contains(sn.Gateway) {
+			return nErr(http.StatusConflict, "GatewayConflictWithAllocationPools",
+				"Gateway ip %s conflicts with allocation pool %s", sn.Gateway, p)
+		}
+	}
+	return nil
+}
+
+func (sn *subnet) readGateway(a nAttrs) (netip.Addr, error) {
+	var s string
+	if _, err := a.optStr("gateway_ip", &s); err != nil || s == "" {
+		return netip.Addr{}, err
+	}
+	gw, err := netip.ParseAddr(s)
+	if err != nil {
+		return gw, nAttrErr("gateway_ip", "'%s' is not a valid IP address", s)
+	}
+	if gw.Is4() != sn.CIDR.Addr().Is4() {
+		return gw, nInvalidInput("Gateway IP version inconsistent with allocation pool version")
+	}
+	if sn.CIDR.Contains(gw) && gw.Is4() && sn.CIDR.Bits() < 31 && (gw == sn.CIDR.Addr() || gw == nLastAddr(sn.CIDR)) {
+		return gw, nInvalidInput("Gateway is not valid on subnet")
+	}
+	return gw, nil
+}
+
+func (sn *subnet) readPools(raw []map[string]string) ([]nIPRange, error) {
+	var pools []nIPRange
+	for _, rp := range raw {
+		start, err1 := netip.ParseAddr(rp["start"])
+		end, err2 := netip.ParseAddr(rp["end"])
+		p := nIPRange{start, end}
+		if err1 != nil || err2 != nil || start.Is4() != end.Is4() || start.Compare(end) > 0 {
+			return nil, nErr(http.StatusBadRequest, "InvalidAllocationPool",
+				"The allocation pool %s-%s is not valid.", rp["start"], rp["end"])
+		}
+		if !validIPForSubnet(sn.CIDR, start, false) || !validIPForSubnet(sn.CIDR, end, false) {
+			return nil, nErr(http.StatusBadRequest, "OutOfBoundsAllocationPool",
+				"The allocation pool %s spans beyond the subnet cidr %s.", p, sn.CIDR)
+		}
+		for _, o := range pools {
+			if o.overlaps(p) {
+				return nil, nErr(http.StatusBadRequest, "OverlappingAllocationPools",
+					"Found overlapping allocation pools: %s and %s for subnet %s.", o, p, sn.CIDR)
+			}
+		}
+		pools = append(pools, p)
+	}
+	slices.SortFunc(pools, func(a, b nIPRange) int { return a.Start.Compare(b.Start) })
+	return pools, nil
+}
+
+func (sn *subnet) readDNS(a nAttrs) error {
+	var dns []string
+	if ok, err := a.strings("dns_nameservers", &dns); !ok || err != nil {
+		return err
+	}
+	if len(dns) > nMaxDNSNameservers {
+		return nErr(http.StatusBadRequest, "DNSNameServersExhausted",
+			"Unable to complete operation for %s. The number of DNS nameservers exceeds the limit %d.", sn.ID, nMaxDNSNameservers)
+	}
+	for i, d := range dns {
+		if _, err := netip.ParseAddr(d); err != nil {
+			return nAttrErr("dns_nameservers", "'%s' is not a valid nameserver. '%s' is not a valid IP address", d, d)
+		}
+		if slices.Contains(dns[:i], d) {
+			return nAttrErr("dns_nameservers", "Duplicate nameserver '%s'", d)
+		}
+	}
+	sn.DNS = dns
+	return nil
+}
+
+func (sn *subnet) readHostRoutes(a nAttrs) error {
+	var routes []nHostRoute
+	if ok, err := a.into("host_routes", &routes); !ok || err != nil {
+		return err
+	}
+	if len(routes) > nMaxHostRoutes {
+		return nErr(http.StatusBadRequest, "HostRoutesExhausted",
+			"Unable to complete operation for %s. The number of host routes exceeds the limit %d.", sn.ID, nMaxHostRoutes)
+	}
+	if err := nValidateRoutes("host_routes", routes); err != nil {
+		return err
+	}
+	sn.HostRoutes = append([]nHostRoute{}, routes...)
+	return nil
+}
+
+// nValidateRoutes checks destinations (normalized CIDRs), next hops and
+// duplicates of host routes or router routes.
+func nValidateRoutes(key string, routes []nHostRoute) error {
+	for i, r := range routes {
+		if _, err := nParseCIDR(key, r.Destination); err != nil {
+			return err
+		}
+		if _, err := netip.ParseAddr(r.NextHop); err != nil {
+			return nAttrErr(key, "'%s' is not a valid IP address", r.NextHop)
+		}
+		if slices.Contains(routes[:i], r) {
+			return nAttrErr(key, "Duplicate hostroute '%s'", r.Destination+","+r.NextHop)
+		}
+	}
+	return nil
+}
+
+func (s *networkService) ownSubnet(q *nreq, action string) (*subnet, error) {
+	sn, err := s.findSubnet(q.project(), q.id())
+	if err == nil && sn.ProjectID != q.project() {
+		err = nPolicyDenied(action, "")
+	}
+	return sn, err
+}
+
+func (s *networkService) updateSubnet(q *nreq) (int, any, error) {
+	sn, err := s.ownSubnet(q, "update_subnet")
+	if err != nil {
+		return 0, nil, err
+	}
+	a, err := q.resource("subnet", "name", "description", "gateway_ip", "allocation_pools",
+		"dns_nameservers", "host_routes", "enable_dhcp")
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := q.checkRevision(&sn.nStdAttrs); err != nil {
+		return 0, nil, err
+	}
+	upd := *sn
+	r := a.reader()
+	r.str("name", 255, &upd.Name)
+	r.str("description", 255, &upd.Description)
+	r.boolean("enable_dhcp", &upd.EnableDHCP)
+	if r.err != nil {
+		return 0, nil, r.err
+	}
+	if err := upd.readEditable(a, false); err != nil {
+		return 0, nil, err
+	}
+	if upd.AddressMode != "" && !upd.EnableDHCP {
+		return 0, nil, nInvalidInput("ipv6_ra_mode or ipv6_address_mode cannot be set when enable_dhcp is set to False")
+	}
+	*sn = upd
+	sn.touch()
+	s.syncDHCPLocked(s.networks[sn.NetworkID])
+	return http.StatusOK, map[string]any{"subnet": s.subnetDoc(sn)}, nil
+}
+
+func (s *networkService) deleteSubnet(q *nreq) (int, any, error) {
+	sn, err := s.ownSubnet(q, "delete_subnet")
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, p := range s.ports {
+		if p.DeviceOwner == ownerDHCP || (sn.autoAddress() && !nIsRouterPort(p.DeviceOwner)) {
+			continue
+		}
+		if p.hasSubnet(sn.ID) {
+			return 0, nil, nErr(http.StatusConflict, "SubnetInUse",
+				"Unable to complete operation on subnet %s: One or more ports have an IP allocation from this subnet.", sn.ID)
+		}
+	}
+	for _, p := range s.ports {
+		if p.hasSubnet(sn.ID) {
+			p.FixedIPs = slices.DeleteFunc(p.FixedIPs, func(f fixedIP) bool { return f.SubnetID == sn.ID })
+			p.touch()
+		}
+	}
+	n := s.networks[sn.NetworkID]
+	n.Subnets = slices.DeleteFunc(n.Subnets, func(id string) bool { return id == sn.ID })
+	n.touch()
+	delete(s.subnets, sn.ID)
+	s.syncDHCPLocked(n)
+	return http.StatusNoContent, nil, nil
+}
+
+// addAutoAddressesLocked gives every port of the subnet's network its
+// SLAAC address on a new auto-address subnet, as Neutron does.
+func (s *networkService) addAutoAddressesLocked(sn *subnet) {
+	for _, p := range s.ports {
+		if p.NetworkID != sn.NetworkID || nIsRouterPort(p.DeviceOwner) || p.hasSubnet(sn.ID) {
+			continue
+		}
+		if a, ok := nEUI64(sn.CIDR, p.MAC); ok {
+			p.FixedIPs = append(p.FixedIPs, fixedIP{SubnetID: sn.ID, IPAddress: a.String()})
+			p.touch()
+		}
+	}
+}
+
+// syncDHCPLocked plays the DHCP agent: the network has one network:dhcp
+// port with an address on every DHCP-enabled subnet, and none when no
+// subnet has DHCP.
+func (s *networkService) syncDHCPLocked(n *network) {
+	var want []string
+	for _, id := range n.Subnets {
+		if sn := s.subnets[id]; sn != nil && sn.EnableDHCP {
+			want = append(want, id)
+		}
+	}
+	var dhcp *port
+	for _, p := range s.ports {
+		if p.NetworkID == n.ID && p.DeviceOwner == ownerDHCP {
+			dhcp = p
+		}
+	}
+	if len(want) == 0 {
+		if dhcp != nil {
+			s.removePortLocked(dhcp)
+		}
+		return
+	}
+	if dhcp == nil {
+		var reqs []nFixedIPReq
+		for _, id := range want {
+			reqs = append(reqs, nFixedIPReq{SubnetID: id})
+		}
+		s.newPortLocked(nPortSpec{ProjectID: n.ProjectID, Network: n, AdminStateUp: true,
+			DeviceOwner: ownerDHCP, DeviceID: "dhcp" + newHexID()[:24] + "-" + n.ID,
+			FixedIPs: reqs, Status: "ACTIVE", NoSecurityGroups: true})
+		return
+	}
+	s.syncDHCPPortLocked(dhcp, n, want)
+}
+
+func (s *networkService) syncDHCPPortLocked(dhcp *port, n *network, want []string) {
+	ips := slices.DeleteFunc(slices.Clone(dhcp.FixedIPs), func(f fixedIP) bool { return !slices.Contains(want, f.SubnetID) })
+	var reqs []nFixedIPReq
+	for _, id := range want {
+		if !dhcp.hasSubnet(id) {
+			reqs = append(reqs, nFixedIPReq{SubnetID: id})
+		}
+	}
+	if len(reqs) == 0 && len(ips) == len(dhcp.FixedIPs) {
+		return
+	}
+	if len(reqs) > 0 {
+		added, err := s.allocateIPsLocked(n, reqs, dhcp)
+		if err == nil {
+			ips = append(ips, added...)
+		}
+	}
+	dhcp.FixedIPs = ips
+	dhcp.touch()
+}

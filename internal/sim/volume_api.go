@@ -1,0 +1,283 @@
+package sim
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Cinder's microversion range (Zed).
+const (
+	volumeMinMicroversion = 0
+	volumeMaxMicroversion = 70
+)
+
+// cinderError is a Cinder error answer; Cinder's bodies have Nova's
+// shape ({"itemNotFound": {"code": 404, "message": "…"}}).
+type cinderError struct {
+	status int
+	msg    string
+}
+
+func (e *cinderError) Error() string { return e.msg }
+
+func (e *cinderError) write(w http.ResponseWriter) { novaErrors.write(w, e.status, e.msg) }
+
+func cinderErr(status int, format string, args ...any) *cinderError {
+	return &cinderError{status: status, msg: fmt.Sprintf(format, args...)}
+}
+
+// cinderInvalid is Cinder's InvalidInput (400).
+func cinderInvalid(format string, args ...any) *cinderError {
+	return cinderErr(http.StatusBadRequest, "Invalid input received: "+format, args...)
+}
+
+// volumeRequest is what a Cinder handler knows of its call.
+type volumeRequest struct {
+	tok *token
+	// mv is the minor microversion (3.mv).
+	mv int
+}
+
+type volumeHandler func(w http.ResponseWriter, r *http.Request, q volumeRequest)
+
+// handle authenticates the call, checks the project in the URL and
+// negotiates the microversion, as Cinder's WSGI layer does.
+func (s *volumeService) handle(h volumeHandler) http.HandlerFunc {
+	return s.c.authed(novaErrors, func(w http.ResponseWriter, r *http.Request, tok *token) {
+		if r.PathValue("project_id") != tok.ProjectID {
+			novaErrors.write(w, http.StatusBadRequest, "Malformed request url")
+			return
+		}
+		mv, verr := volumeMicroversion(r.Header.Get("OpenStack-API-Version"))
+		if verr != nil {
+			verr.write(w)
+			return
+		}
+		w.Header().Set("OpenStack-API-Version", fmt.Sprintf("volume 3.%d", mv))
+		w.Header().Add("Vary", "OpenStack-API-Version")
+		h(w, r, volumeRequest{tok: tok, mv: mv})
+	})
+}
+
+// volumeMicroversion reads "volume 3.64" (or "latest"); without a
+// header Cinder serves 3.0.
+func volumeMicroversion(header string) (int, *cinderError) {
+	v := ""
+	for _, part := range strings.Split(header, ",") {
+		if svc, ver, ok := strings.Cut(strings.TrimSpace(part), " "); ok && svc == "volume" {
+			v = strings.TrimSpace(ver)
+		}
+	}
+	switch v {
+	case "":
+		return volumeMinMicroversion, nil
+	case "latest":
+		return volumeMaxMicroversion, nil
+	}
+	major, minor, ok := strings.Cut(v, ".")
+	n, err := strconv.Atoi(minor)
+	if !ok || major != "3" || err != nil {
+		return 0, cinderErr(http.StatusBadRequest, "API Version String %s is of invalid format. Must be of format MajorNum.MinorNum.", v)
+	}
+	if n < volumeMinMicroversion || n > volumeMaxMicroversion {
+		return 0, cinderErr(http.StatusNotAcceptable, "Version %s is not supported by the API. Minimum is 3.%d and maximum is 3.%d.", v, volumeMinMicroversion, volumeMaxMicroversion)
+	}
+	return n, nil
+}
+
+func (s *volumeService) versionDoc() map[string]any {
+	return map[string]any{
+		"id": "v3.0", "status": "CURRENT", "version": fmt.Sprintf("3.%d", volumeMaxMicroversion),
+		"min_version": "3.0", "updated": "2023-08-31T00:00:00Z",
+		"links": []map[string]string{
+			{"rel": "describedby", "type": "text/html", "href": "https://docs.openstack.org/"},
+			{"rel": "self", "href": s.c.URL() + "/volume/v3/"},
+		},
+		"media-types": []map[string]string{{"base": "application/json",
+			"type": "application/vnd.openstack.volume+json;version=3"}},
+	}
+}
+
+// versions is Cinder's root: 300 Multiple Choices.
+func (s *volumeService) versions(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusMultipleChoices, map[string]any{"versions": []any{s.versionDoc()}})
+}
+
+func (s *volumeService) version(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"versions": []any{s.versionDoc()}})
+}
+
+// ownVolumeLocked returns the project's volume or Cinder's 404.
+func (s *volumeService) ownVolumeLocked(projectID, id string) (*volume, *cinderError) {
+	v := s.volumes[id]
+	if v == nil || v.ProjectID != projectID {
+		return nil, cinderErr(http.StatusNotFound, "Volume %s could not be found.", id)
+	}
+	return v, nil
+}
+
+func (s *volumeService) createVolume(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	var body struct {
+		Volume *volumeCreate `json:"volume"`
+	}
+	if !readJSON(w, r, novaErrors, &body) {
+		return
+	}
+	if body.Volume == nil {
+		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'volume' in request body.")
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	v, verr := s.createLocked(q.tok.ProjectID, q.tok.UserID, *body.Volume)
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"volume": s.volumeView(v, q.mv)})
+}
+
+func (s *volumeService) getVolume(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
+}
+
+func (s *volumeService) updateVolume(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	var body struct {
+		Volume *struct {
+			Name        *string            `json:"name"`
+			Description *string            `json:"description"`
+			Metadata    *map[string]string `json:"metadata"`
+		} `json:"volume"`
+	}
+	if !readJSON(w, r, novaErrors, &body) {
+		return
+	}
+	if body.Volume == nil {
+		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'volume' in request body.")
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	u := body.Volume
+	if u.Name != nil {
+		v.Name = u.Name
+	}
+	if u.Description != nil {
+		v.Description = u.Description
+	}
+	if u.Metadata != nil {
+		v.Metadata = cinderMeta(*u.Metadata)
+	}
+	v.touch()
+	writeJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
+}
+
+// volumeDeletable are the statuses a volume may be deleted in.
+var volumeDeletable = []string{volAvailable, volError, "error_restoring", "error_extending", "error_managing"}
+
+func (s *volumeService) deleteVolume(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	cascade := r.URL.Query().Get("cascade") == "true"
+	snaps := s.snapshotsOfLocked(v.ID)
+	if !slices.Contains(volumeDeletable, v.Status) || len(v.Attachments) > 0 || (len(snaps) > 0 && !cascade) {
+		novaErrors.write(w, http.StatusBadRequest, "Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots or be disassociated from snapshots after volume transfer.")
+		return
+	}
+	for _, sn := range snaps {
+		s.startSnapshotDeleteLocked(sn)
+	}
+	s.startDeleteLocked(v)
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (s *volumeService) getVolumeMetadata(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.editVolumeMetadata(w, r, q, nil)
+}
+
+func (s *volumeService) mergeVolumeMetadata(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.editVolumeMetadata(w, r, q, func(v *volume, m map[string]string) {
+		for k, val := range m {
+			v.Metadata[k] = val
+		}
+	})
+}
+
+func (s *volumeService) replaceVolumeMetadata(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.editVolumeMetadata(w, r, q, func(v *volume, m map[string]string) { v.Metadata = cinderMeta(m) })
+}
+
+// editVolumeMetadata reads (edit nil) or changes a volume's metadata and
+// answers with all of it.
+func (s *volumeService) editVolumeMetadata(w http.ResponseWriter, r *http.Request, q volumeRequest, edit func(*volume, map[string]string)) {
+	var body struct {
+		Metadata map[string]string `json:"metadata"`
+	}
+	if edit != nil {
+		if !readJSON(w, r, novaErrors, &body) {
+			return
+		}
+		if body.Metadata == nil {
+			novaErrors.write(w, http.StatusBadRequest, "Malformed request body")
+			return
+		}
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	if edit != nil {
+		edit(v, body.Metadata)
+		v.touch()
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"metadata": cinderMeta(v.Metadata)})
+}
+
+func (s *volumeService) deleteVolumeMetadataKey(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	key := r.PathValue("key")
+	if _, ok := v.Metadata[key]; !ok {
+		novaErrors.write(w, http.StatusNotFound, "Metadata item was not found")
+		return
+	}
+	delete(v.Metadata, key)
+	v.touch()
+	w.WriteHeader(http.StatusOK)
+}
+
+func cinderMeta(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

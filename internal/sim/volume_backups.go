@@ -1,0 +1,263 @@
+package sim
+
+import (
+	"maps"
+	"net/http"
+	"os"
+)
+
+// backupCreate is the body of POST /backups.
+type backupCreate struct {
+	VolumeID    string            `json:"volume_id"`
+	SnapshotID  string            `json:"snapshot_id"`
+	Name        *string           `json:"name"`
+	Description *string           `json:"description"`
+	Force       any               `json:"force"`
+	Incremental any               `json:"incremental"`
+	Metadata    map[string]string `json:"metadata"`
+}
+
+func (s *volumeService) ownBackupLocked(projectID, id string) (*backup, *cinderError) {
+	b := s.backups[id]
+	if b == nil || b.ProjectID != projectID {
+		return nil, cinderErr(http.StatusNotFound, "Backup %s could not be found.", id)
+	}
+	return b, nil
+}
+
+func (s *volumeService) createBackup(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	var body struct {
+		Backup *backupCreate `json:"backup"`
+	}
+	if !readJSON(w, r, novaErrors, &body) {
+		return
+	}
+	if body.Backup == nil {
+		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'backup' in request body.")
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	b, verr := s.createBackupLocked(q.tok, *body.Backup)
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	view := s.backupSummary(b)
+	if q.mv >= 43 {
+		view["metadata"] = cinderMeta(b.Metadata)
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"backup": view})
+}
+
+// createBackupLocked checks the volume and quota, records the backup as
+// "creating" (the volume "backing-up") and copies the bytes.
+func (s *volumeService) createBackupLocked(tok *token, req backupCreate) (*backup, *cinderError) {
+	v, src, parent, verr := s.checkBackupLocked(tok.ProjectID, req)
+	if verr != nil {
+		return nil, verr
+	}
+	t := now()
+	b := &backup{ID: newID(), ProjectID: tok.ProjectID, UserID: tok.UserID, VolumeID: v.ID,
+		SnapshotID: req.SnapshotID, Name: req.Name, Description: req.Description, SizeGB: v.SizeGB,
+		Status: volCreating, Incremental: parent != "", ParentID: parent, Metadata: cinderMeta(req.Metadata),
+		CreatedAt: t, DataTimestamp: t, bootable: v.Bootable, imageMetadata: maps.Clone(v.ImageMetadata)}
+	b.Path = s.c.blobPath("backups", b.ID)
+	s.backups[b.ID] = b
+	if req.SnapshotID == "" {
+		v.resumeStatus, v.Status = v.Status, volBackingUp
+		v.touch()
+	}
+	size := int64(v.SizeGB) * volumeGiB
+	s.volumeJob(func() error {
+		return sparseCopyFile(b.Path, src, size, size)
+	}, func(err error) {
+		if s.volumes[v.ID] == v && v.Status == volBackingUp {
+			v.Status = v.resumeStatus
+			v.touch()
+		}
+		if s.backups[b.ID] != b {
+			os.Remove(b.Path)
+			return
+		}
+		b.Status = volAvailable
+		if err != nil {
+			b.Status = volError
+		}
+		b.UpdatedAt = now()
+	})
+	return b, nil
+}
+
+// checkBackupLocked validates a backup request: the volume, the file to
+// copy (the volume's or a snapshot's), the parent of an incremental
+// backup, and the quota.
+func (s *volumeService) checkBackupLocked(projectID string, req backupCreate) (v *volume, src, parent string, verr *cinderError) {
+	if v, verr = s.ownVolumeLocked(projectID, req.VolumeID); verr != nil {
+		return nil, "", "", verr
+	}
+	if v.Status != volAvailable && v.Status != volInUse {
+		return nil, "", "", cinderErr(http.StatusBadRequest, "Invalid volume: Volume to be backed up must be available or in-use, but the current status is \"%s\".", v.Status)
+	}
+	if v.Status == volInUse && !cinderBool(req.Force) && req.SnapshotID == "" {
+		return nil, "", "", cinderErr(http.StatusBadRequest, "Invalid volume: Backing up an in-use volume must use the force flag.")
+	}
+	src = v.Path
+	if req.SnapshotID != "" {
+		sn, verr := s.ownSnapshotLocked(projectID, req.SnapshotID)
+		if verr != nil {
+			return nil, "", "", verr
+		}
+		if sn.VolumeID != v.ID || sn.Status != volAvailable {
+			return nil, "", "", cinderErr(http.StatusBadRequest, "Invalid snapshot: Snapshot to be backed up must be available, but the current status is \"%s\".", sn.Status)
+		}
+		src = sn.Path
+	}
+	if cinderBool(req.Incremental) {
+		if parent = s.latestBackupLocked(v.ID); parent == "" {
+			return nil, "", "", cinderErr(http.StatusBadRequest, "Invalid backup: No backups available to do an incremental backup.")
+		}
+	}
+	return v, src, parent, s.checkBackupQuotaLocked(projectID, v.SizeGB)
+}
+
+// latestBackupLocked is the newest available backup of a volume.
+func (s *volumeService) latestBackupLocked(volumeID string) string {
+	var latest *backup
+	for _, b := range s.backups {
+		if b.VolumeID == volumeID && b.Status == volAvailable && (latest == nil || b.CreatedAt.After(latest.CreatedAt)) {
+			latest = b
+		}
+	}
+	if latest == nil {
+		return ""
+	}
+	return latest.ID
+}
+
+var backupSortKeys = []string{"id", "name", "status", "size", "created_at", "updated_at", "volume_id"}
+
+func (s *volumeService) listBackups(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.writeBackups(w, r, q, false)
+}
+
+func (s *volumeService) listBackupsDetail(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.writeBackups(w, r, q, true)
+}
+
+func (s *volumeService) writeBackups(w http.ResponseWriter, r *http.Request, q volumeRequest, detail bool) {
+	query := r.URL.Query()
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	var items []cinderItem
+	for _, b := range s.backups {
+		if b.ProjectID != q.tok.ProjectID || !cinderFilterMatches(query, valueOf(b.Name), b.Status, b.Metadata) {
+			continue
+		}
+		if vid := query.Get("volume_id"); vid != "" && vid != b.VolumeID {
+			continue
+		}
+		items = append(items, cinderItem{id: b.ID, name: valueOf(b.Name), status: b.Status, size: b.SizeGB,
+			created: b.CreatedAt, updated: b.UpdatedAt, extra: map[string]string{"volume_id": b.VolumeID}})
+	}
+	total := len(items)
+	pg, next, verr := cinderPage(items, query, backupSortKeys)
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	out := make([]any, len(pg))
+	for i, it := range pg {
+		if detail {
+			out[i] = s.backupView(s.backups[it.id], q.mv)
+		} else {
+			out[i] = s.backupSummary(s.backups[it.id])
+		}
+	}
+	body := map[string]any{"backups": out}
+	if links := s.cinderLinksFor(r, next); links != nil {
+		body["backups_links"] = links
+	}
+	if q.mv >= 45 && query.Get("with_count") == "true" {
+		body["count"] = total
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+func (s *volumeService) getBackup(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"backup": s.backupView(b, q.mv)})
+}
+
+// updateBackup changes name, description and (3.43) metadata (3.9).
+func (s *volumeService) updateBackup(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	if q.mv < 9 {
+		novaErrors.write(w, http.StatusNotFound, "The resource could not be found.")
+		return
+	}
+	var body struct {
+		Backup *struct {
+			Name        *string            `json:"name"`
+			Description *string            `json:"description"`
+			Metadata    *map[string]string `json:"metadata"`
+		} `json:"backup"`
+	}
+	if !readJSON(w, r, novaErrors, &body) {
+		return
+	}
+	if body.Backup == nil {
+		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'backup' in request body.")
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	if u := body.Backup; u.Name != nil {
+		b.Name = u.Name
+	}
+	if u := body.Backup; u.Description != nil {
+		b.Description = u.Description
+	}
+	if u := body.Backup; u.Metadata != nil && q.mv >= 43 {
+		b.Metadata = cinderMeta(*u.Metadata)
+	}
+	b.UpdatedAt = now()
+	writeJSON(w, http.StatusOK, map[string]any{"backup": s.backupView(b, q.mv)})
+}
+
+func (s *volumeService) deleteBackup(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	if b.Status != volAvailable && b.Status != volError {
+		novaErrors.write(w, http.StatusBadRequest, "Invalid backup: Backup status must be available or error")
+		return
+	}
+	if s.hasDependentsLocked(b.ID) {
+		novaErrors.write(w, http.StatusBadRequest, "Invalid backup: Incremental backups exist for this backup.")
+		return
+	}
+	b.Status = volDeleting
+	b.UpdatedAt = now()
+	s.c.later(1, func() {
+		if s.backups[b.ID] == b {
+			delete(s.backups, b.ID)
+			os.Remove(b.Path)
+		}
+	})
+	w.WriteHeader(http.StatusAccepted)
+}

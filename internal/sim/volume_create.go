@@ -1,0 +1,251 @@
+package sim
+
+import (
+	"maps"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+)
+
+// volumeCreate is the body of POST /volumes.
+type volumeCreate struct {
+	Size             *int              `json:"size"`
+	Name             *string           `json:"name"`
+	Description      *string           `json:"description"`
+	VolumeType       string            `json:"volume_type"`
+	AvailabilityZone string            `json:"availability_zone"`
+	ImageRef         string            `json:"imageRef"`
+	SnapshotID       string            `json:"snapshot_id"`
+	SourceVolID      string            `json:"source_volid"`
+	BackupID         string            `json:"backup_id"`
+	Metadata         map[string]string `json:"metadata"`
+	Multiattach      bool              `json:"multiattach"`
+}
+
+// volumeSource is where a new volume's bytes come from: a file to copy
+// (raw or qcow2) of n bytes, or nothing for an empty volume.
+type volumeSource struct {
+	path  string
+	n     int64
+	qcow2 bool
+	// image is set for a volume made from an image.
+	image *imageInfo
+}
+
+// createLocked validates a create request, checks quota, records the
+// volume as "creating" and starts filling it.
+func (s *volumeService) createLocked(projectID, userID string, req volumeCreate) (*volume, *cinderError) {
+	src, size, verr := s.resolveSourceLocked(projectID, req)
+	if verr != nil {
+		return nil, verr
+	}
+	vt, verr := s.resolveTypeLocked(req.VolumeType)
+	if verr != nil {
+		return nil, verr
+	}
+	az := req.AvailabilityZone
+	if az == "" {
+		az = s.defaultAZ()
+	} else if !slices.Contains(s.zones(), az) {
+		return nil, cinderErr(http.StatusBadRequest, "Availability zone '%s' is invalid.", az)
+	}
+	if verr := s.checkVolumeQuotaLocked(projectID, 1, size); verr != nil {
+		return nil, verr
+	}
+	t := now()
+	v := &volume{
+		ID: newID(), ProjectID: projectID, UserID: userID, Name: req.Name, Description: req.Description,
+		SizeGB: size, Status: volCreating, TypeID: vt.ID, AZ: az, Multiattach: req.Multiattach || vt.multiattach(),
+		Metadata: cinderMeta(req.Metadata), SnapshotID: req.SnapshotID, SourceVolID: req.SourceVolID,
+		BackupID: req.BackupID, CreatedAt: t,
+	}
+	if vt.encrypted() {
+		v.EncryptionKeyID = newID()
+	}
+	v.Path = s.c.blobPath("volumes", v.ID)
+	s.inheritLocked(v, req, src)
+	s.volumes[v.ID] = v
+	s.fillVolume(v, src)
+	return v, nil
+}
+
+// inheritLocked copies what a volume takes over from its source: the
+// image's metadata, or a source volume's bootable flag and image
+// metadata.
+func (s *volumeService) inheritLocked(v *volume, req volumeCreate, src volumeSource) {
+	var from *volume
+	switch {
+	case src.image != nil:
+		v.ImageMetadata = volumeImageMetadata(*src.image)
+		return
+	case req.SnapshotID != "":
+		from = s.volumes[s.snapshots[req.SnapshotID].VolumeID]
+	case req.SourceVolID != "":
+		from = s.volumes[req.SourceVolID]
+	case req.BackupID != "":
+		from = s.volumes[s.backups[req.BackupID].VolumeID]
+	}
+	if from != nil {
+		v.Bootable = from.Bootable
+		v.ImageMetadata = maps.Clone(from.ImageMetadata)
+	}
+}
+
+// volumeImageMetadata is what Cinder records of the image a volume was
+// made from: the core fields and every additional property.
+func volumeImageMetadata(im imageInfo) map[string]string {
+	m := maps.Clone(im.Properties)
+	if m == nil {
+		m = map[string]string{}
+	}
+	m["image_id"] = im.ID
+	m["image_name"] = im.Name
+	m["checksum"] = im.Checksum
+	m["size"] = strconv.FormatInt(im.Size, 10)
+	m["min_disk"] = strconv.Itoa(im.MinDisk)
+	m["min_ram"] = strconv.Itoa(im.MinRAM)
+	m["container_format"] = im.ContainerFormat
+	m["disk_format"] = im.DiskFormat
+	return m
+}
+
+// resolveSourceLocked finds the source of a new volume and its size,
+// defaulting the size to the source's.
+func (s *volumeService) resolveSourceLocked(projectID string, req volumeCreate) (volumeSource, int, *cinderError) {
+	n := 0
+	for _, id := range []string{req.ImageRef, req.SnapshotID, req.SourceVolID, req.BackupID} {
+		if id != "" {
+			n++
+		}
+	}
+	if n > 1 {
+		return volumeSource{}, 0, cinderInvalid("Only one of snapshot_id, source_volid, imageRef and backup_id may be given.")
+	}
+	switch {
+	case req.SnapshotID != "":
+		return s.snapshotSourceLocked(projectID, req)
+	case req.SourceVolID != "":
+		return s.volumeSourceLocked(projectID, req)
+	case req.BackupID != "":
+		return s.backupSourceLocked(projectID, req)
+	}
+	if req.Size == nil || *req.Size <= 0 {
+		return volumeSource{}, 0, cinderInvalid("Volume size '%s' must be an integer and greater than 0", cinderSizeText(req.Size))
+	}
+	if req.ImageRef != "" {
+		src, verr := s.imageSourceLocked(projectID, req.ImageRef, *req.Size)
+		return src, *req.Size, verr
+	}
+	return volumeSource{}, *req.Size, nil
+}
+
+func cinderSizeText(size *int) string {
+	if size == nil {
+		return "None"
+	}
+	return strconv.Itoa(*size)
+}
+
+// cinderSizeFrom defaults a requested size to the source's and rejects a
+// smaller one with Cinder's words for the kind of source.
+func cinderSizeFrom(req *int, srcGB int, what string) (int, *cinderError) {
+	if req == nil {
+		return srcGB, nil
+	}
+	if *req < srcGB {
+		return 0, cinderInvalid("Volume size '%d'GB cannot be smaller than the %s size %dGB. They must be >= original %s size.", *req, what, srcGB, what)
+	}
+	return *req, nil
+}
+
+func (s *volumeService) snapshotSourceLocked(projectID string, req volumeCreate) (volumeSource, int, *cinderError) {
+	sn, verr := s.ownSnapshotLocked(projectID, req.SnapshotID)
+	if verr != nil {
+		return volumeSource{}, 0, verr
+	}
+	if sn.Status != volAvailable {
+		return volumeSource{}, 0, cinderErr(http.StatusBadRequest, "Invalid snapshot: Originating snapshot status must be one of 'available' values")
+	}
+	size, verr := cinderSizeFrom(req.Size, sn.SizeGB, "snapshot")
+	return volumeSource{path: sn.Path, n: int64(sn.SizeGB) * volumeGiB}, size, verr
+}
+
+func (s *volumeService) volumeSourceLocked(projectID string, req volumeCreate) (volumeSource, int, *cinderError) {
+	src, verr := s.ownVolumeLocked(projectID, req.SourceVolID)
+	if verr != nil {
+		return volumeSource{}, 0, verr
+	}
+	if src.Status != volAvailable && src.Status != volInUse {
+		return volumeSource{}, 0, cinderErr(http.StatusBadRequest, "Invalid volume: Unable to clone volumes that are in an error state")
+	}
+	size, verr := cinderSizeFrom(req.Size, src.SizeGB, "volume")
+	return volumeSource{path: src.Path, n: int64(src.SizeGB) * volumeGiB}, size, verr
+}
+
+func (s *volumeService) backupSourceLocked(projectID string, req volumeCreate) (volumeSource, int, *cinderError) {
+	b, verr := s.ownBackupLocked(projectID, req.BackupID)
+	if verr != nil {
+		return volumeSource{}, 0, verr
+	}
+	if b.Status != volAvailable {
+		return volumeSource{}, 0, cinderErr(http.StatusBadRequest, "Invalid backup: Backup status must be available")
+	}
+	size, verr := cinderSizeFrom(req.Size, b.SizeGB, "backup")
+	return volumeSource{path: b.Path, n: int64(b.SizeGB) * volumeGiB}, size, verr
+}
+
+// imageSourceLocked checks an image as Cinder's _check_image_metadata
+// does: visible, active, fitting the volume.
+func (s *volumeService) imageSourceLocked(projectID, imageID string, sizeGB int) (volumeSource, *cinderError) {
+	im, ok := s.c.image.infoLocked(projectID, imageID)
+	if !ok {
+		return volumeSource{}, cinderErr(http.StatusNotFound, "Image %s could not be found.", imageID)
+	}
+	if im.Status != imageActive || im.Path == "" {
+		return volumeSource{}, cinderInvalid("Image %s is not active.", imageID)
+	}
+	if gb := ceilDivInt64(im.Size, volumeGiB); gb > int64(sizeGB) {
+		return volumeSource{}, cinderInvalid("Size of specified image %dGB is larger than volume size %dGB.", gb, sizeGB)
+	}
+	if sizeGB < im.MinDisk {
+		return volumeSource{}, cinderInvalid("Volume size %dGB cannot be smaller than the image minDisk size %dGB.", sizeGB, im.MinDisk)
+	}
+	src := volumeSource{path: im.Path, n: im.Size, image: &im}
+	if f, err := os.Open(im.Path); err == nil {
+		vs, isQcow2 := qcow2VirtualSize(f)
+		f.Close()
+		if isQcow2 {
+			if gb := ceilDivInt64(vs, volumeGiB); gb > int64(sizeGB) {
+				return volumeSource{}, cinderInvalid("Image virtual size is %dGB and doesn't fit in a volume of size %dGB.", gb, sizeGB)
+			}
+			src.qcow2 = true
+		}
+	}
+	return src, nil
+}
+
+// resolveTypeLocked finds a volume type by name or ID; "" is the
+// default type.
+func (s *volumeService) resolveTypeLocked(nameOrID string) (*volumeType, *cinderError) {
+	if nameOrID == "" {
+		return s.types[0], nil
+	}
+	for _, t := range s.types {
+		if t.ID == nameOrID || t.Name == nameOrID {
+			return t, nil
+		}
+	}
+	return nil, cinderErr(http.StatusNotFound, "Volume type with name %s could not be found.", nameOrID)
+}
+
+// zones are the volume availability zones ("nova" when the profile
+// names none, as Cinder's default storage_availability_zone).
+func (s *volumeService) zones() []string {
+	if azs := s.c.opts.Profile.VolumeAZs; len(azs) > 0 {
+		return azs
+	}
+	return []string{"nova"}
+}
+
+func (s *volumeService) defaultAZ() string { return s.zones()[0] }

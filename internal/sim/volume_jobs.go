@@ -1,0 +1,103 @@
+package sim
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// volumeJob runs work without the lock after the cloud's asynchronous
+// delay (so that clients see the transitional status), then done under
+// the lock with work's result. Byte copies run this way.
+func (s *volumeService) volumeJob(work func() error, done func(err error)) {
+	s.c.background(func() {
+		time.Sleep(s.c.delay)
+		if s.c.closed.Load() {
+			return
+		}
+		err := work()
+		s.c.mu.Lock()
+		defer s.c.mu.Unlock()
+		done(err)
+	})
+}
+
+// fillVolume writes a new volume's bytes from its source and makes it
+// available (or error). A volume made from an image is "downloading"
+// while its bytes are written.
+func (s *volumeService) fillVolume(v *volume, src volumeSource) {
+	size := int64(v.SizeGB) * volumeGiB
+	path := v.Path
+	if src.image != nil {
+		s.c.later(0.5, func() {
+			if v.Status == volCreating {
+				v.Status = volDownloading
+				v.touch()
+			}
+		})
+	}
+	s.volumeJob(func() error {
+		return writeVolumeData(path, src, size)
+	}, func(err error) {
+		if s.volumes[v.ID] != v {
+			os.Remove(path) // deleted meanwhile
+			return
+		}
+		if err != nil {
+			v.Status = volError
+		} else {
+			v.Status = volAvailable
+			v.Bootable = v.Bootable || src.image != nil
+		}
+		v.touch()
+	})
+}
+
+// writeVolumeData makes path a sparse file of size bytes holding the
+// source's bytes: an image converted from qcow2 to raw, or a copy of a
+// raw image, snapshot, volume or backup.
+func writeVolumeData(path string, src volumeSource, size int64) error {
+	switch {
+	case src.path == "":
+		return sparseCreate(path, size)
+	case src.qcow2:
+		return qcow2ToVolume(path, src.path, size)
+	}
+	if src.n > size {
+		return fmt.Errorf("source of %d bytes does not fit in %d", src.n, size)
+	}
+	return sparseCopyFile(path, src.path, src.n, size)
+}
+
+// qcow2ToVolume converts a qcow2 image to a raw volume of size bytes.
+func qcow2ToVolume(path, image string, size int64) (err error) {
+	in, err := os.Open(image)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	out, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path)
+		}
+	}()
+	vs, err := qcow2ToRaw(out, in)
+	if err != nil {
+		return err
+	}
+	if vs > size {
+		return fmt.Errorf("image virtual size %d exceeds the volume's %d bytes", vs, size)
+	}
+	return out.Truncate(size)
+}

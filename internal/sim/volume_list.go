@@ -1,0 +1,267 @@
+package sim
+
+import (
+	"cmp"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// cinderMaxLimit is Cinder's osapi_max_limit.
+const cinderMaxLimit = 1000
+
+// cinderItem is what listing needs of a volume, snapshot or backup.
+type cinderItem struct {
+	id, name, status string
+	size             int
+	created, updated time.Time
+	extra            map[string]string // further sortable attributes
+}
+
+// cinderSort is one sort key with its direction.
+type cinderSort struct {
+	key  string
+	desc bool
+}
+
+// cinderSorts reads sort=k1:dir,k2 or sort_key/sort_dir (default
+// created_at desc, with id as the tie breaker).
+func cinderSorts(q url.Values, keys []string) ([]cinderSort, *cinderError) {
+	var out []cinderSort
+	add := func(key, dir string) *cinderError {
+		if key == "display_name" {
+			key = "name"
+		}
+		if !slices.Contains(keys, key) {
+			return cinderInvalid("Invalid sort key %s", key)
+		}
+		if dir != "asc" && dir != "desc" {
+			return cinderInvalid("Unknown sort direction, must be 'desc' or 'asc'")
+		}
+		out = append(out, cinderSort{key, dir == "desc"})
+		return nil
+	}
+	if v := q.Get("sort"); v != "" {
+		for _, part := range strings.Split(v, ",") {
+			key, dir, _ := strings.Cut(strings.TrimSpace(part), ":")
+			if err := add(key, cmp.Or(dir, "desc")); err != nil {
+				return nil, err
+			}
+		}
+	} else if k := q.Get("sort_key"); k != "" {
+		if err := add(k, cmp.Or(q.Get("sort_dir"), "desc")); err != nil {
+			return nil, err
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, cinderSort{"created_at", true})
+	}
+	return append(out, cinderSort{"id", true}), nil
+}
+
+func (it cinderItem) sortValue(key string) string {
+	switch key {
+	case "id":
+		return it.id
+	case "name":
+		return it.name
+	case "status":
+		return it.status
+	case "size":
+		return strconv.FormatInt(int64(it.size)+1<<40, 10)
+	case "created_at":
+		return it.created.Format(time.RFC3339Nano)
+	case "updated_at":
+		return it.updated.Format(time.RFC3339Nano)
+	}
+	return it.extra[key]
+}
+
+// cinderPage sorts items, cuts the page at marker, offset and limit, and
+// returns the page and the marker for a "next" link. Like Cinder, a full
+// page always links to the next one.
+func cinderPage(items []cinderItem, q url.Values, sortKeys []string) ([]cinderItem, string, *cinderError) {
+	sorts, verr := cinderSorts(q, sortKeys)
+	if verr != nil {
+		return nil, "", verr
+	}
+	sortCinderItems(items, sorts)
+	limit, verr := cinderLimit(q)
+	if verr != nil {
+		return nil, "", verr
+	}
+	start, verr := cinderStart(items, q)
+	if verr != nil {
+		return nil, "", verr
+	}
+	pg := items[start:min(start+limit, len(items))]
+	next := ""
+	if limit > 0 && len(pg) == limit {
+		next = pg[len(pg)-1].id
+	}
+	return pg, next, nil
+}
+
+func sortCinderItems(items []cinderItem, sorts []cinderSort) {
+	slices.SortFunc(items, func(a, b cinderItem) int {
+		for _, s := range sorts {
+			c := cmp.Compare(a.sortValue(s.key), b.sortValue(s.key))
+			if s.desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+}
+
+func cinderLimit(q url.Values) (int, *cinderError) {
+	l := q.Get("limit")
+	if l == "" {
+		return cinderMaxLimit, nil
+	}
+	n, err := strconv.Atoi(l)
+	if err != nil {
+		return 0, cinderInvalid("limit param must be an integer")
+	}
+	if n < 0 {
+		return 0, cinderInvalid("limit param must be positive")
+	}
+	return min(n, cinderMaxLimit), nil
+}
+
+// cinderStart is the index of the first item after the marker, moved
+// on by the offset.
+func cinderStart(items []cinderItem, q url.Values) (int, *cinderError) {
+	start := 0
+	if m := q.Get("marker"); m != "" {
+		i := slices.IndexFunc(items, func(it cinderItem) bool { return it.id == m })
+		if i < 0 {
+			return 0, cinderErr(http.StatusNotFound, "Marker %s could not be found.", m)
+		}
+		start = i + 1
+	}
+	if o := q.Get("offset"); o != "" {
+		n, err := strconv.Atoi(o)
+		if err != nil || n < 0 {
+			return 0, cinderInvalid("offset param must be an integer")
+		}
+		start += n
+	}
+	return min(start, len(items)), nil
+}
+
+// cinderLinksFor is the "<collection>_links" value for a next marker.
+func (s *volumeService) cinderLinksFor(r *http.Request, next string) []map[string]string {
+	if next == "" {
+		return nil
+	}
+	return []map[string]string{{"rel": "next", "href": nextLink(r, s.c.URL(), next)}}
+}
+
+// cinderFilterMatches applies the name, status and metadata filters a
+// project may use. metadata is given as a Python dict literal, e.g.
+// {'k':'v'}.
+func cinderFilterMatches(q url.Values, name, status string, metadata map[string]string) bool {
+	if v, ok := q["name"]; ok && v[0] != name {
+		return false
+	}
+	if v, ok := q["status"]; ok && !strings.EqualFold(v[0], status) {
+		return false
+	}
+	if v := q.Get("metadata"); v != "" {
+		for k, want := range cinderPyDict(v) {
+			if metadata[k] != want {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// cinderPyDict reads the {'k': 'v', 'k2': 'v2'} form clients send for
+// metadata filters.
+func cinderPyDict(s string) map[string]string {
+	out := map[string]string{}
+	s = strings.TrimSpace(s)
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "{"), "}")
+	for _, pair := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(pair, ":")
+		if !ok {
+			continue
+		}
+		unq := func(x string) string { return strings.Trim(strings.TrimSpace(x), `'"`) }
+		out[unq(k)] = unq(v)
+	}
+	return out
+}
+
+var volumeSortKeys = []string{"id", "name", "status", "size", "created_at", "updated_at", "availability_zone", "bootable", "volume_type"}
+
+func (s *volumeService) listVolumes(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.writeVolumes(w, r, q, false)
+}
+
+func (s *volumeService) listVolumesDetail(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.writeVolumes(w, r, q, true)
+}
+
+// writeVolumes answers GET /volumes[/detail] with the project's volumes
+// that pass the filters, one page of them.
+func (s *volumeService) writeVolumes(w http.ResponseWriter, r *http.Request, q volumeRequest, detail bool) {
+	query := r.URL.Query()
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	var items []cinderItem
+	for _, v := range s.volumes {
+		if v.ProjectID != q.tok.ProjectID || !s.volumeMatches(v, query) {
+			continue
+		}
+		items = append(items, cinderItem{id: v.ID, name: valueOf(v.Name), status: v.Status, size: v.SizeGB,
+			created: v.CreatedAt, updated: v.UpdatedAt, extra: map[string]string{
+				"availability_zone": v.AZ, "bootable": strconv.FormatBool(v.Bootable), "volume_type": s.typeName(v.TypeID)}})
+	}
+	total := len(items)
+	pg, next, verr := cinderPage(items, query, volumeSortKeys)
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	out := make([]any, len(pg))
+	for i, it := range pg {
+		if detail {
+			out[i] = s.volumeView(s.volumes[it.id], q.mv)
+		} else {
+			out[i] = s.volumeSummary(s.volumes[it.id])
+		}
+	}
+	body := map[string]any{"volumes": out}
+	if links := s.cinderLinksFor(r, next); links != nil {
+		body["volumes_links"] = links
+	}
+	if q.mv >= 45 && query.Get("with_count") == "true" {
+		body["count"] = total
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+func (s *volumeService) volumeMatches(v *volume, q url.Values) bool {
+	if !cinderFilterMatches(q, valueOf(v.Name), v.Status, v.Metadata) {
+		return false
+	}
+	if b := q.Get("bootable"); b != "" && !strings.EqualFold(b, strconv.FormatBool(v.Bootable)) {
+		return false
+	}
+	if az := q.Get("availability_zone"); az != "" && az != v.AZ {
+		return false
+	}
+	if sz := q.Get("size"); sz != "" && sz != strconv.Itoa(v.SizeGB) {
+		return false
+	}
+	return true
+}

@@ -1,0 +1,153 @@
+package sim
+
+import "net/http"
+
+// Cinder quotas the simulator's Quotas struct does not carry, at
+// Cinder's defaults.
+const (
+	cinderBackupGigabytes    = 1000
+	cinderPerVolumeGigabytes = -1
+	cinderGroups             = 10
+)
+
+// volumeUsage is what a project consumes of its Cinder quotas.
+type volumeUsage struct {
+	volumes, gigabytes, snapshots, backups, backupGigabytes int
+	// per volume type name
+	typeVolumes, typeGigabytes, typeSnapshots map[string]int
+}
+
+// usageLocked counts the project's volumes, snapshots and backups;
+// snapshots count against gigabytes, as Cinder counts them.
+func (s *volumeService) usageLocked(projectID string) volumeUsage {
+	u := volumeUsage{typeVolumes: map[string]int{}, typeGigabytes: map[string]int{}, typeSnapshots: map[string]int{}}
+	for _, v := range s.volumes {
+		if v.ProjectID == projectID {
+			t := s.typeName(v.TypeID)
+			u.volumes++
+			u.gigabytes += v.SizeGB
+			u.typeVolumes[t]++
+			u.typeGigabytes[t] += v.SizeGB
+		}
+	}
+	for _, sn := range s.snapshots {
+		if sn.ProjectID == projectID {
+			u.snapshots++
+			u.gigabytes += sn.SizeGB
+			if v := s.volumes[sn.VolumeID]; v != nil {
+				t := s.typeName(v.TypeID)
+				u.typeSnapshots[t]++
+				u.typeGigabytes[t] += sn.SizeGB
+			}
+		}
+	}
+	for _, b := range s.backups {
+		if b.ProjectID == projectID {
+			u.backups++
+			u.backupGigabytes += b.SizeGB
+		}
+	}
+	return u
+}
+
+// quotaExceeds reports whether used+add passes a limit (negative: unlimited).
+func quotaExceeds(limit, used, add int) bool { return limit >= 0 && used+add > limit }
+
+func cinderGigabytesExceeded(add, limit, used int) *cinderError {
+	return cinderErr(http.StatusRequestEntityTooLarge, "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. Requested %dG, quota is %dG and %dG has been consumed.", add, limit, used)
+}
+
+func (s *volumeService) checkVolumeQuotaLocked(projectID string, addVolumes, addGB int) *cinderError {
+	q, u := s.c.quotaLocked(projectID), s.usageLocked(projectID)
+	if addVolumes > 0 && quotaExceeds(q.Volumes, u.volumes, addVolumes) {
+		return cinderErr(http.StatusRequestEntityTooLarge, "VolumeLimitExceeded: Maximum number of volumes allowed (%d) exceeded for quota 'volumes'.", q.Volumes)
+	}
+	if quotaExceeds(q.Gigabytes, u.gigabytes, addGB) {
+		return cinderGigabytesExceeded(addGB, q.Gigabytes, u.gigabytes)
+	}
+	return nil
+}
+
+func (s *volumeService) checkSnapshotQuotaLocked(projectID string, sizeGB int) *cinderError {
+	q, u := s.c.quotaLocked(projectID), s.usageLocked(projectID)
+	if quotaExceeds(q.Snapshots, u.snapshots, 1) {
+		return cinderErr(http.StatusRequestEntityTooLarge, "SnapshotLimitExceeded: Maximum number of snapshots allowed (%d) exceeded", q.Snapshots)
+	}
+	if quotaExceeds(q.Gigabytes, u.gigabytes, sizeGB) {
+		return cinderGigabytesExceeded(sizeGB, q.Gigabytes, u.gigabytes)
+	}
+	return nil
+}
+
+func (s *volumeService) checkBackupQuotaLocked(projectID string, sizeGB int) *cinderError {
+	q, u := s.c.quotaLocked(projectID), s.usageLocked(projectID)
+	if quotaExceeds(q.Backups, u.backups, 1) {
+		return cinderErr(http.StatusRequestEntityTooLarge, "BackupLimitExceeded: Maximum number of backups allowed (%d) exceeded", q.Backups)
+	}
+	if quotaExceeds(cinderBackupGigabytes, u.backupGigabytes, sizeGB) {
+		return cinderErr(http.StatusRequestEntityTooLarge, "VolumeBackupSizeExceedsAvailableQuota: Requested backup exceeds allowed Backup gigabytes quota. Requested %dG, quota is %dG and %dG has been consumed.", sizeGB, cinderBackupGigabytes, u.backupGigabytes)
+	}
+	return nil
+}
+
+func (s *volumeService) limits(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	qs, u := s.c.quotaLocked(q.tok.ProjectID), s.usageLocked(q.tok.ProjectID)
+	writeJSON(w, http.StatusOK, map[string]any{"limits": map[string]any{"rate": []any{}, "absolute": map[string]int{
+		"maxTotalVolumes": qs.Volumes, "maxTotalSnapshots": qs.Snapshots, "maxTotalVolumeGigabytes": qs.Gigabytes,
+		"maxTotalBackups": qs.Backups, "maxTotalBackupGigabytes": cinderBackupGigabytes,
+		"totalVolumesUsed": u.volumes, "totalGigabytesUsed": u.gigabytes, "totalSnapshotsUsed": u.snapshots,
+		"totalBackupsUsed": u.backups, "totalBackupGigabytesUsed": u.backupGigabytes,
+	}}})
+}
+
+// quotaSet answers GET /os-quota-sets/{tenant}[?usage=true] for the
+// caller's own project.
+func (s *volumeService) quotaSet(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.writeQuotaSet(w, r, q, r.URL.Query().Get("usage") == "true")
+}
+
+func (s *volumeService) quotaDefaults(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.writeQuotaSet(w, r, q, false)
+}
+
+func (s *volumeService) writeQuotaSet(w http.ResponseWriter, r *http.Request, q volumeRequest, usage bool) {
+	tenant := r.PathValue("tenant")
+	if tenant != q.tok.ProjectID {
+		novaErrors.write(w, http.StatusForbidden, "Policy doesn't allow volume_extension:quotas:show to be performed.")
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	qs, u := s.c.quotaLocked(tenant), s.usageLocked(tenant)
+	set := map[string]any{"id": tenant}
+	put := func(key string, limit, inUse int) {
+		if usage {
+			set[key] = map[string]int{"limit": limit, "in_use": inUse, "reserved": 0}
+		} else {
+			set[key] = limit
+		}
+	}
+	put("volumes", qs.Volumes, u.volumes)
+	put("gigabytes", qs.Gigabytes, u.gigabytes)
+	put("snapshots", qs.Snapshots, u.snapshots)
+	put("backups", qs.Backups, u.backups)
+	put("backup_gigabytes", cinderBackupGigabytes, u.backupGigabytes)
+	put("per_volume_gigabytes", cinderPerVolumeGigabytes, 0)
+	put("groups", cinderGroups, 0)
+	for _, t := range s.types {
+		put("volumes_"+t.Name, -1, u.typeVolumes[t.Name])
+		put("gigabytes_"+t.Name, -1, u.typeGigabytes[t.Name])
+		put("snapshots_"+t.Name, -1, u.typeSnapshots[t.Name])
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"quota_set": set})
+}
+
+func (s *volumeService) availabilityZones(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	var out []any
+	for _, az := range s.zones() {
+		out = append(out, map[string]any{"zoneName": az, "zoneState": map[string]bool{"available": true}})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"availabilityZoneInfo": orEmpty(out)})
+}

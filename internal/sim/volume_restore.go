@@ -1,0 +1,100 @@
+package sim
+
+import (
+	"maps"
+	"net/http"
+)
+
+// restoreBackup restores a backup into an existing volume or into a new
+// one (scs-0117): the backup is "restoring" and the volume
+// "restoring-backup" until the bytes are back.
+func (s *volumeService) restoreBackup(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	var body struct {
+		Restore *struct {
+			VolumeID string `json:"volume_id"`
+			Name     string `json:"name"`
+		} `json:"restore"`
+	}
+	if !readJSON(w, r, novaErrors, &body) {
+		return
+	}
+	if body.Restore == nil {
+		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'restore' in request body.")
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	if b.Status != volAvailable {
+		novaErrors.write(w, http.StatusBadRequest, "Invalid backup: Backup status must be available")
+		return
+	}
+	v, verr := s.restoreTargetLocked(q.tok, b, body.Restore.VolumeID, body.Restore.Name)
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	s.startRestoreLocked(b, v)
+	writeJSON(w, http.StatusAccepted, map[string]any{"restore": map[string]any{
+		"backup_id": b.ID, "volume_id": v.ID, "volume_name": v.Name}})
+}
+
+// restoreTargetLocked is the volume to restore into: the given one, if
+// it is available and large enough, or a new one of the backup's size.
+func (s *volumeService) restoreTargetLocked(tok *token, b *backup, volumeID, name string) (*volume, *cinderError) {
+	if volumeID != "" {
+		v, verr := s.ownVolumeLocked(tok.ProjectID, volumeID)
+		if verr != nil {
+			return nil, verr
+		}
+		if v.Status != volAvailable {
+			return nil, cinderErr(http.StatusBadRequest, "Invalid volume: Volume to be restored to must be available")
+		}
+		if v.SizeGB < b.SizeGB {
+			return nil, cinderErr(http.StatusBadRequest, "Invalid volume: volume size %d is too small to restore backup of size %d.", v.SizeGB, b.SizeGB)
+		}
+		return v, nil
+	}
+	if name == "" {
+		name = "restore_backup_" + b.ID
+	}
+	if verr := s.checkVolumeQuotaLocked(tok.ProjectID, 1, b.SizeGB); verr != nil {
+		return nil, verr
+	}
+	t := now()
+	v := &volume{ID: newID(), ProjectID: tok.ProjectID, UserID: tok.UserID, Name: &name,
+		SizeGB: b.SizeGB, Status: volCreating, TypeID: s.types[0].ID, AZ: s.defaultAZ(),
+		Metadata: map[string]string{}, CreatedAt: t}
+	v.Path = s.c.blobPath("volumes", v.ID)
+	s.volumes[v.ID] = v
+	return v, nil
+}
+
+func (s *volumeService) startRestoreLocked(b *backup, v *volume) {
+	b.Status, v.Status = "restoring", volRestoring
+	b.UpdatedAt = now()
+	v.touch()
+	src, dst, n, size := b.Path, v.Path, int64(b.SizeGB)*volumeGiB, int64(v.SizeGB)*volumeGiB
+	s.volumeJob(func() error {
+		return sparseCopyFile(dst, src, n, size)
+	}, func(err error) {
+		if s.backups[b.ID] == b {
+			b.Status = volAvailable
+			b.UpdatedAt = now()
+		}
+		if s.volumes[v.ID] != v {
+			return
+		}
+		v.Status = volAvailable
+		if err != nil {
+			v.Status = "error_restoring"
+		} else {
+			v.Bootable, v.ImageMetadata = b.bootable, maps.Clone(b.imageMetadata)
+		}
+		v.touch()
+	})
+}

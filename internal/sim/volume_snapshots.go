@@ -1,0 +1,208 @@
+package sim
+
+import (
+	"net/http"
+	"os"
+)
+
+// snapshotCreate is the body of POST /snapshots.
+type snapshotCreate struct {
+	VolumeID    string            `json:"volume_id"`
+	Force       any               `json:"force"`
+	Name        *string           `json:"name"`
+	Description *string           `json:"description"`
+	Metadata    map[string]string `json:"metadata"`
+}
+
+func (s *volumeService) ownSnapshotLocked(projectID, id string) (*snapshot, *cinderError) {
+	sn := s.snapshots[id]
+	if sn == nil || sn.ProjectID != projectID {
+		return nil, cinderErr(http.StatusNotFound, "Snapshot %s could not be found.", id)
+	}
+	return sn, nil
+}
+
+func (s *volumeService) snapshotsOfLocked(volumeID string) []*snapshot {
+	var out []*snapshot
+	for _, sn := range s.snapshots {
+		if sn.VolumeID == volumeID {
+			out = append(out, sn)
+		}
+	}
+	return out
+}
+
+func (s *volumeService) createSnapshot(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	var body struct {
+		Snapshot *snapshotCreate `json:"snapshot"`
+	}
+	if !readJSON(w, r, novaErrors, &body) {
+		return
+	}
+	if body.Snapshot == nil {
+		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'snapshot' in request body.")
+		return
+	}
+	if q.mv >= 66 {
+		body.Snapshot.Force = true // 3.66 snapshots in-use volumes without force
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	sn, verr := s.createSnapshotLocked(q.tok.ProjectID, q.tok.UserID, *body.Snapshot)
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
+}
+
+// createSnapshotLocked checks the volume and quota, records the
+// snapshot as "creating" and copies the volume's bytes.
+func (s *volumeService) createSnapshotLocked(projectID, userID string, req snapshotCreate) (*snapshot, *cinderError) {
+	v, verr := s.ownVolumeLocked(projectID, req.VolumeID)
+	if verr != nil {
+		return nil, verr
+	}
+	if v.Status != volAvailable && v.Status != volInUse {
+		return nil, cinderErr(http.StatusBadRequest, "Invalid volume: Volume %s status must be available or in-use, but current status is: %s.", v.ID, v.Status)
+	}
+	if v.Status != volAvailable && !cinderBool(req.Force) {
+		return nil, cinderErr(http.StatusBadRequest, "Invalid volume: Volume %s status must be available, but current status is: %s.", v.ID, v.Status)
+	}
+	if verr := s.checkSnapshotQuotaLocked(projectID, v.SizeGB); verr != nil {
+		return nil, verr
+	}
+	t := now()
+	sn := &snapshot{ID: newID(), ProjectID: projectID, UserID: userID, VolumeID: v.ID, Name: req.Name,
+		Description: req.Description, SizeGB: v.SizeGB, Status: volCreating,
+		Metadata: cinderMeta(req.Metadata), CreatedAt: t}
+	sn.Path = s.c.blobPath("snapshots", sn.ID)
+	s.snapshots[sn.ID] = sn
+	size, volPath := int64(v.SizeGB)*volumeGiB, v.Path
+	s.volumeJob(func() error {
+		return sparseCopyFile(sn.Path, volPath, size, size)
+	}, func(err error) {
+		if s.snapshots[sn.ID] != sn {
+			os.Remove(sn.Path)
+			return
+		}
+		sn.Status = volAvailable
+		if err != nil {
+			sn.Status = volError
+		}
+		sn.UpdatedAt = now()
+	})
+	return sn, nil
+}
+
+var snapshotSortKeys = []string{"id", "name", "status", "size", "created_at", "updated_at", "volume_id"}
+
+func (s *volumeService) listSnapshots(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.writeSnapshots(w, r, q, false)
+}
+
+func (s *volumeService) listSnapshotsDetail(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.writeSnapshots(w, r, q, true)
+}
+
+func (s *volumeService) writeSnapshots(w http.ResponseWriter, r *http.Request, q volumeRequest, detail bool) {
+	query := r.URL.Query()
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	var items []cinderItem
+	for _, sn := range s.snapshots {
+		if sn.ProjectID != q.tok.ProjectID || !cinderFilterMatches(query, valueOf(sn.Name), sn.Status, sn.Metadata) {
+			continue
+		}
+		if vid := query.Get("volume_id"); vid != "" && vid != sn.VolumeID {
+			continue
+		}
+		items = append(items, cinderItem{id: sn.ID, name: valueOf(sn.Name), status: sn.Status, size: sn.SizeGB,
+			created: sn.CreatedAt, updated: sn.UpdatedAt, extra: map[string]string{"volume_id": sn.VolumeID}})
+	}
+	pg, next, verr := cinderPage(items, query, snapshotSortKeys)
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	out := make([]any, len(pg))
+	for i, it := range pg {
+		out[i] = s.snapshotView(s.snapshots[it.id], q.mv, detail)
+	}
+	body := map[string]any{"snapshots": out}
+	if links := s.cinderLinksFor(r, next); links != nil {
+		body["snapshots_links"] = links
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+func (s *volumeService) getSnapshot(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
+}
+
+func (s *volumeService) updateSnapshot(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	var body struct {
+		Snapshot *struct {
+			Name        *string `json:"name"`
+			Description *string `json:"description"`
+		} `json:"snapshot"`
+	}
+	if !readJSON(w, r, novaErrors, &body) {
+		return
+	}
+	if body.Snapshot == nil {
+		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'snapshot' in request body.")
+		return
+	}
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	if body.Snapshot.Name != nil {
+		sn.Name = body.Snapshot.Name
+	}
+	if body.Snapshot.Description != nil {
+		sn.Description = body.Snapshot.Description
+	}
+	sn.UpdatedAt = now()
+	writeJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
+}
+
+func (s *volumeService) deleteSnapshot(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+	s.c.mu.Lock()
+	defer s.c.mu.Unlock()
+	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
+	if verr != nil {
+		verr.write(w)
+		return
+	}
+	if sn.Status != volAvailable && sn.Status != volError {
+		novaErrors.write(w, http.StatusBadRequest, "Invalid snapshot: Volume Snapshot status must be available or error and must not be part of a group.")
+		return
+	}
+	s.startSnapshotDeleteLocked(sn)
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// startSnapshotDeleteLocked moves a snapshot to "deleting" and removes
+// it a moment later.
+func (s *volumeService) startSnapshotDeleteLocked(sn *snapshot) {
+	sn.Status = volDeleting
+	sn.UpdatedAt = now()
+	s.c.later(1, func() {
+		if s.snapshots[sn.ID] == sn {
+			delete(s.snapshots, sn.ID)
+			os.Remove(sn.Path)
+		}
+	})
+}
