@@ -41,6 +41,8 @@ func newApp() *cli.App {
 func commands() []*cli.Command {
 	return []*cli.Command{
 		inventoryCommand(),
+		auditCommand(),
+		planCommand(),
 		simCommand(),
 	}
 }

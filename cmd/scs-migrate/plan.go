@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/inventory"
+	"github.com/scs-migrate/scs-migrate/plans"
+)
+
+// Exit codes of plan and audit, for scripts (see docs/plan.md):
+//
+//	0  portable: everything moves as it is or is copied
+//	1  an error (a cloud unreachable, a file not writable, …)
+//	2  bad input: flags, an inventory or mapping file that does not parse
+//	   or names what does not exist
+//	3  portable with changes: something maps with a change to review
+//	4  something is blocked, or a pre-flight check (quota, clash) failed
+const (
+	exitBadInput = 2
+	exitChanges  = 3
+	exitBlocked  = 4
+)
+
+func planCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "plan",
+		Usage: "map a tenant onto a target cloud by the SCS standards and write the migration plan",
+		Description: "Reads the target's flavors, images, volume types, networks, zones, quotas and what its project\n" +
+			"already holds; maps every resource of the source inventory onto it by the SCS standards (each\n" +
+			"decision with its rule and reason; --mapping overrides win); and writes the plan: the mappings\n" +
+			"and a DAG of steps that `scs-migrate migrate` executes. The plan is printed like `terraform\n" +
+			"plan`. Exit codes: 0 ready, 3 with changes to review, 4 something blocked or a pre-flight\n" +
+			"check failed (the plan is still written), 2 bad input, 1 other errors.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "inventory", Aliases: []string{"i"}, Usage: "the source inventory `FILE` (from scs-migrate inventory)"},
+			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "snapshot the source `CLOUD` first instead of --inventory"},
+			&cli.StringFlag{Name: "target", Aliases: []string{"t"}, Required: true, Usage: "the target `CLOUD` (clouds.yaml name)"},
+			&cli.StringFlag{Name: "mapping", Aliases: []string{"m"}, Usage: "override `FILE` (YAML, see examples/mapping.yaml)"},
+			&cli.IntFlag{Name: "bandwidth", Value: plans.DefaultBandwidthMbps, Usage: "bandwidth in `MBPS` for the duration estimate"},
+			&cli.StringFlag{Name: "cutover", Value: plans.CutoverCold, Usage: "`MODE`: cold (stop source servers before the final copy) or live"},
+			&cli.StringFlag{Name: "output", Required: true, Usage: "write the plan to `FILE` (JSON, mode 0600)"},
+		},
+		Action: func(c *cli.Context) error {
+			o := planOptions{}
+			o.complete(c)
+			if err := o.validate(); err != nil {
+				return err
+			}
+			return o.run(c.Context, c)
+		},
+	}
+}
+
+// planOptions are the plan command's flags.
+type planOptions struct {
+	inventory, source, target, mapping, output, cutover string
+	bandwidth                                           int
+}
+
+func (o *planOptions) complete(c *cli.Context) {
+	o.inventory, o.source, o.target = c.String("inventory"), c.String("source"), c.String("target")
+	o.mapping, o.output, o.cutover = c.String("mapping"), c.String("output"), c.String("cutover")
+	o.bandwidth = c.Int("bandwidth")
+}
+
+func (o *planOptions) validate() error {
+	if err := oneSource(o.inventory, o.source); err != nil {
+		return err
+	}
+	if o.bandwidth <= 0 {
+		return cli.Exit(fmt.Sprintf("--bandwidth %d: want a positive number of Mbit/s", o.bandwidth), exitBadInput)
+	}
+	if o.cutover != plans.CutoverCold && o.cutover != plans.CutoverLive {
+		return cli.Exit(fmt.Sprintf("--cutover %q: want cold or live", o.cutover), exitBadInput)
+	}
+	return nil
+}
+
+func (o *planOptions) run(ctx context.Context, c *cli.Context) error {
+	var ov *plans.Overrides
+	if o.mapping != "" {
+		var err error
+		if ov, err = plans.LoadMapping(o.mapping); err != nil {
+			return cli.Exit(err.Error(), exitBadInput)
+		}
+	}
+	inv, err := loadSource(ctx, o.inventory, o.source)
+	if err != nil {
+		return err
+	}
+	tgt, err := readTarget(ctx, o.target)
+	if err != nil {
+		return err
+	}
+	p, err := plans.Build(inv, tgt, plans.BuildOptions{Overrides: ov, Cutover: o.cutover, BandwidthMbps: o.bandwidth,
+		SourceCloud: o.source, TargetCloud: o.target})
+	if err != nil {
+		return cli.Exit(err.Error(), exitBadInput)
+	}
+	if err := plans.WriteFile(o.output, p); err != nil {
+		return err
+	}
+	if err := plans.Render(c.App.Writer, p, plans.RenderOptions{BandwidthMbps: o.bandwidth}); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "plan %s written to %s\n", p.ID, o.output)
+	return verdictExit(plans.ReportFromPlan(p, time.Now()).Verdict, "plan "+o.output)
+}
+
+// oneSource checks that exactly one of --inventory and --source is set.
+func oneSource(inventoryFile, source string) error {
+	switch {
+	case inventoryFile == "" && source == "":
+		return cli.Exit("give the source as --inventory FILE or --source CLOUD", exitBadInput)
+	case inventoryFile != "" && source != "":
+		return cli.Exit("give either --inventory or --source, not both", exitBadInput)
+	}
+	return nil
+}
+
+// loadSource reads the inventory file, or snapshots the source cloud.
+// A file that does not parse or does not hang together is bad input.
+func loadSource(ctx context.Context, file, source string) (*inventory.Document, error) {
+	if file != "" {
+		doc, err := inventory.Load(file)
+		if err != nil {
+			return nil, cli.Exit(err.Error(), exitBadInput)
+		}
+		if err := doc.Validate(); err != nil {
+			return nil, cli.Exit(fmt.Sprintf("inventory %s: %v", file, err), exitBadInput)
+		}
+		return doc, nil
+	}
+	s, err := cloud.Open(ctx, source, cloud.Options{})
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "taking the inventory of %s …\n", source)
+	return inventory.Collect(ctx, s, inventory.Options{})
+}
+
+// readTarget opens the target and reads what it offers.
+func readTarget(ctx context.Context, name string) (*plans.Target, error) {
+	s, err := cloud.Open(ctx, name, cloud.Options{})
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "reading what %s offers …\n", name)
+	tgt, err := plans.ReadTarget(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range tgt.Warnings {
+		fmt.Fprintf(os.Stderr, "warning: target %s: %s\n", w.Kind, w.Message)
+	}
+	return tgt, nil
+}
+
+// verdictExit turns a verdict into the documented exit code.
+func verdictExit(v plans.Verdict, what string) error {
+	switch v {
+	case plans.VerdictBlocked:
+		return cli.Exit(what+": something is blocked or a pre-flight check failed", exitBlocked)
+	case plans.VerdictWithChanges:
+		return cli.Exit("", exitChanges)
+	}
+	return nil
+}

@@ -1,0 +1,144 @@
+package plans
+
+import (
+	"cmp"
+	"container/heap"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// stepKinds is the ordering table of the plan: kinds in the order a
+// migration usually runs them. Steps are written in a topological order
+// that follows this table where dependencies allow, so a reviewer reads
+// the plan roughly as it will run.
+var stepKinds = []StepKind{
+	StepStopServer, StepNetwork, StepSubnet, StepRouter, StepRouterInterface, StepRouterRoutes,
+	StepSecurityGroup, StepSecurityGroupRules, StepKeypair, StepServerGroup,
+	StepCopyImage, StepSnapshotServer, StepCopyVolume, StepPort, StepServer, StepAttachVolume,
+	StepFloatingIP, StepLoadBalancer, StepCluster, StepVeleroBackup, StepVeleroRestore,
+}
+
+// kindRank is a kind's position in stepKinds, or -1 if unknown.
+func kindRank(k StepKind) int { return slices.Index(stepKinds, k) }
+
+// graph is the plan's DAG by step index.
+type graph struct {
+	steps []Step
+	index map[string]int
+	// deps[i] and users[i] are the steps i depends on and that depend on i.
+	deps, users [][]int
+}
+
+// newGraph indexes steps. It fails on a duplicate ID or a dependency on
+// a step that is not in the plan, naming the step and the value.
+func newGraph(steps []Step) (*graph, error) {
+	g := &graph{steps: steps, index: make(map[string]int, len(steps)),
+		deps: make([][]int, len(steps)), users: make([][]int, len(steps))}
+	for i, s := range steps {
+		if j, dup := g.index[s.ID]; dup {
+			return nil, fmt.Errorf("steps[%d].id: %q is also the id of steps[%d]", i, s.ID, j)
+		}
+		g.index[s.ID] = i
+	}
+	for i, s := range steps {
+		for k, d := range s.DependsOn {
+			j, ok := g.index[d]
+			if !ok {
+				return nil, fmt.Errorf("steps[%d].dependsOn[%d]: %q is not a step of the plan", i, k, d)
+			}
+			if j == i {
+				return nil, fmt.Errorf("steps[%d].dependsOn[%d]: step %q depends on itself", i, k, d)
+			}
+			g.deps[i] = append(g.deps[i], j)
+			g.users[j] = append(g.users[j], i)
+		}
+	}
+	return g, nil
+}
+
+// order returns the steps in a deterministic topological order: of the
+// steps whose dependencies are done, the earliest kind, then ID, first.
+// A cycle is an error that spells it out.
+func (g *graph) order() ([]Step, error) {
+	pending := make([]int, len(g.steps))
+	q := &stepQueue{g: g}
+	for i := range g.steps {
+		pending[i] = len(g.deps[i])
+		if pending[i] == 0 {
+			q.items = append(q.items, i)
+		}
+	}
+	heap.Init(q)
+	out := make([]Step, 0, len(g.steps))
+	for q.Len() > 0 {
+		i := heap.Pop(q).(int)
+		out = append(out, g.steps[i])
+		for _, u := range g.users[i] {
+			if pending[u]--; pending[u] == 0 {
+				heap.Push(q, u)
+			}
+		}
+	}
+	if len(out) < len(g.steps) {
+		return nil, fmt.Errorf("steps: dependency cycle %s", g.cycle(pending))
+	}
+	return out, nil
+}
+
+// cycle finds one cycle among the steps left pending and formats it.
+func (g *graph) cycle(pending []int) string {
+	start := slices.IndexFunc(pending, func(p int) bool { return p > 0 })
+	seen := map[int]int{}
+	var path []int
+	for i := start; ; {
+		if at, ok := seen[i]; ok {
+			ids := make([]string, 0, len(path)-at+1)
+			for _, j := range path[at:] {
+				ids = append(ids, g.steps[j].ID)
+			}
+			return strings.Join(append(ids, g.steps[i].ID), " → ")
+		}
+		seen[i] = len(path)
+		path = append(path, i)
+		next := slices.IndexFunc(g.deps[i], func(d int) bool { return pending[d] > 0 })
+		i = g.deps[i][next]
+	}
+}
+
+// downstream returns the seeds and every step that depends on them,
+// directly or not.
+func (g *graph) downstream(seeds []int) map[int]bool {
+	out := map[int]bool{}
+	stack := slices.Clone(seeds)
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if out[i] {
+			continue
+		}
+		out[i] = true
+		stack = append(stack, g.users[i]...)
+	}
+	return out
+}
+
+// stepQueue is a min-heap of step indexes by kind rank, then ID.
+type stepQueue struct {
+	g     *graph
+	items []int
+}
+
+func (q *stepQueue) Len() int { return len(q.items) }
+func (q *stepQueue) Less(a, b int) bool {
+	sa, sb := &q.g.steps[q.items[a]], &q.g.steps[q.items[b]]
+	return cmp.Or(cmp.Compare(kindRank(sa.Kind), kindRank(sb.Kind)), cmp.Compare(sa.ID, sb.ID)) < 0
+}
+func (q *stepQueue) Swap(a, b int) { q.items[a], q.items[b] = q.items[b], q.items[a] }
+func (q *stepQueue) Push(x any)    { q.items = append(q.items, x.(int)) }
+func (q *stepQueue) Pop() any {
+	n := len(q.items)
+	x := q.items[n-1]
+	q.items = q.items[:n-1]
+	return x
+}

@@ -1,0 +1,177 @@
+package plans
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/pagination"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/inventory"
+)
+
+// readConcurrency bounds the parts of the target read at once; the
+// session bounds the API calls in flight underneath.
+const readConcurrency = 4
+
+// targetPart reads one part of the target's capabilities into t. Each
+// part writes only its own fields, so parts run concurrently.
+type targetPart struct {
+	kind    string // warning kind when the part fails
+	service func(*cloud.Session) *gophercloud.ServiceClient
+	read    func(ctx context.Context, s *cloud.Session, t *Target) error
+}
+
+// targetParts is the read, one row per part.
+var targetParts = []targetPart{
+	{"flavors", computeClient, readFlavors},
+	{"compute-azs", computeClient, readComputeAZs},
+	{"compute-quotas", computeClient, readComputeQuotas},
+	{"compute-existing", computeClient, readComputeExisting},
+	{"images", imageClient, readImages},
+	{"volume-types", volumeClient, readVolumeTypes},
+	{"volume-azs", volumeClient, readVolumeAZs},
+	{"volume-quotas", volumeClient, readVolumeQuotas},
+	{"external-networks", networkClient, readExternalNetworks},
+	{"network-existing", networkClient, readNetworkExisting},
+	{"network-quotas", networkClient, readNetworkQuotas},
+	{"load-balancers", lbClient, readLoadBalancers},
+}
+
+func computeClient(s *cloud.Session) *gophercloud.ServiceClient { return s.Compute }
+func imageClient(s *cloud.Session) *gophercloud.ServiceClient   { return s.Image }
+func volumeClient(s *cloud.Session) *gophercloud.ServiceClient  { return s.BlockStorage }
+func networkClient(s *cloud.Session) *gophercloud.ServiceClient { return s.Network }
+func lbClient(s *cloud.Session) *gophercloud.ServiceClient      { return s.LoadBalancer }
+
+// ReadTarget reads what the target cloud offers the session's project.
+// A part that cannot be read (a service missing from the catalog, a 403)
+// becomes a warning in Target.Warnings, not an error; only a cancelled
+// context fails the read.
+func ReadTarget(ctx context.Context, s *cloud.Session) (*Target, error) {
+	t := &Target{
+		Endpoint: Endpoint{Cloud: s.Name, AuthURL: s.AuthURL, Region: s.Region,
+			ProjectID: s.ProjectID, ProjectName: s.ProjectName},
+		Services: slices.Clone(s.Services),
+	}
+	parts := make([]Target, len(targetParts))
+	var w warnings
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(readConcurrency)
+	for i, p := range targetParts {
+		g.Go(func() error { return p.run(gctx, s, &parts[i], &w) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, fmt.Errorf("read target %s: %w", s.Name, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for i := range parts {
+		t.merge(&parts[i])
+	}
+	t.Warnings = w.sorted()
+	return t, nil
+}
+
+// run reads one part; a failure other than cancellation is a warning.
+func (p targetPart) run(ctx context.Context, s *cloud.Session, into *Target, w *warnings) error {
+	if p.service(s) == nil {
+		w.add(p.kind, "not read: the catalog has no such service")
+		return nil
+	}
+	err := p.read(ctx, s, into)
+	if err != nil && ctx.Err() == nil {
+		w.add(p.kind, shortError(err).Error())
+		return nil
+	}
+	return err
+}
+
+// warnings collects the parts' warnings from several goroutines.
+type warnings struct {
+	mu   sync.Mutex
+	list []inventory.Warning
+}
+
+func (w *warnings) add(kind, msg string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.list = append(w.list, inventory.Warning{Kind: kind, Message: msg})
+}
+
+func (w *warnings) sorted() []inventory.Warning {
+	slices.SortFunc(w.list, func(a, b inventory.Warning) int { return cmp.Compare(a.Kind+a.Message, b.Kind+b.Message) })
+	return nonNil(w.list)
+}
+
+// merge copies the fields a part filled in.
+func (t *Target) merge(p *Target) {
+	t.Flavors = append(t.Flavors, p.Flavors...)
+	t.Images = append(t.Images, p.Images...)
+	t.VolumeTypes = append(t.VolumeTypes, p.VolumeTypes...)
+	if p.DefaultVolumeType != "" {
+		t.DefaultVolumeType = p.DefaultVolumeType
+	}
+	t.ExternalNetworks = append(t.ExternalNetworks, p.ExternalNetworks...)
+	t.ComputeAZs = append(t.ComputeAZs, p.ComputeAZs...)
+	t.VolumeAZs = append(t.VolumeAZs, p.VolumeAZs...)
+	t.Quotas = append(t.Quotas, p.Quotas...)
+	e, pe := &t.Existing, &p.Existing
+	e.Networks = append(e.Networks, pe.Networks...)
+	e.Subnets = append(e.Subnets, pe.Subnets...)
+	e.Routers = append(e.Routers, pe.Routers...)
+	e.SecurityGroups = append(e.SecurityGroups, pe.SecurityGroups...)
+	e.Keypairs = append(e.Keypairs, pe.Keypairs...)
+	e.Servers = append(e.Servers, pe.Servers...)
+	e.ServerGroups = append(e.ServerGroups, pe.ServerGroups...)
+	e.LoadBalancers = append(e.LoadBalancers, pe.LoadBalancers...)
+}
+
+// listAll pages through a list call and extracts every item.
+func listAll[T any](ctx context.Context, pager pagination.Pager, extract func(pagination.Page) ([]T, error)) ([]T, error) {
+	var out []T
+	err := pager.EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
+		items, err := extract(p)
+		out = append(out, items...)
+		return err == nil, err
+	})
+	return out, err
+}
+
+// names returns the sorted names of items.
+func names[T any](items []T, name func(T) string) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, name(it))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// joinErrs labels and joins the errors of several calls of one part.
+func joinErrs(labels []string, errs []error) error {
+	var out []error
+	for i, err := range errs {
+		if err != nil {
+			out = append(out, fmt.Errorf("%s: %w", labels[i], err))
+		}
+	}
+	return errors.Join(out...)
+}
+
+// shortError reduces a gophercloud HTTP error to its status, which is
+// what a warning needs; other errors stay as they are.
+func shortError(err error) error {
+	var e gophercloud.ErrUnexpectedResponseCode
+	if errors.As(err, &e) {
+		return fmt.Errorf("%s %s: HTTP %d", e.Method, e.URL, e.Actual)
+	}
+	return err
+}
