@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
@@ -53,16 +51,12 @@ func runAudit(c *cli.Context) error {
 		}
 	}
 	r := plans.Audit(inv, tgt)
-	var out bytes.Buffer
-	if err := r.Write(&out, format); err != nil {
-		return err
-	}
 	if path := c.String("output"); path != "" {
-		if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-			return fmt.Errorf("write report: %w", err)
+		if err := writeReport(path, r, format); err != nil {
+			return err
 		}
-		fmt.Fprintf(os.Stderr, "audit report written to %s: score %d/100, %s\n", path, r.Score, r.Verdict)
-	} else if _, err := c.App.Writer.Write(out.Bytes()); err != nil {
+		fmt.Fprintf(c.App.ErrWriter, "audit report written to %s: score %d/100, %s\n", path, r.Score, r.Verdict)
+	} else if err := r.Write(c.App.Writer, format); err != nil {
 		return err
 	}
 	return verdictExit(r.Verdict, "audit")

@@ -40,9 +40,15 @@ func newApp() *cli.App {
 // commands is the explicit registry of subcommands.
 func commands() []*cli.Command {
 	return []*cli.Command{
+		demoCommand(),
 		inventoryCommand(),
 		auditCommand(),
 		planCommand(),
+		migrateCommand(),
+		statusCommand(),
+		verifyCommand(),
+		rollbackCommand(),
+		transferCommand(),
 		simCommand(),
 	}
 }

@@ -3,9 +3,9 @@ package sim
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/atomicfile"
 )
 
 // Pair is the two providers of a migration: the source a tenant leaves
@@ -85,27 +85,5 @@ func WriteCloudsYAML(path string, entries []CloudEntry) error {
 		fmt.Fprintf(&b, "      username: %q\n      password: %q\n      project_name: %q\n      user_domain_name: Default\n      project_domain_name: Default\n    auth_type: password\n",
 			e.Project.User, e.Project.Password, e.Project.Name)
 	}
-	return writeFileAtomic(path, []byte(b.String()), 0o600)
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it into place, so a reader never sees half a file.
-func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, []byte(b.String()), 0o600)
 }

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/scs-migrate/scs-migrate/examples"
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/internal/sim"
+	"github.com/scs-migrate/scs-migrate/inventory"
+	"github.com/scs-migrate/scs-migrate/migrate"
+	"github.com/scs-migrate/scs-migrate/plans"
+)
+
+func demoCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "demo",
+		Usage: "move the example tenant between two embedded simulated SCS clouds",
+		Description: "Starts two simulated SCS-compliant providers on loopback, seeds the example tenant\n" +
+			"(examples/tenant.yaml) on the source, and runs inventory → audit → plan → migrate → verify.\n" +
+			"Needs no set-up, no network and no cloud account. Exits 0 only if verify passes.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "workdir", Usage: "write clouds.yaml, inventory, audit, plan, journal and events to `DIR` (default: a new temporary directory)"},
+			&cli.StringFlag{Name: "tenant", Usage: "seed this tenant fixture `FILE` instead of the embedded example"},
+			&cli.IntFlag{Name: "transfers", Value: 4, Usage: "concurrent image and volume streams"},
+		},
+		Action: func(c *cli.Context) error {
+			d := &demo{out: c.App.Writer, progress: c.App.ErrWriter, transfers: c.Int("transfers")}
+			if err := d.complete(c.String("workdir"), c.String("tenant")); err != nil {
+				return cli.Exit(err.Error(), 2)
+			}
+			return d.run(c.Context)
+		},
+	}
+}
+
+// demo is one run of the whole job on simulated clouds.
+type demo struct {
+	out, progress io.Writer
+	dir           string
+	tenant        *sim.Tenant
+	transfers     int
+	start         time.Time
+}
+
+func (d *demo) complete(dir, tenantFile string) error {
+	var err error
+	if tenantFile != "" {
+		d.tenant, err = sim.LoadTenant(tenantFile)
+	} else {
+		d.tenant, err = sim.ParseTenant(examples.Tenant)
+	}
+	if err != nil {
+		return err
+	}
+	if dir == "" {
+		dir, err = os.MkdirTemp("", "scs-migrate-demo-")
+	} else {
+		err = os.MkdirAll(dir, 0o700)
+	}
+	d.dir = dir
+	return err
+}
+
+func (d *demo) file(name string) string { return filepath.Join(d.dir, name) }
+
+func (d *demo) say(format string, args ...any) {
+	fmt.Fprintf(d.out, "%6.1fs  ", time.Since(d.start).Seconds())
+	fmt.Fprintf(d.out, format+"\n", args...)
+}
+
+func (d *demo) run(ctx context.Context) error {
+	d.start = time.Now()
+	pair, err := sim.NewPair(sim.PairOptions{})
+	if err != nil {
+		return err
+	}
+	defer pair.Close()
+	d.say("started %s (source) and %s (target) on loopback", pair.Source.Profile().Provider, pair.Target.Profile().Provider)
+	if err := sim.SeedTenant(ctx, pair.Source, d.tenant); err != nil {
+		return fmt.Errorf("seed the example tenant: %w", err)
+	}
+	d.say("seeded tenant %q on the source: %d servers, %d volumes, %d networks, %d images",
+		d.tenant.Name, len(d.tenant.Servers), len(d.tenant.Volumes), len(d.tenant.Networks), len(d.tenant.Images))
+	clouds := d.file("clouds.yaml")
+	if err := sim.WriteCloudsYAML(clouds, pair.Entries()); err != nil {
+		return err
+	}
+	src, err := cloud.Open(ctx, "sim-source", cloud.Options{CloudsFile: clouds})
+	if err != nil {
+		return err
+	}
+	dst, err := cloud.Open(ctx, "sim-target", cloud.Options{CloudsFile: clouds})
+	if err != nil {
+		return err
+	}
+	plan, err := d.prepare(ctx, src, dst)
+	if err != nil {
+		return err
+	}
+	return d.migrateAndVerify(ctx, plan, src, dst)
+}
+
+// prepare takes the inventory, audits the tenant against the target and
+// writes the plan.
+func (d *demo) prepare(ctx context.Context, src, dst *cloud.Session) (*plans.Plan, error) {
+	inv, err := inventory.Collect(ctx, src, inventory.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("inventory: %w", err)
+	}
+	if err := inventory.WriteFile(d.file("inventory.json"), inv, "json"); err != nil {
+		return nil, err
+	}
+	sum := inventory.Summarize(inv)
+	total := 0
+	for _, kc := range sum.Counts {
+		total += kc.Count
+	}
+	d.say("inventory: %d resources, %s of tenant images and volumes → inventory.json", total, humanBytes(sum.ImageBytes+sum.VolumeBytes))
+	tgt, err := plans.ReadTarget(ctx, dst)
+	if err != nil {
+		return nil, fmt.Errorf("read the target: %w", err)
+	}
+	report := plans.Audit(inv, tgt)
+	if err := writeReport(d.file("audit.html"), report, "html"); err != nil {
+		return nil, err
+	}
+	d.say("audit: portability score %d/100 (%s) → audit.html", report.Score, report.Verdict)
+	plan, err := plans.Build(inv, tgt, plans.BuildOptions{SourceCloud: "sim-source", TargetCloud: "sim-target"})
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	if err := plans.WriteFile(d.file("plan.json"), plan); err != nil {
+		return nil, err
+	}
+	t := plans.Summarize(plan)
+	d.say("plan: %d steps, %d mapped to the target's standard resources, %s to copy, %d blocked → plan.json",
+		t.Steps, countMapped(plan), humanBytes(t.Bytes), len(plan.Blocked))
+	for _, m := range highlights(plan) {
+		d.say("        %s", m)
+	}
+	return plan, nil
+}
+
+func (d *demo) migrateAndVerify(ctx context.Context, plan *plans.Plan, src, dst *cloud.Session) error {
+	events, err := os.OpenFile(d.file("events.jsonl"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	defer events.Close()
+	view := newStepView(d.progress, len(plan.Steps))
+	journal := migrate.JournalPath(d.file("plan.json"))
+	rep, runErr := migrate.Run(ctx, plan, src, dst, migrate.Options{
+		JournalPath: journal, Transfers: d.transfers,
+		Observer: migrate.Observers{view, migrate.NewEventLog(events)},
+	})
+	view.Close()
+	if runErr != nil {
+		return fmt.Errorf("migrate: %w", runErr)
+	}
+	d.say("migrate: %d steps done, %s streamed, %d + %d API calls (source + target)",
+		rep.Counts[migrate.StateSucceeded], humanBytes(rep.Bytes), rep.SourceCalls, rep.TargetCalls)
+	for _, a := range rep.AddressChanges {
+		d.say("        floating IP %s → %s (update DNS)", a.Old, a.New)
+	}
+	j, err := migrate.OpenJournal(journal, plan, true)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	vr, err := migrate.Verify(ctx, plan, j, dst)
+	if err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
+	if !vr.OK() {
+		vr.WriteDiff(d.out)
+		return cli.Exit(fmt.Sprintf("verify found %d differences", len(vr.Differences)), 1)
+	}
+	d.say("verify: OK — %s compared, all present and equal", checkedSummary(vr.Checked))
+	d.say("done in %.1fs; files in %s (clouds.yaml, inventory.json, audit.html, plan.json, plan.json.journal, events.jsonl)",
+		time.Since(d.start).Seconds(), d.dir)
+	return nil
+}
+
+func countMapped(p *plans.Plan) int {
+	n := 0
+	for _, ms := range [][]plans.Mapping{p.Mappings.Flavors, p.Mappings.Images, p.Mappings.VolumeTypes} {
+		for _, m := range ms {
+			if m.Action == "map" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// highlights are the mapping decisions worth showing in the demo: one
+// line per flavor, image and volume type.
+func highlights(p *plans.Plan) []string {
+	var out []string
+	for _, ms := range [][]plans.Mapping{p.Mappings.Flavors, p.Mappings.Images, p.Mappings.VolumeTypes} {
+		for _, m := range ms {
+			target := m.TargetName
+			if m.Action == "copy" {
+				target = "copied"
+			}
+			out = append(out, fmt.Sprintf("%-13s %-22s → %-16s (%s)", m.Kind, m.SourceName, target, m.Rule))
+		}
+	}
+	return out
+}
+
+func checkedSummary(checked map[string]int) string {
+	total := 0
+	kinds := make([]string, 0, len(checked))
+	for k, n := range checked {
+		total += n
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	return fmt.Sprintf("%d resources of %d kinds", total, len(kinds))
+}

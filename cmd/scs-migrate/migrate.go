@@ -1,0 +1,220 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/migrate"
+	"github.com/scs-migrate/scs-migrate/plans"
+	"github.com/scs-migrate/scs-migrate/transfer"
+)
+
+func migrateCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "migrate",
+		Usage: "execute a plan: rebuild the tenant on the target, resumable",
+		Description: "Walks the plan's steps with bounded parallelism, recording every step in a journal beside\n" +
+			"the plan (PLAN.journal). Interrupted or failed, it is simply run again: finished steps are\n" +
+			"skipped, half-finished ones adopted or cleaned up; nothing is created twice. Source servers\n" +
+			"are stopped before their disks are copied (cold cutover); --restart-source starts them again\n" +
+			"if the run fails. The source is never changed otherwise.",
+		Flags: append(planFlags(),
+			&cli.IntFlag{Name: "parallel", Value: migrate.DefaultParallel, Usage: "run up to `N` steps at the same time"},
+			&cli.IntFlag{Name: "transfers", Value: transfer.DefaultTransfers, Usage: "move up to `N` images and volumes at the same time"},
+			&cli.BoolFlag{Name: "restart-source", Usage: "start the source servers this plan stopped again if the run fails or is interrupted"},
+			&cli.StringFlag{Name: "events", Usage: "append one JSON line per step transition to `FILE`"},
+			outputFlag("table", "table", "json", "yaml"),
+		),
+		Action: func(c *cli.Context) error {
+			o := &migrateOptions{}
+			if err := o.complete(c); err != nil {
+				return cli.Exit(err.Error(), 2)
+			}
+			return o.run(c.Context, c.App.Writer, c.App.ErrWriter)
+		},
+	}
+}
+
+// planFlags are the flags every command that works on a plan has.
+func planFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "plan", Required: true, Usage: "the plan `FILE` (JSON, from scs-migrate plan)"},
+		&cli.StringFlag{Name: "source", Usage: "source cloud `NAME` in clouds.yaml (default: the one the plan names)"},
+		&cli.StringFlag{Name: "target", Usage: "target cloud `NAME` in clouds.yaml (default: the one the plan names)"},
+	}
+}
+
+// planContext is a loaded plan with its journal path and cloud names.
+type planContext struct {
+	planFile, journalFile string
+	plan                  *plans.Plan
+	source, target        string
+}
+
+func (pc *planContext) load(c *cli.Context) error {
+	pc.planFile = c.String("plan")
+	pc.journalFile = migrate.JournalPath(pc.planFile)
+	p, err := plans.Load(pc.planFile)
+	if err != nil {
+		return err
+	}
+	pc.plan = p
+	pc.source = cmp.Or(c.String("source"), p.Source.Cloud)
+	pc.target = cmp.Or(c.String("target"), p.Target.Cloud)
+	return nil
+}
+
+// open authenticates to one of the plan's clouds.
+func (pc *planContext) open(ctx context.Context, which, name string) (*cloud.Session, error) {
+	if name == "" {
+		return nil, fmt.Errorf("the plan names no %s cloud: give --%s", which, which)
+	}
+	s, err := cloud.Open(ctx, name, cloud.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("%s cloud: %w", which, err)
+	}
+	return s, nil
+}
+
+// migrateOptions is one invocation of migrate.
+type migrateOptions struct {
+	planContext
+	parallel, transfers int
+	restartSource       bool
+	events, output      string
+}
+
+func (o *migrateOptions) complete(c *cli.Context) error {
+	o.parallel, o.transfers = c.Int("parallel"), c.Int("transfers")
+	o.restartSource, o.events, o.output = c.Bool("restart-source"), c.String("events"), c.String("output-format")
+	if o.parallel < 1 || o.transfers < 1 {
+		return fmt.Errorf("--parallel and --transfers must be at least 1")
+	}
+	return o.load(c)
+}
+
+func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) error {
+	src, err := o.open(ctx, "source", o.source)
+	if err != nil {
+		return err
+	}
+	dst, err := o.open(ctx, "target", o.target)
+	if err != nil {
+		return err
+	}
+	view := newStepView(stderr, len(o.plan.Steps))
+	observers := migrate.Observers{view}
+	if o.events != "" {
+		f, err := os.OpenFile(o.events, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("--events: %w", err)
+		}
+		defer f.Close()
+		observers = append(observers, migrate.NewEventLog(f))
+	}
+	rep, runErr := migrate.Run(ctx, o.plan, src, dst, migrate.Options{
+		JournalPath: o.journalFile, Parallel: o.parallel, Transfers: o.transfers,
+		RestartSource: o.restartSource, Observer: observers,
+	})
+	view.Close()
+	if rep != nil {
+		if err := printReport(stdout, o.output, rep); err != nil {
+			return err
+		}
+	}
+	return runErr
+}
+
+// printReport prints a migration report as a summary or as data.
+func printReport(w io.Writer, format string, rep *migrate.Report) error {
+	if format != "table" {
+		return encode(w, format, rep)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "plan\t%s\njournal\t%s\n", rep.PlanID, rep.Journal)
+	var counts []string
+	for _, s := range migrate.States {
+		if n := rep.Counts[s]; n > 0 {
+			counts = append(counts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	fmt.Fprintf(tw, "steps\t%d: %s\n", len(rep.Steps), strings.Join(counts, ", "))
+	if !rep.StartedAt.IsZero() {
+		fmt.Fprintf(tw, "time\t%s\n", rep.FinishedAt.Sub(rep.StartedAt).Round(time.Millisecond))
+		fmt.Fprintf(tw, "API calls\tsource %d, target %d\n", rep.SourceCalls, rep.TargetCalls)
+	}
+	fmt.Fprintf(tw, "data\t%s\n", humanBytes(rep.Bytes))
+	for _, a := range rep.AddressChanges {
+		fmt.Fprintf(tw, "floating IP\t%s → %s\t%s\n", a.Old, a.New, a.Server)
+	}
+	for _, s := range rep.Restarted {
+		fmt.Fprintf(tw, "restarted\t%s\n", s)
+	}
+	tw.Flush()
+	for _, s := range rep.Steps {
+		if s.State == migrate.StateFailed {
+			fmt.Fprintf(w, "✗ %s: %s\n", s.ID, s.Error)
+		}
+	}
+	return nil
+}
+
+// stepView shows step progress: a line per finished step on plain
+// output; on a terminal, the transfer bars plus a line counting steps.
+type stepView struct {
+	transfers progressView
+	w         io.Writer
+	tty       bool
+	total     int
+
+	mu                    sync.Mutex
+	done, failed, running int
+}
+
+func newStepView(w io.Writer, total int) *stepView {
+	return &stepView{transfers: newProgress(w), w: w, tty: isTerminal(w), total: total}
+}
+
+func (v *stepView) StepChanged(e migrate.Event) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	switch e.To {
+	case migrate.StateRunning:
+		v.running++
+	case migrate.StateSucceeded:
+		v.running--
+		v.done++
+	case migrate.StateFailed:
+		v.running--
+		v.failed++
+	}
+	if v.tty {
+		v.transfers.Stage("steps", fmt.Sprintf("%d of %d done, %d running, %d failed", v.done, v.total, v.running, v.failed))
+		return
+	}
+	switch e.To {
+	case migrate.StateSucceeded:
+		fmt.Fprintf(v.w, "step: ✓ %s %s\n", e.Kind, e.Name)
+	case migrate.StateFailed, migrate.StateSkipped:
+		fmt.Fprintf(v.w, "step: ✗ %s %s: %s\n", e.Kind, e.Name, e.Error)
+	}
+}
+
+func (v *stepView) TransferStarted(id, name string, total int64) {
+	v.transfers.Started(id, name, total)
+}
+func (v *stepView) TransferProgress(id string, delta int64) { v.transfers.Progress(id, delta) }
+func (v *stepView) TransferFinished(id string, err error)   { v.transfers.Finished(id, err) }
+func (v *stepView) Close()                                  { v.transfers.Close() }
+
+var _ migrate.Observer = (*stepView)(nil)

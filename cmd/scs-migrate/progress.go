@@ -1,0 +1,316 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/scs-migrate/scs-migrate/transfer"
+)
+
+// progressView shows transfers while they run; Close ends the display.
+type progressView interface {
+	transfer.Observer
+	transfer.StageObserver
+	Close()
+}
+
+// newProgress draws bars on a terminal and writes plain log lines to
+// anything else (a file, a pipe, CI logs).
+func newProgress(w io.Writer) progressView {
+	if isTerminal(w) {
+		return newBars(w)
+	}
+	return newProgressLog(w)
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+func rate(n int64, d time.Duration) string {
+	if d <= 0 {
+		return "-"
+	}
+	return humanBytes(int64(float64(n)/d.Seconds())) + "/s"
+}
+
+// bars draws one progress bar per active transfer and a total with
+// throughput and ETA below them, redrawn in place a few times a second.
+// Finished transfers leave one line above the bars.
+type bars struct {
+	w      io.Writer
+	mu     sync.Mutex
+	active map[string]*activeBar
+	stages map[string]string // transfers not yet streaming
+	total  *activeBar
+	totalN int64
+	drawn  int // lines drawn last time, to move back over
+	stop   chan struct{}
+	done   sync.WaitGroup
+}
+
+type activeBar struct {
+	name  string
+	bar   *progressbar.ProgressBar
+	line  *lastLine
+	start time.Time
+	total int64
+}
+
+var _ progressView = (*bars)(nil)
+
+func newBars(w io.Writer) *bars {
+	b := &bars{w: w, active: map[string]*activeBar{}, stages: map[string]string{}, stop: make(chan struct{})}
+	b.total = newActiveBar("total", 1)
+	b.done.Add(1)
+	go b.loop()
+	return b
+}
+
+func newActiveBar(name string, total int64) *activeBar {
+	line := &lastLine{}
+	bar := progressbar.NewOptions64(max(total, 1),
+		progressbar.OptionSetWriter(line),
+		progressbar.OptionSetDescription(fmt.Sprintf("%-28.28s", name)),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionUseIECUnits(true),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetRenderBlankState(true),
+	)
+	return &activeBar{name: name, bar: bar, line: line, start: time.Now(), total: total}
+}
+
+func (b *bars) Started(id, name string, total int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.stages, id)
+	if old := b.active[id]; old != nil { // a copy that starts over
+		b.totalN -= old.total
+	}
+	b.active[id] = newActiveBar(name, total)
+	b.totalN += total
+	b.total.bar.ChangeMax64(max(b.totalN, 1))
+}
+
+func (b *bars) Progress(id string, delta int64) {
+	b.mu.Lock()
+	a := b.active[id]
+	b.mu.Unlock()
+	if a != nil {
+		a.bar.Add64(delta)
+		b.total.bar.Add64(delta)
+	}
+}
+
+func (b *bars) Stage(id, stage string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, streaming := b.active[id]; !streaming {
+		b.stages[id] = stage
+	}
+}
+
+func (b *bars) Finished(id string, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	a := b.active[id]
+	delete(b.active, id)
+	delete(b.stages, id)
+	b.clearLocked()
+	if a == nil { // no byte moved: adopted, or failed early
+		if err != nil {
+			fmt.Fprintf(b.w, "✗ %s: %v\n", id, err)
+		}
+		return
+	}
+	if err != nil {
+		fmt.Fprintf(b.w, "✗ %s: %v\n", a.name, err)
+		return
+	}
+	d := time.Since(a.start)
+	fmt.Fprintf(b.w, "✓ %s  %s in %s (%s)\n", a.name, humanBytes(a.total), d.Round(100*time.Millisecond), rate(a.total, d))
+}
+
+func (b *bars) loop() {
+	defer b.done.Done()
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-b.stop:
+			return
+		case <-t.C:
+			b.mu.Lock()
+			b.drawLocked()
+			b.mu.Unlock()
+		}
+	}
+}
+
+// clearLocked moves the cursor back over the lines drawn last time and
+// clears them.
+func (b *bars) clearLocked() {
+	for ; b.drawn > 0; b.drawn-- {
+		fmt.Fprint(b.w, "\x1b[1A\r\x1b[2K")
+	}
+}
+
+func (b *bars) drawLocked() {
+	b.clearLocked()
+	var lines []string
+	for _, id := range sortedKeys(b.stages) {
+		lines = append(lines, fmt.Sprintf("  %-28.28s %s…", id, b.stages[id]))
+	}
+	for _, id := range sortedKeys(b.active) {
+		lines = append(lines, b.active[id].line.String())
+	}
+	if len(b.active)+len(b.stages) > 0 {
+		lines = append(lines, b.total.line.String())
+	}
+	for _, l := range lines {
+		fmt.Fprintln(b.w, l)
+	}
+	b.drawn = len(lines)
+}
+
+func (b *bars) Close() {
+	close(b.stop)
+	b.done.Wait()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.clearLocked()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// lastLine keeps the last line a progress bar rendered, instead of
+// letting it write to the terminal itself.
+type lastLine struct {
+	mu   sync.Mutex
+	line string
+}
+
+func (l *lastLine) Write(p []byte) (int, error) {
+	s := string(p)
+	if i := strings.LastIndexByte(s, '\r'); i >= 0 {
+		s = s[i+1:]
+	}
+	if t := strings.TrimSpace(s); t != "" {
+		l.mu.Lock()
+		l.line = strings.TrimRight(s, " \n")
+		l.mu.Unlock()
+	}
+	return len(p), nil
+}
+
+func (l *lastLine) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.line
+}
+
+// progressLog writes a line when a transfer starts, every 10% or 30
+// seconds, and when it ends.
+type progressLog struct {
+	log *log.Logger
+	mu  sync.Mutex
+	all map[string]*loggedTransfer
+}
+
+type loggedTransfer struct {
+	name       string
+	total      int64
+	done       int64
+	start      time.Time
+	lastLine   time.Time
+	lastDecile int64
+}
+
+var _ progressView = (*progressLog)(nil)
+
+func newProgressLog(w io.Writer) *progressLog {
+	return &progressLog{log: log.New(w, "transfer: ", log.LstdFlags), all: map[string]*loggedTransfer{}}
+}
+
+func (p *progressLog) Started(id, name string, total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	p.all[id] = &loggedTransfer{name: name, total: total, start: now, lastLine: now}
+	p.log.Printf("start %s (%s, %s)", name, id, humanBytes(total))
+}
+
+func (p *progressLog) Progress(id string, delta int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t := p.all[id]
+	if t == nil {
+		return
+	}
+	t.done += delta
+	decile := t.done * 10 / max(t.total, 1)
+	if decile <= t.lastDecile && time.Since(t.lastLine) < 30*time.Second {
+		return
+	}
+	t.lastDecile, t.lastLine = decile, time.Now()
+	p.log.Printf("%s %d%% (%s of %s, %s)", t.name, t.done*100/max(t.total, 1),
+		humanBytes(t.done), humanBytes(t.total), rate(t.done, time.Since(t.start)))
+}
+
+func (p *progressLog) Stage(id, stage string) { p.log.Printf("%s: %s", id, stage) }
+
+func (p *progressLog) Finished(id string, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t := p.all[id]
+	delete(p.all, id)
+	if t == nil {
+		if err != nil {
+			p.log.Printf("failed %s: %v", id, err)
+		}
+		return
+	}
+	if err != nil {
+		p.log.Printf("failed %s: %v", t.name, err)
+		return
+	}
+	d := time.Since(t.start)
+	p.log.Printf("done %s: %s in %s (%s)", t.name, humanBytes(t.total), d.Round(100*time.Millisecond), rate(t.total, d))
+}
+
+func (p *progressLog) Close() {}

@@ -1,0 +1,158 @@
+package migrate
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/keypairs"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servergroups"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/layer3/routers"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
+)
+
+// remover deletes one kind of target resource; a resource that is gone
+// already is fine.
+type remover func(ctx context.Context, s *cloud.Session, r Created, poll pollConfig) error
+
+// removalOrder is the order in which a rollback deletes what a plan made:
+// the reverse of the order in which resources depend on each other.
+// Floating IPs and load balancers hold ports; servers hold ports and
+// volumes; router interfaces hold subnets; ports hold subnets and
+// security groups; subnets hold networks.
+var removalOrder = []struct {
+	kind   string
+	remove remover
+}{
+	{"floating-ip", func(ctx context.Context, s *cloud.Session, r Created, _ pollConfig) error {
+		return neutronDelete(ctx, s.Network, "floatingips", r.ID)
+	}},
+	{"load-balancer", func(ctx context.Context, s *cloud.Session, r Created, poll pollConfig) error {
+		return deleteLoadBalancer(ctx, s, r.ID, poll)
+	}},
+	{"server", func(ctx context.Context, s *cloud.Session, r Created, poll pollConfig) error {
+		return deleteServer(ctx, s, r.ID, poll)
+	}},
+	{"router-interface", func(ctx context.Context, s *cloud.Session, r Created, _ pollConfig) error {
+		if err := clearRoutes(ctx, s, r.Parent); err != nil || r.Parent == "" {
+			return err
+		}
+		return removeInterface(ctx, s, r.Parent, r.ID)
+	}},
+	{"router", func(ctx context.Context, s *cloud.Session, r Created, _ pollConfig) error {
+		return removeRouter(ctx, s, r.ID)
+	}},
+	{"port", func(ctx context.Context, s *cloud.Session, r Created, _ pollConfig) error {
+		return neutronDelete(ctx, s.Network, "ports", r.ID)
+	}},
+	{"volume", func(ctx context.Context, s *cloud.Session, r Created, poll pollConfig) error {
+		return deleteVolume(ctx, s, r.ID, poll)
+	}},
+	{"image", func(ctx context.Context, s *cloud.Session, r Created, _ pollConfig) error {
+		return ignoreNotFound(images.Delete(ctx, s.Image, r.ID).ExtractErr())
+	}},
+	{"subnet", func(ctx context.Context, s *cloud.Session, r Created, _ pollConfig) error {
+		return neutronDelete(ctx, s.Network, "subnets", r.ID)
+	}},
+	{"network", func(ctx context.Context, s *cloud.Session, r Created, _ pollConfig) error {
+		return neutronDelete(ctx, s.Network, "networks", r.ID)
+	}},
+	{"security-group", func(ctx context.Context, s *cloud.Session, r Created, _ pollConfig) error {
+		return neutronDelete(ctx, s.Network, "security-groups", r.ID)
+	}},
+	{"server-group", func(ctx context.Context, s *cloud.Session, r Created, _ pollConfig) error {
+		return ignoreNotFound(servergroups.Delete(ctx, s.Compute, r.ID).ExtractErr())
+	}},
+	{"keypair", func(ctx context.Context, s *cloud.Session, r Created, _ pollConfig) error {
+		return ignoreNotFound(keypairs.Delete(ctx, s.Compute, r.ID, nil).ExtractErr())
+	}},
+}
+
+func ignoreNotFound(err error) error {
+	if isNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// removeInterface detaches a router from the subnet of an interface port.
+func removeInterface(ctx context.Context, s *cloud.Session, routerID, portID string) error {
+	_, err := routers.RemoveInterface(ctx, s.Network, routerID, routers.RemoveInterfaceOpts{PortID: portID}).Extract()
+	return apiErr("remove interface "+portID+" of router "+routerID, ignoreNotFound(err))
+}
+
+// clearRoutes removes a router's static routes, which hold the
+// interfaces their next hops are reached by.
+func clearRoutes(ctx context.Context, s *cloud.Session, routerID string) error {
+	if routerID == "" {
+		return nil
+	}
+	none := []routers.Route{}
+	_, err := routers.Update(ctx, s.Network, routerID, routers.UpdateOpts{Routes: &none}).Extract()
+	return apiErr("clear the routes of router "+routerID, ignoreNotFound(err))
+}
+
+// removeRouter deletes a router with its static routes (which hold its
+// interfaces) and its interfaces (which hold it).
+func removeRouter(ctx context.Context, s *cloud.Session, id string) error {
+	if err := clearRoutes(ctx, s, id); err != nil {
+		return err
+	}
+	all, err := listAll(ctx, ports.List(s.Network, ports.ListOpts{DeviceID: id}), ports.ExtractPorts)
+	if err != nil {
+		return apiErr("list ports of router "+id, err)
+	}
+	for _, p := range all {
+		if strings.HasPrefix(p.DeviceOwner, "network:router_interface") {
+			if err := removeInterface(ctx, s, id, p.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return neutronDelete(ctx, s.Network, "routers", id)
+}
+
+// deleteVolume deletes a volume once it is detached (its server may
+// still be going) and waits until it is gone.
+func deleteVolume(ctx context.Context, s *cloud.Session, id string, poll pollConfig) error {
+	err := poll.until(ctx, "volume "+id+" to be deletable", func(ctx context.Context) (bool, error) {
+		v, err := volumes.Get(ctx, s.BlockStorage, id).Extract()
+		if isNotFound(err) {
+			return true, nil
+		}
+		if err != nil {
+			return false, apiErr("get volume "+id, err)
+		}
+		switch v.Status {
+		case "in-use", "attaching", "detaching", "creating", "downloading", "uploading", "deleting":
+			return false, nil
+		}
+		err = volumes.Delete(ctx, s.BlockStorage, id, volumes.DeleteOpts{Cascade: true}).ExtractErr()
+		if statusOf(err) == 400 { // changed state meanwhile
+			return false, nil
+		}
+		return true, apiErr("delete volume "+id, ignoreNotFound(err))
+	})
+	if err != nil {
+		return err
+	}
+	return poll.until(ctx, "volume "+id+" to be deleted", func(ctx context.Context) (bool, error) {
+		_, err := volumes.Get(ctx, s.BlockStorage, id).Extract()
+		if isNotFound(err) {
+			return true, nil
+		}
+		return false, apiErr("get volume "+id, err)
+	})
+}
+
+// describeCreated names a resource for reports.
+func describeCreated(r Created) string {
+	if r.Name != "" {
+		return fmt.Sprintf("%s %s %q (%s)", r.Cloud, r.Kind, r.Name, r.ID)
+	}
+	return fmt.Sprintf("%s %s %s", r.Cloud, r.Kind, r.ID)
+}

@@ -1,0 +1,348 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/plans"
+	"github.com/scs-migrate/scs-migrate/transfer"
+)
+
+// Defaults for the zero fields of Options.
+const (
+	DefaultParallel = 4
+	DefaultPoll     = 2 * time.Second
+	DefaultTimeout  = 30 * time.Minute
+	// DefaultStepRetries is how often a transiently failed step is
+	// tried again within one run.
+	DefaultStepRetries = 2
+)
+
+// Options tune Run.
+type Options struct {
+	// JournalPath is the journal file; JournalPath(planFile) by convention.
+	JournalPath string
+	// Parallel bounds the steps running at once; 0 means DefaultParallel.
+	// Data streams are bounded separately, by Transfers.
+	Parallel int
+	// Transfers bounds the image and volume streams in flight; 0 means
+	// transfer.DefaultTransfers. Ignored when Data is set.
+	Transfers int
+	// RestartSource restarts the source servers the plan stopped when the
+	// run fails or is interrupted.
+	RestartSource bool
+	// Observer hears step transitions and transfer progress.
+	Observer Observer
+	// Registry holds the executors; nil means DefaultRegistry().
+	Registry Registry
+	// Data moves images and volumes; nil means a transfer.Copier.
+	Data DataMover
+	// Poll is the longest pause between two looks at a changing resource;
+	// 0 means DefaultPoll.
+	Poll time.Duration
+	// Timeout bounds each wait for a resource to become ready; 0 means
+	// DefaultTimeout.
+	Timeout time.Duration
+	// StepRetries is how often a step that failed transiently (5xx,
+	// broken connection) is tried again within the run; 0 means
+	// DefaultStepRetries, negative means never.
+	StepRetries int
+}
+
+// ErrIncomplete means some steps failed, were skipped or did not start.
+var ErrIncomplete = errors.New("migration incomplete")
+
+// Run executes the plan from the source to the target session, resuming
+// from the journal. It returns the report also when it returns an error
+// after steps ran.
+func Run(ctx context.Context, p *plans.Plan, src, dst *cloud.Session, opts Options) (*Report, error) {
+	r, err := newRun(p, src, dst, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer r.journal.Close()
+	start := time.Now()
+	notStarted := r.walk(ctx)
+	r.finish(ctx, notStarted)
+	rep := newReport(p, r.journal)
+	rep.StartedAt, rep.FinishedAt = start.UTC(), time.Now().UTC()
+	rep.NotStarted = notStarted
+	rep.SourceCalls, rep.TargetCalls = src.Calls(), dst.Calls()
+	rep.Restarted = r.restarted
+	return rep, r.verdict(ctx, rep)
+}
+
+// run is one execution of a plan.
+type run struct {
+	plan     *plans.Plan
+	src, dst *cloud.Session
+	opts     Options
+	reg      Registry
+	g        *graph
+	ix       *index
+	journal  *Journal
+	data     DataMover
+	obs      Observer
+	poll     pollConfig
+
+	// retryPause is the pause before a step's second attempt.
+	retryPause time.Duration
+
+	mu        sync.Mutex
+	fatal     error // a journal write failed: nothing more may run
+	restarted []string
+}
+
+func newRun(p *plans.Plan, src, dst *cloud.Session, opts Options) (*run, error) {
+	if err := checkSessions(p, src, dst); err != nil {
+		return nil, err
+	}
+	if opts.JournalPath == "" {
+		return nil, errors.New("migrate: Options.JournalPath is required")
+	}
+	r := &run{plan: p, src: src, dst: dst, opts: opts, reg: opts.Registry, obs: opts.Observer, data: opts.Data}
+	if r.reg == nil {
+		r.reg = DefaultRegistry()
+	}
+	if r.obs == nil {
+		r.obs = NopObserver{}
+	}
+	if r.opts.Parallel <= 0 {
+		r.opts.Parallel = DefaultParallel
+	}
+	switch {
+	case r.opts.StepRetries == 0:
+		r.opts.StepRetries = DefaultStepRetries
+	case r.opts.StepRetries < 0:
+		r.opts.StepRetries = 0
+	}
+	r.retryPause = min(time.Second, 10*orDefault(opts.Poll, DefaultPoll))
+	r.poll = pollConfig{max: orDefault(opts.Poll, DefaultPoll), timeout: orDefault(opts.Timeout, DefaultTimeout)}
+	g, err := buildGraph(p, r.reg)
+	if err != nil {
+		return nil, err
+	}
+	r.g, r.ix = g, newIndex(p)
+	if r.data == nil {
+		r.data = &transfer.Copier{Source: src, Target: dst, Transfers: opts.Transfers,
+			Observer: &transferBridge{obs: r.obs, crash: crashBytesHook()}}
+	}
+	r.journal, err = CreateJournal(opts.JournalPath, p, src.ProjectID, dst.ProjectID, dst.AuthURL)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// checkSessions refuses credentials for other projects than the plan's.
+func checkSessions(p *plans.Plan, src, dst *cloud.Session) error {
+	if src == nil || dst == nil {
+		return errors.New("migrate: both the source and the target session are required")
+	}
+	if p.Source.ProjectID != "" && src.ProjectID != p.Source.ProjectID {
+		return fmt.Errorf("%w: plan %q moves project %s (%s), but the source credentials are for project %s (%s)",
+			ErrJournalMismatch, p.ID, p.Source.ProjectID, p.Source.ProjectName, src.ProjectID, src.ProjectName)
+	}
+	if p.Target.ProjectID != "" && dst.ProjectID != p.Target.ProjectID {
+		return fmt.Errorf("%w: plan %q is for target project %s (%s), but the target credentials are for project %s (%s)",
+			ErrJournalMismatch, p.ID, p.Target.ProjectID, p.Target.ProjectName, dst.ProjectID, dst.ProjectName)
+	}
+	return nil
+}
+
+// walk runs every step that has not succeeded yet.
+func (r *run) walk(ctx context.Context) int {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make([]bool, len(r.plan.Steps))
+	for i, s := range r.plan.Steps {
+		done[i] = r.journal.Step(s.ID).State == StateSucceeded
+	}
+	w := &walker{g: r.g, parallel: r.opts.Parallel,
+		run: func(ctx context.Context, i int) error {
+			err := r.runStep(ctx, r.plan.Steps[i])
+			if r.failedFatally() {
+				cancel()
+			}
+			return err
+		},
+		skip: func(i, cause int) { r.skipStep(r.plan.Steps[i], r.plan.Steps[cause]) },
+	}
+	return w.walk(ctx, done)
+}
+
+func (r *run) setFatal(err error) {
+	r.mu.Lock()
+	if r.fatal == nil {
+		r.fatal = err
+	}
+	r.mu.Unlock()
+}
+
+func (r *run) failedFatally() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.fatal != nil
+}
+
+// runStep runs one step and journals its transitions. A transient
+// failure (a 5xx, a broken connection) is tried again, adoption first,
+// up to StepRetries times before the step counts as failed.
+func (r *run) runStep(ctx context.Context, s plans.Step) error {
+	var notes []string
+	for attempt := 0; ; attempt++ {
+		sc, out, runErr, err := r.attempt(ctx, s, attempt > 0)
+		if err != nil {
+			r.setFatal(err)
+			return err
+		}
+		notes = append(notes, sc.Notes()...)
+		retry := runErr != nil && attempt < r.opts.StepRetries && ctx.Err() == nil && transient(runErr)
+		if retry {
+			notes = append(notes, fmt.Sprintf("attempt %d failed and was retried: %v", attempt+1, runErr))
+			if sleep(ctx, time.Duration(attempt+1)*r.retryPause) == nil {
+				continue
+			}
+		}
+		return r.record(ctx, s, out, runErr, notes)
+	}
+}
+
+// attempt journals the start of one attempt and runs the executor.
+func (r *run) attempt(ctx context.Context, s plans.Step, retry bool) (*StepContext, Outcome, error, error) {
+	before, err := r.journal.UpdateStep(s.ID, func(rec *StepRecord) {
+		rec.State, rec.Attempts, rec.StartedAt = StateRunning, rec.Attempts+1, time.Now().UTC()
+		rec.FinishedAt, rec.Error = time.Time{}, ""
+	})
+	if err != nil {
+		return nil, Outcome{}, nil, err
+	}
+	if !retry {
+		r.emit(s, before.State, StateRunning, "", "", false)
+	}
+	sc := &StepContext{Step: s, Plan: r.plan, Source: r.src, Target: r.dst, Journal: r.journal, Data: r.data,
+		Resume: before.Attempts > 0, Previous: before, inv: r.ix, mark: newMarker(r.plan.ID, s.ID), poll: r.poll}
+	out, runErr := r.reg[s.Kind].Execute(ctx, sc)
+	return sc, out, runErr, nil
+}
+
+// record journals how a step ended.
+func (r *run) record(ctx context.Context, s plans.Step, out Outcome, runErr error, notes []string) error {
+	to, msg := StateSucceeded, ""
+	if runErr != nil {
+		to, msg = StateFailed, runErr.Error()
+		if ctx.Err() != nil {
+			msg = "interrupted: " + msg
+		}
+	}
+	_, err := r.journal.UpdateStep(s.ID, func(rec *StepRecord) {
+		rec.State, rec.Error, rec.FinishedAt, rec.Notes = to, msg, time.Now().UTC(), notes
+		if runErr == nil {
+			rec.TargetID, rec.Adopted, rec.Bytes, rec.Values = out.TargetID, out.Adopted, out.Bytes, out.Values
+		}
+	})
+	if err != nil {
+		r.setFatal(err)
+		return err
+	}
+	r.emit(s, StateRunning, to, msg, out.TargetID, out.Adopted)
+	if runErr != nil {
+		return fmt.Errorf("step %s: %w", s.ID, runErr)
+	}
+	return nil
+}
+
+func (r *run) skipStep(s, cause plans.Step) {
+	msg := fmt.Sprintf("skipped: it depends on step %s, which did not succeed", cause.ID)
+	before, err := r.journal.UpdateStep(s.ID, func(rec *StepRecord) {
+		rec.State, rec.Error, rec.FinishedAt = StateSkipped, msg, time.Now().UTC()
+	})
+	if err != nil {
+		r.setFatal(err)
+		return
+	}
+	r.emit(s, before.State, StateSkipped, msg, "", false)
+}
+
+func (r *run) emit(s plans.Step, from, to State, msg, targetID string, adopted bool) {
+	r.obs.StepChanged(Event{Time: time.Now().UTC(), Step: s.ID, Kind: s.Kind, Name: s.Name,
+		From: from, To: to, Error: msg, TargetID: targetID, Adopted: adopted})
+}
+
+// finish tidies up after the walk: temporary artefacts go when every
+// step succeeded; stopped source servers come back on request when not.
+func (r *run) finish(ctx context.Context, notStarted int) {
+	complete := notStarted == 0 && !r.failedFatally()
+	for _, s := range r.plan.Steps {
+		if r.journal.Step(s.ID).State != StateSucceeded {
+			complete = false
+		}
+	}
+	if complete {
+		if _, err := r.data.CleanupOrphans(ctx); err != nil {
+			r.setFatal(fmt.Errorf("remove temporary copies: %w", err))
+		}
+		return
+	}
+	if r.opts.RestartSource {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Minute)
+		defer cancel()
+		names, err := restartSource(cctx, r.src, r.journal, r.poll)
+		r.restarted = names
+		if err != nil {
+			r.setFatal(fmt.Errorf("restart source servers: %w", err))
+		}
+		r.restopOnResume()
+	}
+}
+
+// verdict is Run's error: nil only when every step succeeded.
+func (r *run) verdict(ctx context.Context, rep *Report) error {
+	r.mu.Lock()
+	fatal := r.fatal
+	r.mu.Unlock()
+	if fatal != nil {
+		return fatal
+	}
+	if ctx.Err() != nil && rep.Counts[StateSucceeded] < len(r.plan.Steps) {
+		return fmt.Errorf("%w: interrupted with %d of %d steps done: %w", ErrIncomplete, rep.Counts[StateSucceeded], len(r.plan.Steps), ctx.Err())
+	}
+	if n := rep.Counts[StateFailed] + rep.Counts[StateSkipped] + rep.NotStarted; n > 0 {
+		return fmt.Errorf("%w: %d steps failed, %d skipped, %d not started (re-run migrate to resume)",
+			ErrIncomplete, rep.Counts[StateFailed], rep.Counts[StateSkipped], rep.NotStarted)
+	}
+	return nil
+}
+
+// restopOnResume sets the stop-server steps of restarted servers back to
+// pending: the next run stops them again before copying their disks.
+func (r *run) restopOnResume() {
+	for _, st := range r.journal.StoppedServers() {
+		if !st.Restarted {
+			continue
+		}
+		for _, s := range r.plan.Steps {
+			if s.Kind != plans.StepStopServer || s.SourceID != st.ServerID || r.journal.Step(s.ID).State != StateSucceeded {
+				continue
+			}
+			_, err := r.journal.UpdateStep(s.ID, func(rec *StepRecord) {
+				rec.State, rec.Error = StatePending, "the source server was restarted (--restart-source); the next run stops it again"
+			})
+			if err != nil {
+				r.setFatal(err)
+				return
+			}
+		}
+	}
+}

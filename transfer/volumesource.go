@@ -1,0 +1,123 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/snapshots"
+	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
+	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+)
+
+// uploadFormats are tried in this order for the temporary image of a
+// volume: qcow2 leaves zero clusters out, so unwritten blocks do not
+// cross the wire; raw is what every backend can do.
+var uploadFormats = []string{"qcow2", "raw"}
+
+// sourceImage turns the source volume into an active image on the source
+// cloud. An in-use volume is snapshotted first and the image made from a
+// temporary volume of that snapshot. Everything created is on cl; the
+// returned steps remove it and may run as soon as the image has crossed.
+func (c *Copier) sourceImage(ctx context.Context, cl *cleanups, vol *volumes.Volume) (*images.Image, []*cleanupStep, error) {
+	var steps []*cleanupStep
+	uploadFrom := vol.ID
+	switch vol.Status {
+	case "available":
+	case "in-use":
+		id, more, err := c.detachedCopy(ctx, cl, vol)
+		steps = append(steps, more...)
+		if err != nil {
+			return nil, steps, err
+		}
+		uploadFrom = id
+	default:
+		return nil, nil, permanent(fmt.Errorf("the volume is %s; a copy needs it available or in-use: %w", vol.Status, ErrBadState))
+	}
+	c.stage(vol.ID, "preparing image on source")
+	var lastErr error
+	for _, format := range uploadFormats {
+		img, step, err := c.uploadVolume(ctx, cl, uploadFrom, vol.ID, format)
+		if step != nil {
+			steps = append(steps, step)
+		}
+		if err == nil {
+			return img, steps, nil
+		}
+		lastErr = err
+		if !refusedFormat(err) {
+			break
+		}
+		if step != nil {
+			if err := cl.now(ctx, step); err != nil {
+				return nil, steps, err
+			}
+		}
+	}
+	return nil, steps, lastErr
+}
+
+// refusedFormat reports whether an upload failed in a way that another
+// disk format may not: the request was refused (400), or the image never
+// became active (Cinder deletes the image of a failed upload).
+func refusedFormat(err error) bool {
+	return statusOf(err) == http.StatusBadRequest || errors.Is(err, ErrBadState) || errors.Is(err, ErrNotFound)
+}
+
+// detachedCopy snapshots an in-use volume and makes a temporary volume
+// of the snapshot, which can be uploaded while the original stays
+// attached.
+func (c *Copier) detachedCopy(ctx context.Context, cl *cleanups, vol *volumes.Volume) (string, []*cleanupStep, error) {
+	bs := c.Source.BlockStorage
+	c.stage(vol.ID, "snapshotting")
+	snap, err := snapshots.Create(ctx, bs, snapshots.CreateOpts{
+		VolumeID: vol.ID, Force: true, Name: TempName("snapshot", vol.ID),
+		Description: "temporary snapshot of scs-migrate, removed when the copy ends"}).Extract()
+	if err != nil {
+		return "", nil, fmt.Errorf("snapshot the in-use volume: %w", apiError(err))
+	}
+	steps := []*cleanupStep{cl.push("delete temporary snapshot "+snap.ID, func(ctx context.Context) error {
+		return c.deleteSnapshot(ctx, bs, snap.ID)
+	})}
+	if _, err := c.waitSnapshot(ctx, bs, snap.ID); err != nil {
+		return "", steps, err
+	}
+	tmp, err := volumes.Create(ctx, bs, volumes.CreateOpts{
+		Size: vol.Size, SnapshotID: snap.ID, VolumeType: vol.VolumeType, AvailabilityZone: vol.AvailabilityZone,
+		Name: TempName("volume", vol.ID), Description: "temporary volume of scs-migrate, removed when the copy ends"}, nil).Extract()
+	if err != nil {
+		return "", steps, fmt.Errorf("create a temporary volume from the snapshot: %w", apiError(err))
+	}
+	steps = append(steps, cl.push("delete temporary volume "+tmp.ID, func(ctx context.Context) error {
+		return c.deleteVolume(ctx, bs, tmp.ID)
+	}))
+	if _, err := c.waitVolume(ctx, bs, tmp.ID); err != nil {
+		return "", steps, err
+	}
+	return tmp.ID, steps, nil
+}
+
+// uploadVolume makes an image of a volume on the source
+// (os-volume_upload_image), waits until it is active and the volume has
+// settled again, and returns the image.
+func (c *Copier) uploadVolume(ctx context.Context, cl *cleanups, volumeID, sourceID, format string) (*images.Image, *cleanupStep, error) {
+	bs := c.Source.BlockStorage
+	up, err := volumes.UploadImage(ctx, bs, volumeID, volumes.UploadImageOpts{
+		ContainerFormat: "bare", DiskFormat: format, ImageName: TempName("upload", sourceID), Visibility: "private",
+	}).Extract()
+	if err != nil {
+		return nil, nil, fmt.Errorf("upload volume %s to a %s image: %w", volumeID, format, apiError(err))
+	}
+	step := cl.push("delete temporary image "+up.ImageID+" on the source", func(ctx context.Context) error {
+		return deleteImage(ctx, c.Source.Image, up.ImageID)
+	})
+	img, imgErr := c.waitImageActive(ctx, c.Source.Image, up.ImageID)
+	if _, err := c.waitVolume(ctx, bs, volumeID); err != nil {
+		return nil, step, errors.Join(imgErr, err)
+	}
+	if imgErr != nil {
+		return nil, step, fmt.Errorf("upload volume %s to a %s image: %w", volumeID, format, imgErr)
+	}
+	return img, step, nil
+}
