@@ -41,17 +41,16 @@ import (
 func BenchmarkImage1GiB(b *testing.B) {
 	e := newEnv(b, sim.PairOptions{})
 	id := e.createImage(e.src, "one-gib", content{size: 1 << 30, seed: 100}, nil)
-	for b.Loop() {
-		ours := e.timed(func() { e.copyWithCopier(id) })
-		poc := e.timed(func() { e.copyViaFile(id) })
-		raw := e.timed(func() { e.copyRaw(id) })
-		hashed := e.timed(func() { e.copyRawHashed(id) })
-		b.ReportMetric(poc.Seconds()/ours.Seconds(), "x-vs-poc")
-		b.ReportMetric(raw.Seconds()/ours.Seconds(), "x-vs-raw")
-		b.ReportMetric(hashed.Seconds()/ours.Seconds(), "x-vs-raw+hash")
-		b.ReportMetric(float64(1<<30)/ours.Seconds()/(1<<20), "MiB/s")
-		b.Logf("scs-migrate %s, proof of concept %s, raw pipe %s, raw pipe hashing %s", ours, poc, raw, hashed)
-	}
+	t := e.compare(b, []method{
+		{"scs-migrate", func() { e.copyWithCopier(id) }},
+		{"proof-of-concept", func() { e.copyViaFile(id) }},
+		{"raw", func() { e.copyRaw(id) }},
+		{"raw+hash", func() { e.copyRawHashed(id) }},
+	})
+	b.ReportMetric(t["proof-of-concept"]/t["scs-migrate"], "x-vs-poc")
+	b.ReportMetric(t["raw"]/t["scs-migrate"], "x-vs-raw")
+	b.ReportMetric(t["raw+hash"]/t["scs-migrate"], "x-vs-raw+hash")
+	b.ReportMetric(float64(b.N)*float64(1<<30)/t["scs-migrate"]/(1<<20), "MiB/s")
 }
 
 // BenchmarkImages8x512MiB: eight 512 MiB images, scs-migrate with
@@ -64,24 +63,47 @@ func BenchmarkImages8x512MiB(b *testing.B) {
 	for i := range 8 {
 		ids = append(ids, e.createImage(e.src, fmt.Sprintf("half-%d", i), content{size: 512 << 20, seed: uint64(200 + i)}, nil))
 	}
-	all := func(copy func(string)) time.Duration {
-		return e.timed(func() {
+	all := func(copy func(string)) func() {
+		return func() {
 			var wg sync.WaitGroup
 			for _, id := range ids {
 				wg.Go(func() { copy(id) })
 			}
 			wg.Wait()
-		})
+		}
 	}
-	for b.Loop() {
-		ours := all(e.copyWithCopier)
-		raw := all(e.copyRaw)
-		hashed := all(e.copyRawHashed)
-		b.ReportMetric(raw.Seconds()/ours.Seconds(), "x-vs-raw")
-		b.ReportMetric(hashed.Seconds()/ours.Seconds(), "x-vs-raw+hash")
-		b.ReportMetric(float64(4<<30)/ours.Seconds()/(1<<20), "MiB/s")
-		b.Logf("scs-migrate %s, raw pipes %s, raw pipes hashing %s", ours, raw, hashed)
+	t := e.compare(b, []method{
+		{"scs-migrate", all(e.copyWithCopier)},
+		{"raw", all(e.copyRaw)},
+		{"raw+hash", all(e.copyRawHashed)},
+	})
+	b.ReportMetric(t["raw"]/t["scs-migrate"], "x-vs-raw")
+	b.ReportMetric(t["raw+hash"]/t["scs-migrate"], "x-vs-raw+hash")
+	b.ReportMetric(float64(b.N)*float64(4<<30)/t["scs-migrate"]/(1<<20), "MiB/s")
+}
+
+// method is one way of copying, timed by compare.
+type method struct {
+	name string
+	run  func()
+}
+
+// compare runs every method once per benchmark iteration, in an order
+// that rotates from one iteration to the next (the machine is shared, so
+// load drifts), and returns the seconds each took in total.
+func (e *env) compare(b *testing.B, methods []method) map[string]float64 {
+	total := map[string]float64{}
+	for i := 0; b.Loop(); i++ {
+		var line []string
+		for j := range methods {
+			m := methods[(i+j)%len(methods)]
+			d := e.timed(m.run)
+			total[m.name] += d.Seconds()
+			line = append(line, fmt.Sprintf("%s %.2fs", m.name, d.Seconds()))
+		}
+		b.Log(strings.Join(line, ", "))
 	}
+	return total
 }
 
 // BenchmarkVolume10GiBHolding1GiB: the bytes that cross the wire for a
@@ -117,7 +139,7 @@ func BenchmarkMemory1GiBvs8GiB(b *testing.B) {
 		b.ReportMetric(float64(l.PeakHeap)/(1<<20), "MiB-heap-8GiB")
 		b.ReportMetric(float64(l.PeakRSS)/float64(s.PeakRSS), "x-RSS-8-vs-1")
 		b.Logf("1 GiB: RSS %s heap %s in %s; 8 GiB: RSS %s heap %s in %s",
-			gib(s.PeakRSS), gib(s.PeakHeap), s.Duration, gib(l.PeakRSS), gib(l.PeakHeap), l.Duration)
+			mib(s.PeakRSS), mib(s.PeakHeap), s.Duration, mib(l.PeakRSS), mib(l.PeakHeap), l.Duration)
 	}
 }
 
@@ -231,6 +253,8 @@ func (e *env) deleteVolumes(s *cloud.Session) {
 }
 
 func gib(n int64) string { return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30)) }
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 // childReport is what the copying child process measured.
 type childReport struct {

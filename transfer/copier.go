@@ -118,4 +118,7 @@ type Result struct {
 	// Adopted is true when the target already held a verified copy
 	// carrying the caller's markers, so no bytes moved.
 	Adopted bool `json:"adopted"`
+	// Leftovers describe temporary resources a successful copy could
+	// not remove; CleanupOrphans removes them later.
+	Leftovers []string `json:"leftovers,omitempty"`
 }

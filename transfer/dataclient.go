@@ -57,7 +57,7 @@ func (d dataClient) send(ctx context.Context, req *http.Request, again func() (*
 		}
 		req.Header.Set("X-Auth-Token", tok)
 		req.Header.Set("User-Agent", d.provider.UserAgent.Join())
-		resp, err := d.http.Do(req)
+		resp, err := d.http.Do(req.WithContext(cloud.DataStream(req.Context())))
 		if err != nil {
 			return nil, err
 		}

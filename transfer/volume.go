@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
@@ -66,9 +67,13 @@ func (c *Copier) copyVolume(ctx context.Context, vol *volumes.Volume, opts Volum
 	if err := c.checkVolumeQuota(ctx, vol.Size); err != nil {
 		return res, err
 	}
+	var wire int64
+	var resumes int
 	for attempt := 0; ; attempt++ {
 		once, err := c.copyVolumeOnce(ctx, vol, opts)
-		once.Retries += attempt
+		wire += once.BytesOnWire
+		resumes += once.Resumes
+		once.BytesOnWire, once.Resumes, once.Retries = wire, resumes, once.Retries+attempt
 		if err == nil || !retryable(err) || attempt >= c.retries() {
 			return once, err
 		}
@@ -90,7 +95,12 @@ func (c *Copier) copyVolumeOnce(ctx context.Context, vol *volumes.Volume, opts V
 	res = Result{SourceID: vol.ID, Name: spec.Name, Size: int64(vol.Size) << 30}
 	var cl cleanups
 	defer func() {
-		if cerr := cl.run(ctx, err != nil); cerr != nil {
+		cerr := cl.run(ctx, err != nil)
+		switch {
+		case cerr == nil:
+		case err == nil: // the copy is good; only hygiene failed
+			res.Leftovers = strings.Split(cerr.Error(), "\n")
+		default:
 			err = errors.Join(err, fmt.Errorf("clean up temporary resources (CleanupOrphans retries): %w", cerr))
 		}
 	}()
@@ -108,10 +118,10 @@ func (c *Copier) copyVolumeOnce(ctx context.Context, vol *volumes.Volume, opts V
 	cl.push("delete temporary image "+moved.TargetID+" on the target", func(ctx context.Context) error {
 		return deleteImage(ctx, c.Target.Image, moved.TargetID)
 	})
-	for _, s := range sourceSteps { // the source's temporaries are not needed any more
-		if err := cl.now(ctx, s); err != nil {
-			return res, err
-		}
+	for _, s := range sourceSteps {
+		// The source's temporaries are not needed any more; one that
+		// cannot go now is tried again at the end.
+		cl.now(ctx, s)
 	}
 	c.stage(vol.ID, "creating volume on target")
 	spec.ImageID = moved.TargetID

@@ -77,20 +77,8 @@ func (c *Copier) createTargetVolume(ctx context.Context, cl *cleanups, src *volu
 	if v, err = c.waitVolume(ctx, bs, v.ID); err != nil {
 		return "", err
 	}
-	if v.Status != "available" {
-		return "", fmt.Errorf("the new volume %s is %s, not available: %w", v.ID, v.Status, ErrBadState)
-	}
-	if v.Size != src.Size {
-		return "", fmt.Errorf("the new volume %s has %d GiB, the source %d GiB: %w", v.ID, v.Size, src.Size, ErrBadState)
-	}
-	if v.Bootable != src.Bootable && src.Bootable != "" {
-		err := volumes.SetBootable(ctx, bs, v.ID, volumes.BootableOpts{Bootable: src.Bootable == "true"}).ExtractErr()
-		if err != nil {
-			return "", fmt.Errorf("mark the new volume %s bootable=%s: %w", v.ID, src.Bootable, apiError(err))
-		}
-	}
-	if missing := missingMetadata(v.VolumeImageMetadata, carried); len(missing) > 0 {
-		return "", fmt.Errorf("the new volume %s lacks the source's volume_image_metadata %s: %w", v.ID, strings.Join(missing, ", "), ErrBadState)
+	if err := c.finishTargetVolume(ctx, src, v, carried); err != nil {
+		return "", err
 	}
 	if _, err := volumes.Update(ctx, bs, v.ID, volumes.UpdateOpts{Name: &name}).Extract(); err != nil {
 		return "", fmt.Errorf("name the new volume %s %q: %w", v.ID, name, apiError(err))
@@ -98,8 +86,31 @@ func (c *Copier) createTargetVolume(ctx context.Context, cl *cleanups, src *volu
 	return v.ID, nil
 }
 
-// missingMetadata lists the keys of want that have has not, or not with
-// the same value.
+// finishTargetVolume checks the new volume against the source and marks
+// it bootable as the source is (Cinder marks every volume made from an
+// image bootable).
+func (c *Copier) finishTargetVolume(ctx context.Context, src, v *volumes.Volume, carried map[string]string) error {
+	switch {
+	case v.Status != "available":
+		return fmt.Errorf("the new volume %s is %s, not available: %w", v.ID, v.Status, ErrBadState)
+	case v.Size != src.Size:
+		return fmt.Errorf("the new volume %s has %d GiB, the source %d GiB: %w", v.ID, v.Size, src.Size, ErrBadState)
+	}
+	if missing := missingMetadata(v.VolumeImageMetadata, carried); len(missing) > 0 {
+		return fmt.Errorf("the new volume %s lacks the source's volume_image_metadata %s: %w", v.ID, strings.Join(missing, ", "), ErrBadState)
+	}
+	if v.Bootable == src.Bootable || src.Bootable == "" {
+		return nil
+	}
+	err := volumes.SetBootable(ctx, c.Target.BlockStorage, v.ID, volumes.BootableOpts{Bootable: src.Bootable == "true"}).ExtractErr()
+	if err != nil {
+		return fmt.Errorf("mark the new volume %s bootable=%s: %w", v.ID, src.Bootable, apiError(err))
+	}
+	return nil
+}
+
+// missingMetadata lists the keys of want that are missing from has or
+// have another value there.
 func missingMetadata(has, want map[string]string) []string {
 	var out []string
 	for k, w := range want {

@@ -183,7 +183,15 @@ func (o *transferOptions) print(w io.Writer, results []transfer.Result, errs []e
 			humanBytes(r.Size), humanBytes(r.BytesOnWire), r.Retries, r.Result.Duration.Round(100*time.Millisecond),
 			rate(r.BytesOnWire, r.Result.Duration), result)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		for _, l := range r.Leftovers {
+			fmt.Fprintf(w, "left behind by %s (scs-migrate transfer cleanup removes it): %s\n", r.SourceID, l)
+		}
+	}
+	return nil
 }
 
 // cleanup runs transfer cleanup.

@@ -26,12 +26,17 @@ type Options struct {
 	Retries int
 	// Observer, if set, hears about every API call and retry.
 	Observer CallObserver
-	// Timeout bounds one API call (not data streams); 0 means 2 minutes.
+	// Timeout bounds the wait for a response's headers once the request
+	// (with its body) is sent; 0 means DefaultTimeout. Data streams are
+	// not cut short by it: an upload's clock starts when it is sent.
 	Timeout time.Duration
 }
 
 // DefaultAPIConcurrency is the default bound on API calls in flight per cloud.
 const DefaultAPIConcurrency = 8
+
+// DefaultTimeout is the default wait for response headers.
+const DefaultTimeout = 2 * time.Minute
 
 // DefaultRetries is the default number of retries of a transient failure.
 const DefaultRetries = 6
@@ -107,7 +112,7 @@ func resolve(name string, opts Options) (gophercloud.AuthOptions, gophercloud.En
 	if opts.CloudsFile != "" {
 		parseOpts = append(parseOpts, clouds.WithLocations(opts.CloudsFile))
 	}
-	ao, eo, tlsConf, err := clouds.Parse(parseOpts...)
+	ao, eo, tlsConf, err := parseClouds(parseOpts)
 	if err != nil {
 		return ao, eo, nil, explainParse(name, opts.CloudsFile, err)
 	}
@@ -115,6 +120,17 @@ func resolve(name string, opts Options) (gophercloud.AuthOptions, gophercloud.En
 		return ao, eo, nil, fmt.Errorf("cloud %q in %s: auth.auth_url is missing", name, cloudsFileName(opts.CloudsFile))
 	}
 	return ao, eo, tlsConf, nil
+}
+
+// parseClouds calls gophercloud's clouds.yaml parser, which dereferences
+// a missing auth section; that becomes an error instead of a crash.
+func parseClouds(opts []clouds.ParseOption) (ao gophercloud.AuthOptions, eo gophercloud.EndpointOpts, tc *tls.Config, err error) {
+	defer func() {
+		if recover() != nil {
+			err = errors.New("the entry has no usable auth section (auth: auth_url, credentials)")
+		}
+	}()
+	return clouds.Parse(opts...)
 }
 
 func cloudsFileName(f string) string {
@@ -148,6 +164,10 @@ func (s *Session) connect(ctx context.Context, ao gophercloud.AuthOptions, tlsCo
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	if tlsConf != nil {
 		base.TLSClientConfig = tlsConf
+	}
+	base.ResponseHeaderTimeout = opts.Timeout
+	if base.ResponseHeaderTimeout <= 0 {
+		base.ResponseHeaderTimeout = DefaultTimeout
 	}
 	s.transport = newTransport(base, opts)
 	pc.HTTPClient = http.Client{Transport: s.transport}

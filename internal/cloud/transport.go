@@ -81,16 +81,34 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// once sends one attempt while holding a concurrency slot. The slot is
-// held until the response headers arrive; streaming the body is bounded
-// by the caller's own transfer limit, not by the API limit.
+// once sends one attempt while holding a concurrency slot until the
+// response headers arrive. Data streams (marked with DataStream) take no
+// slot: an upload sends its whole body before the headers come back,
+// and streams are bounded by the caller's own transfer limit.
 func (t *transport) once(req *http.Request) (*http.Response, error) {
+	t.calls.Add(1)
+	if isDataStream(req.Context()) {
+		return t.next.RoundTrip(req)
+	}
 	if err := t.acquire(req.Context()); err != nil {
 		return nil, err
 	}
 	defer t.release()
-	t.calls.Add(1)
 	return t.next.RoundTrip(req)
+}
+
+type dataStreamKey struct{}
+
+// DataStream marks requests made with the returned context as image or
+// volume data streams, which do not count against the API concurrency
+// limit (they are still retried and counted).
+func DataStream(ctx context.Context) context.Context {
+	return context.WithValue(ctx, dataStreamKey{}, true)
+}
+
+func isDataStream(ctx context.Context) bool {
+	v, _ := ctx.Value(dataStreamKey{}).(bool)
+	return v
 }
 
 func statusOf(resp *http.Response) int {
