@@ -19,6 +19,8 @@ type RollbackOptions struct {
 	Data DataMover
 	// Poll and Timeout as in Options.
 	Poll, Timeout time.Duration
+	// Kube reaches the target's KaaS, to delete the Clusters the plan made.
+	Kube *Kube
 }
 
 // RollbackReport says what a rollback did.
@@ -54,6 +56,15 @@ func Rollback(ctx context.Context, p *plans.Plan, j *Journal, src, dst *cloud.Se
 	}
 	rep := &RollbackReport{}
 	var errs []error
+	k := opts.Kube
+	if k == nil {
+		k = &Kube{}
+	}
+	deleted, err := k.RollbackClusters(ctx, j, opts.Timeout)
+	rep.Deleted = append(rep.Deleted, deleted...)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if err := removeTarget(ctx, p, j, dst, poll, rep); err != nil {
 		errs = append(errs, err)
 	}

@@ -51,6 +51,7 @@ func (b *builder) addAll() {
 	b.addServers()
 	b.addFloatingIPs()
 	b.addLoadBalancers()
+	b.addClusters(b.opts.Overrides.clusters())
 	b.addNotMigrated()
 	b.warnMappings()
 }

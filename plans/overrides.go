@@ -26,6 +26,9 @@ type Overrides struct {
 	ExternalNetworks []Override
 	ComputeAZs       []Override
 	VolumeAZs        []Override
+	ClusterClasses   []Override
+	StorageClasses   []Override
+	Namespaces       []Override
 }
 
 // Override is one user decision: the source resource called Source goes
@@ -48,6 +51,9 @@ var overrideFields = []struct {
 	{"externalNetworks", func(o *Overrides) *[]Override { return &o.ExternalNetworks }},
 	{"computeAZs", func(o *Overrides) *[]Override { return &o.ComputeAZs }},
 	{"volumeAZs", func(o *Overrides) *[]Override { return &o.VolumeAZs }},
+	{"clusterClasses", func(o *Overrides) *[]Override { return &o.ClusterClasses }},
+	{"storageClasses", func(o *Overrides) *[]Override { return &o.StorageClasses }},
+	{"namespaces", func(o *Overrides) *[]Override { return &o.Namespaces }},
 }
 
 // LoadMapping reads a mapping override file. It is strict: unknown
@@ -120,7 +126,7 @@ func (ov *Overrides) parseTop(k, v *yaml.Node) error {
 			return ov.parseSection(f.name, v, f.get(ov))
 		}
 	}
-	return ov.errorf(k.Line, "unknown field %q (want apiVersion, kind, flavors, images, volumeTypes, externalNetworks, computeAZs, volumeAZs)", k.Value)
+	return ov.errorf(k.Line, "unknown field %q (want apiVersion, kind, flavors, images, volumeTypes, externalNetworks, computeAZs, volumeAZs, clusterClasses, storageClasses, namespaces)", k.Value)
 }
 
 // expectScalar checks apiVersion and kind.

@@ -52,6 +52,14 @@ func (ov *Overrides) volumeAZs() []Override {
 	return ov.VolumeAZs
 }
 
+// clusters are the cluster sections, for addClusters.
+func (ov *Overrides) clusters() ClusterOverrides {
+	if ov == nil {
+		return ClusterOverrides{}
+	}
+	return ClusterOverrides{File: ov.File, ClusterClasses: ov.ClusterClasses, StorageClasses: ov.StorageClasses, Namespaces: ov.Namespaces}
+}
+
 // lookup returns the override of a source resource and where it was
 // set, or nil.
 func (ov *Overrides) lookup(list []Override, name, id string) (*Override, string) {
@@ -93,6 +101,7 @@ func (ov *Overrides) Check(inv *inventory.Document, tgt *Target) error {
 		knownOnly(newNameSet(tgt.ComputeAZs, zone)))
 	check(ov.VolumeAZs, "volume zone", newNameSet(sortedSet(inv.Volumes, func(v inventory.Volume) string { return v.AvailabilityZone }), zone),
 		knownOnly(newNameSet(tgt.VolumeAZs, zone)))
+	errs = append(errs, ov.clusters().Check(inv, tgt))
 	return errors.Join(errs...)
 }
 

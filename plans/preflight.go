@@ -67,7 +67,7 @@ func demands(p *Plan, inv *inventory.Document, d *decisions) []quotaDemand {
 			rules += groupRules[s.SourceID]
 		}
 	}
-	return []quotaDemand{
+	return addClusterDemands(p, d, []quotaDemand{
 		{"compute", "instances", n[StepServer], ""},
 		{"compute", "cores", cores, ""},
 		{"compute", "ram", ram, " MiB"},
@@ -83,7 +83,7 @@ func demands(p *Plan, inv *inventory.Document, d *decisions) []quotaDemand {
 		{"network", "security_group", groups, ""},
 		{"network", "security_group_rule", rules, ""},
 		{"load-balancer", "load_balancer", n[StepLoadBalancer], ""},
-	}
+	})
 }
 
 // quotaCheck compares a demand with the target's limit and usage.

@@ -125,9 +125,6 @@ func (b *builder) addNotMigrated() {
 	if n := len(inv.VolumeBackups); n > 0 {
 		b.warn("volume-backup", "", plural(n, "backup"), "volume backups are not migrated: they stay on the source's backup store")
 	}
-	if n := len(inv.Clusters); n > 0 {
-		b.warn("cluster", "", plural(n, "cluster"), "Kubernetes clusters are not planned yet")
-	}
 	for _, kind := range inv.NotCollected {
 		b.warn("inventory", "", kind, "the inventory could not read these: the plan does not move them")
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/scs-migrate/scs-migrate/examples"
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/internal/kube"
+	"github.com/scs-migrate/scs-migrate/internal/kubesim"
 	"github.com/scs-migrate/scs-migrate/internal/sim"
 	"github.com/scs-migrate/scs-migrate/inventory"
 	"github.com/scs-migrate/scs-migrate/migrate"
@@ -48,6 +50,8 @@ type demo struct {
 	tenant        *sim.Tenant
 	transfers     int
 	start         time.Time
+	// srcKube and dstKube are the KaaS management clusters.
+	srcKube, dstKube *kube.Clients
 }
 
 func (d *demo) complete(dir, tenantFile string) error {
@@ -101,6 +105,15 @@ func (d *demo) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	ex, err := kubesim.NewExample(ctx, kubesim.WorldOptions{})
+	if err != nil {
+		return err
+	}
+	defer ex.Close()
+	if d.srcKube, d.dstKube, err = ex.Clients(); err != nil {
+		return err
+	}
+	d.say("started the source and target KaaS (simulated Cluster API, Velero) with cluster %s/shop", kubesim.ExampleNamespace)
 	plan, err := d.prepare(ctx, src, dst)
 	if err != nil {
 		return err
@@ -111,7 +124,7 @@ func (d *demo) run(ctx context.Context) error {
 // prepare takes the inventory, audits the tenant against the target and
 // writes the plan.
 func (d *demo) prepare(ctx context.Context, src, dst *cloud.Session) (*plans.Plan, error) {
-	inv, err := inventory.Collect(ctx, src, inventory.Options{})
+	inv, err := inventory.Collect(ctx, src, inventory.Options{Clusters: &inventory.KubeClusters{Management: d.srcKube}})
 	if err != nil {
 		return nil, fmt.Errorf("inventory: %w", err)
 	}
@@ -128,6 +141,7 @@ func (d *demo) prepare(ctx context.Context, src, dst *cloud.Session) (*plans.Pla
 	if err != nil {
 		return nil, fmt.Errorf("read the target: %w", err)
 	}
+	plans.ReadTargetClusterClasses(ctx, tgt, d.dstKube, d.dstKube.Namespace)
 	report := plans.Audit(inv, tgt)
 	if err := writeReport(d.file("audit.html"), report, "html"); err != nil {
 		return nil, err
@@ -157,8 +171,10 @@ func (d *demo) migrateAndVerify(ctx context.Context, plan *plans.Plan, src, dst 
 	defer events.Close()
 	view := newStepView(d.progress, len(plan.Steps))
 	journal := migrate.JournalPath(d.file("plan.json"))
+	reg := migrate.DefaultRegistry()
+	(&migrate.Kube{Source: d.srcKube, Target: d.dstKube}).Register(reg)
 	rep, runErr := migrate.Run(ctx, plan, src, dst, migrate.Options{
-		JournalPath: journal, Transfers: d.transfers,
+		JournalPath: journal, Transfers: d.transfers, Registry: reg,
 		Observer: migrate.Observers{view, migrate.NewEventLog(events)},
 	})
 	view.Close()
@@ -169,6 +185,13 @@ func (d *demo) migrateAndVerify(ctx context.Context, plan *plans.Plan, src, dst 
 		rep.Counts[migrate.StateSucceeded], humanBytes(rep.Bytes), rep.SourceCalls, rep.TargetCalls)
 	for _, a := range rep.AddressChanges {
 		d.say("        floating IP %s → %s (update DNS)", a.Old, a.New)
+	}
+	for _, s := range rep.Steps {
+		if s.Kind == plans.StepCluster || s.Kind == plans.StepVeleroRestore {
+			for _, n := range s.Notes {
+				d.say("        %s", n)
+			}
+		}
 	}
 	j, err := migrate.OpenJournal(journal, plan, true)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/internal/kube"
 	"github.com/scs-migrate/scs-migrate/inventory"
 )
 
@@ -23,11 +24,13 @@ func inventoryCommand() *cli.Command {
 			"-o table prints a summary; -o json|yaml prints the document. With --output the document is\n" +
 			"written to FILE (YAML for .yaml/.yml, else JSON unless -o says otherwise) and the summary\n" +
 			"is printed. What could not be read is listed as warnings, in the document and the summary.",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Required: true, Usage: "the cloud to read, by its clouds.yaml `NAME`"},
 			outputFlag("table", "table", "json", "yaml"),
 			&cli.StringFlag{Name: "output", Usage: "write the document to `FILE` (atomically, mode 0600)"},
-		},
+			&cli.BoolFlag{Name: "all-namespaces", Usage: "read the Clusters of every namespace of the management cluster"},
+			workloadFlag(),
+		}, kubeFlags("", "source")...),
 		Action: runInventory,
 	}
 }
@@ -37,7 +40,19 @@ func runInventory(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	doc, err := inventory.Collect(c.Context, s, inventory.Options{Observer: progressObserver(os.Stderr)})
+	opts := inventory.Options{Observer: progressObserver(os.Stderr)}
+	mgmt, err := openKube(c, "")
+	if err != nil {
+		return err
+	}
+	if mgmt != nil {
+		workloads, err := kube.OpenWorkloads(c.StringSlice("workload-kubeconfig"))
+		if err != nil {
+			return err
+		}
+		opts.Clusters = &inventory.KubeClusters{Management: mgmt, AllNamespaces: c.Bool("all-namespaces"), Workloads: workloads}
+	}
+	doc, err := inventory.Collect(c.Context, s, opts)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/internal/kube"
 	"github.com/scs-migrate/scs-migrate/migrate"
 	"github.com/scs-migrate/scs-migrate/plans"
 	"github.com/scs-migrate/scs-migrate/transfer"
@@ -28,13 +29,14 @@ func migrateCommand() *cli.Command {
 			"skipped, half-finished ones adopted or cleaned up; nothing is created twice. Source servers\n" +
 			"are stopped before their disks are copied (cold cutover); --restart-source starts them again\n" +
 			"if the run fails. The source is never changed otherwise.",
-		Flags: append(planFlags(),
+		Flags: append(append(append(planFlags(),
 			&cli.IntFlag{Name: "parallel", Value: migrate.DefaultParallel, Usage: "run up to `N` steps at the same time"},
 			&cli.IntFlag{Name: "transfers", Value: transfer.DefaultTransfers, Usage: "move up to `N` images and volumes at the same time"},
 			&cli.BoolFlag{Name: "restart-source", Usage: "start the source servers this plan stopped again if the run fails or is interrupted"},
 			&cli.StringFlag{Name: "events", Usage: "append one JSON line per step transition to `FILE`"},
 			outputFlag("table", "table", "json", "yaml"),
-		),
+			workloadFlag(),
+		), kubeFlags("source-", "source")...), kubeFlags("target-", "target")...),
 		Action: func(c *cli.Context) error {
 			o := &migrateOptions{}
 			if err := o.complete(c); err != nil {
@@ -89,6 +91,7 @@ func (pc *planContext) open(ctx context.Context, which, name string) (*cloud.Ses
 // migrateOptions is one invocation of migrate.
 type migrateOptions struct {
 	planContext
+	kube                *migrate.Kube
 	parallel, transfers int
 	restartSource       bool
 	events, output      string
@@ -99,6 +102,17 @@ func (o *migrateOptions) complete(c *cli.Context) error {
 	o.restartSource, o.events, o.output = c.Bool("restart-source"), c.String("events"), c.String("output-format")
 	if o.parallel < 1 || o.transfers < 1 {
 		return fmt.Errorf("--parallel and --transfers must be at least 1")
+	}
+	o.kube = &migrate.Kube{}
+	var err error
+	if o.kube.Source, err = openKube(c, "source-"); err != nil {
+		return err
+	}
+	if o.kube.Target, err = openKube(c, "target-"); err != nil {
+		return err
+	}
+	if o.kube.SourceWorkloads, err = kube.OpenWorkloads(c.StringSlice("workload-kubeconfig")); err != nil {
+		return err
 	}
 	return o.load(c)
 }
@@ -122,7 +136,10 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 		defer f.Close()
 		observers = append(observers, migrate.NewEventLog(f))
 	}
-	rep, runErr := migrate.Run(ctx, o.plan, src, dst, migrate.Options{
+	reg := migrate.DefaultRegistry()
+	o.kube.Progress = func(step, msg string) { fmt.Fprintf(stderr, "  %s: %s\n", step, msg) }
+	o.kube.Register(reg)
+	rep, runErr := migrate.Run(ctx, o.plan, src, dst, migrate.Options{Registry: reg,
 		JournalPath: o.journalFile, Parallel: o.parallel, Transfers: o.transfers,
 		RestartSource: o.restartSource, Observer: observers,
 	})

@@ -37,7 +37,7 @@ func planCommand() *cli.Command {
 			"and a DAG of steps that `scs-migrate migrate` executes. The plan is printed like `terraform\n" +
 			"plan`. Exit codes: 0 ready, 3 with changes to review, 4 something blocked or a pre-flight\n" +
 			"check failed (the plan is still written), 2 bad input, 1 other errors.",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "inventory", Aliases: []string{"i"}, Usage: "the source inventory `FILE` (from scs-migrate inventory)"},
 			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "snapshot the source `CLOUD` first instead of --inventory"},
 			&cli.StringFlag{Name: "target", Aliases: []string{"t"}, Required: true, Usage: "the target `CLOUD` (clouds.yaml name)"},
@@ -45,7 +45,7 @@ func planCommand() *cli.Command {
 			&cli.IntFlag{Name: "bandwidth", Value: plans.DefaultBandwidthMbps, Usage: "bandwidth in `MBPS` for the duration estimate"},
 			&cli.StringFlag{Name: "cutover", Value: plans.CutoverCold, Usage: "`MODE`: cold (stop source servers before the final copy) or live"},
 			&cli.StringFlag{Name: "output", Required: true, Usage: "write the plan to `FILE` (JSON, mode 0600)"},
-		},
+		}, kubeFlags("target-", "target")...),
 		Action: func(c *cli.Context) error {
 			o := planOptions{}
 			o.complete(c)
@@ -97,6 +97,13 @@ func (o *planOptions) run(ctx context.Context, c *cli.Context) error {
 	tgt, err := readTarget(ctx, o.target)
 	if err != nil {
 		return err
+	}
+	tk, err := openKube(c, "target-")
+	if err != nil {
+		return err
+	}
+	if tk != nil {
+		plans.ReadTargetClusterClasses(ctx, tgt, tk, tk.Namespace)
 	}
 	p, err := plans.Build(inv, tgt, plans.BuildOptions{Overrides: ov, Cutover: o.cutover, BandwidthMbps: o.bandwidth,
 		SourceCloud: o.source, TargetCloud: o.target})

@@ -18,18 +18,22 @@ func rollbackCommand() *cli.Command {
 			"markers, in reverse dependency order; puts back the rules of the target's default security\n" +
 			"group; removes temporary copies from both clouds; starts the source servers the plan\n" +
 			"stopped. It can be run again until it succeeds; afterwards the plan can be migrated anew.",
-		Flags: append(planFlags(), outputFlag("table", "table", "json", "yaml")),
+		Flags: append(append(planFlags(), outputFlag("table", "table", "json", "yaml")), kubeFlags("target-", "target")...),
 		Action: func(c *cli.Context) error {
 			var pc planContext
 			if err := pc.load(c); err != nil {
 				return cli.Exit(err.Error(), 2)
 			}
-			return runRollback(c.Context, &pc, c.App.Writer, c.String("output-format"))
+			tk, err := openKube(c, "target-")
+			if err != nil {
+				return err
+			}
+			return runRollback(c.Context, &pc, c.App.Writer, c.String("output-format"), &migrate.Kube{Target: tk})
 		},
 	}
 }
 
-func runRollback(ctx context.Context, pc *planContext, w io.Writer, format string) error {
+func runRollback(ctx context.Context, pc *planContext, w io.Writer, format string, k *migrate.Kube) error {
 	src, err := pc.open(ctx, "source", pc.source)
 	if err != nil {
 		return err
@@ -43,7 +47,7 @@ func runRollback(ctx context.Context, pc *planContext, w io.Writer, format strin
 		return err
 	}
 	defer j.Close()
-	rep, rbErr := migrate.Rollback(ctx, pc.plan, j, src, dst, migrate.RollbackOptions{})
+	rep, rbErr := migrate.Rollback(ctx, pc.plan, j, src, dst, migrate.RollbackOptions{Kube: k})
 	if rep != nil {
 		if format != "table" {
 			if err := encode(w, format, rep); err != nil {

@@ -1,0 +1,336 @@
+package kube
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	clusterv1 "sigs.k8s.io/cluster-api/api/core/v1beta2"
+)
+
+// Cluster is a Cluster API Cluster in the shape scs-migrate needs,
+// whichever API version it was read at.
+type Cluster struct {
+	Namespace       string
+	Name            string
+	UID             string
+	ResourceVersion string
+	Labels          map[string]string
+	// APIVersion is the version the object was read at ("v1beta2").
+	APIVersion string
+
+	// Class and ClassNamespace name the ClusterClass of the topology;
+	// Class is "" for a cluster not built from a class.
+	Class          string
+	ClassNamespace string
+	Version        string
+	// Variables are the topology variables, decoded from JSON.
+	Variables map[string]any
+	// ControlPlaneReplicas is nil when the topology leaves it open.
+	ControlPlaneReplicas *int32
+	Workers              []MachineDeploymentTopology
+
+	// Endpoint is the control plane endpoint, "" until it is known.
+	Endpoint   string
+	Phase      string
+	Conditions []Condition
+	// Available is the cluster's own verdict: the v1beta2 Available
+	// condition (Ready for v1beta1) is True.
+	Available bool
+	// ControlPlaneInitialized says the API server answers.
+	ControlPlaneInitialized bool
+}
+
+// MachineDeploymentTopology is one worker pool of a topology.
+type MachineDeploymentTopology struct {
+	Class    string
+	Name     string
+	Replicas *int32
+}
+
+// Condition is a status condition.
+type Condition struct {
+	Type, Status, Reason, Message string
+}
+
+// Cluster API condition types scs-migrate reads.
+const (
+	ConditionAvailable               = clusterv1.ClusterAvailableCondition
+	ConditionReadyV1Beta1            = "Ready"
+	ConditionControlPlaneInitialized = clusterv1.ClusterControlPlaneInitializedCondition
+)
+
+// DecodeCluster reads a Cluster object of either API version.
+func DecodeCluster(u *unstructured.Unstructured) (*Cluster, error) {
+	if strings.HasSuffix(u.GetAPIVersion(), "/v1beta1") {
+		return decodeClusterV1Beta1(u)
+	}
+	c, err := FromUnstructured[clusterv1.Cluster](u)
+	if err != nil {
+		return nil, err
+	}
+	return fromV1Beta2(c)
+}
+
+func fromV1Beta2(c *clusterv1.Cluster) (*Cluster, error) {
+	t := c.Spec.Topology
+	out := &Cluster{Namespace: c.Namespace, Name: c.Name, UID: string(c.UID), ResourceVersion: c.ResourceVersion,
+		Labels: c.Labels, APIVersion: "v1beta2", Class: t.ClassRef.Name, ClassNamespace: t.ClassRef.Namespace,
+		Version: t.Version, ControlPlaneReplicas: t.ControlPlane.Replicas, Phase: c.Status.Phase, Variables: map[string]any{}}
+	for _, v := range t.Variables {
+		val, err := decodeJSON(v.Value.Raw)
+		if err != nil {
+			return nil, fmt.Errorf("cluster %s/%s: variable %q: %w", c.Namespace, c.Name, v.Name, err)
+		}
+		out.Variables[v.Name] = val
+	}
+	for _, md := range t.Workers.MachineDeployments {
+		out.Workers = append(out.Workers, MachineDeploymentTopology{Class: md.Class, Name: md.Name, Replicas: md.Replicas})
+	}
+	if e := c.Spec.ControlPlaneEndpoint; e.IsValid() {
+		out.Endpoint = e.String()
+	}
+	for _, cd := range c.Status.Conditions {
+		out.Conditions = append(out.Conditions, Condition{Type: cd.Type, Status: string(cd.Status), Reason: cd.Reason, Message: cd.Message})
+	}
+	out.Available = out.conditionTrue(ConditionAvailable)
+	init := c.Status.Initialization.ControlPlaneInitialized
+	out.ControlPlaneInitialized = init != nil && *init || out.conditionTrue(ConditionControlPlaneInitialized)
+	return out, nil
+}
+
+func decodeJSON(raw []byte) (any, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	var v any
+	err := json.Unmarshal(raw, &v)
+	return v, err
+}
+
+// decodeClusterV1Beta1 reads the fields of a v1beta1 Cluster (Cluster
+// API < 1.11): topology.class is a string, conditions carry a severity.
+func decodeClusterV1Beta1(u *unstructured.Unstructured) (*Cluster, error) {
+	o := u.Object
+	out := &Cluster{Namespace: u.GetNamespace(), Name: u.GetName(), UID: string(u.GetUID()), ResourceVersion: u.GetResourceVersion(),
+		Labels: u.GetLabels(), APIVersion: "v1beta1", Variables: map[string]any{}}
+	out.Class, _, _ = unstructured.NestedString(o, "spec", "topology", "class")
+	out.ClassNamespace, _, _ = unstructured.NestedString(o, "spec", "topology", "classNamespace")
+	out.Version, _, _ = unstructured.NestedString(o, "spec", "topology", "version")
+	out.Phase, _, _ = unstructured.NestedString(o, "status", "phase")
+	if n, ok, _ := unstructured.NestedInt64(o, "spec", "topology", "controlPlane", "replicas"); ok {
+		out.ControlPlaneReplicas = ptr(int32(n))
+	}
+	vars, _, _ := unstructured.NestedSlice(o, "spec", "topology", "variables")
+	for _, v := range vars {
+		if m, ok := v.(map[string]any); ok {
+			name, _ := m["name"].(string)
+			out.Variables[name] = m["value"]
+		}
+	}
+	mds, _, _ := unstructured.NestedSlice(o, "spec", "topology", "workers", "machineDeployments")
+	for _, md := range mds {
+		m, _ := md.(map[string]any)
+		w := MachineDeploymentTopology{}
+		w.Class, _, _ = unstructured.NestedString(m, "class")
+		w.Name, _, _ = unstructured.NestedString(m, "name")
+		if n, ok, _ := unstructured.NestedInt64(m, "replicas"); ok {
+			w.Replicas = ptr(int32(n))
+		}
+		out.Workers = append(out.Workers, w)
+	}
+	host, _, _ := unstructured.NestedString(o, "spec", "controlPlaneEndpoint", "host")
+	if port, _, _ := unstructured.NestedInt64(o, "spec", "controlPlaneEndpoint", "port"); host != "" && port != 0 {
+		out.Endpoint = net.JoinHostPort(host, strconv.FormatInt(port, 10))
+	}
+	conds, _, _ := unstructured.NestedSlice(o, "status", "conditions")
+	for _, c := range conds {
+		m, _ := c.(map[string]any)
+		cd := Condition{}
+		cd.Type, _, _ = unstructured.NestedString(m, "type")
+		cd.Status, _, _ = unstructured.NestedString(m, "status")
+		cd.Reason, _, _ = unstructured.NestedString(m, "reason")
+		cd.Message, _, _ = unstructured.NestedString(m, "message")
+		out.Conditions = append(out.Conditions, cd)
+	}
+	cpReady, _, _ := unstructured.NestedBool(o, "status", "controlPlaneReady")
+	out.Available = out.conditionTrue(ConditionReadyV1Beta1)
+	out.ControlPlaneInitialized = cpReady || out.conditionTrue(ConditionControlPlaneInitialized)
+	return out, nil
+}
+
+func (c *Cluster) conditionTrue(t string) bool {
+	for _, cd := range c.Conditions {
+		if cd.Type == t {
+			return cd.Status == string(metav1.ConditionTrue)
+		}
+	}
+	return false
+}
+
+// Waiting describes what the cluster still waits for: its conditions
+// that are not True, e.g. "InfrastructureReady: WaitingForInfrastructure".
+func (c *Cluster) Waiting() string {
+	var parts []string
+	for _, cd := range c.Conditions {
+		if cd.Status == string(metav1.ConditionTrue) || cd.Type == ConditionAvailable || cd.Type == ConditionReadyV1Beta1 {
+			continue
+		}
+		p := cd.Type + " " + cd.Status
+		if r := cmp.Or(cd.Message, cd.Reason); r != "" {
+			p += " (" + oneLine(r, 120) + ")"
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		if c.Phase != "" {
+			return "phase " + c.Phase
+		}
+		return "no conditions reported yet"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Object encodes the cluster for creation at the given API version
+// ("v1beta2" or "v1beta1"). Variables are written sorted by name.
+func (c *Cluster) Object(version string) (*unstructured.Unstructured, error) {
+	if version == "v1beta1" {
+		return c.objectV1Beta1()
+	}
+	obj := &clusterv1.Cluster{ObjectMeta: metav1.ObjectMeta{Namespace: c.Namespace, Name: c.Name, Labels: c.Labels}}
+	t := &obj.Spec.Topology
+	t.ClassRef = clusterv1.ClusterClassRef{Name: c.Class, Namespace: c.ClassNamespace}
+	t.Version, t.ControlPlane.Replicas = c.Version, c.ControlPlaneReplicas
+	for _, w := range c.Workers {
+		t.Workers.MachineDeployments = append(t.Workers.MachineDeployments,
+			clusterv1.MachineDeploymentTopology{Class: w.Class, Name: w.Name, Replicas: w.Replicas})
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Variables)) {
+		raw, err := json.Marshal(c.Variables[name])
+		if err != nil {
+			return nil, fmt.Errorf("cluster %s: variable %q: %w", c.Name, name, err)
+		}
+		t.Variables = append(t.Variables, clusterv1.ClusterVariable{Name: name, Value: apiextensionsv1.JSON{Raw: raw}})
+	}
+	return ToUnstructured(obj, clusterv1.GroupVersion.WithKind("Cluster"))
+}
+
+func (c *Cluster) objectV1Beta1() (*unstructured.Unstructured, error) {
+	topo := map[string]any{"class": c.Class, "version": c.Version}
+	if c.ClassNamespace != "" {
+		topo["classNamespace"] = c.ClassNamespace
+	}
+	if c.ControlPlaneReplicas != nil {
+		topo["controlPlane"] = map[string]any{"replicas": int64(*c.ControlPlaneReplicas)}
+	}
+	var mds []any
+	for _, w := range c.Workers {
+		md := map[string]any{"class": w.Class, "name": w.Name}
+		if w.Replicas != nil {
+			md["replicas"] = int64(*w.Replicas)
+		}
+		mds = append(mds, md)
+	}
+	if len(mds) > 0 {
+		topo["workers"] = map[string]any{"machineDeployments": mds}
+	}
+	var vars []any
+	for _, name := range slices.Sorted(maps.Keys(c.Variables)) {
+		v, err := jsonValue(c.Variables[name])
+		if err != nil {
+			return nil, fmt.Errorf("cluster %s: variable %q: %w", c.Name, name, err)
+		}
+		vars = append(vars, map[string]any{"name": name, "value": v})
+	}
+	if len(vars) > 0 {
+		topo["variables"] = vars
+	}
+	u := &unstructured.Unstructured{Object: map[string]any{"spec": map[string]any{"topology": topo}}}
+	u.SetAPIVersion(GroupClusterAPI + "/v1beta1")
+	u.SetKind("Cluster")
+	u.SetNamespace(c.Namespace)
+	u.SetName(c.Name)
+	u.SetLabels(c.Labels)
+	return u, nil
+}
+
+// jsonValue normalizes a decoded JSON value for unstructured content
+// (numbers as int64 or float64).
+func jsonValue(v any) (any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil {
+		return nil, err
+	}
+	return numbers(out), nil
+}
+
+func numbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return n
+		}
+		f, _ := x.Float64()
+		return f
+	case map[string]any:
+		for k, e := range x {
+			x[k] = numbers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = numbers(e)
+		}
+	}
+	return v
+}
+
+// GetCluster reads one Cluster at the given API version.
+func (c *Clients) GetCluster(ctx context.Context, version, namespace, name string) (*Cluster, error) {
+	u, err := c.Dynamic.Resource(WithVersion(ClustersV1Beta2, version)).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return DecodeCluster(u)
+}
+
+// ListClusters reads the Clusters of a namespace ("" for all).
+func (c *Clients) ListClusters(ctx context.Context, version, namespace string) ([]*Cluster, error) {
+	list, err := c.Dynamic.Resource(WithVersion(ClustersV1Beta2, version)).Namespace(namespace).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Cluster, 0, len(list.Items))
+	for i := range list.Items {
+		cl, err := DecodeCluster(&list.Items[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cl)
+	}
+	return out, nil
+}
+
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > n {
+		s = s[:n] + "…"
+	}
+	return s
+}
+
+func ptr[T any](v T) *T { return &v }
