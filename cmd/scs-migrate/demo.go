@@ -155,7 +155,7 @@ func (d *demo) prepare(ctx context.Context, src, dst *cloud.Session) (*plans.Pla
 		return nil, err
 	}
 	t := plans.Summarize(plan)
-	d.say("plan: %d steps, %d mapped to the target's standard resources, %s to copy, %d blocked → plan.json",
+	d.say("plan: %d steps, %d mapped to the target's standard resources, at most %s to copy, %d blocked → plan.json",
 		t.Steps, countMapped(plan), humanBytes(t.Bytes), len(plan.Blocked))
 	for _, m := range highlights(plan) {
 		d.say("        %s", m)

@@ -253,15 +253,18 @@ type progressLog struct {
 }
 
 type loggedTransfer struct {
-	name       string
-	total      int64
-	done       int64
-	start      time.Time
-	lastLine   time.Time
-	lastDecile int64
+	name     string
+	total    int64
+	done     int64
+	start    time.Time
+	lastLine time.Time
 }
 
 var _ progressView = (*progressLog)(nil)
+
+// progressLogInterval is how often a running transfer is logged when the
+// output is not a terminal: short copies log only their start and end.
+const progressLogInterval = 10 * time.Second
 
 func newProgressLog(w io.Writer) *progressLog {
 	return &progressLog{log: log.New(w, "transfer: ", log.LstdFlags), all: map[string]*loggedTransfer{}}
@@ -283,11 +286,10 @@ func (p *progressLog) Progress(id string, delta int64) {
 		return
 	}
 	t.done += delta
-	decile := t.done * 10 / max(t.total, 1)
-	if decile <= t.lastDecile && time.Since(t.lastLine) < 30*time.Second {
+	if time.Since(t.lastLine) < progressLogInterval {
 		return
 	}
-	t.lastDecile, t.lastLine = decile, time.Now()
+	t.lastLine = time.Now()
 	p.log.Printf("%s %d%% (%s of %s, %s)", t.name, t.done*100/max(t.total, 1),
 		humanBytes(t.done), humanBytes(t.total), rate(t.done, time.Since(t.start)))
 }
