@@ -39,7 +39,10 @@ func (s *computeService) plugPortsLocked(srv *novaServer, nets []novaNetSpec, sg
 const errPortQuota = "Maximum number of ports exceeded"
 
 // portCreateError turns Neutron's refusal to create a port into the
-// error Nova's API gives for it.
+// error Nova's API gives for it: the refusals Nova translates into its
+// own exceptions get Nova's words, anything else keeps Neutron's status
+// class (403 stays 403, as ExternalNetworkAttachForbidden; a conflict
+// stays 409; a server error is Nova's 500) and message.
 func portCreateError(err error, serverID string, n novaNetSpec) *novaError {
 	var ne *neutronError
 	if !errors.As(err, &ne) {
@@ -48,14 +51,28 @@ func portCreateError(err error, serverID string, n novaNetSpec) *novaError {
 	switch ne.Type {
 	case "NetworkNotFound":
 		return novaBadRequest("Network %s could not be found.", n.UUID)
-	case "IpAddressAlreadyAllocated":
+	case "IpAddressAlreadyAllocated", "IpAddressInUse":
 		return novaBadRequest("Fixed IP address %s is already in use on instance %s.", n.FixedIP, serverID)
 	case "IpAddressGenerationFailure":
 		return novaBadRequest("No fixed IP addresses available for network: %s", n.UUID)
+	case "InvalidIpForNetwork", "InvalidIpForSubnet":
+		return novaBadRequest("Invalid input received: Fixed IP %s is not a valid ip address for network %s.", n.FixedIP, n.UUID)
 	case "OverQuota":
 		return &novaError{http.StatusForbidden, errPortQuota}
-	case "PolicyNotAuthorized":
-		return &novaError{http.StatusForbidden, fmt.Sprintf("It is not allowed to create an interface on external network %s", n.UUID)}
+	}
+	return novaStatusFromNeutron(ne)
+}
+
+// novaStatusFromNeutron keeps the class of a Neutron error Nova has no
+// translation for.
+func novaStatusFromNeutron(ne *neutronError) *novaError {
+	switch {
+	case ne.Status == http.StatusForbidden || ne.Status == http.StatusConflict:
+		return &novaError{ne.Status, ne.Message}
+	case ne.Status == http.StatusNotFound:
+		return novaBadRequest("%s", ne.Message)
+	case ne.Status >= 500:
+		return &novaError{http.StatusInternalServerError, "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class 'neutronclient.common.exceptions.InternalServerError'>"}
 	}
 	return novaBadRequest("Invalid input received: %s", ne.Message)
 }

@@ -68,6 +68,7 @@ type serverVolume struct {
 	Tag                 string
 	SourceType          string // volume, image, blank or snapshot
 	ImageID             string // source of a volume Nova creates from an image
+	SnapshotID          string // source of a volume Nova creates from a snapshot
 	VolumeSize          int
 	VolumeType          string
 	Attached            bool // attachLocked succeeded

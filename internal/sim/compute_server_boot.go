@@ -103,8 +103,7 @@ func (p *serverPlan) volumeMapping(b *novaBDMSpec, boot int) (*serverVolume, *no
 		bv.VolumeSize = size
 		return bv, nil
 	case "snapshot":
-		// The simulated Cinder offers Nova no volume-from-snapshot yet.
-		return nil, novaBadRequest("Block Device Mapping is Invalid: failed to get snapshot %s.", b.UUID)
+		return bv, p.snapshotVolume(bv, b.UUID, size)
 	}
 	return nil, novaBadRequest("Invalid input for field/attribute source_type. Value: %s. '%s' is not one of ['volume', 'image', 'snapshot', 'blank']",
 		b.SourceType, b.SourceType)
@@ -121,6 +120,25 @@ func (p *serverPlan) existingVolume(bv *serverVolume, id string) *novaError {
 	bv.VolumeID, bv.VolumeSize = id, vi.SizeGB
 	if bv.BootIndex == 0 {
 		p.srv.Base = baseFromVolume(vi)
+	}
+	return nil
+}
+
+// snapshotVolume checks a mapping that makes a volume from a Cinder
+// snapshot: Nova only looks the snapshot up (its state and the size are
+// Cinder's to judge when the build creates the volume) and takes its size
+// when none is given.
+func (p *serverPlan) snapshotVolume(bv *serverVolume, id string, sizeGB int) *novaError {
+	si, ok := p.s.c.volume.snapshotInfoLocked(p.tok.ProjectID, id)
+	if !ok {
+		return novaBadRequest("Block Device Mapping is Invalid: failed to get snapshot %s.", id)
+	}
+	bv.SnapshotID, bv.VolumeSize = id, si.SizeGB
+	if sizeGB > 0 {
+		bv.VolumeSize = sizeGB
+	}
+	if bv.BootIndex == 0 {
+		p.srv.Base = baseFromVolume(volumeInfo{ImageMetadata: si.ImageMetadata})
 	}
 	return nil
 }

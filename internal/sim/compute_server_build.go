@@ -35,7 +35,7 @@ func (s *computeService) buildLocked(id string) {
 		if bv.VolumeID != "" {
 			continue
 		}
-		vid, err := s.c.volume.createFromImageLocked(srv.ProjectID, "", bv.VolumeSize, bv.ImageID, "", bv.VolumeType)
+		vid, err := s.createMappedVolumeLocked(srv, bv)
 		if err != nil {
 			s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: %v", srv.ID, err))
 			return
@@ -43,6 +43,15 @@ func (s *computeService) buildLocked(id string) {
 		bv.VolumeID = vid
 	}
 	s.waitVolumesLocked(id, time.Now())
+}
+
+// createMappedVolumeLocked asks Cinder for the volume a mapping wants
+// Nova to make: from a snapshot, from an image, or blank.
+func (s *computeService) createMappedVolumeLocked(srv *novaServer, bv *serverVolume) (string, error) {
+	if bv.SnapshotID != "" {
+		return s.c.volume.createFromSnapshotLocked(srv.ProjectID, "", bv.VolumeSize, bv.SnapshotID, "", bv.VolumeType)
+	}
+	return s.c.volume.createFromImageLocked(srv.ProjectID, "", bv.VolumeSize, bv.ImageID, "", bv.VolumeType)
 }
 
 // waitVolumesLocked polls until every volume is available, then attaches

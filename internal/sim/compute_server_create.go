@@ -64,7 +64,7 @@ func (p *serverPlan) run() *novaError {
 	p.srv = p.newServer()
 	steps := []func() *novaError{
 		p.flavor, p.bootSource, p.keypair, p.zone, p.securityGroups,
-		p.ports, p.group, p.diskRules, p.quota, p.assignDevices,
+		p.autoNetwork, p.ports, p.group, p.diskRules, p.quota, p.assignDevices,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -147,6 +147,26 @@ func (p *serverPlan) securityGroups() *novaError {
 		p.srv.SecurityGroups = []string{"default"}
 	}
 	return nil
+}
+
+// autoNetwork picks the network for "networks": "auto" as Nova's
+// _ports_needed_per_instance does: the one network available to the
+// project. With several Nova will not guess (409); with none it would
+// ask Neutron to auto-allocate a topology, which this cloud does not
+// offer (400).
+func (p *serverPlan) autoNetwork() *novaError {
+	if len(p.nets) != 1 || p.nets[0].UUID != novaNetAuto {
+		return nil
+	}
+	ids := p.s.c.network.projectNetworksLocked(p.tok.ProjectID)
+	switch len(ids) {
+	case 0:
+		return novaBadRequest("Unable to automatically allocate a network for project %s", p.tok.ProjectID)
+	case 1:
+		p.nets[0].UUID = ids[0]
+		return nil
+	}
+	return &novaError{http.StatusConflict, "Multiple possible networks found, use a Network ID to be more specific."}
 }
 
 // ports checks the requested existing ports: they must be the project's

@@ -157,15 +157,23 @@ func checkSchema(spec *serverSpec, v novaVersion) *novaError {
 	return checkServerTags(spec.Tags)
 }
 
+// novaNetAuto is the network ID Nova records for "networks": "auto"
+// until it has picked the network.
+const novaNetAuto = "auto"
+
 // parseNetworks reads "networks": a list of requests, or (from 2.37)
-// "auto" or "none". An absent list means no networks.
+// "auto" (one request for the network novaNetAuto) or "none". An absent
+// list means no networks.
 func parseNetworks(raw json.RawMessage, v novaVersion) ([]novaNetSpec, *novaError) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
 	var word string
 	if json.Unmarshal(raw, &word) == nil {
-		if v >= 37 && (word == "auto" || word == "none") {
+		switch {
+		case v >= 37 && word == "auto":
+			return []novaNetSpec{{UUID: novaNetAuto}}, nil
+		case v >= 37 && word == "none":
 			return nil, nil
 		}
 		return nil, novaBadRequest("Invalid input for field/attribute networks. Value: %s. %s is not of type 'array'", word, raw)

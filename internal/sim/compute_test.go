@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/snapshots"
+	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/networks"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
@@ -448,6 +451,187 @@ func TestComputeServerPorts(t *testing.T) {
 	for _, p := range left {
 		if strings.HasPrefix(p.DeviceOwner, "compute:") || p.DeviceOwner == "" && p.ID != userPort.ID {
 			t.Errorf("port %s (%q) left behind", p.ID, p.DeviceOwner)
+		}
+	}
+}
+
+// waitVolumeStatus polls a volume through Cinder until it has the status.
+func (n *novaTest) waitVolumeStatus(id, status string) *volumes.Volume {
+	n.t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		v, err := volumes.Get(context.Background(), n.s.BlockStorage, id).Extract()
+		if err == nil && v.Status == status {
+			return v
+		}
+	}
+	n.t.Fatalf("volume %s never became %s", id, status)
+	return nil
+}
+
+// snapshotOfImageVolume makes a 2 GB "ssd" volume from the standard
+// image and an available snapshot of it.
+func (n *novaTest) snapshotOfImageVolume() (volumeID, snapshotID string) {
+	n.t.Helper()
+	ctx := context.Background()
+	v, err := volumes.Create(ctx, n.s.BlockStorage, volumes.CreateOpts{Size: 2, ImageID: n.imageID(), VolumeType: "ssd"}, nil).Extract()
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	n.waitVolumeStatus(v.ID, "available")
+	sn, err := snapshots.Create(ctx, n.s.BlockStorage, snapshots.CreateOpts{VolumeID: v.ID, Name: "base"}).Extract()
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		got, err := snapshots.Get(ctx, n.s.BlockStorage, sn.ID).Extract()
+		if err == nil && got.Status == "available" {
+			return v.ID, sn.ID
+		}
+		if time.Now().After(deadline) {
+			n.t.Fatalf("snapshot %s never became available", sn.ID)
+		}
+	}
+}
+
+func TestComputeBootFromSnapshot(t *testing.T) {
+	n := newNovaTest(t, Options{})
+	_, snap := n.snapshotOfImageVolume()
+	boot := func(bdms ...map[string]any) (int, map[string]any) {
+		code, _, body := n.call("POST", "/servers", "2.79", map[string]any{"server": map[string]any{
+			"name": "from-snap", "flavorRef": n.flavorID("SCS-2V-4"), "networks": "none",
+			"block_device_mapping_v2": bdms}})
+		return code, body
+	}
+	root := map[string]any{"source_type": "snapshot", "uuid": snap, "destination_type": "volume",
+		"boot_index": 0, "delete_on_termination": true}
+	blank := map[string]any{"source_type": "blank", "destination_type": "volume", "volume_size": 1,
+		"boot_index": -1, "delete_on_termination": true}
+	code, body := boot(root, blank)
+	if code != 202 {
+		t.Fatalf("create: %d %v", code, body)
+	}
+	id := body["server"].(map[string]any)["id"].(string)
+	n.waitStatus(id, "ACTIVE")
+	_, _, body = n.call("GET", "/servers/"+id+"/os-volume_attachments", "2.79", nil)
+	atts := body["volumeAttachments"].([]any)
+	if len(atts) != 2 {
+		t.Fatalf("attachments %v", atts)
+	}
+	byDevice := map[string]*volumes.Volume{}
+	for _, a := range atts {
+		a := a.(map[string]any)
+		v, err := volumes.Get(context.Background(), n.s.BlockStorage, a["volumeId"].(string)).Extract()
+		if err != nil {
+			t.Fatal(err)
+		}
+		byDevice[a["device"].(string)] = v
+	}
+	rv, dv := byDevice["/dev/vda"], byDevice["/dev/vdb"]
+	if rv == nil || rv.SnapshotID != snap || rv.Size != 2 || rv.VolumeType != "ssd" || rv.Bootable != "true" ||
+		rv.VolumeImageMetadata["image_id"] != n.imageID() || rv.Status != "in-use" {
+		t.Errorf("root volume from the snapshot: %+v", rv)
+	}
+	if dv == nil || dv.SnapshotID != "" || dv.Size != 1 || dv.Bootable != "false" || len(dv.VolumeImageMetadata) != 0 {
+		t.Errorf("blank data volume: %+v", dv)
+	}
+
+	code, body = boot(map[string]any{"source_type": "snapshot", "uuid": "00000000-0000-4000-8000-000000000000",
+		"destination_type": "volume", "boot_index": 0})
+	if want := "Block Device Mapping is Invalid: failed to get snapshot 00000000-0000-4000-8000-000000000000."; code != 400 || message(body) != want {
+		t.Errorf("unknown snapshot: %d %q", code, message(body))
+	}
+	// Nova leaves the size to Cinder, which refuses it while the server builds.
+	small := maps.Clone(root)
+	small["volume_size"] = 1
+	code, body = boot(small)
+	if code != 202 {
+		t.Fatalf("create with a small volume: %d %v", code, body)
+	}
+	srv := n.waitStatus(body["server"].(map[string]any)["id"].(string), "ERROR")
+	fault, _ := srv["fault"].(map[string]any)
+	if msg, _ := fault["message"].(string); !strings.Contains(msg, "cannot be smaller than the snapshot size 2GB") {
+		t.Errorf("fault %v", fault)
+	}
+}
+
+func TestComputeNetworksAuto(t *testing.T) {
+	n := newNovaTest(t, Options{})
+	ctx := context.Background()
+	create := func(version string) (int, map[string]any) {
+		code, _, body := n.call("POST", "/servers", version, map[string]any{"server": map[string]any{
+			"name": "auto", "flavorRef": n.flavorID("SCS-2V-4-20s"), "imageRef": n.imageID(), "networks": "auto"}})
+		return code, body
+	}
+	// Only the provider's external network is in sight: Nova would have to
+	// auto-allocate a topology, which the cloud does not offer.
+	code, body := create("2.37")
+	if want := "Unable to automatically allocate a network for project " + n.s.ProjectID; code != 400 || message(body) != want {
+		t.Errorf("no network: %d %q", code, message(body))
+	}
+	net1, err := networks.Create(ctx, n.s.Network, networks.CreateOpts{Name: "only"}).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := subnets.Create(ctx, n.s.Network, subnets.CreateOpts{NetworkID: net1.ID, CIDR: "10.7.0.0/24", IPVersion: 4}).Extract(); err != nil {
+		t.Fatal(err)
+	}
+	code, body = create("2.37")
+	if code != 202 {
+		t.Fatalf("one network: %d %v", code, body)
+	}
+	srv := n.waitStatus(body["server"].(map[string]any)["id"].(string), "ACTIVE")
+	if addrs, _ := srv["addresses"].(map[string]any)["only"].([]any); len(addrs) != 1 {
+		t.Errorf("auto picked %v", srv["addresses"])
+	}
+	if _, err := networks.Create(ctx, n.s.Network, networks.CreateOpts{Name: "second"}).Extract(); err != nil {
+		t.Fatal(err)
+	}
+	code, body = create("2.37")
+	if want := "Multiple possible networks found, use a Network ID to be more specific."; code != 409 || message(body) != want {
+		t.Errorf("two networks: %d %q", code, message(body))
+	}
+	if code, body = create("2.36"); code != 400 || !strings.Contains(message(body), "is not of type 'array'") {
+		t.Errorf("auto before 2.37: %d %q", code, message(body))
+	}
+}
+
+func TestComputeNeutronErrorStatus(t *testing.T) {
+	n := newNovaTest(t, Options{})
+	n.c.mu.Lock()
+	var external string
+	for _, nw := range n.c.network.networks {
+		if nw.External {
+			external = nw.ID
+		}
+	}
+	n.c.mu.Unlock()
+	code, _, body := n.call("POST", "/servers", "2.79", map[string]any{"server": map[string]any{
+		"name": "on-public", "flavorRef": n.flavorID("SCS-2V-4-20s"), "imageRef": n.imageID(),
+		"networks": []map[string]string{{"uuid": external}}}})
+	if want := "It is not allowed to create an interface on external network " + external; code != 403 || message(body) != want {
+		t.Errorf("external network: %d %q", code, message(body))
+	}
+
+	req := novaNetSpec{UUID: "net-1", FixedIP: "10.0.0.5"}
+	for _, tc := range []struct {
+		err    error
+		status int
+		msg    string
+	}{
+		{nErr(403, "ExternalNetworkAttachForbidden", "It is not allowed to create an interface on external network x"), 403, "It is not allowed to create an interface on external network x"},
+		{nErr(403, "PolicyNotAuthorized", "rule:create_port is disallowed by policy"), 403, "rule:create_port is disallowed by policy"},
+		{nErr(409, "MacAddressInUse", "The mac address is in use."), 409, "The mac address is in use."},
+		{nErr(409, "OverQuota", "Quota exceeded for resources: ['port']."), 403, errPortQuota},
+		{nErr(409, "IpAddressAlreadyAllocated", "taken"), 400, "Fixed IP address 10.0.0.5 is already in use on instance srv."},
+		{nErr(404, "NetworkNotFound", "gone"), 400, "Network net-1 could not be found."},
+		{nErr(404, "SubnetNotFound", "Subnet s could not be found."), 400, "Subnet s could not be found."},
+		{nErr(400, "InvalidIpForNetwork", "bad"), 400, "Invalid input received: Fixed IP 10.0.0.5 is not a valid ip address for network net-1."},
+		{nErr(400, "InvalidInput", "Invalid input for operation: x."), 400, "Invalid input received: Invalid input for operation: x."},
+		{nErr(503, "ServiceUnavailable", "down"), 500, "Unexpected API Error."},
+	} {
+		got := portCreateError(tc.err, "srv", req)
+		if got.status != tc.status || !strings.HasPrefix(got.msg, tc.msg) {
+			t.Errorf("%v: got %d %q, want %d %q", tc.err, got.status, got.msg, tc.status, tc.msg)
 		}
 	}
 }

@@ -170,10 +170,8 @@ func (s *networkService) portInfoLocked(projectID, id string) (portInfo, bool) {
 	info := portInfo{ID: p.ID, NetworkID: p.NetworkID, NetworkName: s.networkNameLocked(p.NetworkID),
 		MAC: p.MAC, DeviceID: p.DeviceID, FixedIPs: slices.Clone(p.FixedIPs),
 		SecurityGroups: slices.Clone(p.SecurityGroups)}
-	for _, f := range s.sortedFIPs() {
-		if f.PortID == p.ID {
-			info.FloatingIPs = append(info.FloatingIPs, f.Address)
-		}
+	for _, f := range s.portFIPs(p.ID) {
+		info.FloatingIPs = append(info.FloatingIPs, f.Address)
 	}
 	return info, true
 }
@@ -207,6 +205,22 @@ func (s *networkService) createPortLocked(projectID, networkID, fixedIP string, 
 		return "", err
 	}
 	return p.ID, nil
+}
+
+// projectNetworksLocked lists, by ID, the networks Nova may put a server
+// on when it picks one itself ("networks": "auto"), as its
+// _get_available_networks finds them: the project's own networks that are
+// not shared and administratively up, and the shared networks. The
+// provider's external network is neither.
+func (s *networkService) projectNetworksLocked(projectID string) []string {
+	var ids []string
+	for _, n := range s.networks {
+		if n.Shared || n.ProjectID == projectID && n.AdminStateUp {
+			ids = append(ids, n.ID)
+		}
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // bindPortLocked binds the port to the server: device_owner

@@ -47,11 +47,15 @@ func (s *networkService) findFIP(projectID, id string) (*floatingIP, error) {
 	return f, nil
 }
 
-// sortedFIPs are all floating IPs, oldest first.
-func (s *networkService) sortedFIPs() []*floatingIP {
-	out := make([]*floatingIP, 0, len(s.fips))
+// portFIPs are the floating IPs associated with a port, oldest first
+// (Nova lists a server's addresses for every port, so this must not sort
+// all floating IPs of the cloud).
+func (s *networkService) portFIPs(portID string) []*floatingIP {
+	var out []*floatingIP
 	for _, f := range s.fips {
-		out = append(out, f)
+		if f.PortID == portID {
+			out = append(out, f)
+		}
 	}
 	slices.SortFunc(out, func(a, b *floatingIP) int {
 		if c := a.Created.Compare(b.Created); c != 0 {
@@ -125,36 +129,56 @@ func (s *networkService) allocateFIP(q *nreq, f *floatingIP, subnetID string) er
 	if !n.External {
 		return nBadResource("floatingip", "Network %s is not a valid external network", n.ID)
 	}
-	var reqs []nFixedIPReq
 	if subnetID != "" {
 		if sn := s.subnets[subnetID]; sn == nil || sn.NetworkID != n.ID {
 			return nBadResource("floatingip", "Subnet %s is not on network %s", subnetID, n.ID)
-		}
-		reqs = []nFixedIPReq{{SubnetID: subnetID}}
-	} else {
-		for _, id := range n.Subnets {
-			if sn := s.subnets[id]; sn != nil && sn.version() == 4 && len(reqs) == 0 {
-				reqs = []nFixedIPReq{{SubnetID: id}}
-			}
 		}
 	}
 	if err := s.checkQuota(q.project(), "floatingip", 1); err != nil {
 		return err
 	}
+	return s.takeFIPAddressLocked(n, f, subnetID)
+}
+
+// takeFIPAddressLocked creates the hidden port that holds f's address on
+// the external network n: on the given subnet, or (as Neutron's IPAM)
+// on the first IPv4 subnet with a free address.
+func (s *networkService) takeFIPAddressLocked(n *network, f *floatingIP, subnetID string) error {
+	exhausted := nErr(http.StatusBadRequest, "ExternalIpAddressExhausted", "Unable to find any IP address on external network %s.", n.ID)
+	if subnetID == "" {
+		subnetID = s.fipSubnetLocked(n)
+		if subnetID == "" {
+			return exhausted
+		}
+	}
 	p, err := s.newPortLocked(nPortSpec{Network: n, AdminStateUp: true, DeviceID: f.ID,
-		DeviceOwner: ownerFloatingIP, Status: "N/A", NoSecurityGroups: true, FixedIPs: reqs})
+		DeviceOwner: ownerFloatingIP, Status: "N/A", NoSecurityGroups: true,
+		FixedIPs: []nFixedIPReq{{SubnetID: subnetID}}})
 	var ne *neutronError
 	if errors.As(err, &ne) && ne.Type == "IpAddressGenerationFailure" || err == nil && len(p.FixedIPs) == 0 {
 		if p != nil {
 			delete(s.ports, p.ID)
 		}
-		return nErr(http.StatusBadRequest, "ExternalIpAddressExhausted", "Unable to find any IP address on external network %s.", n.ID)
+		return exhausted
 	}
 	if err != nil {
 		return err
 	}
 	f.AddrPort, f.Address = p.ID, p.FixedIPs[0].IPAddress
 	return nil
+}
+
+// fipSubnetLocked is the first IPv4 subnet of n with a free address, or "".
+func (s *networkService) fipSubnetLocked(n *network) string {
+	used := s.usedIPs(n, &port{})
+	for _, id := range n.Subnets {
+		if sn := s.subnets[id]; sn != nil && sn.version() == 4 {
+			if _, ok := nNextFree(sn, used); ok {
+				return id
+			}
+		}
+	}
+	return ""
 }
 
 // associateLocked binds the floating IP to a fixed IPv4 address of the

@@ -35,6 +35,12 @@ func SeedTenant(ctx context.Context, c *Cloud, t *Tenant) error {
 	saved := c.faults.get()
 	c.faults.set(Faults{TokenTTL: saved.TokenTTL})
 	defer c.faults.set(saved)
+	project := c.opts.Projects[0].Name
+	if t.Quotas != nil {
+		if err := c.UpdateQuotas(project, *t.Quotas); err != nil {
+			return fmt.Errorf("seed quotas: %w", err)
+		}
+	}
 	s, err := newSeeder(ctx, c, t)
 	if err != nil {
 		return err
@@ -59,6 +65,11 @@ func SeedTenant(ctx context.Context, c *Cloud, t *Tenant) error {
 	for _, st := range steps {
 		if err := st.run(ctx); err != nil {
 			return fmt.Errorf("seed %s: %w", st.what, err)
+		}
+	}
+	if t.Bulk != nil {
+		if _, err := c.SeedBulk(project, *t.Bulk); err != nil {
+			return fmt.Errorf("seed bulk resources: %w", err)
 		}
 	}
 	return nil

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -27,6 +30,122 @@ type Tenant struct {
 	Volumes        []TenantVolume   `yaml:"volumes"`
 	Servers        []TenantServer   `yaml:"servers"`
 	LoadBalancers  []TenantLB       `yaml:"loadBalancers"`
+	// Quotas replace some of the project's quotas before anything is
+	// seeded.
+	Quotas *TenantQuotas `yaml:"quotas"`
+	// Bulk adds a big generated tenant (sim.Cloud.SeedBulk) after the
+	// resources above.
+	Bulk *BulkSpec `yaml:"bulk"`
+}
+
+// TenantQuotas are quotas to set on a project; nil fields keep the
+// project's value. Fields and names are those of Quotas, lowerCamelCase.
+type TenantQuotas struct {
+	Instances          *int `yaml:"instances"`
+	Cores              *int `yaml:"cores"`
+	RAMMiB             *int `yaml:"ramMiB"`
+	KeyPairs           *int `yaml:"keyPairs"`
+	ServerGroups       *int `yaml:"serverGroups"`
+	Volumes            *int `yaml:"volumes"`
+	Gigabytes          *int `yaml:"gigabytes"`
+	Snapshots          *int `yaml:"snapshots"`
+	Backups            *int `yaml:"backups"`
+	Networks           *int `yaml:"networks"`
+	Subnets            *int `yaml:"subnets"`
+	Ports              *int `yaml:"ports"`
+	Routers            *int `yaml:"routers"`
+	FloatingIPs        *int `yaml:"floatingIPs"`
+	SecurityGroups     *int `yaml:"securityGroups"`
+	SecurityGroupRules *int `yaml:"securityGroupRules"`
+	LoadBalancers      *int `yaml:"loadBalancers"`
+}
+
+// quotaFields pairs every field of o with the Quotas field of the same
+// name in q, under its fixture name.
+func (o *TenantQuotas) quotaFields(q *Quotas) []quotaField {
+	ov, qv := reflect.ValueOf(o).Elem(), reflect.ValueOf(q).Elem()
+	out := make([]quotaField, ov.NumField())
+	for i := range out {
+		f := ov.Type().Field(i)
+		out[i] = quotaField{name: f.Tag.Get("yaml"), set: ov.Field(i).Addr().Interface().(**int),
+			value: qv.FieldByName(f.Name).Addr().Interface().(*int)}
+	}
+	return out
+}
+
+type quotaField struct {
+	name  string
+	set   **int
+	value *int
+}
+
+// Apply returns q with the quotas o sets replaced.
+func (o TenantQuotas) Apply(q Quotas) Quotas {
+	for _, f := range o.quotaFields(&q) {
+		if *f.set != nil {
+			*f.value = **f.set
+		}
+	}
+	return q
+}
+
+// validate refuses negative quotas (the simulator has no "unlimited").
+func (o *TenantQuotas) validate() error {
+	for _, f := range o.quotaFields(&Quotas{}) {
+		if *f.set != nil && **f.set < 0 {
+			return fmt.Errorf("%s: %d is negative", f.name, **f.set)
+		}
+	}
+	return nil
+}
+
+// ParseQuotas reads quotas as a command line gives them,
+// "instances=2,gigabytes=10", with the names of the fixture's quotas
+// section.
+func ParseQuotas(spec string) (TenantQuotas, error) {
+	var o TenantQuotas
+	fields := o.quotaFields(&Quotas{})
+	for _, part := range strings.Split(spec, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		key, val, ok := strings.Cut(part, "=")
+		i := slices.IndexFunc(fields, func(f quotaField) bool { return f.name == strings.TrimSpace(key) })
+		if !ok || i < 0 {
+			return o, fmt.Errorf("%q: want NAME=NUMBER with NAME one of %s", part, quotaNames(fields))
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(val))
+		if err != nil {
+			return o, fmt.Errorf("%q: %q is not a number", part, val)
+		}
+		*fields[i].set = &n
+	}
+	return o, o.validate()
+}
+
+func quotaNames(fields []quotaField) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// UpdateQuotas sets the quotas o gives on the named project and keeps
+// the others.
+func (c *Cloud) UpdateQuotas(projectName string, o TenantQuotas) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.identity.projectByName(projectName)
+	if p == nil {
+		return fmt.Errorf("no project %q", projectName)
+	}
+	c.identity.quotas[p.ID] = o.Apply(c.identity.quotas[p.ID])
+	return nil
 }
 
 // TenantKeypair is an imported public key.

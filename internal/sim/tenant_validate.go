@@ -44,6 +44,16 @@ func (t *Tenant) validate() error {
 		v.define(fmt.Sprintf("servers[%d]", i), "server", s.Name)
 	}
 	t.validateRefs(v)
+	if v.err == nil && t.Quotas != nil {
+		if err := t.Quotas.validate(); err != nil {
+			v.err = fmt.Errorf("quotas.%w", err)
+		}
+	}
+	if v.err == nil && t.Bulk != nil {
+		if err := t.Bulk.validate(); err != nil {
+			v.err = fmt.Errorf("bulk.%w", err)
+		}
+	}
 	return v.err
 }
 

@@ -205,8 +205,9 @@ func (s *volumeService) infoLocked(projectID, id string) (volumeInfo, bool) {
 
 // createFromImageLocked starts creating a volume from an image, as Nova
 // does for block_device_mapping_v2 source_type=image,
-// destination_type=volume. The volume is "creating" and becomes
-// "available" asynchronously (or "error").
+// destination_type=volume; an empty imageID makes a blank volume
+// (source_type=blank). The volume is "creating" and becomes "available"
+// asynchronously (or "error").
 func (s *volumeService) createFromImageLocked(projectID, name string, sizeGB int, imageID, az, volumeType string) (string, error) {
 	req := volumeCreate{Size: &sizeGB, ImageRef: imageID, AvailabilityZone: az, VolumeType: volumeType}
 	if name != "" {
@@ -217,6 +218,50 @@ func (s *volumeService) createFromImageLocked(projectID, name string, sizeGB int
 		return "", verr
 	}
 	return v.ID, nil
+}
+
+// createFromSnapshotLocked starts creating a volume from a Cinder
+// snapshot, as Nova does for block_device_mapping_v2 source_type=snapshot,
+// destination_type=volume. sizeGB 0 means the snapshot's size; az and
+// volumeType "" mean the snapshot's, as Cinder picks them. The volume is
+// "creating" and becomes "available" asynchronously (or "error"). Errors
+// are *cinderError with Cinder's status and message.
+func (s *volumeService) createFromSnapshotLocked(projectID, name string, sizeGB int, snapshotID, az, volumeType string) (string, error) {
+	req := volumeCreate{SnapshotID: snapshotID, AvailabilityZone: az, VolumeType: volumeType}
+	if sizeGB > 0 {
+		req.Size = &sizeGB
+	}
+	if name != "" {
+		req.Name = &name
+	}
+	v, verr := s.createLocked(projectID, s.userOfProjectLocked(projectID), req)
+	if verr != nil {
+		return "", verr
+	}
+	return v.ID, nil
+}
+
+// snapshotInfo is what Nova needs to know of a snapshot to boot from it.
+type snapshotInfo struct {
+	ID, VolumeID, Status string
+	SizeGB               int
+	// Bootable and ImageMetadata are those of the snapshot's volume, which
+	// a volume made from the snapshot takes over.
+	Bootable      bool
+	ImageMetadata map[string]string
+}
+
+// snapshotInfoLocked returns the snapshot if it belongs to the project.
+func (s *volumeService) snapshotInfoLocked(projectID, id string) (snapshotInfo, bool) {
+	sn := s.snapshots[id]
+	if sn == nil || sn.ProjectID != projectID {
+		return snapshotInfo{}, false
+	}
+	info := snapshotInfo{ID: sn.ID, VolumeID: sn.VolumeID, Status: sn.Status, SizeGB: sn.SizeGB}
+	if v := s.volumes[sn.VolumeID]; v != nil {
+		info.Bootable, info.ImageMetadata = v.Bootable, maps.Clone(v.ImageMetadata)
+	}
+	return info, true
 }
 
 // attachLocked marks the volume in-use, attached to the server at the

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -189,4 +190,79 @@ func issueTestToken(t *testing.T, c *Cloud) string {
 		t.Fatalf("issue token: %d", resp.StatusCode)
 	}
 	return resp.Header.Get("X-Subject-Token")
+}
+
+func TestCreateFromSnapshotContract(t *testing.T) {
+	c, err := New(Options{AsyncDelay: time.Millisecond, Profile: TargetProfile()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	project := c.ProjectID("tenant")
+	c.mu.Lock()
+	luks, _ := c.volume.resolveTypeLocked("LUKS")
+	src, err := c.volume.addEmptyVolumeLocked(project, c.volume.userOfProjectLocked(project), "src", 3, luks, "az2")
+	if err != nil {
+		c.mu.Unlock()
+		t.Fatal(err)
+	}
+	src.Bootable, src.ImageMetadata = true, map[string]string{"image_id": "img-1", "os_distro": "debian"}
+	snapID, err := c.volume.snapshotLocked(project, src.ID, "s")
+	c.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitLocked(t, c, "snapshot", func() bool { return c.volume.snapshots[snapID].Status == volAvailable })
+
+	c.mu.Lock()
+	si, ok := c.volume.snapshotInfoLocked(project, snapID)
+	_, foreign := c.volume.snapshotInfoLocked("someone-else", snapID)
+	id, err := c.volume.createFromSnapshotLocked(project, "copy", 0, snapID, "", "")
+	c.mu.Unlock()
+	if !ok || foreign || si.SizeGB != 3 || si.VolumeID != src.ID || !si.Bootable || si.ImageMetadata["os_distro"] != "debian" {
+		t.Errorf("snapshot info %+v (%v), seen by another project: %v", si, ok, foreign)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vi volumeInfo
+	waitLocked(t, c, "volume from snapshot", func() bool {
+		vi, _ = c.volume.infoLocked(project, id)
+		return vi.Status == volAvailable
+	})
+	// Cinder takes size, type and zone from the snapshot, and the source
+	// volume's bootable flag and image metadata.
+	if vi.Name != "copy" || vi.SizeGB != 3 || vi.VolumeType != "LUKS" || vi.AZ != "az2" || !vi.Bootable || vi.ImageMetadata["image_id"] != "img-1" {
+		t.Errorf("volume from snapshot: %+v", vi)
+	}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, tc := range []struct {
+		size            int
+		snap, az, vtype string
+		status          int
+		msg             string
+	}{
+		{2, snapID, "", "", 400, "cannot be smaller than the snapshot size 3GB"},
+		{0, "no-such-snapshot", "", "", 404, "Snapshot no-such-snapshot could not be found."},
+		{0, snapID, "az1", "", 400, "Volume must be in the same availability zone as the snapshot"},
+		{0, snapID, "", "no-such-type", 404, "Volume type with name no-such-type could not be found."},
+	} {
+		_, err := c.volume.createFromSnapshotLocked(project, "", tc.size, tc.snap, tc.az, tc.vtype)
+		var ce *cinderError
+		if !errors.As(err, &ce) || ce.status != tc.status || !strings.Contains(ce.msg, tc.msg) {
+			t.Errorf("%+v: got %v", tc, err)
+		}
+	}
+	// A requested type wins over the snapshot's.
+	id, err = c.volume.createFromSnapshotLocked(project, "", 4, snapID, "", "standard")
+	if v := c.volume.volumes[id]; err != nil || c.volume.typeName(v.TypeID) != "standard" || v.SizeGB != 4 {
+		t.Errorf("volume from snapshot with a type: %v %+v", err, v)
+	}
+	// An empty image ID still makes a blank volume.
+	id, err = c.volume.createFromImageLocked(project, "", 1, "", "", "")
+	if v := c.volume.volumes[id]; err != nil || v.Bootable || v.ImageMetadata != nil || v.AZ != "az1" || c.volume.typeName(v.TypeID) != "standard" {
+		t.Errorf("blank volume: %v %+v", err, v)
+	}
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
 	"os"
@@ -40,15 +41,14 @@ func (s *volumeService) createLocked(projectID, userID string, req volumeCreate)
 	if verr != nil {
 		return nil, verr
 	}
-	vt, verr := s.resolveTypeLocked(req.VolumeType)
+	from := s.sourceVolumeLocked(req)
+	vt, verr := s.typeForLocked(req, from)
 	if verr != nil {
 		return nil, verr
 	}
-	az := req.AvailabilityZone
-	if az == "" {
-		az = s.defaultAZ()
-	} else if !slices.Contains(s.zones(), az) {
-		return nil, cinderErr(http.StatusBadRequest, "Availability zone '%s' is invalid.", az)
+	az, verr := s.zoneForLocked(req, from)
+	if verr != nil {
+		return nil, verr
 	}
 	if verr := s.checkVolumeQuotaLocked(projectID, 1, size); verr != nil {
 		return nil, verr
@@ -70,23 +70,90 @@ func (s *volumeService) createLocked(projectID, userID string, req volumeCreate)
 	return v, nil
 }
 
+// addEmptyVolumeLocked records an available volume without data (a
+// sparse file of its size), as a blank volume ends up once Cinder has
+// made it; SeedBulk creates volumes this way.
+func (s *volumeService) addEmptyVolumeLocked(projectID, userID, name string, sizeGB int, vt *volumeType, az string) (*volume, error) {
+	t := now()
+	v := &volume{ID: newID(), ProjectID: projectID, UserID: userID, Name: &name, SizeGB: sizeGB,
+		Status: volAvailable, TypeID: vt.ID, AZ: az, Multiattach: vt.multiattach(),
+		Metadata: map[string]string{}, CreatedAt: t, UpdatedAt: t}
+	if vt.encrypted() {
+		v.EncryptionKeyID = newID()
+	}
+	v.Path = s.c.blobPath("volumes", v.ID)
+	if err := sparseCreate(v.Path, int64(sizeGB)*volumeGiB); err != nil {
+		return nil, fmt.Errorf("volume %s: %w", name, err)
+	}
+	s.volumes[v.ID] = v
+	return v, nil
+}
+
+// sourceVolumeLocked is the volume a new volume descends from: the
+// volume of its snapshot or backup, or the volume it clones (nil for
+// image and blank volumes, or when that volume is gone).
+func (s *volumeService) sourceVolumeLocked(req volumeCreate) *volume {
+	switch {
+	case req.SnapshotID != "":
+		if sn := s.snapshots[req.SnapshotID]; sn != nil {
+			return s.volumes[sn.VolumeID]
+		}
+	case req.SourceVolID != "":
+		return s.volumes[req.SourceVolID]
+	case req.BackupID != "":
+		if b := s.backups[req.BackupID]; b != nil {
+			return s.volumes[b.VolumeID]
+		}
+	}
+	return nil
+}
+
+// typeForLocked picks the type of a new volume as Cinder's
+// ExtractVolumeRequestTask does: the requested type, else the type of the
+// snapshot or source volume, else the default type. (All types share
+// one backend here, so any type is a possible retype of the source's.)
+func (s *volumeService) typeForLocked(req volumeCreate, from *volume) (*volumeType, *cinderError) {
+	if from != nil && req.VolumeType == "" && (req.SnapshotID != "" || req.SourceVolID != "") {
+		if vt := s.typeByID(from.TypeID); vt != nil {
+			return vt, nil
+		}
+	}
+	return s.resolveTypeLocked(req.VolumeType)
+}
+
+// zoneForLocked picks the availability zone of a new volume: the
+// requested one, else the snapshot's or source volume's, else the
+// default. A volume from a snapshot or clone must stay in its source's
+// zone.
+func (s *volumeService) zoneForLocked(req volumeCreate, from *volume) (string, *cinderError) {
+	az := req.AvailabilityZone
+	sameZone := from != nil && (req.SnapshotID != "" || req.SourceVolID != "")
+	switch {
+	case az == "" && sameZone:
+		return from.AZ, nil
+	case az == "":
+		return s.defaultAZ(), nil
+	case !slices.Contains(s.zones(), az):
+		return "", cinderErr(http.StatusBadRequest, "Availability zone '%s' is invalid.", az)
+	case sameZone && az != from.AZ:
+		what := "snapshot"
+		if req.SnapshotID == "" {
+			what = "source volume"
+		}
+		return "", cinderInvalid("Volume must be in the same availability zone as the %s", what)
+	}
+	return az, nil
+}
+
 // inheritLocked copies what a volume takes over from its source: the
 // image's metadata, or a source volume's bootable flag and image
 // metadata.
 func (s *volumeService) inheritLocked(v *volume, req volumeCreate, src volumeSource) {
-	var from *volume
-	switch {
-	case src.image != nil:
+	if src.image != nil {
 		v.ImageMetadata = volumeImageMetadata(*src.image)
 		return
-	case req.SnapshotID != "":
-		from = s.volumes[s.snapshots[req.SnapshotID].VolumeID]
-	case req.SourceVolID != "":
-		from = s.volumes[req.SourceVolID]
-	case req.BackupID != "":
-		from = s.volumes[s.backups[req.BackupID].VolumeID]
 	}
-	if from != nil {
+	if from := s.sourceVolumeLocked(req); from != nil {
 		v.Bootable = from.Bootable
 		v.ImageMetadata = maps.Clone(from.ImageMetadata)
 	}
