@@ -78,13 +78,13 @@ func TestBadInputCreatesNothing(t *testing.T) {
 			t.Error("a journal was written for a plan that cannot run")
 		}
 	})
-	t.Run("steps of a later release", func(t *testing.T) {
+	t.Run("cluster steps without Kubernetes clusters", func(t *testing.T) {
 		later := *e.plan
 		later.Steps = append(append([]plans.Step(nil), e.plan.Steps...), plans.Step{ID: "cluster/x", Kind: plans.StepCluster, Name: "x"})
 		opts := e.options()
 		opts.JournalPath = filepath.Join(e.dir, "later.journal")
 		_, err := migrate.Run(e.ctx, &later, e.src, e.dst, opts)
-		if !errors.Is(err, migrate.ErrInvalidPlan) || !strings.Contains(err.Error(), "later release") {
+		if !errors.Is(err, migrate.ErrInvalidPlan) || !strings.Contains(err.Error(), "give --source-kubeconfig") {
 			t.Errorf("got %v, want an unsupported step kind", err)
 		}
 	})

@@ -2,9 +2,10 @@ package migrate
 
 import "github.com/scs-migrate/scs-migrate/plans"
 
-// DefaultRegistry holds the executors of every step kind this release
-// runs, in one place. Cluster and Velero steps come with a later release:
-// a plan holding them does not start (see buildGraph).
+// DefaultRegistry holds the executors of every OpenStack step kind, in
+// one place. Cluster and Velero steps need the KaaS management clusters:
+// Kube.Register adds them; without it a plan holding them does not start
+// (see buildGraph).
 func DefaultRegistry() Registry {
 	return Registry{
 		plans.StepStopServer:         ExecutorFunc(runStopServer),

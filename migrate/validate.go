@@ -14,8 +14,9 @@ import (
 // ErrInvalidPlan means the plan cannot be executed as it stands.
 var ErrInvalidPlan = errors.New("invalid plan")
 
-// laterKinds are step kinds that a later release executes.
-var laterKinds = map[plans.StepKind]bool{
+// kubeKinds are step kinds whose executors need the Kubernetes
+// management clusters (registered by Kube.Register).
+var kubeKinds = map[plans.StepKind]bool{
 	plans.StepCluster: true, plans.StepVeleroBackup: true, plans.StepVeleroRestore: true,
 }
 
@@ -65,9 +66,9 @@ func buildGraph(p *plans.Plan, reg Registry) (*graph, error) {
 }
 
 func unsupported(s plans.Step) string {
-	if laterKinds[s.Kind] {
-		return fmt.Sprintf("step %q: %s steps are not supported by this version of migrate yet "+
-			"(Kubernetes clusters and Velero backups move in a later release); plan without them", s.ID, s.Kind)
+	if kubeKinds[s.Kind] {
+		return fmt.Sprintf("step %q: %s steps need the KaaS management clusters of both clouds: "+
+			"give --source-kubeconfig and --target-kubeconfig", s.ID, s.Kind)
 	}
 	return fmt.Sprintf("step %q: unknown step kind %q", s.ID, s.Kind)
 }

@@ -120,7 +120,7 @@ func TestBuildGraphRejectsLaterKindsAndCycles(t *testing.T) {
 		{ID: "cluster/x", Kind: plans.StepCluster, SourceID: "x"},
 	}}
 	_, err := buildGraph(p, DefaultRegistry())
-	if !errors.Is(err, ErrInvalidPlan) || !contains(err.Error(), "later release") {
+	if !errors.Is(err, ErrInvalidPlan) || !contains(err.Error(), "give --source-kubeconfig") {
 		t.Errorf("cluster step: got %v", err)
 	}
 	p.Steps = []plans.Step{
