@@ -6,14 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
-	"reflect"
-	"slices"
-	"strconv"
 	"strings"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/scs-migrate/scs-migrate/internal/strictjson"
 )
 
 // Load reads an inventory document from a JSON or YAML file, strictly:
@@ -48,8 +46,8 @@ func Parse(b []byte) (*Document, error) {
 	dec.DisallowUnknownFields()
 	var doc Document
 	if err := dec.Decode(&doc); err != nil {
-		if path := unknownField(js); path != "" {
-			return nil, fmt.Errorf("unknown field %s", path)
+		if path := strictjson.UnknownField(js, Document{}); path != "" {
+			return nil, fmt.Errorf("unknown field %q", path)
 		}
 		return nil, explainDecode(err)
 	}
@@ -113,64 +111,4 @@ func explainDecode(err error) error {
 		return fmt.Errorf("unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
 	}
 	return err
-}
-
-// unknownField finds the first field of the JSON that the document has
-// no place for, as a path such as servers[2].flavour ("" if none).
-func unknownField(js []byte) string {
-	var v any
-	if json.Unmarshal(js, &v) != nil {
-		return ""
-	}
-	return findUnknown(v, reflect.TypeOf(Document{}), "")
-}
-
-func findUnknown(v any, t reflect.Type, path string) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch x := v.(type) {
-	case []any:
-		if t.Kind() != reflect.Slice {
-			return ""
-		}
-		for i, e := range x {
-			if p := findUnknown(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); p != "" {
-				return p
-			}
-		}
-	case map[string]any:
-		if t.Kind() != reflect.Struct {
-			return ""
-		}
-		fields := jsonFields(t)
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			sub := strings.TrimPrefix(path+"."+k, ".")
-			ft, ok := fields[k]
-			if !ok {
-				return strconv.Quote(sub)
-			}
-			if p := findUnknown(x[k], ft, sub); p != "" {
-				return p
-			}
-		}
-	}
-	return ""
-}
-
-// jsonFields maps the JSON names of a struct's fields to their types.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	m := map[string]reflect.Type{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" || !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		m[name] = f.Type
-	}
-	return m
 }

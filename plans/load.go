@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/scs-migrate/scs-migrate/internal/atomicfile"
+	"github.com/scs-migrate/scs-migrate/internal/strictjson"
 )
 
 // maxPlanBytes bounds what Load reads: a plan of a very large tenant is
@@ -70,7 +71,7 @@ func explainJSON(b []byte, err error) error {
 		return errors.New("empty or truncated file: not a plan")
 	}
 	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		if path := unknownFieldPath(b); path != "" {
+		if path := strictjson.UnknownField(b, Plan{}); path != "" {
 			return fmt.Errorf("unknown field %q", path)
 		}
 		return fmt.Errorf("unknown field %s", field)

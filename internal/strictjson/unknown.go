@@ -1,4 +1,6 @@
-package plans
+// Package strictjson locates what encoding/json's DisallowUnknownFields
+// only names: the path of the first field a document has no place for.
+package strictjson
 
 import (
 	"cmp"
@@ -10,15 +12,16 @@ import (
 	"strings"
 )
 
-// unknownFieldPath finds the first field of a JSON plan that the Plan
-// type has no place for, as a path such as steps[3].colour ("" if none):
-// the decoder names the field but not where it is.
-func unknownFieldPath(b []byte) string {
+// UnknownField returns the path (e.g. "steps[3].colour") of the first
+// field of the JSON document b that the type of into has no place for,
+// or "" if there is none or b is not JSON. Object keys are visited in
+// sorted order, so the answer is stable.
+func UnknownField(b []byte, into any) string {
 	var v any
 	if json.Unmarshal(b, &v) != nil {
 		return ""
 	}
-	return unknownIn(v, reflect.TypeOf(Plan{}), "")
+	return unknownIn(v, reflect.TypeOf(into), "")
 }
 
 func unknownIn(v any, t reflect.Type, path string) string {
@@ -39,7 +42,7 @@ func unknownIn(v any, t reflect.Type, path string) string {
 		if t.Kind() != reflect.Struct {
 			return ""
 		}
-		fields := jsonFieldTypes(t)
+		fields := fieldTypes(t)
 		for _, k := range slices.Sorted(maps.Keys(x)) {
 			sub := strings.TrimPrefix(path+"."+k, ".")
 			ft, ok := fields[k]
@@ -54,8 +57,8 @@ func unknownIn(v any, t reflect.Type, path string) string {
 	return ""
 }
 
-// jsonFieldTypes maps the JSON names of a struct's fields to their types.
-func jsonFieldTypes(t reflect.Type) map[string]reflect.Type {
+// fieldTypes maps the JSON names of a struct's fields to their types.
+func fieldTypes(t reflect.Type) map[string]reflect.Type {
 	m := map[string]reflect.Type{}
 	for i := range t.NumField() {
 		f := t.Field(i)
