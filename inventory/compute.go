@@ -91,7 +91,23 @@ type novaServerGroup struct {
 func (c *collector) fetchServers(ctx context.Context) (int, error) {
 	var err error
 	c.raw.servers, err = listAll[novaServer](ctx, servers.List(c.s.Compute, servers.ListOpts{}), "servers")
+	c.raw.servers = uniqueServers(c.raw.servers)
 	return len(c.raw.servers), err
+}
+
+// uniqueServers drops repeated servers: Nova can list a server that is
+// still being scheduled on two pages, as its build request and as its
+// instance.
+func uniqueServers(all []novaServer) []novaServer {
+	seen := make(map[string]bool, len(all))
+	out := all[:0]
+	for _, s := range all {
+		if !seen[s.ID] {
+			seen[s.ID] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (c *collector) fetchFlavors(ctx context.Context) (int, error) {

@@ -47,6 +47,7 @@ type kubeWorld struct {
 // executors against real API servers with the real CRDs. One top-level
 // test starts the two servers once for all of them.
 func TestKubeSteps(t *testing.T) {
+	kubetest.Require(t)
 	w := &kubeWorld{t: t}
 	var wg sync.WaitGroup
 	wg.Add(2)

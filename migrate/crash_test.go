@@ -155,6 +155,7 @@ func TestCrashAnywhereResumes(t *testing.T) {
 	}
 	e.verify(t) // presence, checksums, and no resource carrying the plan's marker twice
 	e.assertUniqueNames(t)
+	e.assertVolumeData(t) // verify sees image checksums only
 	if tmp := e.temporaries(); len(tmp) > 0 {
 		t.Errorf("temporary artefacts left: %v", tmp)
 	}

@@ -128,8 +128,14 @@ func CreateJournal(path string, p *plans.Plan, sourceProjectID, targetProjectID,
 // OpenJournal opens the existing journal of plan p. readOnly journals
 // share the file with other readers but not with a running migrate.
 func OpenJournal(path string, p *plans.Plan, readOnly bool) (*Journal, error) {
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w", path, ErrNoJournal)
+	}
+	if err == nil && fi.Size() == 0 {
+		// An existing journal is never empty: bbolt writes its meta pages
+		// on creation. (Read-only, bbolt would try to initialise it.)
+		return nil, fmt.Errorf("%s: %w: the file is empty", path, ErrJournalDamaged)
 	}
 	j, err := openJournal(path, readOnly)
 	if err != nil {

@@ -49,7 +49,7 @@ func checkJournalFile(path string) error {
 		}
 	}
 	if newest == nil {
-		return fmt.Errorf("not a journal (%v)", errors.Join(err0, err1))
+		return fmt.Errorf("not a journal (first meta page: %v; second: %v)", err0, err1)
 	}
 	if need := int64(newest.pgid) * int64(newest.pageSize); st.Size() < need {
 		return fmt.Errorf("the file is truncated: %d bytes, its last commit needs %d", st.Size(), need)

@@ -84,7 +84,8 @@ func responseError(req *http.Request, resp *http.Response) error {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
 		msg = serviceMessage(b)
 	}
-	return &APIError{Method: req.Method, URL: req.URL.String(), Status: resp.StatusCode, Message: msg}
+	return &APIError{Method: req.Method, URL: req.URL.String(), Status: resp.StatusCode, Message: msg,
+		RetryAfter: retryAfter(resp.Header)}
 }
 
 // drain reads a little of a response body that is not wanted and closes

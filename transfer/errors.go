@@ -8,8 +8,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 )
@@ -35,6 +37,8 @@ type APIError struct {
 	Method, URL string
 	Status      int
 	Message     string
+	// RetryAfter is how long a 429 or 503 asked the client to wait.
+	RetryAfter time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -64,7 +68,8 @@ func apiError(err error) error {
 	if !errors.As(err, &uc) {
 		return err
 	}
-	return &APIError{Method: uc.Method, URL: uc.URL, Status: uc.Actual, Message: serviceMessage(uc.Body)}
+	return &APIError{Method: uc.Method, URL: uc.URL, Status: uc.Actual, Message: serviceMessage(uc.Body),
+		RetryAfter: retryAfter(uc.ResponseHeader)}
 }
 
 // serviceMessage digs the human message out of an OpenStack error body:
@@ -165,3 +170,23 @@ func retryable(err error) bool {
 
 // errStreamBroken is a stream that ended before its last byte.
 var errStreamBroken = errors.New("stream broken")
+
+// retryAfter reads a Retry-After header in seconds (at most a minute).
+func retryAfter(h http.Header) time.Duration {
+	s, err := strconv.Atoi(h.Get("Retry-After"))
+	if err != nil || s <= 0 {
+		return 0
+	}
+	return min(time.Duration(s)*time.Second, time.Minute)
+}
+
+// pauseFor is the pause before retry n after err: the backoff, or what
+// the cloud asked for when that is longer.
+func (c *Copier) pauseFor(n int, err error) time.Duration {
+	d := c.retryPause(n)
+	var ae *APIError
+	if errors.As(err, &ae) && ae.RetryAfter > d {
+		d = ae.RetryAfter
+	}
+	return d
+}

@@ -73,7 +73,7 @@ func (c *Copier) streamImage(ctx context.Context, s *stream, create images.Creat
 	}()
 	for ; ; s.attempt++ {
 		if s.attempt > 0 {
-			if err := sleep(ctx, c.retryPause(s.attempt)); err != nil {
+			if err := sleep(ctx, c.pauseFor(s.attempt, err)); err != nil {
 				return got, err
 			}
 		}

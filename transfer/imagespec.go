@@ -34,6 +34,11 @@ var targetOwned = map[string]bool{
 	"properties": true, "metadata": true,
 	// protected is not carried: a rollback must be able to delete the copy.
 	"protected": true,
+	// signature_verified is Cinder's own record (verify_glance_signatures)
+	// in the volume_image_metadata of every volume made from an image; an
+	// upload-to-image copies it into the image, and a target Cinder then
+	// refuses to create a volume from that image (GlanceMetadataExists).
+	"signature_verified": true,
 }
 
 // carriedProperties are the source image's additional properties (hw_*,

@@ -82,7 +82,7 @@ func (c *Copier) copyVolume(ctx context.Context, vol *volumes.Volume, opts Volum
 		if _, serr := c.sweep(ctx, func(name string) bool { return isTempFor(name, vol.ID) }); serr != nil {
 			return once, fmt.Errorf("%w; then: %w", err, serr)
 		}
-		if err := sleep(ctx, c.retryPause(attempt+1)); err != nil {
+		if err := sleep(ctx, c.pauseFor(attempt+1, err)); err != nil {
 			return once, err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -149,8 +150,10 @@ func explainParse(name, file string, err error) error {
 	if errors.As(err, &nf) {
 		return fmt.Errorf("cloud %q: %w", name, err)
 	}
-	msg := err.Error()
-	if strings.Contains(msg, "yaml") {
+	switch {
+	case errors.Is(err, io.EOF):
+		return fmt.Errorf("read %s: the file is empty", cloudsFileName(file))
+	case strings.HasPrefix(err.Error(), "yaml: "):
 		return fmt.Errorf("read %s: not valid clouds.yaml: %w", cloudsFileName(file), err)
 	}
 	return fmt.Errorf("cloud %q in %s: %w", name, cloudsFileName(file), err)
@@ -171,11 +174,11 @@ func (s *Session) connect(ctx context.Context, ao gophercloud.AuthOptions, tlsCo
 	}
 	s.transport = newTransport(base, opts)
 	pc.HTTPClient = http.Client{Transport: s.transport}
-	pc.ReauthBeforeTokenExpiration = 30 * time.Second
 	pc.UseTokenLock()
 	if err := openstack.Authenticate(ctx, pc, ao); err != nil {
 		return err
 	}
+	pc.ReauthBeforeTokenExpiration = renewalMargin(time.Until(pc.TokenExpiry()))
 	s.Provider = pc
 	return s.readToken(ctx)
 }
@@ -211,6 +214,16 @@ func serviceClient(sc *gophercloud.ServiceClient, err error) *gophercloud.Servic
 		return nil
 	}
 	return sc
+}
+
+// renewalMargin is how long before expiry a token is renewed: 30 s, or a
+// quarter of the token's lifetime for short-lived tokens, so that a
+// cloud with one-minute tokens is not asked for a new one on every call.
+func renewalMargin(lifetime time.Duration) time.Duration {
+	if lifetime <= 0 {
+		return 30 * time.Second
+	}
+	return min(30*time.Second, lifetime/4)
 }
 
 // ComputeMicroversion is the Nova microversion scs-migrate speaks: 2.79

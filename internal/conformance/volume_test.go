@@ -253,6 +253,17 @@ func TestVolumeUploadToImage(t *testing.T) {
 		t.Errorf("qcow2 image: disk_format %s size %d virtual_size %d", qi.DiskFormat, qi.SizeBytes, qi.VirtualSize)
 	}
 	waitVolumeStatus(t, e, v.ID, "available")
+	// Cinder records signature_verified in the image metadata of a volume
+	// made from an image, and upload-to-image carries it into the new
+	// image; a volume made from that image would fail (GlanceMetadataExists).
+	// A migration removes it first, as here.
+	if _, ok := qi.Properties["signature_verified"]; !ok {
+		t.Errorf("uploaded image lacks the signature_verified Cinder carried over: %v", qi.Properties)
+	}
+	if _, err := images.Update(e.Ctx, e.S.Image, q.ImageID, images.UpdateOpts{
+		images.UpdateImageProperty{Op: images.RemoveOp, Name: "signature_verified"}}).Extract(); err != nil {
+		t.Fatalf("remove signature_verified: %v", err)
+	}
 	back := createTestVolume(t, e, volumes.CreateOpts{Size: 1, ImageID: q.ImageID})
 	if back.VolumeImageMetadata["image_id"] != q.ImageID {
 		t.Errorf("volume from the qcow2 image: %v", back.VolumeImageMetadata)

@@ -29,6 +29,9 @@ type Options struct {
 	Faults Faults
 	// Listen is the address to listen on; empty means 127.0.0.1:0.
 	Listen string
+	// TLS serves HTTPS with a certificate of a CA made in memory
+	// (CACertPEM), as a private cloud with its own CA does.
+	TLS bool
 }
 
 // DefaultAsyncDelay is the time asynchronous transitions take unless
@@ -64,6 +67,8 @@ type Cloud struct {
 
 	faults  *faultInjector
 	calls   callCounter
+	tap     tap    // tokens issued and the request log (tap.go)
+	caPEM   []byte // the CA of a cloud served with TLS (tls.go)
 	pending sync.WaitGroup
 	closed  atomic.Bool
 
@@ -139,7 +144,10 @@ func (c *Cloud) listen() error {
 	}
 	c.ln = ln
 	c.url = "http://" + ln.Addr().String()
-	c.srv = &http.Server{Handler: c.handler(), ReadHeaderTimeout: 10 * time.Second}
+	c.srv = &http.Server{Handler: c.tap.wrap(c.handler()), ReadHeaderTimeout: 10 * time.Second}
+	if c.opts.TLS {
+		return c.serveTLS(ln)
+	}
 	go c.srv.Serve(ln)
 	return nil
 }

@@ -58,6 +58,10 @@ type CloudEntry struct {
 	Project ProjectSpec
 	// AppCred selects application-credential auth instead of password.
 	AppCred bool
+	// CACert is the cacert file to name (a TLS cloud's CACertPEM, saved);
+	// NoVerify writes verify: false.
+	CACert   string
+	NoVerify bool
 }
 
 // Entries are the clouds.yaml entries "sim-source" and "sim-target" for
@@ -75,8 +79,15 @@ func WriteCloudsYAML(path string, entries []CloudEntry) error {
 	var b strings.Builder
 	b.WriteString("# Written by scs-migrate sim serve: simulated SCS clouds on loopback.\nclouds:\n")
 	for _, e := range entries {
-		fmt.Fprintf(&b, "  %s:\n    region_name: %s\n    interface: public\n    identity_api_version: 3\n    auth:\n      auth_url: %s\n",
-			e.Name, e.Cloud.opts.Profile.Region, e.Cloud.AuthURL())
+		fmt.Fprintf(&b, "  %s:\n    region_name: %s\n    interface: public\n    identity_api_version: 3\n",
+			e.Name, e.Cloud.opts.Profile.Region)
+		if e.CACert != "" {
+			fmt.Fprintf(&b, "    cacert: %q\n", e.CACert)
+		}
+		if e.NoVerify {
+			b.WriteString("    verify: false\n")
+		}
+		fmt.Fprintf(&b, "    auth:\n      auth_url: %s\n", e.Cloud.AuthURL())
 		if e.AppCred {
 			fmt.Fprintf(&b, "      application_credential_id: %q\n      application_credential_secret: %q\n    auth_type: v3applicationcredential\n",
 				e.Cloud.AppCredentialID(e.Project.AppCredName), e.Project.AppCredSecret)

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -174,8 +175,18 @@ func volumeImageMetadata(im imageInfo) map[string]string {
 	m["min_ram"] = strconv.Itoa(im.MinRAM)
 	m["container_format"] = im.ContainerFormat
 	m["disk_format"] = im.DiskFormat
+	m[signatureVerified] = "False"
 	return m
 }
+
+// signatureVerified is the key Cinder (with verify_glance_signatures on,
+// its default) adds to the image metadata of every volume made from an
+// image. An upload-to-image copies it into the image's properties, and a
+// volume made from such an image then fails with GlanceMetadataExists,
+// as on a real Zed cloud.
+const signatureVerified = "signature_verified"
+
+var errGlanceMetadataExists = errors.New("GlanceMetadataExists: Glance metadata cannot be updated, key signature_verified exists for volume")
 
 // resolveSourceLocked finds the source of a new volume and its size,
 // defaulting the size to the source's.

@@ -38,6 +38,11 @@ func (s *volumeService) fillVolume(v *volume, src volumeSource) {
 		})
 	}
 	s.volumeJob(func() error {
+		if src.image != nil {
+			if _, ok := src.image.Properties[signatureVerified]; ok {
+				return errGlanceMetadataExists
+			}
+		}
 		return writeVolumeData(path, src, size)
 	}, func(err error) {
 		if s.volumes[v.ID] != v {

@@ -41,17 +41,27 @@ func CRDDir() string {
 	return filepath.Join(filepath.Dir(file), "..", "testdata", "crds")
 }
 
-// Start starts an API server with the CRDs installed and established.
-// It returns an error wrapping ErrNoAssets when the binaries are absent.
-func Start() (*Env, error) {
+// assets returns the folder with the binaries, or an error wrapping
+// ErrNoAssets.
+func assets() (string, error) {
 	dir := os.Getenv(AssetsEnv)
 	if dir == "" {
-		return nil, fmt.Errorf("%w: %s is not set", ErrNoAssets, AssetsEnv)
+		return "", fmt.Errorf("%w: %s is not set", ErrNoAssets, AssetsEnv)
 	}
 	for _, bin := range []string{"kube-apiserver", "etcd"} {
 		if _, err := os.Stat(filepath.Join(dir, bin)); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrNoAssets, err)
+			return "", fmt.Errorf("%w: %v", ErrNoAssets, err)
 		}
+	}
+	return dir, nil
+}
+
+// Start starts an API server with the CRDs installed and established.
+// It returns an error wrapping ErrNoAssets when the binaries are absent.
+func Start() (*Env, error) {
+	dir, err := assets()
+	if err != nil {
+		return nil, err
 	}
 	e := &Env{env: &envtest.Environment{
 		BinaryAssetsDirectory: dir,

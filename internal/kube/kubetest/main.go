@@ -66,6 +66,16 @@ func skip(t testing.TB, reason any) {
 	t.Skipf("no real kube-apiserver: %v", reason)
 }
 
+// Require skips the test (fails it in CI) when the binaries are absent.
+// Call it from the test's own goroutine before starting servers in
+// others: a skip from another goroutine cannot stop the test.
+func Require(t testing.TB) {
+	t.Helper()
+	if _, err := assets(); err != nil {
+		skip(t, err)
+	}
+}
+
 // StartT starts an API server for one test (and its subtests) and stops
 // it when the test ends; it skips the test when the binaries are absent.
 // Packages whose test binary has a TestMain of someone else's use it
