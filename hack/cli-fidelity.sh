@@ -25,8 +25,8 @@ grep -q '^ready$' "$work/serve.out" || { cat "$work/serve.err"; echo "sim serve 
 
 export OS_CLIENT_CONFIG_FILE="$work/clouds.yaml" OS_CLOUD=sim-source
 unset OS_AUTH_URL OS_USERNAME OS_PASSWORD OS_PROJECT_NAME OS_TOKEN || true
-commands=0 checks=0 failed=0
-os() { commands=$((commands+1)); openstack "$@"; }
+checks=0 failed=0
+os() { echo "$*" >>"$work/commands"; openstack "$@"; }
 pass() { checks=$((checks+1)); printf 'ok   %s\n' "$1"; }
 fail() { checks=$((checks+1)); failed=$((failed+1)); printf 'FAIL %s\n' "$1"; }
 expect_eq() { # name got want
@@ -153,11 +153,40 @@ os router remove subnet cli-router cli-subnet
 os router delete cli-router
 os subnet delete cli-subnet
 os network delete cli-net
+os security group delete cli-sg
+os keypair delete cli-key
 os volume delete cli-vol cli-data
 os image delete "$img" "$up" "$snap" || fail "image delete"
 expect_eq "nothing of the script is left" "$(os image list --private -f value -c Name | grep -c '^cli-' || true)" "0"
 
+# --- scs-migrate moves the seeded tenant; the openstack CLI sees it on the target
+set +e
+"$bin" plan --source sim-source --target sim-target --output "$work/plan.json" >"$work/plan.out" 2>&1
+plan_rc=$?
+"$bin" migrate --plan "$work/plan.json" >"$work/migrate.out" 2>&1
+migrate_rc=$?
+"$bin" verify --plan "$work/plan.json" >"$work/verify.out" 2>&1
+verify_rc=$?
+set -e
+expect_eq "plan: portable with changes (exit 3)" "$plan_rc" "3"
+expect_eq "migrate succeeds" "$migrate_rc" "0"
+expect_eq "verify passes" "$verify_rc" "0"
+export OS_CLOUD=sim-target
+expect_eq "target has the 5 servers" "$(os server list -f value -c Name | sort | tr '\n' ' ')" "bastion db-1 reporting web-1 web-2 "
+expect_eq "target servers are ACTIVE or as stopped as before" "$(os server list -f value -c Status | sort | uniq -c | awk '{print $2"="$1}' | tr '\n' ' ')" "ACTIVE=4 SHUTOFF=1 "
+expect_eq "web-1 kept its fixed IP" "$(os port list --server web-1 -f value -c 'Fixed IP Addresses' | grep -o "10.10.1.11" | head -1)" "10.10.1.11"
+expect_has "db-1 boots from a volume of the mapped type" "$(os volume list --long -f value -c Type -c 'Attached to')" "standard"
+expect_has "db-data became a LUKS volume (encrypted aspect kept)" "$(os volume show db-data -f value -c type)" "LUKS"
+expect_eq "the private image arrived with the same checksum" \
+  "$(os image show webshop-app-2026.11 -f value -c checksum)" "$(OS_CLOUD=sim-source os image show webshop-app-2026.11 -f value -c checksum)"
+expect_has "security groups rebuilt" "$(os security group list -f value -c Name | sort | tr '\n' ' ')" "bastion db default web"
+expect_has "router rebuilt on the target's external network" "$(os router show edge -f json)" "external_gateway_info"
+expect_eq "one floating IP, from the target's pool" "$(os floating ip list -f value -c 'Floating IP Address' | grep -c '^198\.51\.100\.')" "1"
+expect_has "load balancer rebuilt" "$(os loadbalancer list -f value -c name)" "shop-lb"
+expect_eq "flavor of reporting mapped by spec" "$(os server show reporting -f value -c flavor | grep -o 'SCS-4V-12' | head -1)" "SCS-4V-12"
+export OS_CLOUD=sim-source
+
 echo
-echo "openstack CLI fidelity: $commands commands, $checks checks"
+echo "openstack CLI fidelity: $(wc -l <"$work/commands") openstack commands, $checks checks"
 echo "$((checks-failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]
