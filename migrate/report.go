@@ -20,7 +20,9 @@ type Report struct {
 	Steps      []StepReport `json:"steps"`
 	// AddressChanges map old floating IP addresses to new ones, for DNS.
 	AddressChanges []AddressChange `json:"addressChanges,omitempty"`
-	// Bytes is the image and volume data moved.
+	// Bytes is the image and volume data the plan's finished copy steps
+	// moved, over all runs (a re-run that copies nothing reports the
+	// same figure; its events show that no step ran).
 	Bytes int64 `json:"bytes"`
 	// SourceCalls and TargetCalls count the API calls the sessions made.
 	SourceCalls int64 `json:"sourceCalls,omitempty"`
