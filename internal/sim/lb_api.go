@@ -93,6 +93,11 @@ func (s *loadBalancerService) handle(mux *http.ServeMux, method, path string, h 
 	})
 	for _, v := range []string{"v2.0", "v2"} {
 		mux.HandleFunc(method+" /load-balancer/"+v+"/lbaas"+path, serve)
+		// Octavia serves quotas at the version root as well (gophercloud
+		// and the CLI use /v2.0/quotas).
+		if strings.HasPrefix(path, "/quotas") {
+			mux.HandleFunc(method+" /load-balancer/"+v+path, serve)
+		}
 	}
 }
 
