@@ -16,6 +16,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/networks"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/subnets"
+	"github.com/gophercloud/gophercloud/v2/pagination"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/plans"
@@ -28,101 +29,97 @@ import (
 func markedResources(ctx context.Context, s *cloud.Session, p *plans.Plan, j *Journal) ([]Created, error) {
 	tag := PlanTag(p.ID)
 	key := planKey(p.ID)
+	finders := []markedFinder{
+		tagged("network", tag, networks.List(s.Network, networks.ListOpts{Tags: tag, ProjectID: s.ProjectID}), networks.ExtractNetworks,
+			func(x networks.Network) (string, string, []string) { return x.ID, x.Name, x.Tags }),
+		tagged("subnet", tag, subnets.List(s.Network, subnets.ListOpts{Tags: tag, ProjectID: s.ProjectID}), subnets.ExtractSubnets,
+			func(x subnets.Subnet) (string, string, []string) { return x.ID, x.Name, x.Tags }),
+		tagged("router", tag, routers.List(s.Network, routers.ListOpts{Tags: tag, ProjectID: s.ProjectID}), routers.ExtractRouters,
+			func(x routers.Router) (string, string, []string) { return x.ID, x.Name, x.Tags }),
+		tagged("port", tag, ports.List(s.Network, ports.ListOpts{Tags: tag, ProjectID: s.ProjectID}), ports.ExtractPorts,
+			func(x ports.Port) (string, string, []string) { return x.ID, x.Name, x.Tags }),
+		tagged("security-group", tag, groups.List(s.Network, groups.ListOpts{Tags: tag, ProjectID: s.ProjectID}), groups.ExtractGroups,
+			func(x groups.SecGroup) (string, string, []string) { return x.ID, x.Name, x.Tags }),
+		tagged("floating-ip", tag, floatingips.List(s.Network, floatingips.ListOpts{Tags: tag, ProjectID: s.ProjectID}), floatingips.ExtractFloatingIPs,
+			func(x floatingips.FloatingIP) (string, string, []string) { return x.ID, x.FloatingIP, x.Tags }),
+		tagged("server", tag, servers.List(s.Compute, servers.ListOpts{Tags: tag}), servers.ExtractServers,
+			func(x servers.Server) (string, string, []string) { return x.ID, x.Name, derefTags(x.Tags) }),
+		markedImages(s, key),
+		markedVolumes(s, key),
+	}
+	if s.LoadBalancer != nil {
+		finders = append(finders, tagged("load-balancer", tag,
+			loadbalancers.List(s.LoadBalancer, loadbalancers.ListOpts{Tags: []string{tag}}), loadbalancers.ExtractLoadBalancers,
+			func(x loadbalancers.LoadBalancer) (string, string, []string) { return x.ID, x.Name, x.Tags }))
+	}
 	var out []Created
-	add := func(kind, id, name string, tags []string) {
-		if slices.Contains(tags, tag) {
-			out = append(out, Created{Cloud: "target", Kind: kind, ID: id, Name: name})
-		}
-	}
-	finders := []func(context.Context) error{
-		func(ctx context.Context) error {
-			all, err := listAll(ctx, networks.List(s.Network, networks.ListOpts{Tags: tag, ProjectID: s.ProjectID}), networks.ExtractNetworks)
-			for _, x := range all {
-				add("network", x.ID, x.Name, x.Tags)
-			}
-			return err
-		},
-		func(ctx context.Context) error {
-			all, err := listAll(ctx, subnets.List(s.Network, subnets.ListOpts{Tags: tag, ProjectID: s.ProjectID}), subnets.ExtractSubnets)
-			for _, x := range all {
-				add("subnet", x.ID, x.Name, x.Tags)
-			}
-			return err
-		},
-		func(ctx context.Context) error {
-			all, err := listAll(ctx, routers.List(s.Network, routers.ListOpts{Tags: tag, ProjectID: s.ProjectID}), routers.ExtractRouters)
-			for _, x := range all {
-				add("router", x.ID, x.Name, x.Tags)
-			}
-			return err
-		},
-		func(ctx context.Context) error {
-			all, err := listAll(ctx, ports.List(s.Network, ports.ListOpts{Tags: tag, ProjectID: s.ProjectID}), ports.ExtractPorts)
-			for _, x := range all {
-				add("port", x.ID, x.Name, x.Tags)
-			}
-			return err
-		},
-		func(ctx context.Context) error {
-			all, err := listAll(ctx, groups.List(s.Network, groups.ListOpts{Tags: tag, ProjectID: s.ProjectID}), groups.ExtractGroups)
-			for _, x := range all {
-				add("security-group", x.ID, x.Name, x.Tags)
-			}
-			return err
-		},
-		func(ctx context.Context) error {
-			all, err := listAll(ctx, floatingips.List(s.Network, floatingips.ListOpts{Tags: tag, ProjectID: s.ProjectID}), floatingips.ExtractFloatingIPs)
-			for _, x := range all {
-				add("floating-ip", x.ID, x.FloatingIP, x.Tags)
-			}
-			return err
-		},
-		func(ctx context.Context) error {
-			all, err := listAll(ctx, servers.List(s.Compute, servers.ListOpts{Tags: tag}), servers.ExtractServers)
-			for _, x := range all {
-				if x.Tags != nil {
-					add("server", x.ID, x.Name, *x.Tags)
-				}
-			}
-			return err
-		},
-		func(ctx context.Context) error {
-			if s.LoadBalancer == nil {
-				return nil
-			}
-			all, err := listAll(ctx, loadbalancers.List(s.LoadBalancer, loadbalancers.ListOpts{Tags: []string{tag}}), loadbalancers.ExtractLoadBalancers)
-			for _, x := range all {
-				add("load-balancer", x.ID, x.Name, x.Tags)
-			}
-			return err
-		},
-		func(ctx context.Context) error {
-			all, err := listAll(ctx, images.List(s.Image, images.ListOpts{Owner: s.ProjectID}), images.ExtractImages)
-			for _, x := range all {
-				if v, _ := x.Properties[MarkerPlanKey].(string); v == key {
-					out = append(out, Created{Cloud: "target", Kind: "image", ID: x.ID, Name: x.Name})
-				}
-			}
-			return err
-		},
-		func(ctx context.Context) error {
-			q := volumes.ListOpts{Metadata: map[string]string{MarkerPlanKey: key}}
-			all, err := listAll(ctx, volumes.List(s.BlockStorage, q), volumes.ExtractVolumes)
-			for _, x := range all {
-				if x.Metadata[MarkerPlanKey] == key {
-					out = append(out, Created{Cloud: "target", Kind: "volume", ID: x.ID, Name: x.Name})
-				}
-			}
-			return err
-		},
-	}
 	for _, find := range finders {
-		if err := find(ctx); err != nil {
+		found, err := find(ctx)
+		out = append(out, found...)
+		if err != nil {
 			return out, apiErr("look for the plan's resources on the target", err)
 		}
 	}
 	named, err := namedResources(ctx, s, p, j)
 	return append(out, named...), err
+}
+
+// markedFinder lists the target resources of one kind that carry the
+// plan's marker.
+type markedFinder func(context.Context) ([]Created, error)
+
+// tagged finds the resources of one kind carrying the plan's tag: the
+// list is filtered by the cloud and checked again here, so a cloud that
+// ignores the filter never leads to a wrong delete.
+func tagged[T any](kind, tag string, pager pagination.Pager, extract func(pagination.Page) ([]T, error),
+	fields func(T) (id, name string, tags []string)) markedFinder {
+	return func(ctx context.Context) ([]Created, error) {
+		all, err := listAll(ctx, pager, extract)
+		var out []Created
+		for _, x := range all {
+			if id, name, tags := fields(x); slices.Contains(tags, tag) {
+				out = append(out, Created{Cloud: "target", Kind: kind, ID: id, Name: name})
+			}
+		}
+		return out, err
+	}
+}
+
+func derefTags(tags *[]string) []string {
+	if tags == nil {
+		return nil
+	}
+	return *tags
+}
+
+// markedImages finds the project's images whose marker property names
+// the plan (Glance has no tags filter for properties).
+func markedImages(s *cloud.Session, key string) markedFinder {
+	return func(ctx context.Context) ([]Created, error) {
+		all, err := listAll(ctx, images.List(s.Image, images.ListOpts{Owner: s.ProjectID}), images.ExtractImages)
+		var out []Created
+		for _, x := range all {
+			if v, _ := x.Properties[MarkerPlanKey].(string); v == key {
+				out = append(out, Created{Cloud: "target", Kind: "image", ID: x.ID, Name: x.Name})
+			}
+		}
+		return out, err
+	}
+}
+
+// markedVolumes finds the volumes whose marker metadata names the plan.
+func markedVolumes(s *cloud.Session, key string) markedFinder {
+	return func(ctx context.Context) ([]Created, error) {
+		q := volumes.ListOpts{Metadata: map[string]string{MarkerPlanKey: key}}
+		all, err := listAll(ctx, volumes.List(s.BlockStorage, q), volumes.ExtractVolumes)
+		var out []Created
+		for _, x := range all {
+			if x.Metadata[MarkerPlanKey] == key {
+				out = append(out, Created{Cloud: "target", Kind: "volume", ID: x.ID, Name: x.Name})
+			}
+		}
+		return out, err
+	}
 }
 
 // namedResources finds the keypairs and server groups that steps of the
