@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
@@ -30,31 +29,11 @@ import (
 	"github.com/gophercloud/gophercloud/v2/pagination"
 )
 
-// computeWait polls check every 100 ms until it reports done, failing the
-// test after two minutes.
-func computeWait(t *testing.T, what string, check func() (bool, error)) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		done, err := check()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		if done {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: timed out", what)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // waitComputeStatus waits until the server has the status; ERROR fails.
 func waitComputeStatus(t *testing.T, e *Env, id, status string) *servers.Server {
 	t.Helper()
 	var srv *servers.Server
-	computeWait(t, "server "+id+" to become "+status, func() (bool, error) {
+	WaitFor(t, e, "server "+id+" to become "+status, func() (bool, error) {
 		var err error
 		if srv, err = servers.Get(e.Ctx, e.S.Compute, id).Extract(); err != nil {
 			return false, err
@@ -70,26 +49,13 @@ func waitComputeStatus(t *testing.T, e *Env, id, status string) *servers.Server 
 // waitComputeGone waits until the server answers 404.
 func waitComputeGone(t *testing.T, e *Env, id string) {
 	t.Helper()
-	computeWait(t, "server "+id+" to go away", func() (bool, error) {
+	WaitFor(t, e, "server "+id+" to go away", func() (bool, error) {
 		_, err := servers.Get(e.Ctx, e.S.Compute, id).Extract()
 		if gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
 			return true, nil
 		}
 		return false, err
 	})
-}
-
-func waitComputeVolume(t *testing.T, e *Env, id, status string) *volumes.Volume {
-	t.Helper()
-	var v *volumes.Volume
-	computeWait(t, "volume "+id+" to become "+status, func() (bool, error) {
-		var err error
-		if v, err = volumes.Get(e.Ctx, e.S.BlockStorage, id).Extract(); err != nil {
-			return false, err
-		}
-		return v.Status == status, nil
-	})
-	return v
 }
 
 // computeFlavorID finds a flavor by name.
@@ -434,12 +400,12 @@ func computeSnapshot(t *testing.T, e *Env, id, baseImage string) {
 	// Nova is done when the server's task ends; a real hypervisor has
 	// uploaded the disk by then (nova's fake driver uploads nothing and
 	// leaves the image queued, which a test cloud may use).
-	computeWait(t, "snapshot task of "+id+" to end", func() (bool, error) {
+	WaitFor(t, e, "snapshot task of "+id+" to end", func() (bool, error) {
 		srv, err := servers.Get(e.Ctx, e.S.Compute, id).Extract()
 		return err == nil && srv.TaskState == "", err
 	})
 	var img *images.Image
-	computeWait(t, "snapshot "+imageID+" to become active", func() (bool, error) {
+	WaitFor(t, e, "snapshot "+imageID+" to become active", func() (bool, error) {
 		if img, err = images.Get(e.Ctx, e.S.Image, imageID).Extract(); err != nil {
 			return false, err
 		}
@@ -466,7 +432,7 @@ func computeAttachDetach(t *testing.T, e *Env, serverID string) {
 		t.Fatalf("create volume: %v", err)
 	}
 	t.Cleanup(func() { volumes.Delete(e.Ctx, e.S.BlockStorage, vol.ID, nil) })
-	waitComputeVolume(t, e, vol.ID, "available")
+	waitVolumeStatus(t, e, vol.ID, "available")
 	att, err := volumeattach.Create(e.Ctx, e.S.Compute, serverID, volumeattach.CreateOpts{VolumeID: vol.ID}).Extract()
 	if err != nil {
 		t.Fatalf("attach: %v", err)
@@ -474,7 +440,7 @@ func computeAttachDetach(t *testing.T, e *Env, serverID string) {
 	if att.VolumeID != vol.ID || att.ServerID != serverID || !strings.HasPrefix(att.Device, "/dev/") {
 		t.Errorf("attachment %+v", att)
 	}
-	waitComputeVolume(t, e, vol.ID, "in-use")
+	waitVolumeStatus(t, e, vol.ID, "in-use")
 	got, err := volumeattach.Get(e.Ctx, e.S.Compute, serverID, vol.ID).Extract()
 	if err != nil || got.Device != att.Device || got.DeleteOnTermination == nil {
 		t.Errorf("get attachment: %+v %v", got, err)
@@ -486,7 +452,7 @@ func computeAttachDetach(t *testing.T, e *Env, serverID string) {
 	if err := volumeattach.Delete(e.Ctx, e.S.Compute, serverID, vol.ID).ExtractErr(); err != nil {
 		t.Fatalf("detach: %v", err)
 	}
-	waitComputeVolume(t, e, vol.ID, "available")
+	waitVolumeStatus(t, e, vol.ID, "available")
 	if _, err := volumeattach.Get(e.Ctx, e.S.Compute, serverID, vol.ID).Extract(); !gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
 		t.Errorf("detached attachment: %v, want 404", err)
 	}
@@ -520,7 +486,7 @@ func TestComputeBootFromVolume(t *testing.T) {
 		t.Fatalf("attached volumes %+v", srv.AttachedVolumes)
 	}
 	volID := srv.AttachedVolumes[0].ID
-	vol := waitComputeVolume(t, e, volID, "in-use")
+	vol := waitVolumeStatus(t, e, volID, "in-use")
 	if vol.Size != size || vol.Bootable != "true" {
 		t.Errorf("boot volume size %d bootable %q", vol.Size, vol.Bootable)
 	}
@@ -528,7 +494,7 @@ func TestComputeBootFromVolume(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitComputeGone(t, e, srv.ID)
-	computeWait(t, "boot volume deleted with its server", func() (bool, error) {
+	WaitFor(t, e, "boot volume deleted with its server", func() (bool, error) {
 		_, err := volumes.Get(e.Ctx, e.S.BlockStorage, volID).Extract()
 		if gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
 			return true, nil

@@ -40,7 +40,7 @@ type Env struct {
 // Open returns the environment for one test.
 func Open(t testing.TB) *Env {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	t.Cleanup(cancel)
 	e := &Env{Ctx: ctx, ExternalNetwork: envOr("SCS_CONFORMANCE_EXTERNAL_NETWORK", "public"),
 		StandardImage: envOr("SCS_CONFORMANCE_IMAGE", "Ubuntu 24.04"),
@@ -86,4 +86,28 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// WaitTimeout bounds every wait of the suite; real clouds are slower
+// than the simulator.
+const WaitTimeout = 4 * time.Minute
+
+// WaitFor polls check every 100 ms until it reports done, failing the
+// test when check fails, the test's context ends or WaitTimeout passes.
+func WaitFor(t testing.TB, e *Env, what string, check func() (bool, error)) {
+	t.Helper()
+	deadline := time.Now().Add(WaitTimeout)
+	for {
+		done, err := check()
+		if err != nil {
+			t.Fatalf("wait for %s: %v", what, err)
+		}
+		if done {
+			return
+		}
+		if time.Now().After(deadline) || e.Ctx.Err() != nil {
+			t.Fatalf("wait for %s: timed out", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

@@ -6,11 +6,11 @@ import (
 	"crypto/md5"
 	"crypto/sha512"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/imagedata"
@@ -65,20 +65,18 @@ func uploadTestImage(t *testing.T, e *Env, data []byte, opts images.CreateOpts) 
 // waitImageStatus polls an image until it has the status.
 func waitImageStatus(t *testing.T, e *Env, id string, status images.ImageStatus) *images.Image {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		im, err := images.Get(e.Ctx, e.S.Image, id).Extract()
-		if err != nil {
-			t.Fatalf("get image %s: %v", id, err)
+	var im *images.Image
+	WaitFor(t, e, "image "+id+" to become "+string(status), func() (bool, error) {
+		var err error
+		if im, err = images.Get(e.Ctx, e.S.Image, id).Extract(); err != nil {
+			return false, err
 		}
-		if im.Status == status {
-			return im
+		if im.Status == images.ImageStatusKilled {
+			return false, fmt.Errorf("image %s was killed", id)
 		}
-		if im.Status == images.ImageStatusKilled || time.Now().After(deadline) {
-			t.Fatalf("image %s is %s, want %s", id, im.Status, status)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return im.Status == status, nil
+	})
+	return im
 }
 
 func TestImageCreateUploadDownload(t *testing.T) {

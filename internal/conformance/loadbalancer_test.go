@@ -3,12 +3,12 @@ package conformance
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/loadbalancer/v2/listeners"
@@ -48,43 +48,29 @@ func lbExpect(t *testing.T, err error, status int, want string) {
 func lbWaitActive(t *testing.T, e *Env, id string) *loadbalancers.LoadBalancer {
 	t.Helper()
 	var lb *loadbalancers.LoadBalancer
-	deadline := time.Now().Add(4 * time.Minute)
-	for {
+	WaitFor(t, e, "load balancer "+id+" to become ACTIVE", func() (bool, error) {
 		var err error
-		lb, err = loadbalancers.Get(e.Ctx, e.S.LoadBalancer, id).Extract()
-		if err != nil {
-			t.Fatalf("get load balancer: %v", err)
+		if lb, err = loadbalancers.Get(e.Ctx, e.S.LoadBalancer, id).Extract(); err != nil {
+			return false, err
 		}
-		switch lb.ProvisioningStatus {
-		case "ACTIVE":
-			return lb
-		case "ERROR":
-			t.Fatalf("load balancer %s went to ERROR", id)
+		if lb.ProvisioningStatus == "ERROR" {
+			return false, fmt.Errorf("load balancer %s went to ERROR", id)
 		}
-		if time.Now().After(deadline) || e.Ctx.Err() != nil {
-			t.Fatalf("load balancer %s still %s", id, lb.ProvisioningStatus)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return lb.ProvisioningStatus == "ACTIVE", nil
+	})
+	return lb
 }
 
 // lbWaitGone waits until the load balancer is deleted.
 func lbWaitGone(t *testing.T, e *Env, id string) {
 	t.Helper()
-	deadline := time.Now().Add(4 * time.Minute)
-	for {
+	WaitFor(t, e, "load balancer "+id+" to be deleted", func() (bool, error) {
 		_, err := loadbalancers.Get(e.Ctx, e.S.LoadBalancer, id).Extract()
 		if gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
-			return
+			return true, nil
 		}
-		if err != nil {
-			t.Fatalf("get load balancer: %v", err)
-		}
-		if time.Now().After(deadline) || e.Ctx.Err() != nil {
-			t.Fatalf("load balancer %s not deleted", id)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return false, err
+	})
 }
 
 // lbCreate makes a load balancer on a fresh subnet and registers its

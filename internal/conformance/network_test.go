@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions"
@@ -556,24 +555,5 @@ func TestNetworkQuotaDetails(t *testing.T) {
 	l, err := quotas.Get(e.Ctx, e.S.Network, e.S.ProjectID).Extract()
 	if err != nil || l.Network != q.Network.Limit {
 		t.Errorf("quota: %+v %v", l, err)
-	}
-}
-
-// netWaitFor polls until done reports true or a minute passes.
-func netWaitFor(t *testing.T, e *Env, what string, done func() (bool, error)) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		ok, err := done()
-		if err != nil {
-			t.Fatalf("wait for %s: %v", what, err)
-		}
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) || e.Ctx.Err() != nil {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }

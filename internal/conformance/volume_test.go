@@ -23,30 +23,11 @@ import (
 
 const volumeWait = 3 * time.Minute
 
-// pollVolume polls until ok says the volume is done, or fails the test.
-func pollVolume(t *testing.T, what string, ok func() (bool, error)) {
-	t.Helper()
-	deadline := time.Now().Add(volumeWait)
-	for {
-		done, err := ok()
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		if done {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: timed out", what)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // waitVolumeStatus polls a volume until it has the status.
 func waitVolumeStatus(t *testing.T, e *Env, id, status string) *volumes.Volume {
 	t.Helper()
 	var v *volumes.Volume
-	pollVolume(t, "volume "+id+" to become "+status, func() (bool, error) {
+	WaitFor(t, e, "volume "+id+" to become "+status, func() (bool, error) {
 		var err error
 		v, err = volumes.Get(e.Ctx, e.S.BlockStorage, id).Extract()
 		if err != nil {
@@ -121,14 +102,14 @@ func TestVolumeLifecycle(t *testing.T) {
 	if err := volumes.ExtendSize(e.Ctx, e.S.BlockStorage, v.ID, volumes.ExtendSizeOpts{NewSize: 2}).ExtractErr(); err != nil {
 		t.Fatalf("extend: %v", err)
 	}
-	pollVolume(t, "extend to 2 GiB", func() (bool, error) {
+	WaitFor(t, e, "extend to 2 GiB", func() (bool, error) {
 		got, err := volumes.Get(e.Ctx, e.S.BlockStorage, v.ID).Extract()
 		return err == nil && got.Status == "available" && got.Size == 2, err
 	})
 	if err := volumes.Delete(e.Ctx, e.S.BlockStorage, v.ID, nil).ExtractErr(); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
-	pollVolume(t, "deleted volume to disappear", func() (bool, error) {
+	WaitFor(t, e, "deleted volume to disappear", func() (bool, error) {
 		_, err := volumes.Get(e.Ctx, e.S.BlockStorage, v.ID).Extract()
 		if gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
 			return true, nil
@@ -331,7 +312,7 @@ func TestVolumeSnapshots(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create snapshot: %v", err)
 	}
-	pollVolume(t, "snapshot available", func() (bool, error) {
+	WaitFor(t, e, "snapshot available", func() (bool, error) {
 		got, err := snapshots.Get(e.Ctx, e.S.BlockStorage, sn.ID).Extract()
 		return err == nil && got.Status == "available", err
 	})
@@ -358,7 +339,7 @@ func TestVolumeSnapshots(t *testing.T) {
 	if err := snapshots.Delete(e.Ctx, e.S.BlockStorage, sn.ID).ExtractErr(); err != nil {
 		t.Fatalf("delete snapshot: %v", err)
 	}
-	pollVolume(t, "snapshot deleted", func() (bool, error) {
+	WaitFor(t, e, "snapshot deleted", func() (bool, error) {
 		_, err := snapshots.Get(e.Ctx, e.S.BlockStorage, sn.ID).Extract()
 		if gophercloud.ResponseCodeIs(err, http.StatusNotFound) {
 			return true, nil
@@ -410,7 +391,7 @@ func TestVolumeBackupRestore(t *testing.T) {
 
 func waitBackupStatus(t *testing.T, e *Env, id, status string) {
 	t.Helper()
-	pollVolume(t, "backup "+id+" to become "+status, func() (bool, error) {
+	WaitFor(t, e, "backup "+id+" to become "+status, func() (bool, error) {
 		b, err := backups.Get(e.Ctx, e.S.BlockStorage, id).Extract()
 		if err == nil && b.Status == "error" {
 			t.Fatalf("backup %s went to error: %s", id, b.FailReason)
