@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"errors"
 	"maps"
 	"net/http"
 	"os"
@@ -234,8 +233,6 @@ func (s *imageService) failImageLocked(id string) {
 	delete(s.images, id)
 	os.Remove(s.c.blobPath("images", id))
 }
-
-var errNotImplemented = errors.New("not implemented")
 
 func refTo[T any](v T) *T { return &v }
 
