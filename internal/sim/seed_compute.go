@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/flavors"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/keypairs"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servergroups"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
@@ -211,11 +212,11 @@ func (s *seeder) createServer(ctx context.Context, srv TenantServer) (string, er
 }
 
 func (s *seeder) flavorID(ctx context.Context, name string) (string, error) {
-	pages, err := flavorsList(s.compute).AllPages(ctx)
+	pages, err := flavors.ListDetail(s.compute, flavors.ListOpts{AccessType: flavors.AllAccess}).AllPages(ctx)
 	if err != nil {
 		return "", err
 	}
-	all, err := flavorsExtract(pages)
+	all, err := flavors.ExtractFlavors(pages)
 	if err != nil {
 		return "", err
 	}
