@@ -3,7 +3,7 @@
 # the real openstack CLI, qemu-img (to cross-check the simulator's qcow2)
 # and Chromium (to render the HTML audit report). Idempotent.
 set -euo pipefail
-pkgs=(python3-openstackclient python3-octaviaclient qemu-utils)
+pkgs=(python3-openstackclient python3-octaviaclient qemu-utils tzdata)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/examples"
+	"github.com/scs-migrate/scs-migrate/internal/clock"
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/internal/sim"
 )
@@ -22,9 +23,18 @@ type simEnv struct {
 	clouds string
 }
 
-// startSim starts a simulated cloud with fast asynchronous transitions.
+// epoch is the simulated cloud's clock unless a test gives another: a
+// fixed date, so that what the cloud writes (times, the build dates of
+// its standard images) is the same on every day the tests run.
+var epoch = time.Date(2030, 6, 15, 8, 0, 0, 0, time.UTC)
+
+// startSim starts a simulated cloud with fast asynchronous transitions,
+// standing at epoch.
 func startSim(t testing.TB, opts sim.Options) *simEnv {
 	t.Helper()
+	if opts.Clock == nil {
+		opts.Clock = clock.NewManual(epoch)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	t.Cleanup(cancel)
 	if opts.AsyncDelay == 0 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scs-migrate/scs-migrate/internal/clock"
 	"github.com/scs-migrate/scs-migrate/inventory"
 )
 
@@ -135,7 +136,7 @@ func Audit(inv *inventory.Document, tgt *Target) *Report {
 func AuditWith(inv *inventory.Document, tgt *Target, opts AuditOptions) *Report {
 	now := opts.Now
 	if now.IsZero() {
-		now = time.Now()
+		now = clock.Real().Now()
 	}
 	r := &Report{APIVersion: APIVersion, Kind: ReportKind, GeneratedAt: now.UTC().Format(time.RFC3339),
 		Source: sourceEndpoint(inv, ""), ScoreFormula: ScoreFormula, Standards: standardsOf(inv, now)}

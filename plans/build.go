@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/scs-migrate/scs-migrate/internal/clock"
 	"github.com/scs-migrate/scs-migrate/inventory"
 )
 
@@ -92,7 +93,7 @@ func (o BuildOptions) withDefaults() (BuildOptions, error) {
 		o.ID = NewPlanID()
 	}
 	if o.Now.IsZero() {
-		o.Now = time.Now()
+		o.Now = clock.Real().Now()
 	}
 	return o, nil
 }

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/scs-migrate/scs-migrate/internal/clock"
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/inventory"
 	"github.com/scs-migrate/scs-migrate/plans"
@@ -117,7 +117,7 @@ func (o *planOptions) run(ctx context.Context, c *cli.Context) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "plan %s written to %s\n", p.ID, o.output)
-	return verdictExit(plans.ReportFromPlan(p, time.Now()).Verdict, "plan "+o.output)
+	return verdictExit(plans.ReportFromPlan(p, clock.Real().Now()).Verdict, "plan "+o.output)
 }
 
 // oneSource checks that exactly one of --inventory and --source is set.

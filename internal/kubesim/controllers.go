@@ -63,10 +63,10 @@ func (ctl *controllers) once(ctx context.Context) {
 func (ctl *controllers) due(key string, d time.Duration) bool {
 	first, ok := ctl.seen[key]
 	if !ok {
-		ctl.seen[key] = time.Now()
+		ctl.seen[key] = ctl.w.clock.Now()
 		return d <= 0
 	}
-	return time.Since(first) >= d
+	return ctl.w.clock.Now().Sub(first) >= d
 }
 
 func gvr(group, version, name string) schema.GroupVersionResource {
@@ -111,7 +111,7 @@ func (ctl *controllers) provision(ctx context.Context, u *unstructured.Unstructu
 		if len(cl.Conditions) > 0 {
 			return nil
 		}
-		setConditions(u, [][3]string{{"InfrastructureReady", "True", "Ready"},
+		setConditions(u, ctl.stamp(), [][3]string{{"InfrastructureReady", "True", "Ready"},
 			{"ControlPlaneInitialized", "False", "WaitingForControlPlane"}, {"Available", "False", "WaitingForControlPlane"}})
 		_, err := res.UpdateStatus(ctx, u, metav1.UpdateOptions{})
 		return err
@@ -141,7 +141,7 @@ func (ctl *controllers) provision(ctx context.Context, u *unstructured.Unstructu
 			return err
 		}
 	}
-	setConditions(u, [][3]string{{"InfrastructureReady", "True", "Ready"}, {"ControlPlaneInitialized", "True", "Initialized"},
+	setConditions(u, ctl.stamp(), [][3]string{{"InfrastructureReady", "True", "Ready"}, {"ControlPlaneInitialized", "True", "Initialized"},
 		{"ControlPlaneAvailable", "True", "Available"}, {"WorkersAvailable", "True", "Available"}, {"Available", "True", "Available"}})
 	unstructured.SetNestedField(u.Object, true, "status", "initialization", "infrastructureProvisioned")
 	unstructured.SetNestedField(u.Object, true, "status", "initialization", "controlPlaneInitialized")
@@ -150,9 +150,9 @@ func (ctl *controllers) provision(ctx context.Context, u *unstructured.Unstructu
 	return err
 }
 
-func setConditions(u *unstructured.Unstructured, conds [][3]string) {
+func setConditions(u *unstructured.Unstructured, at string, conds [][3]string) {
 	var list []any
-	now := time.Now().UTC().Format(time.RFC3339)
+	now := at
 	for _, c := range conds {
 		list = append(list, map[string]any{"type": c[0], "status": c[1], "reason": c[2], "lastTransitionTime": now})
 	}
@@ -226,3 +226,6 @@ func (ctl *controllers) claims(ctx context.Context) error {
 
 // errNoDefaultLocation: a backup names no location and none is the default.
 var errNoDefaultLocation = errors.New("no default BackupStorageLocation")
+
+// stamp is the world's time as Kubernetes writes it into objects.
+func (ctl *controllers) stamp() string { return ctl.w.clock.Now().UTC().Format(time.RFC3339) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"time"
 
 	velerov1 "github.com/vmware-tanzu/velero/pkg/apis/velero/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -108,7 +107,7 @@ func (ctl *controllers) locations(ctx context.Context) error {
 		bsl := &bsls[i]
 		if phase, _, _ := unstructured.NestedString(bsl.Object, "status", "phase"); phase != "Available" {
 			unstructured.SetNestedField(bsl.Object, "Available", "status", "phase")
-			unstructured.SetNestedField(bsl.Object, time.Now().UTC().Format(time.RFC3339), "status", "lastSyncedTime")
+			unstructured.SetNestedField(bsl.Object, ctl.stamp(), "status", "lastSyncedTime")
 			if _, err := ctl.c.Dynamic.Resource(kube.BackupStorageLocations).Namespace(bsl.GetNamespace()).Update(ctx, bsl, metav1.UpdateOptions{}); err != nil {
 				return err
 			}
@@ -195,7 +194,7 @@ func (ctl *controllers) startBackup(ctx context.Context, b *unstructured.Unstruc
 	case kube.AccessMode(mustBSL(bsl)) == "ReadOnly":
 		setVeleroStatus(b, "FailedValidation", map[string]any{"validationErrors": []any{"backup can't be created because backup storage location " + bsl.GetName() + " is currently in read-only mode"}})
 	default:
-		setVeleroStatus(b, "InProgress", map[string]any{"startTimestamp": time.Now().UTC().Format(time.RFC3339)})
+		setVeleroStatus(b, "InProgress", map[string]any{"startTimestamp": ctl.stamp()})
 	}
 	_, err = ctl.c.Dynamic.Resource(kube.Backups).Namespace(b.GetNamespace()).Update(ctx, b, metav1.UpdateOptions{})
 	return err
@@ -226,7 +225,7 @@ func (ctl *controllers) finishBackup(ctx context.Context, b *unstructured.Unstru
 	d.location = bsl.GetName()
 	ctl.w.putBackup(bucketKey(bsl), b.GetName(), d)
 	n := int64(len(d.items) + len(d.namespaces))
-	setVeleroStatus(b, "Completed", map[string]any{"completionTimestamp": time.Now().UTC().Format(time.RFC3339),
+	setVeleroStatus(b, "Completed", map[string]any{"completionTimestamp": ctl.stamp(),
 		"progress": map[string]any{"totalItems": n, "itemsBackedUp": n}})
 	_, err = ctl.c.Dynamic.Resource(kube.Backups).Namespace(b.GetNamespace()).Update(ctx, b, metav1.UpdateOptions{})
 	return err
@@ -297,7 +296,7 @@ func (ctl *controllers) startRestore(ctx context.Context, r *unstructured.Unstru
 	if phase != "Completed" {
 		setVeleroStatus(r, "FailedValidation", map[string]any{"validationErrors": []any{"backup " + name + " not found or not completed"}})
 	} else {
-		setVeleroStatus(r, "InProgress", map[string]any{"startTimestamp": time.Now().UTC().Format(time.RFC3339)})
+		setVeleroStatus(r, "InProgress", map[string]any{"startTimestamp": ctl.stamp()})
 	}
 	_, err = ctl.c.Dynamic.Resource(kube.Restores).Namespace(r.GetNamespace()).Update(ctx, r, metav1.UpdateOptions{})
 	return err
@@ -316,7 +315,7 @@ func (ctl *controllers) finishRestore(ctx context.Context, r *unstructured.Unstr
 		return err
 	}
 	d := ctl.w.bucket(bucketKey(bsl))[name]
-	status := map[string]any{"completionTimestamp": time.Now().UTC().Format(time.RFC3339)}
+	status := map[string]any{"completionTimestamp": ctl.stamp()}
 	phase := "Completed"
 	if d == nil {
 		phase, status["failureReason"], status["errors"] = "Failed", "backup "+name+" is not in its bucket", int64(1)

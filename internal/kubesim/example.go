@@ -83,7 +83,7 @@ func (ex *Example) seed(ctx context.Context) error {
 	if err := SeedCluster(ctx, src, shop); err != nil {
 		return err
 	}
-	wl, err := waitWorkload(ctx, src, ExampleNamespace, "shop")
+	wl, err := ex.World.waitWorkload(ctx, src, ExampleNamespace, "shop")
 	if err != nil {
 		return err
 	}
@@ -102,8 +102,9 @@ func (ex *Example) seed(ctx context.Context) error {
 }
 
 // waitWorkload waits until the simulated Cluster API has made a cluster
-// ready and opens it through its kubeconfig Secret.
-func waitWorkload(ctx context.Context, mgmt *kube.Clients, ns, name string) (*kube.Clients, error) {
+// ready and opens it through its kubeconfig Secret. A Manual world is
+// stepped meanwhile: seeding is set-up, not what a test looks at.
+func (w *World) waitWorkload(ctx context.Context, mgmt *kube.Clients, ns, name string) (*kube.Clients, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	for {
@@ -113,6 +114,10 @@ func waitWorkload(ctx context.Context, mgmt *kube.Clients, ns, name string) (*ku
 		}
 		if err != nil && !kube.IsNotFound(err) {
 			return nil, err
+		}
+		if w.manual != nil && ctx.Err() == nil {
+			w.Step(ctx)
+			continue
 		}
 		select {
 		case <-ctx.Done():

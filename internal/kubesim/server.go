@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/scs-migrate/scs-migrate/internal/clock"
 	"github.com/scs-migrate/scs-migrate/internal/kube"
 )
 
@@ -36,8 +37,9 @@ type Server struct {
 }
 
 // NewServer starts an empty API server (the four default namespaces
-// exist) called name.
-func NewServer(name string) (*Server, error) {
+// exist) called name. Its objects' creation times come from clk (the
+// system clock when nil).
+func NewServer(name string, clk clock.Clock) (*Server, error) {
 	cert, caPEM, err := selfSigned()
 	if err != nil {
 		return nil, fmt.Errorf("kubesim %s: certificate: %w", name, err)
@@ -46,7 +48,7 @@ func NewServer(name string) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kubesim %s: %w", name, err)
 	}
-	s := &Server{name: name, store: newStore(), ln: ln, url: "https://" + ln.Addr().String(), token: randomHex(16), ca: caPEM}
+	s := &Server{name: name, store: newStore(clk), ln: ln, url: "https://" + ln.Addr().String(), token: randomHex(16), ca: caPEM}
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0),
 		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}}
 	go s.srv.ServeTLS(ln, "", "")
@@ -100,7 +102,7 @@ func selfSigned() (tls.Certificate, []byte, error) {
 	}
 	serial, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
 	tmpl := &x509.Certificate{SerialNumber: serial, Subject: pkix.Name{CommonName: "kubesim"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour), // wall clock: clients check certificates by theirs
 		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, BasicConstraintsValid: true, IsCA: true,
 		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"localhost"}}

@@ -18,7 +18,7 @@ import (
 
 func newServer(t *testing.T) (*kube.Clients, context.Context) {
 	t.Helper()
-	s, err := kubesim.NewServer("test")
+	s, err := kubesim.NewServer("test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestServerSemantics(t *testing.T) {
 }
 
 func TestServerNeedsToken(t *testing.T) {
-	s, err := kubesim.NewServer("auth")
+	s, err := kubesim.NewServer("auth", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package kubesim
 
 import (
+	"github.com/scs-migrate/scs-migrate/internal/clock"
+
 	"cmp"
 	"crypto/rand"
 	"encoding/base64"
@@ -49,13 +51,14 @@ func badRequest(format string, args ...any) *statusError {
 // store holds the objects of one API server. Every read and write
 // copies, so callers never share maps with it.
 type store struct {
-	mu   sync.Mutex
-	rv   int64
-	objs map[string]map[string]object // resource name.group → "namespace/name" → object
+	clock clock.Clock
+	mu    sync.Mutex
+	rv    int64
+	objs  map[string]map[string]object // resource name.group → "namespace/name" → object
 }
 
-func newStore() *store {
-	s := &store{objs: map[string]map[string]object{}}
+func newStore(clk clock.Clock) *store {
+	s := &store{clock: clock.Or(clk), objs: map[string]map[string]object{}}
 	for _, ns := range []string{"default", "kube-system", "kube-public", "kube-node-lease"} {
 		r, _ := findResource("", "v1", "namespaces")
 		s.create(r, "", object{"metadata": map[string]any{"name": ns}})
@@ -180,7 +183,7 @@ func (s *store) create(r resource, ns string, o object) (object, *statusError) {
 	m["uid"] = uuid()
 	m["resourceVersion"] = strconv.FormatInt(s.rv, 10)
 	m["generation"] = int64(1)
-	m["creationTimestamp"] = time.Now().UTC().Format(time.RFC3339)
+	m["creationTimestamp"] = s.clock.Now().UTC().Format(time.RFC3339)
 	o["apiVersion"], o["kind"] = r.apiVersion(), r.kind
 	all[key(ns, name)] = deepCopy(o)
 	return deepCopy(o), nil

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/scs-migrate/scs-migrate/internal/clock"
 	"github.com/scs-migrate/scs-migrate/internal/kube"
 )
 
@@ -23,6 +24,14 @@ type WorldOptions struct {
 	Delay time.Duration
 	// Tick is how often the controllers look; 0 means DefaultTick.
 	Tick time.Duration
+	// Clock is the time the controllers measure Delay by and write into
+	// objects; nil means the system clock.
+	Clock clock.Clock
+	// Manual stops the controllers from running by themselves: each call
+	// of World.Step moves the world's clock (a manual one, starting at
+	// Clock's time) by Tick and runs one round of every controller. Tests
+	// use it to see every intermediate state, whatever the machine's load.
+	Manual bool
 }
 
 // Addons are what a management cluster's KaaS installs into every
@@ -39,11 +48,16 @@ type Addons struct {
 // the workload clusters their Clusters become) with simulated
 // controllers and one in-memory object store for Velero's buckets.
 type World struct {
-	opts WorldOptions
+	opts   WorldOptions
+	clock  clock.Clock
+	manual *clock.Manual // the clock Step advances, in Manual mode
+	// stepMu makes rounds of Step one at a time and Close wait for one.
+	stepMu sync.Mutex
 	// stop ends the controllers between two rounds, so that no request
 	// is cut off (client-go would log it).
 	stop chan struct{}
 	wg   sync.WaitGroup
+	ctls []*controllers // in the order the servers started
 
 	mu        sync.Mutex
 	servers   map[string]*Server
@@ -61,8 +75,38 @@ func NewWorld(opts WorldOptions) *World {
 	if opts.Tick == 0 {
 		opts.Tick = DefaultTick
 	}
-	return &World{opts: opts, stop: make(chan struct{}), servers: map[string]*Server{}, workloads: map[string]*Server{},
-		buckets: map[string]map[string]*backupData{}, nextIP: 10}
+	w := &World{opts: opts, clock: clock.Or(opts.Clock), stop: make(chan struct{}), servers: map[string]*Server{},
+		workloads: map[string]*Server{}, buckets: map[string]map[string]*backupData{}, nextIP: 10}
+	if opts.Manual {
+		w.manual = clock.NewManual(w.clock.Now())
+		w.clock = w.manual
+	}
+	return w
+}
+
+// Step moves a Manual world's clock by Tick and runs one round of every
+// controller, in the order the servers started. It returns when the
+// round is done; outside Manual mode it does nothing.
+func (w *World) Step(ctx context.Context) {
+	if w.manual == nil {
+		return
+	}
+	w.stepMu.Lock()
+	defer w.stepMu.Unlock()
+	select {
+	case <-w.stop:
+		return
+	default:
+	}
+	w.manual.Advance(w.opts.Tick)
+	w.mu.Lock()
+	ctls := append([]*controllers(nil), w.ctls...)
+	w.mu.Unlock()
+	for _, ctl := range ctls {
+		ctx, cancel := context.WithTimeout(ctx, roundTimeout)
+		ctl.once(ctx)
+		cancel()
+	}
 }
 
 // AddCluster starts an API server called name with its controllers.
@@ -71,7 +115,7 @@ func (w *World) AddCluster(name string) (*Server, error) { return w.AddManagemen
 // AddManagement starts an API server called name with its controllers;
 // the workload clusters its Clusters become get the add-ons.
 func (w *World) AddManagement(name string, addons Addons) (*Server, error) {
-	s, err := NewServer(name)
+	s, err := NewServer(name, w.clock)
 	if err != nil {
 		return nil, err
 	}
@@ -92,11 +136,16 @@ func (w *World) AddManagement(name string, addons Addons) (*Server, error) {
 		addons.StorageClass = "csi-cinder-sc-delete"
 	}
 	ctl := &controllers{w: w, s: s, c: c, addons: addons, seen: map[string]time.Time{}}
-	w.wg.Add(1)
-	go func() {
-		defer w.wg.Done()
-		ctl.loop(w.stop)
-	}()
+	w.mu.Lock()
+	w.ctls = append(w.ctls, ctl)
+	w.mu.Unlock()
+	if w.manual == nil {
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			ctl.loop(w.stop)
+		}()
+	}
 	return s, nil
 }
 
@@ -138,6 +187,8 @@ func (w *World) Close() {
 	}
 	w.mu.Unlock()
 	w.wg.Wait()
+	w.stepMu.Lock()
+	defer w.stepMu.Unlock()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, s := range w.servers {

@@ -30,9 +30,9 @@ func (c *Cloud) background(fn func()) {
 	}()
 }
 
-// now is the simulator's clock, in UTC and truncated to seconds as the
-// services print it.
-func now() time.Time { return time.Now().UTC().Truncate(time.Second) }
+// now is the time on the cloud's clock, in UTC and truncated to seconds
+// as the services print it.
+func (c *Cloud) now() time.Time { return c.clock.Now().UTC().Truncate(time.Second) }
 
 // isoTime formats t the way Nova, Cinder and Neutron do ("2026-11-29T11:00:00Z").
 func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }

@@ -129,7 +129,7 @@ func (c *Cloud) SeedBulk(projectName string, spec BulkSpec) (BulkResult, error) 
 	if err := spec.validate(); err != nil {
 		return BulkResult{}, fmt.Errorf("bulk spec: %w", err)
 	}
-	start := time.Now()
+	start := time.Now() // wall clock: how long seeding took
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	p := c.identity.projectByName(projectName)

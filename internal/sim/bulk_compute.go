@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"time"
 )
 
 // seedKeypairs imports generated ed25519 public keys for the project's
@@ -23,7 +22,7 @@ func (b *bulkSeeder) seedKeypairs() error {
 		}
 		cs.seq++
 		cs.keypairs[keypairKey(b.user, name)] = &novaKeypair{ID: cs.seq, Name: name, UserID: b.user, Type: "ssh",
-			PublicKey: pub, Fingerprint: fp, Created: time.Now().UTC()}
+			PublicKey: pub, Fingerprint: fp, Created: b.c.now()}
 		b.keypairs = append(b.keypairs, name)
 	}
 	b.res.Keypairs = len(b.keypairs)
@@ -37,7 +36,7 @@ func (b *bulkSeeder) seedServers() error {
 	cs := b.c.compute
 	f, img := b.flavor, b.image
 	for j := range b.spec.Servers {
-		t := now()
+		t := b.c.now()
 		az := cs.azs[j%len(cs.azs)]
 		srv := &novaServer{
 			ID: newID(), Name: b.name("vm", j, b.spec.Servers), ProjectID: b.project, UserID: b.user,

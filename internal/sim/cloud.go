@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/clock"
 )
 
 // Options configure one simulated cloud.
@@ -32,6 +34,10 @@ type Options struct {
 	// TLS serves HTTPS with a certificate of a CA made in memory
 	// (CACertPEM), as a private cloud with its own CA does.
 	TLS bool
+	// Clock is the time the cloud writes into resources (created and
+	// updated times, the build dates of its standard images); nil means
+	// the system clock. Tests give a fixed one.
+	Clock clock.Clock
 }
 
 // DefaultAsyncDelay is the time asynchronous transitions take unless
@@ -56,6 +62,7 @@ type Cloud struct {
 	srv   *http.Server
 	url   string
 	delay time.Duration
+	clock clock.Clock
 
 	// mu guards all resource state of every service. Services call each
 	// other's *Locked methods while holding it. Byte streams (image and
@@ -89,7 +96,7 @@ func New(opts Options) (*Cloud, error) {
 	if len(opts.Projects) == 0 {
 		opts.Projects = []ProjectSpec{{Name: "tenant", User: "tenant-user", Password: "tenant-password"}}
 	}
-	c := &Cloud{opts: opts, delay: opts.AsyncDelay}
+	c := &Cloud{opts: opts, delay: opts.AsyncDelay, clock: clock.Or(opts.Clock)}
 	if c.delay == 0 {
 		c.delay = DefaultAsyncDelay
 	}

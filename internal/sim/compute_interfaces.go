@@ -109,7 +109,7 @@ func (s *computeService) attachInterface(w http.ResponseWriter, r *http.Request,
 		err.write(w)
 		return
 	}
-	srv.touch()
+	srv.touch(s.c.now())
 	writeJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": s.interfaceBodyLocked(srv, srv.Ports[before], v)})
 }
 
@@ -128,6 +128,6 @@ func (s *computeService) detachInterface(w http.ResponseWriter, r *http.Request,
 	}
 	s.c.network.unbindPortLocked(sp.PortID, sp.Created)
 	srv.Ports = slices.DeleteFunc(srv.Ports, func(x *serverPort) bool { return x == sp })
-	srv.touch()
+	srv.touch(s.c.now())
 	w.WriteHeader(http.StatusAccepted)
 }

@@ -102,7 +102,7 @@ func (s *computeService) createKeypair(w http.ResponseWriter, r *http.Request, t
 		novaErrors.write(w, http.StatusBadRequest, "Keypair data is invalid: "+err.Error())
 		return
 	}
-	k.Fingerprint, k.UserID, k.Created = fp, tok.UserID, time.Now().UTC()
+	k.Fingerprint, k.UserID, k.Created = fp, tok.UserID, s.c.now()
 	s.c.mu.Lock()
 	defer s.c.mu.Unlock()
 	if status, msg := s.checkNewKeypairLocked(tok, k.Name); status != 0 {

@@ -123,7 +123,7 @@ func (srv *novaServer) hostID() string {
 	return hex.EncodeToString(sum[:])
 }
 
-func (srv *novaServer) touch() { srv.Updated = now() }
+func (srv *novaServer) touch(t time.Time) { srv.Updated = t }
 
 // serverLocked finds the project's server, writing Nova's 404.
 func (s *computeService) serverLocked(w http.ResponseWriter, projectID, id string) (*novaServer, bool) {

@@ -55,7 +55,7 @@ func (s *computeService) serverAction(w http.ResponseWriter, r *http.Request, to
 // task ends in, if the server is still there and still in that task.
 func (s *computeService) transition(srv *novaServer, task, vmState string, power int) {
 	srv.TaskState = task
-	srv.touch()
+	srv.touch(s.c.now())
 	id := srv.ID
 	s.c.later(1, func() {
 		srv := s.servers[id]
@@ -63,7 +63,7 @@ func (s *computeService) transition(srv *novaServer, task, vmState string, power
 			return
 		}
 		srv.VMState, srv.TaskState, srv.PowerState = vmState, "", power
-		srv.touch()
+		srv.touch(s.c.now())
 	})
 }
 
@@ -108,7 +108,7 @@ func (s *computeService) rebootServer(w http.ResponseWriter, r *http.Request, to
 func (s *computeService) lockServer(lock bool) serverAction {
 	return func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, _ json.RawMessage) {
 		srv.Locked = lock
-		srv.touch()
+		srv.touch(s.c.now())
 		w.WriteHeader(http.StatusAccepted)
 	}
 }

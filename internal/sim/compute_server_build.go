@@ -30,7 +30,7 @@ func (s *computeService) buildLocked(id string) {
 	}
 	srv.Host = "compute-" + srv.AZ
 	srv.TaskState = "block_device_mapping"
-	srv.touch()
+	srv.touch(s.c.now())
 	for _, bv := range srv.Volumes {
 		if bv.VolumeID != "" {
 			continue
@@ -42,7 +42,7 @@ func (s *computeService) buildLocked(id string) {
 		}
 		bv.VolumeID = vid
 	}
-	s.waitVolumesLocked(id, time.Now())
+	s.waitVolumesLocked(id, time.Now()) // wall clock: a deadline for the volumes, not content
 }
 
 // createMappedVolumeLocked asks Cinder for the volume a mapping wants
@@ -82,7 +82,7 @@ func (s *computeService) waitVolumesLocked(id string, since time.Time) {
 		bv.Attached = true
 	}
 	srv.TaskState = "spawning"
-	srv.touch()
+	srv.touch(s.c.now())
 	if srv.ImageID != "" {
 		s.copyRootDiskLocked(srv)
 		return
@@ -134,14 +134,14 @@ func (s *computeService) finishBuildLocked(id string) {
 		return
 	}
 	srv.VMState, srv.TaskState, srv.PowerState = "active", "", powerRunning
-	srv.Launched = now()
-	srv.touch()
+	srv.Launched = s.c.now()
+	srv.touch(s.c.now())
 }
 
 // failBuildLocked puts the server into ERROR with a fault, as Nova does
 // when a build is aborted.
 func (s *computeService) failBuildLocked(srv *novaServer, msg string) {
 	srv.VMState, srv.TaskState, srv.PowerState = "error", "", powerNoState
-	srv.Fault = &serverFault{Code: 500, Message: msg, Created: now()}
-	srv.touch()
+	srv.Fault = &serverFault{Code: 500, Message: msg, Created: s.c.now()}
+	srv.touch(s.c.now())
 }

@@ -75,7 +75,7 @@ func (p *serverPlan) run() *novaError {
 }
 
 func (p *serverPlan) newServer() *novaServer {
-	spec, t := p.spec, now()
+	spec, t := p.spec, p.s.c.now()
 	srv := &novaServer{
 		ID: newID(), Name: *spec.Name, ProjectID: p.tok.ProjectID, UserID: p.tok.UserID,
 		Description: spec.Description, Metadata: maps.Clone(spec.Metadata), Tags: dedupeTags(spec.Tags),

@@ -22,7 +22,7 @@ func (s *computeService) deleteServer(w http.ResponseWriter, r *http.Request, to
 	}
 	if srv.TaskState != "deleting" && srv.VMState != "deleted" {
 		srv.TaskState = "deleting"
-		srv.touch()
+		srv.touch(s.c.now())
 		id := srv.ID
 		s.c.later(1, func() { s.teardownLocked(id) })
 	}
@@ -52,6 +52,6 @@ func (s *computeService) teardownLocked(id string) {
 		srv.diskReady = false
 	}
 	srv.VMState, srv.TaskState, srv.PowerState = "deleted", "", powerNoState
-	srv.touch()
+	srv.touch(s.c.now())
 	s.c.later(1, func() { delete(s.servers, id) })
 }

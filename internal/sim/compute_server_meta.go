@@ -54,7 +54,7 @@ func (s *computeService) setMetadata(replace bool) novaHandler {
 			return
 		}
 		srv.Metadata = md
-		srv.touch()
+		srv.touch(s.c.now())
 		writeJSON(w, http.StatusOK, map[string]any{"metadata": maps.Clone(md)})
 	}
 }
@@ -105,7 +105,7 @@ func (s *computeService) setMetadatum(w http.ResponseWriter, r *http.Request, to
 		return
 	}
 	srv.Metadata = md
-	srv.touch()
+	srv.touch(s.c.now())
 	writeJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: val}})
 }
 
@@ -122,6 +122,6 @@ func (s *computeService) deleteMetadatum(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	delete(srv.Metadata, key)
-	srv.touch()
+	srv.touch(s.c.now())
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -93,7 +93,7 @@ func (s *computeService) snapshotDiskLocked(tok *token, srv *novaServer, req cre
 		return "", &novaError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}
 	}
 	srv.TaskState = "image_uploading"
-	srv.touch()
+	srv.touch(s.c.now())
 	id := srv.ID
 	s.c.background(func() {
 		d, err := writeFileSparse(path, disk, -1)
@@ -107,7 +107,7 @@ func (s *computeService) snapshotDiskLocked(tok *token, srv *novaServer, req cre
 		}
 		if srv := s.servers[id]; srv != nil && srv.TaskState == "image_uploading" {
 			srv.TaskState = ""
-			srv.touch()
+			srv.touch(s.c.now())
 		}
 	})
 	return imageID, nil

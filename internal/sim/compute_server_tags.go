@@ -60,7 +60,7 @@ func (s *computeService) replaceTags(w http.ResponseWriter, r *http.Request, srv
 		return
 	}
 	srv.Tags = dedupeTags(req.Tags)
-	srv.touch()
+	srv.touch(s.c.now())
 	s.listTags(w, r, srv)
 }
 
@@ -79,7 +79,7 @@ func (s *computeService) deleteTags(w http.ResponseWriter, r *http.Request, srv 
 		return
 	}
 	srv.Tags = nil
-	srv.touch()
+	srv.touch(s.c.now())
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -111,7 +111,7 @@ func (s *computeService) addTag(w http.ResponseWriter, r *http.Request, srv *nov
 		return
 	}
 	srv.Tags = append(srv.Tags, tag)
-	srv.touch()
+	srv.touch(s.c.now())
 	w.Header().Set("Location", s.c.URL()+computeBase+"/servers/"+srv.ID+"/tags/"+tag)
 	w.WriteHeader(http.StatusCreated)
 }
@@ -127,6 +127,6 @@ func (s *computeService) deleteTag(w http.ResponseWriter, r *http.Request, srv *
 		return
 	}
 	srv.Tags = slices.Delete(srv.Tags, i, i+1)
-	srv.touch()
+	srv.touch(s.c.now())
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -183,7 +183,7 @@ func (s *computeService) updateServer(w http.ResponseWriter, r *http.Request, to
 	if u.Description != nil {
 		srv.Description = u.Description
 	}
-	srv.touch()
+	srv.touch(s.c.now())
 	writeJSON(w, http.StatusOK, map[string]any{"server": s.serverBodyLocked(srv, v)})
 }
 

@@ -111,7 +111,7 @@ func (s *computeService) attachVolume(w http.ResponseWriter, r *http.Request, to
 	}
 	bv.Attached = true
 	srv.Volumes = append(srv.Volumes, bv)
-	srv.touch()
+	srv.touch(s.c.now())
 	writeJSON(w, http.StatusOK, map[string]any{"volumeAttachment": novaAttachmentBody(srv, bv, v)})
 }
 
@@ -178,6 +178,6 @@ func (s *computeService) detachVolume(w http.ResponseWriter, r *http.Request, to
 		}
 	}
 	srv.Volumes = slices.DeleteFunc(srv.Volumes, func(x *serverVolume) bool { return x == bv })
-	srv.touch()
+	srv.touch(s.c.now())
 	w.WriteHeader(http.StatusAccepted)
 }

@@ -258,11 +258,11 @@ func (s *identityService) authenticateLocked(req *authRequest) (*token, int, str
 			return nil, http.StatusUnauthorized, "You are not authorized to perform the requested action: the user has no role on the requested project."
 		}
 	}
-	t := now()
+	t := time.Now().UTC().Truncate(time.Second) // wall clock: tokens live on it, clients judge expires_at by theirs
 	return &token{
 		ID: "gAAAAA" + newHexID() + newHexID(), UserID: u.ID, UserName: u.Name,
 		ProjectID: pr.ID, ProjectName: pr.Name, Methods: methods,
-		IssuedAt: t, ExpiresAt: time.Now().Add(s.c.faults.tokenTTL()),
+		IssuedAt: t, ExpiresAt: time.Now().Add(s.c.faults.tokenTTL()), // wall clock: clients judge expiry by theirs
 		AppCredID: func() string {
 			if ac != nil {
 				return ac.ID
@@ -310,7 +310,7 @@ func (s *identityService) validateLocked(id string) *token {
 	if t == nil {
 		return nil
 	}
-	if time.Now().After(t.ExpiresAt) {
+	if time.Now().After(t.ExpiresAt) { // wall clock: as issued
 		delete(s.tokens, id)
 		return nil
 	}

@@ -111,7 +111,7 @@ func (s *imageService) visibleLocked(projectID, id string) *image {
 	return im
 }
 
-func (im *image) touch() { im.UpdatedAt = now() }
+func (im *image) touch(t time.Time) { im.UpdatedAt = t }
 
 // infoLocked returns the image if it is visible to the project.
 func (s *imageService) infoLocked(projectID, id string) (imageInfo, bool) {
@@ -157,7 +157,7 @@ type imageInfo struct {
 // to write its bytes to is returned. The caller writes the bytes without
 // the lock, then calls activateImageLocked (or failImageLocked).
 func (s *imageService) newImageLocked(projectID string, spec newImage) (id, path string) {
-	t := now()
+	t := s.c.now()
 	im := &image{
 		ID: newID(), Name: refTo(spec.Name), Status: imageSaving, Visibility: spec.Visibility,
 		Owner: projectID, MinDisk: spec.MinDisk, MinRAM: spec.MinRAM,
@@ -207,7 +207,7 @@ func (s *imageService) setDataLocked(im *image, d digests) {
 	im.Checksum, im.HashValue = d.MD5, d.SHA512
 	im.VirtualSize = imageVirtualSize(im.Path, valueOf(im.DiskFormat), d.Size)
 	im.Status = imageActive
-	im.touch()
+	im.touch(s.c.now())
 }
 
 // imageVirtualSize is what Glance's format inspector reports: the size in

@@ -45,7 +45,7 @@ func (s *imageService) create(w http.ResponseWriter, r *http.Request, tok *token
 
 // newFromBodyLocked builds a queued image from a create request.
 func (s *imageService) newFromBodyLocked(body map[string]any, projectID string) (*image, *imageError) {
-	t := now()
+	t := s.c.now()
 	im := &image{ID: newID(), Status: imageQueued, Visibility: "shared", Owner: projectID,
 		Tags: []string{}, Properties: map[string]string{}, CreatedAt: t, UpdatedAt: t}
 	if raw, ok := body["id"]; ok {
@@ -122,7 +122,7 @@ func (s *imageService) addTag(w http.ResponseWriter, r *http.Request, tok *token
 	}
 	if !slices.Contains(im.Tags, tag) {
 		im.Tags = append(im.Tags, tag)
-		im.touch()
+		im.touch(s.c.now())
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -141,7 +141,7 @@ func (s *imageService) deleteTag(w http.ResponseWriter, r *http.Request, tok *to
 		return
 	}
 	im.Tags = slices.Delete(im.Tags, i, i+1)
-	im.touch()
+	im.touch(s.c.now())
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -169,7 +169,7 @@ func (s *imageService) setActivation(w http.ResponseWriter, r *http.Request, tok
 	}
 	if im.Status != to {
 		im.Status = to
-		im.touch()
+		im.touch(s.c.now())
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -36,7 +36,7 @@ func (s *imageService) upload(w http.ResponseWriter, r *http.Request, tok *token
 		os.Remove(path)
 		if im != nil && im.Path == path {
 			im.Status, im.Path = imageQueued, ""
-			im.touch()
+			im.touch(s.c.now())
 		}
 		if errors.Is(err, errImageStreamReset) {
 			panic(http.ErrAbortHandler)
@@ -69,7 +69,7 @@ func (s *imageService) beginUpload(projectID, id string) (string, *imageError) {
 		return "", imageErr(http.StatusBadRequest, "Properties disk_format, container_format must be set prior to saving data.")
 	}
 	im.Status, im.Path = imageSaving, s.c.blobPath("images", id)
-	im.touch()
+	im.touch(s.c.now())
 	return im.Path, nil
 }
 

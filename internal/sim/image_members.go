@@ -71,7 +71,7 @@ func (s *imageService) addMember(w http.ResponseWriter, r *http.Request, tok *to
 		glanceErrors.write(w, http.StatusConflict, "Member "+body.Member+" already associated with image "+im.ID+".")
 		return
 	}
-	t := now()
+	t := s.c.now()
 	m := &imageMember{Status: "pending", CreatedAt: t, UpdatedAt: t}
 	if im.Members == nil {
 		im.Members = map[string]*imageMember{}
@@ -126,7 +126,7 @@ func (s *imageService) updateMember(w http.ResponseWriter, r *http.Request, tok 
 		glanceErrors.write(w, http.StatusBadRequest, "Provided object does not match schema 'member': '"+body.Status+"' is not one of ['pending', 'accepted', 'rejected']")
 		return
 	}
-	m.Status, m.UpdatedAt = body.Status, now()
+	m.Status, m.UpdatedAt = body.Status, s.c.now()
 	writeJSON(w, http.StatusOK, imageMemberView(im.ID, r.PathValue("member"), m))
 }
 

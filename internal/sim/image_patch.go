@@ -52,7 +52,7 @@ func (s *imageService) update(w http.ResponseWriter, r *http.Request, tok *token
 		}
 	}
 	if len(ops) > 0 {
-		next.touch()
+		next.touch(s.c.now())
 	}
 	*im = next
 	s.writeImage(w, http.StatusOK, im)

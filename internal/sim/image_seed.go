@@ -60,7 +60,7 @@ var seedDataPieces = []struct{ off, n int64 }{{0, 768 << 10}, {600 << 20, 256 <<
 // seedProviderLocked creates the scs-0104 standard public images with
 // scs-0102 metadata and small real bytes.
 func (s *imageService) seedProviderLocked(p Profile) error {
-	built := time.Now().UTC().AddDate(0, 0, -3)
+	built := s.c.now().AddDate(0, 0, -3)
 	for _, si := range standardImages {
 		if si.sourceOnly && p.Name != "source" {
 			continue
@@ -73,7 +73,7 @@ func (s *imageService) seedProviderLocked(p Profile) error {
 }
 
 func (s *imageService) seedImageLocked(si standardImage, built time.Time) error {
-	t := now()
+	t := s.c.now()
 	im := &image{
 		ID: newID(), Name: refTo(si.name), Status: imageQueued, Visibility: "public",
 		Owner: s.providerProject, DiskFormat: refTo("qcow2"), ContainerFormat: refTo("bare"),

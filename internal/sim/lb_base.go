@@ -25,9 +25,9 @@ type lbObject struct {
 	Tags                             []string
 }
 
-func newLBObject(projectID string) lbObject {
+func newLBObject(projectID string, t time.Time) lbObject {
 	return lbObject{ID: newID(), ProjectID: projectID, AdminStateUp: true,
-		Prov: lbPendingCreate, Oper: lbOffline, Created: now()}
+		Prov: lbPendingCreate, Oper: lbOffline, Created: t}
 }
 
 // lbTime formats a time as Octavia does (no zone); zero is null.
@@ -112,7 +112,7 @@ func (s *loadBalancerService) settleLocked(lbID string) {
 		s.removeLBLocked(lb)
 		return
 	}
-	t := now()
+	t := s.c.now()
 	settle := func(o *lbObject, oper string) bool {
 		if o.Prov == lbPendingDelete {
 			return false

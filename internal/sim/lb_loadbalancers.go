@@ -134,7 +134,7 @@ func (s *loadBalancerService) newLB(q *lbReq, b lbCreateBody) (*lbLoadBalancer, 
 	if limit := s.c.quotaLocked(q.project()).LoadBalancers; limit >= 0 && s.countLBs(q.project()) >= limit {
 		return nil, lbErr(http.StatusForbidden, "Quota has been met for resources: Load Balancer")
 	}
-	lb := &lbLoadBalancer{lbObject: newLBObject(q.project()), Provider: provider, QoS: b.VipQosPolicyID}
+	lb := &lbLoadBalancer{lbObject: newLBObject(q.project(), s.c.now()), Provider: provider, QoS: b.VipQosPolicyID}
 	lb.apply(b.Name, b.Description, b.AdminStateUp, b.Tags)
 	return lb, nil
 }
@@ -201,7 +201,7 @@ func (s *loadBalancerService) updateLB(q *lbReq) (int, any, error) {
 	if b.VipQosPolicyID != nil {
 		lb.QoS = *b.VipQosPolicyID
 	}
-	lb.Updated = now()
+	lb.Updated = s.c.now()
 	return http.StatusOK, map[string]any{"loadbalancer": s.lbDoc(lb)}, nil
 }
 

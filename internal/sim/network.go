@@ -131,11 +131,11 @@ func (s *networkService) seedProviderLocked(p Profile) {
 	if p.ExternalNetwork == "" || p.FloatingCIDR == "" {
 		return
 	}
-	n := &network{nStdAttrs: newNStdAttrs(s.adminProject), Name: p.ExternalNetwork,
+	n := &network{nStdAttrs: newNStdAttrs(s.adminProject, s.c.now()), Name: p.ExternalNetwork,
 		AdminStateUp: true, External: true, MTU: 1500, PortSecurity: true}
 	s.networks[n.ID] = n
 	cidr := netip.MustParsePrefix(p.FloatingCIDR).Masked()
-	sub := &subnet{nStdAttrs: newNStdAttrs(s.adminProject), Name: p.ExternalNetwork + "-subnet",
+	sub := &subnet{nStdAttrs: newNStdAttrs(s.adminProject, s.c.now()), Name: p.ExternalNetwork + "-subnet",
 		NetworkID: n.ID, CIDR: cidr, Gateway: cidr.Addr().Next()}
 	last := nLastAddr(cidr).Prev()
 	end := nAddrAdd(cidr.Addr(), 250)
@@ -237,7 +237,7 @@ func (s *networkService) bindPortLocked(portID, serverID, az string) error {
 	}
 	p.DeviceID, p.DeviceOwner = serverID, "compute:"+az
 	p.HostID, p.Status = "compute-"+az, "ACTIVE"
-	p.touch()
+	p.touch(s.c.now())
 	return nil
 }
 
@@ -253,7 +253,7 @@ func (s *networkService) unbindPortLocked(portID string, deletePort bool) {
 		return
 	}
 	p.DeviceID, p.DeviceOwner, p.HostID, p.Status = "", "", "", "DOWN"
-	p.touch()
+	p.touch(s.c.now())
 }
 
 // securityGroupIDLocked resolves a security group name or ID within the

@@ -20,15 +20,14 @@ type nStdAttrs struct {
 	Tags                       []string // sorted, unique
 }
 
-func newNStdAttrs(projectID string) nStdAttrs {
-	t := now()
+func newNStdAttrs(projectID string, t time.Time) nStdAttrs {
 	return nStdAttrs{ID: newID(), ProjectID: projectID, Revision: 1, Created: t, Updated: t}
 }
 
 // touch records a change of the resource.
-func (a *nStdAttrs) touch() {
+func (a *nStdAttrs) touch(t time.Time) {
 	a.Revision++
-	a.Updated = now()
+	a.Updated = t
 }
 
 // fill writes the standard attributes into a document.

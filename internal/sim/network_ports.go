@@ -138,7 +138,7 @@ func (s *networkService) newPortLocked(spec nPortSpec) (*port, error) {
 			return nil, err
 		}
 	}
-	p := &port{nStdAttrs: newNStdAttrs(spec.ProjectID), Name: spec.Name, NetworkID: n.ID,
+	p := &port{nStdAttrs: newNStdAttrs(spec.ProjectID, s.c.now()), Name: spec.Name, NetworkID: n.ID,
 		DeviceID: spec.DeviceID, DeviceOwner: spec.DeviceOwner, AdminStateUp: spec.AdminStateUp,
 		Status: nCmpOr(spec.Status, "DOWN"), PortSecurity: n.PortSecurity, VNICType: nCmpOr(spec.VNICType, "normal")}
 	p.Description = spec.Description
@@ -354,7 +354,7 @@ func (s *networkService) updatePort(q *nreq) (int, any, error) {
 		return 0, nil, err
 	}
 	*p = upd
-	p.touch()
+	p.touch(s.c.now())
 	return http.StatusOK, map[string]any{"port": s.portDoc(p)}, nil
 }
 

@@ -59,7 +59,7 @@ func (s *networkService) addRouterInterface(q *nreq) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	rt.touch()
+	rt.touch(s.c.now())
 	id := p.ID
 	s.c.later(1, func() {
 		if p := s.ports[id]; p != nil && p.DeviceOwner == ownerRouterInterface {
@@ -133,7 +133,7 @@ func (s *networkService) interfaceByPort(q *nreq, rt *router, portID string) (*p
 		return nil, nBadResource("router", "Cannot have multiple IPv4 subnets on router port")
 	}
 	p.DeviceID, p.DeviceOwner = rt.ID, ownerRouterInterface
-	p.touch()
+	p.touch(s.c.now())
 	return p, nil
 }
 
@@ -155,7 +155,7 @@ func (s *networkService) removeRouterInterface(q *nreq) (int, any, error) {
 	}
 	info := nInterfaceInfo(rt, p)
 	s.removePortLocked(p)
-	rt.touch()
+	rt.touch(s.c.now())
 	return http.StatusOK, info, nil
 }
 

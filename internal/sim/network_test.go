@@ -256,7 +256,7 @@ func TestNeutronCrossServiceContract(t *testing.T) {
 	if err := net.bindPortLocked(id, "server-2", "nova"); err == nil {
 		t.Error("bound a port twice")
 	}
-	f := &floatingIP{nStdAttrs: newNStdAttrs(h.project), NetworkID: ext["id"].(string), Address: "203.0.113.99"}
+	f := &floatingIP{nStdAttrs: newNStdAttrs(h.project, h.c.now()), NetworkID: ext["id"].(string), Address: "203.0.113.99"}
 	net.fips[f.ID] = f
 	if err := net.associateLocked(h.project, f, id, ""); err != nil {
 		t.Fatal(err)

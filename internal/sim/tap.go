@@ -55,7 +55,7 @@ func (c *Cloud) RecordRequests(header string) {
 // Requests returns the requests logged since RecordRequests, once the
 // handlers of those in flight have returned (or after a second).
 func (c *Cloud) Requests() []RequestRecord {
-	for deadline := time.Now().Add(time.Second); c.tap.inflight.Load() > 0 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(time.Second); c.tap.inflight.Load() > 0 && time.Now().Before(deadline); { // wall clock: a deadline
 		time.Sleep(time.Millisecond)
 	}
 	c.tap.mu.Lock()
@@ -76,7 +76,7 @@ func (t *tap) wrap(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		rec := RequestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Start: time.Now()}
+		rec := RequestRecord{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Start: time.Now()} // wall clock: the request log measures
 		if header != "" {
 			rec.Header = r.Header.Get(header)
 		}
@@ -85,7 +85,7 @@ func (t *tap) wrap(next http.Handler) http.Handler {
 		defer t.inflight.Add(-1)
 		defer func() {
 			p := recover()
-			rec.End, rec.Status, rec.RetryAfter, rec.Aborted = time.Now(), sw.status, w.Header().Get("Retry-After"), p != nil
+			rec.End, rec.Status, rec.RetryAfter, rec.Aborted = time.Now(), sw.status, w.Header().Get("Retry-After"), p != nil // wall clock: the request log measures
 			rec.Answered = sw.answered
 			if rec.Answered.IsZero() {
 				rec.Answered = rec.End
@@ -112,7 +112,7 @@ type statusWriter struct {
 
 func (w *statusWriter) answer(code int) {
 	if w.status == 0 {
-		w.status, w.answered = code, time.Now()
+		w.status, w.answered = code, time.Now() // wall clock: the request log measures
 	}
 }
 

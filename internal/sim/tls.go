@@ -48,7 +48,7 @@ func newCertificates(addr net.Addr) (caPEM []byte, cert tls.Certificate, err err
 	if err != nil {
 		return nil, cert, err
 	}
-	now := time.Now()
+	now := time.Now() // wall clock: clients check certificates by theirs
 	caTmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "scs-migrate simulator CA"},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),

@@ -287,9 +287,9 @@ func (s *volumeService) attachLocked(volumeID, serverID, device string) error {
 
 func (s *volumeService) addAttachment(v *volume, serverID, device, host string) {
 	v.Attachments = append(v.Attachments, &volumeAttachment{ID: newID(), ServerID: serverID,
-		Device: device, HostName: host, AttachedAt: now()})
+		Device: device, HostName: host, AttachedAt: s.c.now()})
 	v.Status = volInUse
-	v.touch()
+	v.touch(s.c.now())
 }
 
 // detachLocked removes the server's attachment; the volume becomes
@@ -307,7 +307,7 @@ func (s *volumeService) detachLocked(volumeID, serverID string) error {
 	if len(v.Attachments) == 0 && (v.Status == volInUse || v.Status == volDetaching) {
 		v.Status = volAvailable
 	}
-	v.touch()
+	v.touch(s.c.now())
 	return nil
 }
 
@@ -325,7 +325,7 @@ func (s *volumeService) deleteLocked(volumeID string) {
 // its bytes a moment later.
 func (s *volumeService) startDeleteLocked(v *volume) {
 	v.Status = volDeleting
-	v.touch()
+	v.touch(s.c.now())
 	s.c.later(1, func() {
 		if s.volumes[v.ID] == v {
 			delete(s.volumes, v.ID)
@@ -359,7 +359,7 @@ func (s *volumeService) userOfProjectLocked(projectID string) string {
 	return ""
 }
 
-func (v *volume) touch() { v.UpdatedAt = now() }
+func (v *volume) touch(t time.Time) { v.UpdatedAt = t }
 
 // typeName is the name of a volume type ("" if unknown).
 func (s *volumeService) typeName(id string) string {

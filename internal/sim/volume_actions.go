@@ -94,7 +94,7 @@ func (s *volumeService) actExtend(w http.ResponseWriter, v *volume, arg json.Raw
 		return
 	}
 	v.Status = volExtending
-	v.touch()
+	v.touch(s.c.now())
 	newSize, path := *a.NewSize, v.Path
 	s.volumeJob(func() error {
 		return sparseResize(path, int64(newSize)*volumeGiB)
@@ -108,7 +108,7 @@ func (s *volumeService) actExtend(w http.ResponseWriter, v *volume, arg json.Raw
 		} else {
 			v.SizeGB = newSize
 		}
-		v.touch()
+		v.touch(s.c.now())
 	})
 	w.WriteHeader(http.StatusAccepted)
 }
@@ -130,7 +130,7 @@ func (s *volumeService) actSetImageMetadata(w http.ResponseWriter, v *volume, ar
 	for k, val := range a.Metadata {
 		v.ImageMetadata[k] = val
 	}
-	v.touch()
+	v.touch(s.c.now())
 	writeJSON(w, http.StatusOK, map[string]any{"metadata": cinderMeta(v.ImageMetadata)})
 }
 
@@ -146,7 +146,7 @@ func (s *volumeService) actUnsetImageMetadata(w http.ResponseWriter, v *volume, 
 		return
 	}
 	delete(v.ImageMetadata, a.Key)
-	v.touch()
+	v.touch(s.c.now())
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -170,7 +170,7 @@ func (s *volumeService) actSetBootable(w http.ResponseWriter, v *volume, arg jso
 		cinderInvalid("Bootable must be a boolean.").write(w)
 		return
 	}
-	v.touch()
+	v.touch(s.c.now())
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -181,7 +181,7 @@ func (s *volumeService) actReserve(w http.ResponseWriter, v *volume, arg json.Ra
 	}
 	if v.Status == volAvailable {
 		v.Status = volAttaching
-		v.touch()
+		v.touch(s.c.now())
 	}
 	w.WriteHeader(http.StatusAccepted)
 }
@@ -192,7 +192,7 @@ func (s *volumeService) actUnreserve(w http.ResponseWriter, v *volume, arg json.
 		if len(v.Attachments) > 0 {
 			v.Status = volInUse
 		}
-		v.touch()
+		v.touch(s.c.now())
 	}
 	w.WriteHeader(http.StatusAccepted)
 }
@@ -226,14 +226,14 @@ func (s *volumeService) actBeginDetaching(w http.ResponseWriter, v *volume, arg 
 		return
 	}
 	v.Status = volDetaching
-	v.touch()
+	v.touch(s.c.now())
 	w.WriteHeader(http.StatusAccepted)
 }
 
 func (s *volumeService) actRollDetaching(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
 	if v.Status == volDetaching {
 		v.Status = volInUse
-		v.touch()
+		v.touch(s.c.now())
 	}
 	w.WriteHeader(http.StatusAccepted)
 }
@@ -256,7 +256,7 @@ func (s *volumeService) actDetach(w http.ResponseWriter, v *volume, arg json.Raw
 	if len(keep) == 0 {
 		v.Status = volAvailable
 	}
-	v.touch()
+	v.touch(s.c.now())
 	w.WriteHeader(http.StatusAccepted)
 }
 
@@ -281,7 +281,7 @@ func (s *volumeService) actRetype(w http.ResponseWriter, v *volume, arg json.Raw
 		return
 	}
 	v.TypeID = t.ID
-	v.touch()
+	v.touch(s.c.now())
 	w.WriteHeader(http.StatusAccepted)
 }
 

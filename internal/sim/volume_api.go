@@ -183,7 +183,7 @@ func (s *volumeService) updateVolume(w http.ResponseWriter, r *http.Request, q v
 	if u.Metadata != nil {
 		v.Metadata = cinderMeta(*u.Metadata)
 	}
-	v.touch()
+	v.touch(s.c.now())
 	writeJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
 }
 
@@ -251,7 +251,7 @@ func (s *volumeService) editVolumeMetadata(w http.ResponseWriter, r *http.Reques
 	}
 	if edit != nil {
 		edit(v, body.Metadata)
-		v.touch()
+		v.touch(s.c.now())
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"metadata": cinderMeta(v.Metadata)})
 }
@@ -270,7 +270,7 @@ func (s *volumeService) deleteVolumeMetadataKey(w http.ResponseWriter, r *http.R
 		return
 	}
 	delete(v.Metadata, key)
-	v.touch()
+	v.touch(s.c.now())
 	w.WriteHeader(http.StatusOK)
 }
 

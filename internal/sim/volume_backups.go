@@ -57,7 +57,7 @@ func (s *volumeService) createBackupLocked(tok *token, req backupCreate) (*backu
 	if verr != nil {
 		return nil, verr
 	}
-	t := now()
+	t := s.c.now()
 	b := &backup{ID: newID(), ProjectID: tok.ProjectID, UserID: tok.UserID, VolumeID: v.ID,
 		SnapshotID: req.SnapshotID, Name: req.Name, Description: req.Description, SizeGB: v.SizeGB,
 		Status: volCreating, Incremental: parent != "", ParentID: parent, Metadata: cinderMeta(req.Metadata),
@@ -66,7 +66,7 @@ func (s *volumeService) createBackupLocked(tok *token, req backupCreate) (*backu
 	s.backups[b.ID] = b
 	if req.SnapshotID == "" {
 		v.resumeStatus, v.Status = v.Status, volBackingUp
-		v.touch()
+		v.touch(s.c.now())
 	}
 	size := int64(v.SizeGB) * volumeGiB
 	s.volumeJob(func() error {
@@ -74,7 +74,7 @@ func (s *volumeService) createBackupLocked(tok *token, req backupCreate) (*backu
 	}, func(err error) {
 		if s.volumes[v.ID] == v && v.Status == volBackingUp {
 			v.Status = v.resumeStatus
-			v.touch()
+			v.touch(s.c.now())
 		}
 		if s.backups[b.ID] != b {
 			os.Remove(b.Path)
@@ -84,7 +84,7 @@ func (s *volumeService) createBackupLocked(tok *token, req backupCreate) (*backu
 		if err != nil {
 			b.Status = volError
 		}
-		b.UpdatedAt = now()
+		b.UpdatedAt = s.c.now()
 	})
 	return b, nil
 }
@@ -231,7 +231,7 @@ func (s *volumeService) updateBackup(w http.ResponseWriter, r *http.Request, q v
 	if u := body.Backup; u.Metadata != nil && q.mv >= 43 {
 		b.Metadata = cinderMeta(*u.Metadata)
 	}
-	b.UpdatedAt = now()
+	b.UpdatedAt = s.c.now()
 	writeJSON(w, http.StatusOK, map[string]any{"backup": s.backupView(b, q.mv)})
 }
 
@@ -252,7 +252,7 @@ func (s *volumeService) deleteBackup(w http.ResponseWriter, r *http.Request, q v
 		return
 	}
 	b.Status = volDeleting
-	b.UpdatedAt = now()
+	b.UpdatedAt = s.c.now()
 	s.c.later(1, func() {
 		if s.backups[b.ID] == b {
 			delete(s.backups, b.ID)

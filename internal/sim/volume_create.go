@@ -54,7 +54,7 @@ func (s *volumeService) createLocked(projectID, userID string, req volumeCreate)
 	if verr := s.checkVolumeQuotaLocked(projectID, 1, size); verr != nil {
 		return nil, verr
 	}
-	t := now()
+	t := s.c.now()
 	v := &volume{
 		ID: newID(), ProjectID: projectID, UserID: userID, Name: req.Name, Description: req.Description,
 		SizeGB: size, Status: volCreating, TypeID: vt.ID, AZ: az, Multiattach: req.Multiattach || vt.multiattach(),
@@ -75,7 +75,7 @@ func (s *volumeService) createLocked(projectID, userID string, req volumeCreate)
 // sparse file of its size), as a blank volume ends up once Cinder has
 // made it; SeedBulk creates volumes this way.
 func (s *volumeService) addEmptyVolumeLocked(projectID, userID, name string, sizeGB int, vt *volumeType, az string) (*volume, error) {
-	t := now()
+	t := s.c.now()
 	v := &volume{ID: newID(), ProjectID: projectID, UserID: userID, Name: &name, SizeGB: sizeGB,
 		Status: volAvailable, TypeID: vt.ID, AZ: az, Multiattach: vt.multiattach(),
 		Metadata: map[string]string{}, CreatedAt: t, UpdatedAt: t}

@@ -33,7 +33,7 @@ func (s *volumeService) fillVolume(v *volume, src volumeSource) {
 		s.c.later(0.5, func() {
 			if v.Status == volCreating {
 				v.Status = volDownloading
-				v.touch()
+				v.touch(s.c.now())
 			}
 		})
 	}
@@ -55,7 +55,7 @@ func (s *volumeService) fillVolume(v *volume, src volumeSource) {
 			v.Status = volAvailable
 			v.Bootable = v.Bootable || src.image != nil
 		}
-		v.touch()
+		v.touch(s.c.now())
 	})
 }
 

@@ -65,7 +65,7 @@ func (s *volumeService) restoreTargetLocked(tok *token, b *backup, volumeID, nam
 	if verr := s.checkVolumeQuotaLocked(tok.ProjectID, 1, b.SizeGB); verr != nil {
 		return nil, verr
 	}
-	t := now()
+	t := s.c.now()
 	v := &volume{ID: newID(), ProjectID: tok.ProjectID, UserID: tok.UserID, Name: &name,
 		SizeGB: b.SizeGB, Status: volCreating, TypeID: s.types[0].ID, AZ: s.defaultAZ(),
 		Metadata: map[string]string{}, CreatedAt: t}
@@ -76,15 +76,15 @@ func (s *volumeService) restoreTargetLocked(tok *token, b *backup, volumeID, nam
 
 func (s *volumeService) startRestoreLocked(b *backup, v *volume) {
 	b.Status, v.Status = "restoring", volRestoring
-	b.UpdatedAt = now()
-	v.touch()
+	b.UpdatedAt = s.c.now()
+	v.touch(s.c.now())
 	src, dst, n, size := b.Path, v.Path, int64(b.SizeGB)*volumeGiB, int64(v.SizeGB)*volumeGiB
 	s.volumeJob(func() error {
 		return sparseCopyFile(dst, src, n, size)
 	}, func(err error) {
 		if s.backups[b.ID] == b {
 			b.Status = volAvailable
-			b.UpdatedAt = now()
+			b.UpdatedAt = s.c.now()
 		}
 		if s.volumes[v.ID] != v {
 			return
@@ -95,6 +95,6 @@ func (s *volumeService) startRestoreLocked(b *backup, v *volume) {
 		} else {
 			v.Bootable, v.ImageMetadata = b.bootable, maps.Clone(b.imageMetadata)
 		}
-		v.touch()
+		v.touch(s.c.now())
 	})
 }

@@ -72,7 +72,7 @@ func (s *volumeService) createSnapshotLocked(projectID, userID string, req snaps
 	if verr := s.checkSnapshotQuotaLocked(projectID, v.SizeGB); verr != nil {
 		return nil, verr
 	}
-	t := now()
+	t := s.c.now()
 	sn := &snapshot{ID: newID(), ProjectID: projectID, UserID: userID, VolumeID: v.ID, Name: req.Name,
 		Description: req.Description, SizeGB: v.SizeGB, Status: volCreating,
 		Metadata: cinderMeta(req.Metadata), CreatedAt: t}
@@ -90,7 +90,7 @@ func (s *volumeService) createSnapshotLocked(projectID, userID string, req snaps
 		if err != nil {
 			sn.Status = volError
 		}
-		sn.UpdatedAt = now()
+		sn.UpdatedAt = s.c.now()
 	})
 	return sn, nil
 }
@@ -174,7 +174,7 @@ func (s *volumeService) updateSnapshot(w http.ResponseWriter, r *http.Request, q
 	if body.Snapshot.Description != nil {
 		sn.Description = body.Snapshot.Description
 	}
-	sn.UpdatedAt = now()
+	sn.UpdatedAt = s.c.now()
 	writeJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
 }
 
@@ -198,7 +198,7 @@ func (s *volumeService) deleteSnapshot(w http.ResponseWriter, r *http.Request, q
 // it a moment later.
 func (s *volumeService) startSnapshotDeleteLocked(sn *snapshot) {
 	sn.Status = volDeleting
-	sn.UpdatedAt = now()
+	sn.UpdatedAt = s.c.now()
 	s.c.later(1, func() {
 		if s.snapshots[sn.ID] == sn {
 			delete(s.snapshots, sn.ID)

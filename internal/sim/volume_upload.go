@@ -58,7 +58,7 @@ func (s *volumeService) actUploadImage(w http.ResponseWriter, v *volume, arg jso
 	protected := cinderBool(a.Protected)
 	s.c.image.images[imageID].Protected = protected
 	v.resumeStatus, v.Status = v.Status, volUploading
-	v.touch()
+	v.touch(s.c.now())
 	volPath, size, format := v.Path, int64(v.SizeGB)*volumeGiB, a.DiskFormat
 	var d digests
 	s.volumeJob(func() (err error) {
@@ -72,7 +72,7 @@ func (s *volumeService) actUploadImage(w http.ResponseWriter, v *volume, arg jso
 		}
 		if s.volumes[v.ID] == v && v.Status == volUploading {
 			v.Status = v.resumeStatus
-			v.touch()
+			v.touch(s.c.now())
 		}
 	})
 	writeJSON(w, http.StatusAccepted, map[string]any{"os-volume_upload_image": map[string]any{
