@@ -3,6 +3,7 @@ package plans
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -208,4 +209,32 @@ func FuzzLoadMapping(f *testing.F) {
 			t.Fatalf("checked overrides do not plan: %v", err)
 		}
 	})
+}
+
+// TestLoadAcceptsBOM: a plan and a mapping file behind a UTF-8 byte
+// order mark read as without one, as an inventory does.
+func TestLoadAcceptsBOM(t *testing.T) {
+	good, err := Marshal(mustBuild(t, demoInventory(), demoTarget(), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(append([]byte("\ufeff"), good...))
+	if err != nil {
+		t.Fatalf("plan with a BOM: %v", err)
+	}
+	if again, _ := Marshal(p); string(again) != string(good) {
+		t.Error("a plan with a BOM read as another plan")
+	}
+	example, err := os.ReadFile("../examples/mapping.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ParseMapping("m.yaml", example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseMapping("m.yaml", append([]byte("\ufeff"), example...))
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("mapping with a BOM: %+v, %v", got, err)
+	}
 }

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/scs-migrate/scs-migrate/internal/strictjson"
 )
 
 // MappingKind identifies a mapping override file.
@@ -60,7 +61,7 @@ var overrideFields = []struct {
 // fields, duplicate keys, non-string values and a wrong apiVersion or
 // kind are errors that name the file, the line, the field and the value.
 func LoadMapping(path string) (*Overrides, error) {
-	b, err := os.ReadFile(path)
+	b, err := strictjson.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read mapping file: %w", err)
 	}
@@ -70,7 +71,7 @@ func LoadMapping(path string) (*Overrides, error) {
 // ParseMapping parses the bytes of a mapping file called name.
 func ParseMapping(name string, b []byte) (*Overrides, error) {
 	ov := &Overrides{File: name}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec := yaml.NewDecoder(bytes.NewReader(strictjson.TrimBOM(b)))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
