@@ -1,40 +1,31 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"slices"
-	"sort"
-	"strings"
+	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
+	"sigs.k8s.io/yaml"
+
+	"github.com/scs-migrate/scs-migrate/internal/atomicfile"
 )
 
-// writeCloudsYAML writes the tenants' clouds.yaml (mode 0600).
+// writeCloudsYAML writes the tenants' clouds.yaml, mode 0600, in
+// gophercloud's own clouds.yaml types, so that a password or URL is
+// quoted as YAML needs it.
 func writeCloudsYAML(path, authURL, password string) error {
-	var b strings.Builder
-	b.WriteString("# Written by hack/openstack/bootstrap: the tenants of the local OpenStack fixture.\nclouds:\n")
-	names := slices.Clone(tenants)
-	sort.Strings(names)
-	for _, t := range names {
-		fmt.Fprintf(&b, `  %s:
-    auth_type: password
-    auth:
-      auth_url: %s
-      username: %s
-      password: %q
-      project_name: %s
-      user_domain_name: %s
-      project_domain_name: %s
-    region_name: %s
-    interface: public
-    identity_api_version: 3
-`, t, authURL, t, password, t, domain, domain, region)
+	file := clouds.Clouds{Clouds: map[string]clouds.Cloud{}}
+	for _, t := range tenants {
+		file.Clouds[t] = clouds.Cloud{
+			AuthType: clouds.AuthPassword,
+			AuthInfo: &clouds.AuthInfo{
+				AuthURL: authURL, Username: t, Password: password, ProjectName: t,
+				UserDomainName: domain, ProjectDomainName: domain,
+			},
+			RegionName: region, Interface: "public", IdentityAPIVersion: "3",
+		}
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o600); err != nil {
+	b, err := yaml.Marshal(file)
+	if err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	b = append([]byte("# Written by hack/openstack/bootstrap: the tenants of the local OpenStack fixture.\n"), b...)
+	return atomicfile.Write(path, b, 0o600)
 }
