@@ -242,8 +242,8 @@ func (l *lastLine) String() string {
 	return l.line
 }
 
-// progressLog writes a line when a transfer starts, every 10% or 30
-// seconds, and when it ends.
+// progressLog writes a line when a transfer starts, at most every
+// progressLogInterval while it moves bytes, and when it ends.
 type progressLog struct {
 	log *log.Logger
 	mu  sync.Mutex
