@@ -107,6 +107,7 @@ func TestBadMappings(t *testing.T) {
 		"mapping-unknown-field.yaml":     `:3: unknown field "flavours"`,
 		"mapping-wrong-apiversion.yaml":  `:1: apiVersion: "v1" is not supported, want "scs-migrate.io/v1alpha1"`,
 		"mapping-wrong-kind.yaml":        `:2: kind: "Plan" is not supported, want "Mapping"`,
+		"mapping-list-apiversion.yaml":   `:1: apiVersion: a list is not supported, want "scs-migrate.io/v1alpha1"`,
 		"mapping-missing-kind.yaml":      `:1: kind: missing`,
 		"mapping-duplicate-source.yaml":  `:5: flavors: "alpha.c4.m12": duplicate source (first at line 4)`,
 		"mapping-duplicate-section.yaml": `:5: flavors: duplicate key (first at line 3)`,

@@ -133,7 +133,7 @@ func (ov *Overrides) parseTop(k, v *yaml.Node) error {
 // expectScalar checks apiVersion and kind.
 func (ov *Overrides) expectScalar(k, v *yaml.Node, want string) error {
 	if v.Kind != yaml.ScalarNode || v.Value != want {
-		return ov.errorf(v.Line, "%s: %q is not supported, want %q", k.Value, nodeText(v), want)
+		return ov.errorf(v.Line, "%s: %s is not supported, want %q", k.Value, nodeKind(v), want)
 	}
 	return nil
 }
@@ -181,14 +181,6 @@ func nodeKind(n *yaml.Node) string {
 		return fmt.Sprintf("%q", n.Value)
 	}
 	return "an alias"
-}
-
-// nodeText is a scalar's value or a description of the node.
-func nodeText(n *yaml.Node) string {
-	if n.Kind == yaml.ScalarNode {
-		return n.Value
-	}
-	return nodeKind(n)
 }
 
 // find returns the override of a source resource, matched by name or ID.
