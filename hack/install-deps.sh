@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and fidelity checks need:
-# the real openstack CLI, qemu-img (to cross-check the simulator's qcow2)
-# and Chromium (to render the HTML audit report). Idempotent.
+# the real openstack CLI (with its Octavia plugin) and qemu-img (to
+# cross-check the simulator's qcow2). Idempotent.
 set -euo pipefail
 pkgs=(python3-openstackclient python3-octaviaclient qemu-utils tzdata)
 missing=()

@@ -2,12 +2,8 @@ package inventory
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"strings"
 
 	"sigs.k8s.io/yaml"
 
@@ -19,7 +15,7 @@ import (
 // is an error that names the file. References between the parts are
 // checked by Validate, which consumers such as the planner call.
 func Load(path string) (*Document, error) {
-	b, err := os.ReadFile(path)
+	b, err := strictjson.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read inventory: %w", err)
 	}
@@ -30,40 +26,37 @@ func Load(path string) (*Document, error) {
 	return doc, nil
 }
 
-// Parse decodes a document (JSON or YAML) strictly.
+// Parse decodes a document (JSON or YAML) strictly. A plan or another
+// version is named for what it is, not for the fields it has and an
+// inventory has not.
 func Parse(b []byte) (*Document, error) {
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, errors.New("the file is empty")
-	}
-	js, err := toJSON(b)
+	js, err := toJSON(strictjson.TrimBOM(b))
 	if err != nil {
 		return nil, err
 	}
-	if err := checkHeader(js); err != nil {
-		return nil, err
-	}
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.DisallowUnknownFields()
 	var doc Document
-	if err := dec.Decode(&doc); err != nil {
-		if path := strictjson.UnknownField(js, Document{}); path != "" {
-			return nil, fmt.Errorf("unknown field %q", path)
-		}
-		return nil, explainDecode(err)
+	var e *strictjson.Error
+	switch err := strictjson.Decode(js, &doc); {
+	case errors.As(err, &e) && e.Fault <= strictjson.Syntax: // nothing decoded to check
+	case doc.Kind != Kind:
+		return nil, fmt.Errorf("kind is %q, want %q", doc.Kind, Kind)
+	case doc.APIVersion != APIVersion:
+		return nil, fmt.Errorf("apiVersion is %q, this scs-migrate reads %q", doc.APIVersion, APIVersion)
+	case e == nil:
+		return &doc, nil
 	}
-	if dec.More() {
-		return nil, errors.New("unexpected data after the document")
+	switch e.Fault {
+	case strictjson.Syntax, strictjson.Trailing:
+		return nil, fmt.Errorf("not valid JSON at byte %d: %v", e.Offset, e.Err)
+	case strictjson.Type:
+		return nil, fmt.Errorf("field %s: want %s, the document has a JSON %s", e.Field, e.Want, e.Value)
 	}
-	return &doc, nil
+	return nil, e
 }
 
 // toJSON gives the JSON of a JSON or YAML document.
 func toJSON(b []byte) ([]byte, error) {
-	if t := bytes.TrimSpace(b); t[0] == '{' {
-		if !json.Valid(t) {
-			var v any
-			return nil, explainDecode(json.Unmarshal(t, &v))
-		}
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] == '{' {
 		return t, nil
 	}
 	js, err := yaml.YAMLToJSON(b)
@@ -74,41 +67,4 @@ func toJSON(b []byte) ([]byte, error) {
 		return nil, fmt.Errorf("not an inventory document: the top level is not a mapping")
 	}
 	return js, nil
-}
-
-// checkHeader looks at apiVersion and kind before anything else, so that
-// a plan or another version is named for what it is.
-func checkHeader(js []byte) error {
-	var h struct {
-		APIVersion string `json:"apiVersion"`
-		Kind       string `json:"kind"`
-	}
-	if err := json.Unmarshal(js, &h); err != nil {
-		return explainDecode(err)
-	}
-	switch {
-	case h.Kind != Kind:
-		return fmt.Errorf("kind is %q, want %q", h.Kind, Kind)
-	case h.APIVersion != APIVersion:
-		return fmt.Errorf("apiVersion is %q, this scs-migrate reads %q", h.APIVersion, APIVersion)
-	}
-	return nil
-}
-
-func explainDecode(err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return errors.New("truncated: the document ends early")
-	case errors.As(err, &syn) && strings.Contains(syn.Error(), "unexpected end"):
-		return errors.New("truncated: the document ends early")
-	case errors.As(err, &syn):
-		return fmt.Errorf("not valid JSON at byte %d: %v", syn.Offset, syn)
-	case errors.As(err, &typ):
-		return fmt.Errorf("field %s: want %s, the document has a JSON %s", typ.Field, typ.Type, typ.Value)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return fmt.Errorf("unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
-	}
-	return err
 }

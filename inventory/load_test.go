@@ -100,3 +100,30 @@ func TestWriteFileUnknownFormat(t *testing.T) {
 		t.Errorf("WriteFile(xml) = %v, want an error naming the format", err)
 	}
 }
+
+// TestLoadAcceptsBOM: a byte order mark before a document is dropped,
+// as the plan and mapping loaders drop it, and a JSON document behind
+// one is still read as JSON (a truncated one says so).
+func TestLoadAcceptsBOM(t *testing.T) {
+	dir := t.TempDir()
+	for _, format := range []string{"json", "yaml"} {
+		b, err := inventory.Marshal(sampleDocument(), format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, "bom."+format)
+		if err := os.WriteFile(path, append([]byte("\ufeff"), b...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if doc, err := inventory.Load(path); err != nil {
+			t.Errorf("%s with a BOM: %v", format, err)
+		} else if again, _ := inventory.Marshal(doc, format); string(again) != string(b) {
+			t.Errorf("%s with a BOM read as another document", format)
+		}
+		if format == "json" {
+			if _, err := inventory.Parse(append([]byte("\ufeff"), b[:len(b)/2]...)); err == nil || err.Error() != "truncated: the document ends early" {
+				t.Errorf("truncated JSON with a BOM: %v", err)
+			}
+		}
+	}
+}

@@ -1,38 +1,22 @@
 package plans
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"strings"
 
 	"github.com/scs-migrate/scs-migrate/internal/atomicfile"
 	"github.com/scs-migrate/scs-migrate/internal/strictjson"
 )
-
-// maxPlanBytes bounds what Load reads: a plan of a very large tenant is
-// tens of MiB; anything beyond this is not a plan.
-const maxPlanBytes = 1 << 30
 
 // Load reads a plan file strictly: unknown fields, a wrong apiVersion or
 // kind, duplicate step IDs, unknown step kinds, dependencies on steps
 // that do not exist and cycles are errors naming the file, the field and
 // the value.
 func Load(path string) (*Plan, error) {
-	f, err := os.Open(path)
+	b, err := strictjson.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read plan: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxPlanBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read plan %s: %w", path, err)
-	}
-	if len(b) > maxPlanBytes {
-		return nil, fmt.Errorf("%s: larger than %d bytes: not a plan", path, maxPlanBytes)
 	}
 	p, err := Parse(b)
 	if err != nil {
@@ -41,47 +25,26 @@ func Load(path string) (*Plan, error) {
 	return p, nil
 }
 
-// Parse decodes and validates a plan.
+// Parse decodes and validates a plan. Decode's own words locate a fault
+// by line and name the field; these say that the file is not a plan.
 func Parse(b []byte) (*Plan, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	var p Plan
-	if err := dec.Decode(&p); err != nil {
-		return nil, explainJSON(b, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("trailing data after the plan at byte %d", dec.InputOffset())
+	err := strictjson.Decode(b, &p)
+	if e := (*strictjson.Error)(nil); errors.As(err, &e) {
+		switch e.Fault {
+		case strictjson.Empty, strictjson.Truncated:
+			return nil, errors.New("empty or truncated file: not a plan")
+		case strictjson.Trailing:
+			return nil, fmt.Errorf("trailing data after the plan at byte %d", e.Offset)
+		case strictjson.Other:
+			return nil, fmt.Errorf("not a valid plan: %w", e.Err)
+		}
+		return nil, err
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	return &p, nil
-}
-
-// explainJSON locates a decoding error by line and names the field.
-func explainJSON(b []byte, err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Errorf("line %d: not valid JSON: %v", lineAt(b, se.Offset), err)
-	case errors.As(err, &te):
-		return fmt.Errorf("line %d: %s: got a JSON %s, want %s", lineAt(b, te.Offset), te.Field, te.Value, te.Type)
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("empty or truncated file: not a plan")
-	}
-	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		if path := strictjson.UnknownField(b, Plan{}); path != "" {
-			return fmt.Errorf("unknown field %q", path)
-		}
-		return fmt.Errorf("unknown field %s", field)
-	}
-	return fmt.Errorf("not a valid plan: %w", err)
-}
-
-func lineAt(b []byte, off int64) int {
-	off = min(max(off, 0), int64(len(b)))
-	return bytes.Count(b[:off], []byte("\n")) + 1
 }
 
 // Validate checks what the JSON decoder cannot: identity, required

@@ -3,6 +3,7 @@ package plans
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -106,6 +107,7 @@ func TestBadMappings(t *testing.T) {
 		"mapping-unknown-field.yaml":     `:3: unknown field "flavours"`,
 		"mapping-wrong-apiversion.yaml":  `:1: apiVersion: "v1" is not supported, want "scs-migrate.io/v1alpha1"`,
 		"mapping-wrong-kind.yaml":        `:2: kind: "Plan" is not supported, want "Mapping"`,
+		"mapping-list-apiversion.yaml":   `:1: apiVersion: a list is not supported, want "scs-migrate.io/v1alpha1"`,
 		"mapping-missing-kind.yaml":      `:1: kind: missing`,
 		"mapping-duplicate-source.yaml":  `:5: flavors: "alpha.c4.m12": duplicate source (first at line 4)`,
 		"mapping-duplicate-section.yaml": `:5: flavors: duplicate key (first at line 3)`,
@@ -208,4 +210,32 @@ func FuzzLoadMapping(f *testing.F) {
 			t.Fatalf("checked overrides do not plan: %v", err)
 		}
 	})
+}
+
+// TestLoadAcceptsBOM: a plan and a mapping file behind a UTF-8 byte
+// order mark read as without one, as an inventory does.
+func TestLoadAcceptsBOM(t *testing.T) {
+	good, err := Marshal(mustBuild(t, demoInventory(), demoTarget(), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(append([]byte("\ufeff"), good...))
+	if err != nil {
+		t.Fatalf("plan with a BOM: %v", err)
+	}
+	if again, _ := Marshal(p); string(again) != string(good) {
+		t.Error("a plan with a BOM read as another plan")
+	}
+	example, err := os.ReadFile("../examples/mapping.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ParseMapping("m.yaml", example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseMapping("m.yaml", append([]byte("\ufeff"), example...))
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("mapping with a BOM: %+v, %v", got, err)
+	}
 }

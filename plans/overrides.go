@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/scs-migrate/scs-migrate/internal/strictjson"
 )
 
 // MappingKind identifies a mapping override file.
@@ -60,7 +61,7 @@ var overrideFields = []struct {
 // fields, duplicate keys, non-string values and a wrong apiVersion or
 // kind are errors that name the file, the line, the field and the value.
 func LoadMapping(path string) (*Overrides, error) {
-	b, err := os.ReadFile(path)
+	b, err := strictjson.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read mapping file: %w", err)
 	}
@@ -70,7 +71,7 @@ func LoadMapping(path string) (*Overrides, error) {
 // ParseMapping parses the bytes of a mapping file called name.
 func ParseMapping(name string, b []byte) (*Overrides, error) {
 	ov := &Overrides{File: name}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec := yaml.NewDecoder(bytes.NewReader(strictjson.TrimBOM(b)))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -132,7 +133,7 @@ func (ov *Overrides) parseTop(k, v *yaml.Node) error {
 // expectScalar checks apiVersion and kind.
 func (ov *Overrides) expectScalar(k, v *yaml.Node, want string) error {
 	if v.Kind != yaml.ScalarNode || v.Value != want {
-		return ov.errorf(v.Line, "%s: %q is not supported, want %q", k.Value, nodeText(v), want)
+		return ov.errorf(v.Line, "%s: %s is not supported, want %q", k.Value, nodeKind(v), want)
 	}
 	return nil
 }
@@ -180,14 +181,6 @@ func nodeKind(n *yaml.Node) string {
 		return fmt.Sprintf("%q", n.Value)
 	}
 	return "an alias"
-}
-
-// nodeText is a scalar's value or a description of the node.
-func nodeText(n *yaml.Node) string {
-	if n.Kind == yaml.ScalarNode {
-		return n.Value
-	}
-	return nodeKind(n)
 }
 
 // find returns the override of a source resource, matched by name or ID.

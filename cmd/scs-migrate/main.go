@@ -5,7 +5,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -20,7 +22,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := newApp().RunContext(ctx, os.Args)
-	os.Exit(exitCode(err))
+	os.Exit(exitCode(err, os.Stderr))
 }
 
 func newApp() *cli.App {
@@ -53,21 +55,23 @@ func commands() []*cli.Command {
 	}
 }
 
-// exitCode maps errors to the process exit code; only main does this.
-func exitCode(err error) int {
+// exitCode maps errors to the process exit code, printing the error to
+// w; only main does this. An exit-coded error (cli.Exit) gives its code
+// and a cancelled context (Ctrl-C, SIGTERM) 130, as a shell reports
+// SIGINT, both wherever they are in the chain of wrapped errors; any
+// other error gives 1.
+func exitCode(err error, w io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	var coder cli.ExitCoder
-	if ec, ok := err.(cli.ExitCoder); ok {
-		coder = ec
-		if msg := fmt.Sprint(err); msg != "" {
-			fmt.Fprintln(os.Stderr, "scs-migrate:", msg)
-		}
-		return coder.ExitCode()
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintln(w, "scs-migrate:", msg)
 	}
-	fmt.Fprintln(os.Stderr, "scs-migrate:", err)
-	if err == context.Canceled {
+	var coder cli.ExitCoder
+	switch {
+	case errors.As(err, &coder):
+		return coder.ExitCode()
+	case errors.Is(err, context.Canceled):
 		return 130
 	}
 	return 1

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/scs-migrate/scs-migrate/transfer"
 )
@@ -31,13 +32,10 @@ func newProgress(w io.Writer) progressView {
 	return newProgressLog(w)
 }
 
+// isTerminal says whether w is a terminal that can redraw bars in place.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok || os.Getenv("TERM") == "dumb" {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return ok && os.Getenv("TERM") != "dumb" && term.IsTerminal(int(f.Fd()))
 }
 
 func humanBytes(n int64) string {
@@ -244,8 +242,8 @@ func (l *lastLine) String() string {
 	return l.line
 }
 
-// progressLog writes a line when a transfer starts, every 10% or 30
-// seconds, and when it ends.
+// progressLog writes a line when a transfer starts, at most every
+// progressLogInterval while it moves bytes, and when it ends.
 type progressLog struct {
 	log *log.Logger
 	mu  sync.Mutex

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ci.sh — the real-OpenStack stage of .ci/run: install → up → seed →
-# conformance suite against the real cloud → (end-to-end migration, once
-# enabled) → down. Any failure ends the run non-zero with the tails of the
+# conformance suite against the real cloud → end-to-end migration (skipped
+# with SCS_OS_E2E=0) → down. Any failure ends the run non-zero with the tails of the
 # service logs; the cloud is stopped in every case.
 #
 # It uses its own state directory, fresh for every run:
@@ -70,7 +70,7 @@ timed conformance conformance
 # that must create nothing (hack/openstack/e2e.sh). SCS_OS_E2E=0 skips it.
 if [ "${SCS_OS_E2E:-1}" = 1 ]; then
   step "end-to-end migration"
-  [ -x "$HERE/e2e.sh" ] || { echo "SCS_OS_E2E=1 but hack/openstack/e2e.sh does not exist yet"; exit 1; }
+  [ -x "$HERE/e2e.sh" ] || { echo "hack/openstack/e2e.sh is missing or not executable"; exit 1; }
   timed e2e "$HERE/e2e.sh"
 else
   step "end-to-end migration: skipped (SCS_OS_E2E=0)"

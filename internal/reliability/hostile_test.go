@@ -47,7 +47,9 @@ var hostileCases = []hostileCase{
 	// Plans, given to status and migrate.
 	{file: "plan/empty.json", code: 2, want: "%F: empty or truncated file: not a plan"},
 	{file: "plan/truncated.json", code: 2, want: "%F: empty or truncated file: not a plan"},
-	{file: "plan/bom.json", code: 2, want: "%F: line 1: not valid JSON: invalid character 'ï' looking for beginning of value"},
+	// A UTF-8 byte order mark is dropped, as by every loader: what is
+	// wrong behind it is found on the line it is on.
+	{file: "plan/bom.json", code: 2, want: "%F: line 49: steps.bytes: got a JSON string, want int64"},
 	{file: "plan/unknown-step-field.json", code: 2, want: `%F: unknown field "steps[1].colour"`},
 	{file: "plan/cycle.json", code: 2, want: "%F: steps: dependency cycle network/a → subnet/a-v4 → network/a"},
 	{file: "plan/dangling.json", code: 2, want: `%F: steps[1].dependsOn[0]: "network/gone" is not a step of the plan`},

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/urfave/cli/v2"
+)
+
+// TestExitCode: a Ctrl-C exits 130 and an exit-coded error with its code
+// however deeply either is wrapped; the error is printed once, and an
+// exit-coded error without a message prints nothing.
+func TestExitCode(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		code int
+		out  string
+	}{
+		{nil, 0, ""},
+		{errors.New("boom"), 1, "scs-migrate: boom\n"},
+		{context.Canceled, 130, "scs-migrate: context canceled\n"},
+		{fmt.Errorf("migrate: step network/a: %w", context.Canceled), 130, "scs-migrate: migrate: step network/a: context canceled\n"},
+		{fmt.Errorf("plan: %w", fmt.Errorf("inventory: %w", cli.Exit("bad input", 2))), 2, "scs-migrate: plan: inventory: bad input\n"},
+		{cli.Exit("", 3), 3, ""},
+	} {
+		var out bytes.Buffer
+		if code := exitCode(tc.err, &out); code != tc.code || out.String() != tc.out {
+			t.Errorf("exitCode(%v) = %d, printed %q; want %d, %q", tc.err, code, out.String(), tc.code, tc.out)
+		}
+	}
+}
