@@ -20,14 +20,15 @@ func auditCommand() *cli.Command {
 			"or blocked with its reason, the pre-flight checks and quota shortfalls, and a score (0-100).\n" +
 			"-o html writes one self-contained page. Exit codes: 0 portable, 3 portable with changes,\n" +
 			"4 something blocked or a pre-flight check failed, 2 bad input, 1 other errors.",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "snapshot the source `CLOUD`"},
 			&cli.StringFlag{Name: "inventory", Aliases: []string{"i"}, Usage: "or read the inventory `FILE`"},
 			&cli.StringFlag{Name: "target", Aliases: []string{"t"}, Usage: "the target `CLOUD` to audit against (optional)"},
 			&cli.StringFlag{Name: "output-format", Aliases: []string{"o"}, Value: "table",
 				Usage: "report `FORMAT`: " + strings.Join(plans.ReportFormats, ", ")},
 			&cli.StringFlag{Name: "output", Usage: "write the report to `FILE` instead of stdout"},
-		},
+			workloadFlag(),
+		}, kubeFlags("source-", "source")...),
 		Action: runAudit,
 	}
 }
@@ -40,7 +41,7 @@ func runAudit(c *cli.Context) error {
 	if !slices.Contains(plans.ReportFormats, format) {
 		return cli.Exit(fmt.Sprintf("-o %q: want one of %s", format, strings.Join(plans.ReportFormats, ", ")), exitBadInput)
 	}
-	inv, err := loadSource(c.Context, file, source)
+	inv, err := loadSource(c, file, source)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ func main() {
 }
 
 func newApp() *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:    "scs-migrate",
 		Usage:   "move a tenant between Sovereign Cloud Stack clouds",
 		Version: version,
@@ -37,6 +37,8 @@ func newApp() *cli.App {
 		Commands:             commands(),
 		ExitErrHandler:       func(*cli.Context, error) {},
 	}
+	strictUsage(app)
+	return app
 }
 
 // commands is the explicit registry of subcommands.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/scs-migrate/scs-migrate/internal/clock"
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/internal/kube"
 	"github.com/scs-migrate/scs-migrate/inventory"
 	"github.com/scs-migrate/scs-migrate/plans"
 )
@@ -35,8 +36,11 @@ func planCommand() *cli.Command {
 			"already holds; maps every resource of the source inventory onto it by the SCS standards (each\n" +
 			"decision with its rule and reason; --mapping overrides win); and writes the plan: the mappings\n" +
 			"and a DAG of steps that `scs-migrate migrate` executes. The plan is printed like `terraform\n" +
-			"plan`. Exit codes: 0 ready, 3 with changes to review, 4 something blocked or a pre-flight\n" +
-			"check failed (the plan is still written), 2 bad input, 1 other errors.",
+			"plan`; without --output nothing is written (a preview). Exit codes: 0 a plan with nothing\n" +
+			"blocked, 4 something blocked or a pre-flight check failed (the plan is still written, and\n" +
+			"migrate refuses it), 2 bad input, 1 other errors; with --detailed-exitcode also 3 when\n" +
+			"something maps with a change to review. Give --source-kubeconfig with --source to include the\n" +
+			"tenant's Kubernetes clusters.",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "inventory", Aliases: []string{"i"}, Usage: "the source inventory `FILE` (from scs-migrate inventory)"},
 			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "snapshot the source `CLOUD` first instead of --inventory"},
@@ -44,8 +48,10 @@ func planCommand() *cli.Command {
 			&cli.StringFlag{Name: "mapping", Aliases: []string{"m"}, Usage: "override `FILE` (YAML, see examples/mapping.yaml)"},
 			&cli.IntFlag{Name: "bandwidth", Value: plans.DefaultBandwidthMbps, Usage: "bandwidth in `MBPS` for the duration estimate"},
 			&cli.StringFlag{Name: "cutover", Value: plans.CutoverCold, Usage: "`MODE`: cold (stop source servers before the final copy) or live"},
-			&cli.StringFlag{Name: "output", Required: true, Usage: "write the plan to `FILE` (JSON, mode 0600)"},
-		}, kubeFlags("target-", "target")...),
+			&cli.StringFlag{Name: "output", Usage: "write the plan to `FILE` (JSON, mode 0600); without it the plan is only shown"},
+			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 3 when the plan has changes to review (as `terraform plan -detailed-exitcode`)"},
+			workloadFlag(),
+		}, append(kubeFlags("source-", "source"), kubeFlags("target-", "target")...)...),
 		Action: func(c *cli.Context) error {
 			o := planOptions{}
 			o.complete(c)
@@ -61,12 +67,13 @@ func planCommand() *cli.Command {
 type planOptions struct {
 	inventory, source, target, mapping, output, cutover string
 	bandwidth                                           int
+	detailed                                            bool
 }
 
 func (o *planOptions) complete(c *cli.Context) {
 	o.inventory, o.source, o.target = c.String("inventory"), c.String("source"), c.String("target")
 	o.mapping, o.output, o.cutover = c.String("mapping"), c.String("output"), c.String("cutover")
-	o.bandwidth = c.Int("bandwidth")
+	o.bandwidth, o.detailed = c.Int("bandwidth"), c.Bool("detailed-exitcode")
 }
 
 func (o *planOptions) validate() error {
@@ -90,7 +97,7 @@ func (o *planOptions) run(ctx context.Context, c *cli.Context) error {
 			return cli.Exit(err.Error(), exitBadInput)
 		}
 	}
-	inv, err := loadSource(ctx, o.inventory, o.source)
+	inv, err := loadSource(c, o.inventory, o.source)
 	if err != nil {
 		return err
 	}
@@ -110,14 +117,26 @@ func (o *planOptions) run(ctx context.Context, c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), exitBadInput)
 	}
-	if err := plans.WriteFile(o.output, p); err != nil {
-		return err
+	if o.output != "" {
+		if err := plans.WriteFile(o.output, p); err != nil {
+			return err
+		}
 	}
 	if err := plans.Render(c.App.Writer, p, plans.RenderOptions{BandwidthMbps: o.bandwidth}); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "plan %s written to %s\n", p.ID, o.output)
-	return verdictExit(plans.ReportFromPlan(p, clock.Real().Now()).Verdict, "plan "+o.output)
+	what := "plan " + o.output
+	if o.output == "" {
+		what = "plan"
+		fmt.Fprintln(c.App.ErrWriter, "a preview: nothing written (give --output FILE to write the plan)")
+	} else {
+		fmt.Fprintf(c.App.ErrWriter, "plan %s written to %s\n", p.ID, o.output)
+	}
+	v := plans.ReportFromPlan(p, clock.Real().Now()).Verdict
+	if v == plans.VerdictWithChanges && !o.detailed {
+		return nil
+	}
+	return verdictExit(v, what)
 }
 
 // oneSource checks that exactly one of --inventory and --source is set.
@@ -131,10 +150,15 @@ func oneSource(inventoryFile, source string) error {
 	return nil
 }
 
-// loadSource reads the inventory file, or snapshots the source cloud.
-// A file that does not parse or does not hang together is bad input.
-func loadSource(ctx context.Context, file, source string) (*inventory.Document, error) {
+// loadSource reads the inventory file, or snapshots the source cloud
+// with its Kubernetes clusters when --source-kubeconfig names their
+// management cluster. A file that does not parse or does not hang
+// together is bad input.
+func loadSource(c *cli.Context, file, source string) (*inventory.Document, error) {
 	if file != "" {
+		if c.IsSet("source-kubeconfig") {
+			return nil, cli.Exit("--source-kubeconfig goes with --source; an inventory file holds its clusters already", exitBadInput)
+		}
 		doc, err := inventory.Load(file)
 		if err != nil {
 			return nil, cli.Exit(err.Error(), exitBadInput)
@@ -144,12 +168,27 @@ func loadSource(ctx context.Context, file, source string) (*inventory.Document, 
 		}
 		return doc, nil
 	}
-	s, err := cloud.Open(ctx, source, cloud.Options{})
+	s, err := cloud.Open(c.Context, source, cloud.Options{})
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(os.Stderr, "taking the inventory of %s …\n", source)
-	return inventory.Collect(ctx, s, inventory.Options{})
+	opts := inventory.Options{}
+	mgmt, err := openKube(c, "source-")
+	if err != nil {
+		return nil, err
+	}
+	if mgmt != nil {
+		workloads, err := kube.OpenWorkloads(c.StringSlice("workload-kubeconfig"))
+		if err != nil {
+			return nil, err
+		}
+		opts.Clusters = &inventory.KubeClusters{Management: mgmt, Workloads: workloads}
+	}
+	fmt.Fprintf(c.App.ErrWriter, "taking the inventory of %s …\n", source)
+	if mgmt == nil {
+		fmt.Fprintln(c.App.ErrWriter, "note: Kubernetes clusters are left out: give --source-kubeconfig (the source KaaS management cluster) to include them")
+	}
+	return inventory.Collect(c.Context, s, opts)
 }
 
 // readTarget opens the target and reads what it offers.
