@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"log"
 	"os"
 	"sort"
 	"strings"
@@ -243,9 +242,11 @@ func (l *lastLine) String() string {
 }
 
 // progressLog writes a line when a transfer starts, at most every
-// progressLogInterval while it moves bytes, and when it ends.
+// progressLogInterval while it moves bytes, and when it ends, in the
+// voice of the step lines ("transfer: ✓ db-data …"), with no timestamp of
+// its own: whoever keeps the log adds one.
 type progressLog struct {
-	log *log.Logger
+	w   io.Writer
 	mu  sync.Mutex
 	all map[string]*loggedTransfer
 }
@@ -265,7 +266,11 @@ var _ progressView = (*progressLog)(nil)
 const progressLogInterval = 10 * time.Second
 
 func newProgressLog(w io.Writer) *progressLog {
-	return &progressLog{log: log.New(w, "transfer: ", log.LstdFlags), all: map[string]*loggedTransfer{}}
+	return &progressLog{w: w, all: map[string]*loggedTransfer{}}
+}
+
+func (p *progressLog) line(format string, args ...any) {
+	fmt.Fprintf(p.w, "transfer: "+format+"\n", args...)
 }
 
 func (p *progressLog) Started(id, name string, total int64) {
@@ -273,7 +278,7 @@ func (p *progressLog) Started(id, name string, total int64) {
 	defer p.mu.Unlock()
 	now := time.Now()
 	p.all[id] = &loggedTransfer{name: name, total: total, start: now, lastLine: now}
-	p.log.Printf("start %s (%s, %s)", name, id, humanBytes(total))
+	p.line("▶ %s (%s)", name, humanBytes(total))
 }
 
 func (p *progressLog) Progress(id string, delta int64) {
@@ -288,11 +293,19 @@ func (p *progressLog) Progress(id string, delta int64) {
 		return
 	}
 	t.lastLine = time.Now()
-	p.log.Printf("%s %d%% (%s of %s, %s)", t.name, t.done*100/max(t.total, 1),
+	p.line("… %s %d%% (%s of %s, %s)", t.name, t.done*100/max(t.total, 1),
 		humanBytes(t.done), humanBytes(t.total), rate(t.done, time.Since(t.start)))
 }
 
-func (p *progressLog) Stage(id, stage string) { p.log.Printf("%s: %s", id, stage) }
+func (p *progressLog) Stage(id, stage string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	name := id
+	if t := p.all[id]; t != nil {
+		name = t.name
+	}
+	p.line("… %s: %s", name, stage)
+}
 
 func (p *progressLog) Finished(id string, err error) {
 	p.mu.Lock()
@@ -301,16 +314,16 @@ func (p *progressLog) Finished(id string, err error) {
 	delete(p.all, id)
 	if t == nil {
 		if err != nil {
-			p.log.Printf("failed %s: %v", id, err)
+			p.line("✗ %s: %v", id, err)
 		}
 		return
 	}
 	if err != nil {
-		p.log.Printf("failed %s: %v", t.name, err)
+		p.line("✗ %s: %v", t.name, err)
 		return
 	}
 	d := time.Since(t.start)
-	p.log.Printf("done %s: %s in %s (%s)", t.name, humanBytes(t.total), d.Round(100*time.Millisecond), rate(t.total, d))
+	p.line("✓ %s %s in %s (%s)", t.name, humanBytes(t.total), d.Round(100*time.Millisecond), rate(t.total, d))
 }
 
 func (p *progressLog) Close() {}
