@@ -3,6 +3,7 @@ package plans
 import (
 	"cmp"
 	"slices"
+	"strconv"
 
 	"github.com/scs-migrate/scs-migrate/inventory"
 )
@@ -13,7 +14,7 @@ type builder struct {
 	tgt  *Target
 	opts BuildOptions
 	d    *decisions
-	ix   *index
+	ix   *inventory.Index
 
 	steps []Step
 	ids   map[string]int // step ID → position in steps
@@ -33,7 +34,7 @@ type seed struct {
 }
 
 func newBuilder(inv *inventory.Document, tgt *Target, opts BuildOptions) *builder {
-	return &builder{inv: inv, tgt: tgt, opts: opts, d: decide(inv, tgt, opts.Overrides), ix: newIndex(inv),
+	return &builder{inv: inv, tgt: tgt, opts: opts, d: decide(inv, tgt, opts.Overrides), ix: inventory.NewIndex(inv),
 		ids: make(map[string]int, 4*len(inv.Servers)+len(inv.Ports)+len(inv.Volumes))}
 }
 
@@ -172,7 +173,7 @@ func (b *builder) explainRemoved(g *graph, gone []int, seen map[string]bool, cau
 		if f, ok := parts[s.ID]; ok {
 			reason = "part of blocked " + f.Kind + " " + quoteName(f.Name)
 		}
-		b.record(seen, Finding{Kind: kind, SourceID: id, Name: b.ix.nameOf(kind, id, s.Name), Reason: reason})
+		b.record(seen, Finding{Kind: kind, SourceID: id, Name: b.nameOf(kind, id, s.Name), Reason: reason})
 	}
 }
 
@@ -236,4 +237,36 @@ func resourceKind(k StepKind) string {
 		return "cluster"
 	}
 	return ""
+}
+
+// nameOf is the name of the resource a finding is about, else fallback.
+func (b *builder) nameOf(kind, id, fallback string) string {
+	name := ""
+	switch kind {
+	case "server":
+		if s, ok := b.ix.Servers[id]; ok {
+			name = s.Name
+		}
+	case "volume":
+		if v, ok := b.ix.Volumes[id]; ok {
+			name = v.Name
+		}
+	case "router":
+		if r, ok := b.ix.Routers[id]; ok {
+			name = r.Name
+		}
+	case "security-group":
+		if g, ok := b.ix.SecurityGroups[id]; ok {
+			name = g.Name
+		}
+	}
+	return cmp.Or(name, fallback)
+}
+
+// quoteName quotes a name for a message; empty names show as "(unnamed)".
+func quoteName(name string) string {
+	if name == "" {
+		return "(unnamed)"
+	}
+	return strconv.Quote(name)
 }
