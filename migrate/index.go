@@ -7,10 +7,10 @@ import (
 	"github.com/scs-migrate/scs-migrate/plans"
 )
 
-// index is what executors look up: the plan's steps by ID and its source
+// index is what executors look up: the plan's graph and its source
 // inventory's inventory.Index, under the names the executors use.
 type index struct {
-	steps         map[string]plans.Step
+	graph         *plans.Graph
 	servers       map[string]*inventory.Server
 	images        map[string]*inventory.Image
 	volumes       map[string]*inventory.Volume
@@ -25,13 +25,9 @@ type index struct {
 	loadBalancers map[string]*inventory.LoadBalancer
 }
 
-func newIndex(p *plans.Plan) *index {
+func newIndex(p *plans.Plan, g *plans.Graph) *index {
 	ix := inventory.NewIndex(p.Inventory)
-	steps := make(map[string]plans.Step, len(p.Steps))
-	for _, s := range p.Steps {
-		steps[s.ID] = s
-	}
-	return &index{steps: steps, servers: ix.Servers, images: ix.Images, volumes: ix.Volumes, networks: ix.Networks,
+	return &index{graph: g, servers: ix.Servers, images: ix.Images, volumes: ix.Volumes, networks: ix.Networks,
 		subnets: ix.Subnets, routers: ix.Routers, secGroups: ix.SecurityGroups, ports: ix.Ports, floatingIPs: ix.FloatingIPs,
 		keypairs: ix.Keypairs, serverGroups: ix.ServerGroups, loadBalancers: ix.LoadBalancers}
 }
@@ -42,18 +38,4 @@ func lookup[T any](m map[string]*T, what, id string) (*T, error) {
 		return x, nil
 	}
 	return nil, fmt.Errorf("the plan's inventory has no %s %q", what, id)
-}
-
-// dependencies returns a function listing the steps of a kind that step
-// s depends on.
-func (ix *index) dependencies(s plans.Step) func(plans.StepKind) []plans.Step {
-	return func(kind plans.StepKind) []plans.Step {
-		var out []plans.Step
-		for _, id := range s.DependsOn {
-			if d, ok := ix.steps[id]; ok && d.Kind == kind {
-				out = append(out, d)
-			}
-		}
-		return out
-	}
 }
