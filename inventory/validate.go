@@ -27,7 +27,7 @@ func (d *Document) validate() *validator {
 	if d.APIVersion != APIVersion || d.Kind != Kind {
 		v.fail("", "apiVersion/kind is %q/%q, want %q/%q", d.APIVersion, d.Kind, APIVersion, Kind)
 	}
-	ix := newIndex(d, v)
+	ix := newIndex(d, func(kind string, i int, problem string) { v.fail(fmt.Sprintf("%s[%d]", kind, i), "%s", problem) })
 	d.validateServers(v, ix)
 	d.validateStorage(v, ix)
 	d.validateNetwork(v, ix)
@@ -60,59 +60,14 @@ func (v *validator) err() error {
 	return errors.New(msg)
 }
 
-// index is the set of IDs of each kind.
-type index struct {
-	servers, volumes, ports, networks, external, subnets, secGroups, groups, flavors map[string]bool
-}
-
-func newIndex(d *Document, v *validator) *index {
-	ix := &index{
-		servers:   ids(v, KindServers, d.Servers, func(s Server) string { return s.ID }),
-		volumes:   ids(v, KindVolumes, d.Volumes, func(x Volume) string { return x.ID }),
-		ports:     ids(v, KindPorts, d.Ports, func(p Port) string { return p.ID }),
-		networks:  ids(v, KindNetworks, d.Networks, func(n Network) string { return n.ID }),
-		external:  ids(v, "cloud.externalNetworks", d.Cloud.ExternalNetworks, func(n ExternalNetwork) string { return n.ID }),
-		subnets:   ids(v, KindSubnets, d.Subnets, func(s Subnet) string { return s.ID }),
-		secGroups: ids(v, KindSecurityGroups, d.SecurityGroups, func(g SecurityGroup) string { return g.ID }),
-		groups:    ids(v, KindServerGroups, d.ServerGroups, func(g ServerGroup) string { return g.ID }),
-		flavors:   ids(v, KindFlavors, d.Flavors, func(f Flavor) string { return f.ID }),
-	}
-	ids(v, KindImages, d.Images, func(i Image) string { return i.ID })
-	ids(v, KindRouters, d.Routers, func(r Router) string { return r.ID })
-	ids(v, KindFloatingIPs, d.FloatingIPs, func(f FloatingIP) string { return f.ID })
-	ids(v, KindLoadBalancers, d.LoadBalancers, func(l LoadBalancer) string { return l.ID })
-	return ix
-}
-
-// ids collects the IDs of a kind and reports empty and repeated ones
-// (an empty flavor ID is allowed: a flavor that is gone).
-func ids[T any](v *validator, kind string, items []T, id func(T) string) map[string]bool {
-	m := make(map[string]bool, len(items))
-	for i, it := range items {
-		switch x := id(it); {
-		case x == "" && kind != KindFlavors:
-			v.fail(fmt.Sprintf("%s[%d]", kind, i), "id is empty")
-		case m[x] && x != "":
-			v.fail(fmt.Sprintf("%s[%d]", kind, i), "id %q appears twice", x)
-		default:
-			m[x] = true
-		}
-	}
-	return m
-}
-
-// ref reports a reference that does not resolve.
-func (v *validator) ref(where, field, value, kind string, set ...map[string]bool) {
-	if value == "" {
+// ref reports a reference that does not resolve (found is false);
+// references into kinds not collected are not checked.
+func (v *validator) ref(where, field, value, kind string, found bool) {
+	if value == "" || found {
 		return
 	}
 	for _, k := range strings.Fields(kind) {
 		if v.skip[k] {
-			return
-		}
-	}
-	for _, s := range set {
-		if s[value] {
 			return
 		}
 	}
@@ -121,16 +76,16 @@ func (v *validator) ref(where, field, value, kind string, set ...map[string]bool
 
 func at(kind string, i int, name string) string { return fmt.Sprintf("%s[%d] %q", kind, i, name) }
 
-func (d *Document) validateServers(v *validator, ix *index) {
+func (d *Document) validateServers(v *validator, ix *Index) {
 	for i, s := range d.Servers {
 		w := at(KindServers, i, s.Name)
-		v.ref(w, "flavorID", s.FlavorID, KindFlavors, ix.flavors)
-		v.ref(w, "serverGroupID", s.ServerGroupID, KindServerGroups, ix.groups)
+		v.ref(w, "flavorID", s.FlavorID, KindFlavors, ix.Flavors[s.FlavorID] != nil)
+		v.ref(w, "serverGroupID", s.ServerGroupID, KindServerGroups, ix.ServerGroups[s.ServerGroupID] != nil)
 		for j, p := range s.Ports {
-			v.ref(w, fmt.Sprintf("ports[%d]", j), p, KindPorts, ix.ports)
+			v.ref(w, fmt.Sprintf("ports[%d]", j), p, KindPorts, ix.Ports[p] != nil)
 		}
 		for j, b := range s.BlockDevices {
-			v.ref(w, fmt.Sprintf("blockDevices[%d].volumeID", j), b.VolumeID, KindVolumes, ix.volumes)
+			v.ref(w, fmt.Sprintf("blockDevices[%d].volumeID", j), b.VolumeID, KindVolumes, ix.Volumes[b.VolumeID] != nil)
 		}
 		if s.BootFromVolume != (s.ImageID == "") {
 			v.fail(w, "bootFromVolume is %v but imageID is %q", s.BootFromVolume, s.ImageID)
@@ -138,17 +93,17 @@ func (d *Document) validateServers(v *validator, ix *index) {
 	}
 	for i, g := range d.ServerGroups {
 		for j, m := range g.Members {
-			v.ref(at(KindServerGroups, i, g.Name), fmt.Sprintf("members[%d]", j), m, KindServers, ix.servers)
+			v.ref(at(KindServerGroups, i, g.Name), fmt.Sprintf("members[%d]", j), m, KindServers, ix.Servers[m] != nil)
 		}
 	}
 	for i, img := range d.Images {
 		for j, u := range img.UsedBy {
-			v.ref(at(KindImages, i, img.Name), fmt.Sprintf("usedBy[%d]", j), u, "servers or volumes", ix.servers, ix.volumes)
+			v.ref(at(KindImages, i, img.Name), fmt.Sprintf("usedBy[%d]", j), u, "servers or volumes", ix.Servers[u] != nil || ix.Volumes[u] != nil)
 		}
 	}
 }
 
-func (d *Document) validateStorage(v *validator, ix *index) {
+func (d *Document) validateStorage(v *validator, ix *Index) {
 	types := map[string]bool{}
 	for _, t := range d.VolumeTypes {
 		types[t.Name], types[t.ID] = true, true
@@ -156,60 +111,60 @@ func (d *Document) validateStorage(v *validator, ix *index) {
 	for i, vol := range d.Volumes {
 		w := at(KindVolumes, i, vol.Name)
 		for j, a := range vol.Attachments {
-			v.ref(w, fmt.Sprintf("attachments[%d].serverID", j), a.ServerID, KindServers, ix.servers)
+			v.ref(w, fmt.Sprintf("attachments[%d].serverID", j), a.ServerID, KindServers, ix.Servers[a.ServerID] != nil)
 		}
 		if len(d.VolumeTypes) > 0 {
-			v.ref(w, "volumeType", vol.VolumeType, KindVolumeTypes, types)
+			v.ref(w, "volumeType", vol.VolumeType, KindVolumeTypes, types[vol.VolumeType])
 		}
 	}
 	for i, s := range d.VolumeSnapshots {
-		v.ref(at(KindVolumeSnapshots, i, s.Name), "volumeID", s.VolumeID, KindVolumes, ix.volumes)
+		v.ref(at(KindVolumeSnapshots, i, s.Name), "volumeID", s.VolumeID, KindVolumes, ix.Volumes[s.VolumeID] != nil)
 	}
 }
 
-func (d *Document) validateNetwork(v *validator, ix *index) {
+func (d *Document) validateNetwork(v *validator, ix *Index) {
 	for i, s := range d.Subnets {
-		v.ref(at(KindSubnets, i, s.Name), "networkID", s.NetworkID, KindNetworks, ix.networks)
+		v.ref(at(KindSubnets, i, s.Name), "networkID", s.NetworkID, KindNetworks, ix.Networks[s.NetworkID] != nil)
 	}
 	for i, p := range d.Ports {
 		w := at(KindPorts, i, p.Name)
-		v.ref(w, "networkID", p.NetworkID, "networks or cloud.externalNetworks", ix.networks, ix.external)
+		v.ref(w, "networkID", p.NetworkID, "networks or cloud.externalNetworks", ix.Networks[p.NetworkID] != nil || ix.ExternalNetworks[p.NetworkID] != nil)
 		for j, f := range p.FixedIPs {
-			if ix.networks[p.NetworkID] {
-				v.ref(w, fmt.Sprintf("fixedIPs[%d].subnetID", j), f.SubnetID, KindSubnets, ix.subnets)
+			if ix.Networks[p.NetworkID] != nil {
+				v.ref(w, fmt.Sprintf("fixedIPs[%d].subnetID", j), f.SubnetID, KindSubnets, ix.Subnets[f.SubnetID] != nil)
 			}
 		}
 		for j, g := range p.SecurityGroups {
-			v.ref(w, fmt.Sprintf("securityGroups[%d]", j), g, KindSecurityGroups, ix.secGroups)
+			v.ref(w, fmt.Sprintf("securityGroups[%d]", j), g, KindSecurityGroups, ix.SecurityGroups[g] != nil)
 		}
 	}
 	for i, r := range d.Routers {
 		w := at(KindRouters, i, r.Name)
 		if g := r.ExternalGateway; g != nil {
-			v.ref(w, "externalGateway.networkID", g.NetworkID, "cloud.externalNetworks", ix.external, ix.networks)
+			v.ref(w, "externalGateway.networkID", g.NetworkID, "cloud.externalNetworks", ix.ExternalNetworks[g.NetworkID] != nil || ix.Networks[g.NetworkID] != nil)
 		}
 		for j, in := range r.Interfaces {
-			v.ref(w, fmt.Sprintf("interfaces[%d].subnetID", j), in.SubnetID, KindSubnets, ix.subnets)
-			v.ref(w, fmt.Sprintf("interfaces[%d].portID", j), in.PortID, KindPorts, ix.ports)
+			v.ref(w, fmt.Sprintf("interfaces[%d].subnetID", j), in.SubnetID, KindSubnets, ix.Subnets[in.SubnetID] != nil)
+			v.ref(w, fmt.Sprintf("interfaces[%d].portID", j), in.PortID, KindPorts, ix.Ports[in.PortID] != nil)
 		}
 	}
 	for i, g := range d.SecurityGroups {
 		for j, r := range g.Rules {
-			v.ref(at(KindSecurityGroups, i, g.Name), fmt.Sprintf("rules[%d].remoteGroupID", j), r.RemoteGroupID, KindSecurityGroups, ix.secGroups)
+			v.ref(at(KindSecurityGroups, i, g.Name), fmt.Sprintf("rules[%d].remoteGroupID", j), r.RemoteGroupID, KindSecurityGroups, ix.SecurityGroups[r.RemoteGroupID] != nil)
 		}
 	}
 	for i, f := range d.FloatingIPs {
 		w := at(KindFloatingIPs, i, f.FloatingIPAddress)
-		v.ref(w, "floatingNetworkID", f.FloatingNetworkID, "cloud.externalNetworks", ix.external, ix.networks)
-		v.ref(w, "portID", f.PortID, KindPorts, ix.ports)
+		v.ref(w, "floatingNetworkID", f.FloatingNetworkID, "cloud.externalNetworks", ix.ExternalNetworks[f.FloatingNetworkID] != nil || ix.Networks[f.FloatingNetworkID] != nil)
+		v.ref(w, "portID", f.PortID, KindPorts, ix.Ports[f.PortID] != nil)
 	}
 }
 
-func (d *Document) validateLoadBalancers(v *validator, ix *index) {
+func (d *Document) validateLoadBalancers(v *validator, ix *Index) {
 	for i, lb := range d.LoadBalancers {
 		w := at(KindLoadBalancers, i, lb.Name)
-		if ix.networks[lb.VIPNetworkID] {
-			v.ref(w, "vipSubnetID", lb.VIPSubnetID, KindSubnets, ix.subnets)
+		if ix.Networks[lb.VIPNetworkID] != nil {
+			v.ref(w, "vipSubnetID", lb.VIPSubnetID, KindSubnets, ix.Subnets[lb.VIPSubnetID] != nil)
 		}
 		pools, listeners := map[string]bool{}, map[string]bool{}
 		for _, p := range lb.Pools {
@@ -217,10 +172,10 @@ func (d *Document) validateLoadBalancers(v *validator, ix *index) {
 		}
 		for j, l := range lb.Listeners {
 			listeners[l.ID] = true
-			v.ref(w, fmt.Sprintf("listeners[%d].defaultPoolID", j), l.DefaultPoolID, "the load balancer's pools", pools)
+			v.ref(w, fmt.Sprintf("listeners[%d].defaultPoolID", j), l.DefaultPoolID, "the load balancer's pools", pools[l.DefaultPoolID])
 		}
 		for j, p := range lb.Pools {
-			v.ref(w, fmt.Sprintf("pools[%d].listenerID", j), p.ListenerID, "the load balancer's listeners", listeners)
+			v.ref(w, fmt.Sprintf("pools[%d].listenerID", j), p.ListenerID, "the load balancer's listeners", listeners[p.ListenerID])
 		}
 	}
 }

@@ -196,8 +196,10 @@ func (w *kubeWorld) step(id string) (Outcome, []string, error) {
 	s := w.plan.Steps[i]
 	before, err := w.journal.UpdateStep(id, func(r *StepRecord) { r.State, r.Attempts = StateRunning, r.Attempts+1 })
 	w.must(err)
+	g, err := plans.NewGraph(w.plan.Steps)
+	w.must(err)
 	sc := &StepContext{Step: s, Plan: w.plan, Journal: w.journal, Resume: before.Attempts > 0, Previous: before,
-		inv: newIndex(w.plan), mark: newMarker(w.plan.ID, id), poll: pollConfig{max: 50 * time.Millisecond, timeout: 30 * time.Second}}
+		inv: newIndex(w.plan, g), mark: newMarker(w.plan.ID, id), poll: pollConfig{max: 50 * time.Millisecond, timeout: 30 * time.Second}}
 	out, runErr := reg[s.Kind].Execute(w.ctx, sc)
 	_, err = w.journal.UpdateStep(id, func(r *StepRecord) {
 		r.State, r.Notes, r.Error = StateSucceeded, sc.Notes(), ""

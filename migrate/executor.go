@@ -109,5 +109,11 @@ func (sc *StepContext) adopted(kind, sourceID, targetID string) error {
 
 // dependencies are the plan steps this step depends on, of the given kind.
 func (sc *StepContext) dependencies(kind plans.StepKind) []plans.Step {
-	return sc.inv.dependencies(sc.Step)(kind)
+	var out []plans.Step
+	for _, id := range sc.Step.DependsOn {
+		if i, ok := sc.inv.graph.Index(id); ok && sc.inv.graph.Step(i).Kind == kind {
+			out = append(out, sc.inv.graph.Step(i))
+		}
+	}
+	return out
 }

@@ -82,7 +82,7 @@ type run struct {
 	src, dst *cloud.Session
 	opts     Options
 	reg      Registry
-	g        *graph
+	g        *plans.Graph
 	ix       *index
 	journal  *Journal
 	data     DataMover
@@ -126,7 +126,7 @@ func newRun(p *plans.Plan, src, dst *cloud.Session, opts Options) (*run, error) 
 	if err != nil {
 		return nil, err
 	}
-	r.g, r.ix = g, newIndex(p)
+	r.g, r.ix = g, newIndex(p, g)
 	if r.data == nil {
 		r.data = &transfer.Copier{Source: src, Target: dst, Transfers: opts.Transfers,
 			Observer: &transferBridge{obs: r.obs, crash: crashBytesHook()}}

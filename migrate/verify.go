@@ -75,7 +75,7 @@ func Verify(ctx context.Context, p *plans.Plan, j *Journal, dst *cloud.Session) 
 // (references compared through the ID map), and no resource of the plan
 // may exist twice.
 func Compare(p *plans.Plan, j *Journal, target *inventory.Document) *VerifyReport {
-	v := &verifier{plan: p, src: newIndex(p), dst: indexDocument(target), ids: j.IDs(), steps: j.Steps(),
+	v := &verifier{plan: p, src: inventory.NewIndex(p.Inventory), dst: inventory.NewIndex(target), ids: j.IDs(), steps: j.Steps(),
 		created: j.CreatedResources(), rep: &VerifyReport{PlanID: p.ID, Checked: map[string]int{}, Differences: []Difference{}}}
 	for _, s := range p.Steps {
 		if check, ok := verifiers[s.Kind]; ok {
@@ -113,18 +113,13 @@ var verifiers = map[plans.StepKind]func(*verifier, plans.Step){
 // verifier holds one comparison.
 type verifier struct {
 	plan  *plans.Plan
-	src   *index
-	dst   *index
+	src   *inventory.Index
+	dst   *inventory.Index
 	ids   map[string]string
 	steps map[string]StepRecord
 	// created are the resources the journal lists as made by the plan.
 	created []Created
 	rep     *VerifyReport
-}
-
-// indexDocument indexes a target inventory like the plan's.
-func indexDocument(d *inventory.Document) *index {
-	return newIndex(&plans.Plan{Inventory: d})
 }
 
 func (v *verifier) diff(kind, name, srcID, dstID, field string, src, dst any) {

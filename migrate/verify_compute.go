@@ -9,11 +9,11 @@ import (
 )
 
 func (v *verifier) keypair(s plans.Step) {
-	src, ok := v.src.keypairs[s.SourceID]
+	src, ok := v.src.Keypairs[s.SourceID]
 	if !ok {
 		return
 	}
-	dst, _ := target(v, v.dst.keypairs, "keypair", src.Name, src.Name)
+	dst, _ := target(v, v.dst.Keypairs, "keypair", src.Name, src.Name)
 	if dst == nil {
 		return
 	}
@@ -25,11 +25,11 @@ func (v *verifier) keypair(s plans.Step) {
 }
 
 func (v *verifier) serverGroup(s plans.Step) {
-	src, ok := v.src.serverGroups[s.SourceID]
+	src, ok := v.src.ServerGroups[s.SourceID]
 	if !ok {
 		return
 	}
-	dst, id := target(v, v.dst.serverGroups, "server-group", src.Name, src.ID)
+	dst, id := target(v, v.dst.ServerGroups, "server-group", src.Name, src.ID)
 	if dst == nil {
 		return
 	}
@@ -44,11 +44,11 @@ func (v *verifier) serverGroup(s plans.Step) {
 }
 
 func (v *verifier) server(s plans.Step) {
-	src, ok := v.src.servers[s.SourceID]
+	src, ok := v.src.Servers[s.SourceID]
 	if !ok {
 		return
 	}
-	dst, id := target(v, v.dst.servers, "server", src.Name, src.ID)
+	dst, id := target(v, v.dst.Servers, "server", src.Name, src.ID)
 	if dst == nil {
 		return
 	}
@@ -115,11 +115,11 @@ func sortedMap(m map[string]string) string {
 }
 
 func (v *verifier) image(s plans.Step) {
-	src, ok := v.src.images[s.SourceID]
+	src, ok := v.src.Images[s.SourceID]
 	if !ok {
 		return
 	}
-	dst, id := target(v, v.dst.images, "image", src.Name, src.ID)
+	dst, id := target(v, v.dst.Images, "image", src.Name, src.ID)
 	if dst == nil {
 		return
 	}
@@ -138,12 +138,12 @@ func (v *verifier) image(s plans.Step) {
 // snapshot checks a server's root disk copy against the digests the
 // transfer measured (the source snapshot is gone by design).
 func (v *verifier) snapshot(s plans.Step) {
-	src, ok := v.src.servers[s.SourceID]
+	src, ok := v.src.Servers[s.SourceID]
 	if !ok {
 		return
 	}
 	name := src.Name + " (root disk)"
-	dst, id := target(v, v.dst.images, "server-image", name, src.ID)
+	dst, id := target(v, v.dst.Images, "server-image", name, src.ID)
 	if dst == nil {
 		return
 	}
@@ -158,11 +158,11 @@ func (v *verifier) snapshot(s plans.Step) {
 }
 
 func (v *verifier) volume(s plans.Step) {
-	src, ok := v.src.volumes[s.SourceID]
+	src, ok := v.src.Volumes[s.SourceID]
 	if !ok {
 		return
 	}
-	dst, id := target(v, v.dst.volumes, "volume", src.Name, src.ID)
+	dst, id := target(v, v.dst.Volumes, "volume", src.Name, src.ID)
 	if dst == nil {
 		return
 	}
@@ -188,7 +188,7 @@ func (v *verifier) sameVolumeType(want, got string) bool {
 			return true
 		}
 	}
-	for _, t := range v.dst.volumeTypes {
+	for _, t := range v.dst.VolumeTypes {
 		if (t.ID == want && t.Name == got) || (t.Name == want && t.ID == got) {
 			return true
 		}

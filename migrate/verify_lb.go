@@ -8,11 +8,11 @@ import (
 )
 
 func (v *verifier) loadBalancer(s plans.Step) {
-	src, ok := v.src.loadBalancers[s.SourceID]
+	src, ok := v.src.LoadBalancers[s.SourceID]
 	if !ok {
 		return
 	}
-	dst, id := target(v, v.dst.loadBalancers, "load-balancer", src.Name, src.ID)
+	dst, id := target(v, v.dst.LoadBalancers, "load-balancer", src.Name, src.ID)
 	if dst == nil {
 		return
 	}

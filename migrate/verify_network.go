@@ -9,11 +9,11 @@ import (
 )
 
 func (v *verifier) network(s plans.Step) {
-	src, ok := v.src.networks[s.SourceID]
+	src, ok := v.src.Networks[s.SourceID]
 	if !ok {
 		return
 	}
-	dst, id := target(v, v.dst.networks, "network", src.Name, src.ID)
+	dst, id := target(v, v.dst.Networks, "network", src.Name, src.ID)
 	if dst == nil {
 		return
 	}
@@ -25,11 +25,11 @@ func (v *verifier) network(s plans.Step) {
 }
 
 func (v *verifier) subnet(s plans.Step) {
-	src, ok := v.src.subnets[s.SourceID]
+	src, ok := v.src.Subnets[s.SourceID]
 	if !ok {
 		return
 	}
-	dst, id := target(v, v.dst.subnets, "subnet", src.Name, src.ID)
+	dst, id := target(v, v.dst.Subnets, "subnet", src.Name, src.ID)
 	if dst == nil {
 		return
 	}
@@ -44,11 +44,11 @@ func (v *verifier) subnet(s plans.Step) {
 }
 
 func (v *verifier) router(s plans.Step) {
-	src, ok := v.src.routers[s.SourceID]
+	src, ok := v.src.Routers[s.SourceID]
 	if !ok {
 		return
 	}
-	dst, id := target(v, v.dst.routers, "router", src.Name, src.ID)
+	dst, id := target(v, v.dst.Routers, "router", src.Name, src.ID)
 	if dst == nil {
 		return
 	}
@@ -72,11 +72,11 @@ func (v *verifier) router(s plans.Step) {
 }
 
 func (v *verifier) securityGroup(s plans.Step) {
-	src, ok := v.src.secGroups[s.SourceID]
+	src, ok := v.src.SecurityGroups[s.SourceID]
 	if !ok {
 		return
 	}
-	dst, id := target(v, v.dst.secGroups, "security-group", src.Name, src.ID)
+	dst, id := target(v, v.dst.SecurityGroups, "security-group", src.Name, src.ID)
 	if dst == nil {
 		return
 	}
@@ -86,12 +86,12 @@ func (v *verifier) securityGroup(s plans.Step) {
 // securityGroupRules compares rule sets as Neutron would: by what a rule
 // allows, remote groups through the ID map.
 func (v *verifier) securityGroupRules(s plans.Step) {
-	src, ok := v.src.secGroups[s.SourceID]
+	src, ok := v.src.SecurityGroups[s.SourceID]
 	if !ok {
 		return
 	}
 	id := v.mapped("security-group", src.ID)
-	dst, ok := v.dst.secGroups[id]
+	dst, ok := v.dst.SecurityGroups[id]
 	if !ok {
 		return // reported by securityGroup
 	}
@@ -125,12 +125,12 @@ func ruleOf(r inventory.SecurityGroupRule, remote string) Rule {
 }
 
 func (v *verifier) port(s plans.Step) {
-	src, ok := v.src.ports[s.SourceID]
+	src, ok := v.src.Ports[s.SourceID]
 	if !ok {
 		return
 	}
 	name := portName(src)
-	dst, id := target(v, v.dst.ports, "port", name, src.ID)
+	dst, id := target(v, v.dst.Ports, "port", name, src.ID)
 	if dst == nil {
 		return
 	}
@@ -169,11 +169,11 @@ func portName(p *inventory.Port) string {
 }
 
 func (v *verifier) floatingIP(s plans.Step) {
-	src, ok := v.src.floatingIPs[s.SourceID]
+	src, ok := v.src.FloatingIPs[s.SourceID]
 	if !ok {
 		return
 	}
-	dst, id := target(v, v.dst.floatingIPs, "floating-ip", src.FloatingIPAddress, src.ID)
+	dst, id := target(v, v.dst.FloatingIPs, "floating-ip", src.FloatingIPAddress, src.ID)
 	if dst == nil {
 		return
 	}

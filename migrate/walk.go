@@ -3,22 +3,18 @@ package migrate
 import (
 	"context"
 	"slices"
+
+	"github.com/scs-migrate/scs-migrate/plans"
 )
 
-// graph is the plan's DAG by step index.
-type graph struct {
-	deps       [][]int // step → the steps it depends on
-	dependents [][]int // step → the steps that depend on it
-}
-
-// walker runs the steps of a graph: a step starts when all its
+// walker runs the steps of a plan's graph: a step starts when all its
 // dependencies have succeeded; when one fails, everything downstream of
 // it is skipped and independent branches go on. At most parallel steps
 // run at once, each in its own goroutine, started by one coordinating
 // loop. When ctx ends no further step starts and the running ones are
 // waited for.
 type walker struct {
-	g        *graph
+	g        *plans.Graph
 	parallel int
 	// run executes step i; skip is told that step i will not run because
 	// step cause failed (or was itself skipped).
@@ -29,7 +25,7 @@ type walker struct {
 // walk runs every step not already done and returns how many steps it
 // did not start because ctx ended.
 func (w *walker) walk(ctx context.Context, done []bool) (notStarted int) {
-	n := len(w.g.deps)
+	n := w.g.Len()
 	waiting := make([]int, n)
 	finished := slices.Clone(done)
 	var ready []int
@@ -37,7 +33,7 @@ func (w *walker) walk(ctx context.Context, done []bool) (notStarted int) {
 		if finished[i] {
 			continue
 		}
-		for _, d := range w.g.deps[i] {
+		for _, d := range w.g.Deps(i) {
 			if !done[d] {
 				waiting[i]++
 			}
@@ -69,7 +65,7 @@ func (w *walker) walk(ctx context.Context, done []bool) (notStarted int) {
 			w.skipDownstream(r.i, finished)
 			continue
 		}
-		for _, d := range w.g.dependents[r.i] {
+		for _, d := range w.g.Users(r.i) {
 			if waiting[d]--; waiting[d] == 0 && !finished[d] {
 				ready = insertSorted(ready, d)
 			}
@@ -86,19 +82,14 @@ func (w *walker) walk(ctx context.Context, done []bool) (notStarted int) {
 // skipDownstream marks everything that depends on step i, directly or
 // not, as skipped.
 func (w *walker) skipDownstream(i int, finished []bool) {
-	queue := []int{i}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		for _, d := range w.g.dependents[c] {
-			if finished[d] {
-				continue
-			}
-			finished[d] = true
-			w.skip(d, c)
-			queue = append(queue, d)
+	w.g.Downstream(i, func(d, cause int) bool {
+		if finished[d] {
+			return false
 		}
-	}
+		finished[d] = true
+		w.skip(d, cause)
+		return true
+	})
 }
 
 // insertSorted keeps the ready queue in plan order, so runs are

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,13 +14,18 @@ import (
 )
 
 // dag builds a graph from "step: deps" pairs in plan order.
-func dag(t *testing.T, deps map[int][]int, n int) *graph {
+func dag(t *testing.T, deps map[int][]int, n int) *plans.Graph {
 	t.Helper()
-	g := &graph{deps: make([][]int, n), dependents: make([][]int, n)}
-	for i, ds := range deps {
-		for _, d := range ds {
-			g.add(i, d)
+	steps := make([]plans.Step, n)
+	for i := range steps {
+		steps[i].ID = strconv.Itoa(i)
+		for _, d := range deps[i] {
+			steps[i].DependsOn = append(steps[i].DependsOn, strconv.Itoa(d))
 		}
+	}
+	g, err := plans.NewGraph(steps)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return g
 }

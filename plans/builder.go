@@ -3,6 +3,7 @@ package plans
 import (
 	"cmp"
 	"slices"
+	"strconv"
 
 	"github.com/scs-migrate/scs-migrate/inventory"
 )
@@ -13,7 +14,7 @@ type builder struct {
 	tgt  *Target
 	opts BuildOptions
 	d    *decisions
-	ix   *index
+	ix   *inventory.Index
 
 	steps []Step
 	ids   map[string]int // step ID → position in steps
@@ -33,7 +34,7 @@ type seed struct {
 }
 
 func newBuilder(inv *inventory.Document, tgt *Target, opts BuildOptions) *builder {
-	return &builder{inv: inv, tgt: tgt, opts: opts, d: decide(inv, tgt, opts.Overrides), ix: newIndex(inv),
+	return &builder{inv: inv, tgt: tgt, opts: opts, d: decide(inv, tgt, opts.Overrides), ix: inventory.NewIndex(inv),
 		ids: make(map[string]int, 4*len(inv.Servers)+len(inv.Ports)+len(inv.Volumes))}
 }
 
@@ -98,22 +99,22 @@ func (b *builder) finish() ([]Step, error) {
 		slices.Sort(s.DependsOn)
 		s.DependsOn = nonNil(slices.Compact(s.DependsOn))
 	}
-	g, err := newGraph(b.steps)
+	g, err := NewGraph(b.steps)
 	if err != nil {
 		return nil, err
 	}
 	kept := b.prune(g)
-	g, err = newGraph(kept)
+	g, err = NewGraph(kept)
 	if err != nil {
 		return nil, err
 	}
-	return g.order()
+	return g.Order()
 }
 
 // prune removes the blocked steps and everything downstream of them,
 // recording a finding per resource: the seed's own reason, or for a
 // downstream step the blocked step it depends on.
-func (b *builder) prune(g *graph) []Step {
+func (b *builder) prune(g *Graph) []Step {
 	removed := map[int]bool{}
 	seen := map[string]bool{}
 	for _, f := range b.blocked {
@@ -123,12 +124,9 @@ func (b *builder) prune(g *graph) []Step {
 		if sd.primary {
 			b.record(seen, sd.finding)
 		}
-		i, ok := g.index[sd.id]
-		if !ok {
-			continue
-		}
-		for j := range g.downstream([]int{i}) {
-			removed[j] = true
+		if i, ok := g.Index(sd.id); ok {
+			removed[i] = true
+			g.Downstream(i, func(j, _ int) bool { removed[j] = true; return true })
 		}
 	}
 	var kept []Step
@@ -157,9 +155,9 @@ func (b *builder) prune(g *graph) []Step {
 
 // explainRemoved adds a finding for each resource that lost steps only
 // because something it depends on is blocked.
-func (b *builder) explainRemoved(g *graph, gone []int, seen map[string]bool, causes, parts map[string]Finding) {
+func (b *builder) explainRemoved(g *Graph, gone []int, seen map[string]bool, causes, parts map[string]Finding) {
 	for _, i := range gone {
-		s := g.steps[i]
+		s := g.Step(i)
 		kind := resourceKind(s.Kind)
 		if kind == "" {
 			continue
@@ -172,21 +170,21 @@ func (b *builder) explainRemoved(g *graph, gone []int, seen map[string]bool, cau
 		if f, ok := parts[s.ID]; ok {
 			reason = "part of blocked " + f.Kind + " " + quoteName(f.Name)
 		}
-		b.record(seen, Finding{Kind: kind, SourceID: id, Name: b.ix.nameOf(kind, id, s.Name), Reason: reason})
+		b.record(seen, Finding{Kind: kind, SourceID: id, Name: b.nameOf(kind, id, s.Name), Reason: reason})
 	}
 }
 
 // blockedCause names the nearest blocked seed upstream of step i.
-func blockedCause(g *graph, i int, seeds map[string]Finding) string {
+func blockedCause(g *Graph, i int, seeds map[string]Finding) string {
 	queue := []int{i}
 	visited := map[int]bool{i: true}
 	for len(queue) > 0 {
 		j := queue[0]
 		queue = queue[1:]
-		if f, ok := seeds[g.steps[j].ID]; ok && j != i {
+		if f, ok := seeds[g.Step(j).ID]; ok && j != i {
 			return f.Kind + " " + quoteName(f.Name)
 		}
-		for _, d := range g.deps[j] {
+		for _, d := range g.Deps(j) {
 			if !visited[d] {
 				visited[d] = true
 				queue = append(queue, d)
@@ -236,4 +234,36 @@ func resourceKind(k StepKind) string {
 		return "cluster"
 	}
 	return ""
+}
+
+// nameOf is the name of the resource a finding is about, else fallback.
+func (b *builder) nameOf(kind, id, fallback string) string {
+	name := ""
+	switch kind {
+	case "server":
+		if s, ok := b.ix.Servers[id]; ok {
+			name = s.Name
+		}
+	case "volume":
+		if v, ok := b.ix.Volumes[id]; ok {
+			name = v.Name
+		}
+	case "router":
+		if r, ok := b.ix.Routers[id]; ok {
+			name = r.Name
+		}
+	case "security-group":
+		if g, ok := b.ix.SecurityGroups[id]; ok {
+			name = g.Name
+		}
+	}
+	return cmp.Or(name, fallback)
+}
+
+// quoteName quotes a name for a message; empty names show as "(unnamed)".
+func quoteName(name string) string {
+	if name == "" {
+		return "(unnamed)"
+	}
+	return strconv.Quote(name)
 }

@@ -195,7 +195,7 @@ func describeTopology(c inventory.Cluster) string {
 func (cp *clusterPlanner) clusterDeps(c inventory.Cluster) []string {
 	var deps []string
 	for _, v := range []string{"sshKeyName", "ssh_key"} {
-		if name, _ := c.Variables[v].(string); name != "" && cp.b.ix.keypairs[name] {
+		if name, _ := c.Variables[v].(string); name != "" && cp.b.ix.Keypairs[name] != nil {
 			deps = append(deps, stepID(StepKeypair, name))
 		}
 	}
@@ -279,7 +279,7 @@ func (cp *clusterPlanner) flavorMapping(name string, ephemeral bool) Mapping {
 		return m
 	}
 	m := Mapping{Kind: "flavor", SourceName: name}
-	f, ok := b.ix.flavors["name:"+name]
+	f, ok := b.ix.FlavorOf("", name)
 	if !ok {
 		spec, err := scs.ParseFlavorName(name)
 		if err != nil {

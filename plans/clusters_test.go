@@ -7,52 +7,26 @@ import (
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/scs-migrate/scs-migrate/internal/scs"
 	"github.com/scs-migrate/scs-migrate/inventory"
 )
 
-// planWithClusters builds a plan as Build does, with the mapping file
-// text as overrides. Until Build plans clusters itself (the addClusters
-// hook in builder.addAll, the cluster sections in Overrides), the
-// cluster sections are read here and addClusters is called directly;
-// once it does, that call is a no-op.
+// planWithClusters builds a plan with the mapping file text as
+// overrides, and reads it back as migrate would.
 func planWithClusters(t *testing.T, inv *inventory.Document, tgt *Target, mapping string) *Plan {
 	t.Helper()
-	opts, err := BuildOptions{ID: "plan-clusters", Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}.withDefaults()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var direct ClusterOverrides
+	opts := BuildOptions{ID: "plan-clusters", Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
 	if mapping != "" {
 		ov, err := ParseMapping("map.yaml", []byte(mapping))
-		switch {
-		case err == nil:
-			opts.Overrides = ov
-		case strings.Contains(err.Error(), "unknown field"):
-			direct = clusterSections(t, mapping)
-		default:
+		if err != nil {
 			t.Fatal(err)
 		}
+		opts.Overrides = ov
 	}
-	if err := opts.Overrides.Check(inv, tgt); err != nil {
-		t.Fatalf("overrides: %v", err)
-	}
-	if err := direct.Check(inv, tgt); err != nil {
-		t.Fatalf("overrides: %v", err)
-	}
-	b := newBuilder(inv, tgt, opts)
-	b.addAll()
-	b.addClusters(direct)
-	steps, err := b.finish()
+	p, err := Build(inv, tgt, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Plan{APIVersion: APIVersion, Kind: Kind, ID: opts.ID, CreatedAt: opts.Now.Format(time.RFC3339),
-		Options: Options{Cutover: CutoverCold, BandwidthMbps: DefaultBandwidthMbps}, Mappings: b.d.list, Steps: steps,
-		Blocked: nonNil(b.blocked), Warnings: nonNil(b.warnings), Inventory: inv}
-	// The plan is an artefact: what migrate reads back must be the same.
 	raw, err := Marshal(p)
 	if err != nil {
 		t.Fatal(err)
@@ -62,25 +36,6 @@ func planWithClusters(t *testing.T, inv *inventory.Document, tgt *Target, mappin
 		t.Fatalf("the plan does not load back: %v", err)
 	}
 	return back
-}
-
-// clusterSections reads the cluster sections of a mapping file.
-func clusterSections(t *testing.T, mapping string) ClusterOverrides {
-	t.Helper()
-	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(mapping), &doc); err != nil {
-		t.Fatal(err)
-	}
-	ov := ClusterOverrides{File: "map.yaml"}
-	root := doc.Content[0]
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
-		dst := map[string]*[]Override{"clusterClasses": &ov.ClusterClasses, "storageClasses": &ov.StorageClasses, "namespaces": &ov.Namespaces}[k.Value]
-		for j := 0; dst != nil && j+1 < len(v.Content); j += 2 {
-			*dst = append(*dst, Override{Source: v.Content[j].Value, Target: v.Content[j+1].Value, Field: k.Value, Line: v.Content[j].Line})
-		}
-	}
-	return ov
 }
 
 func clusterInventory() *inventory.Document {

@@ -22,18 +22,20 @@ var stepKinds = []StepKind{
 // kindRank is a kind's position in stepKinds, or -1 if unknown.
 func kindRank(k StepKind) int { return slices.Index(stepKinds, k) }
 
-// graph is the plan's DAG by step index.
-type graph struct {
+// Graph is the DAG of a plan's steps, each step known by its position
+// in the list the graph was made from.
+type Graph struct {
 	steps []Step
 	index map[string]int
 	// deps[i] and users[i] are the steps i depends on and that depend on i.
 	deps, users [][]int
 }
 
-// newGraph indexes steps. It fails on a duplicate ID or a dependency on
-// a step that is not in the plan, naming the step and the value.
-func newGraph(steps []Step) (*graph, error) {
-	g := &graph{steps: steps, index: make(map[string]int, len(steps)),
+// NewGraph indexes steps. It fails on a duplicate ID or a dependency on
+// a step that is not in the list or on itself, naming the step and the
+// value. Order finds cycles.
+func NewGraph(steps []Step) (*Graph, error) {
+	g := &Graph{steps: steps, index: make(map[string]int, len(steps)),
 		deps: make([][]int, len(steps)), users: make([][]int, len(steps))}
 	for i, s := range steps {
 		if j, dup := g.index[s.ID]; dup {
@@ -44,23 +46,42 @@ func newGraph(steps []Step) (*graph, error) {
 	for i, s := range steps {
 		for k, d := range s.DependsOn {
 			j, ok := g.index[d]
-			if !ok {
+			switch {
+			case !ok:
 				return nil, fmt.Errorf("steps[%d].dependsOn[%d]: %q is not a step of the plan", i, k, d)
-			}
-			if j == i {
+			case j == i:
 				return nil, fmt.Errorf("steps[%d].dependsOn[%d]: step %q depends on itself", i, k, d)
+			case !slices.Contains(g.deps[i], j):
+				g.deps[i] = append(g.deps[i], j)
+				g.users[j] = append(g.users[j], i)
 			}
-			g.deps[i] = append(g.deps[i], j)
-			g.users[j] = append(g.users[j], i)
 		}
 	}
 	return g, nil
 }
 
-// order returns the steps in a deterministic topological order: of the
+// Len is the number of steps.
+func (g *Graph) Len() int { return len(g.steps) }
+
+// Step is step i.
+func (g *Graph) Step(i int) Step { return g.steps[i] }
+
+// Index is the position of the step with the ID.
+func (g *Graph) Index(id string) (int, bool) {
+	i, ok := g.index[id]
+	return i, ok
+}
+
+// Deps are the steps step i depends on, in its dependsOn order.
+func (g *Graph) Deps(i int) []int { return g.deps[i] }
+
+// Users are the steps that depend on step i.
+func (g *Graph) Users(i int) []int { return g.users[i] }
+
+// Order returns the steps in a deterministic topological order: of the
 // steps whose dependencies are done, the earliest kind, then ID, first.
-// A cycle is an error that spells it out.
-func (g *graph) order() ([]Step, error) {
+// A cycle is an error that names its steps.
+func (g *Graph) Order() ([]Step, error) {
 	pending := make([]int, len(g.steps))
 	q := &stepQueue{g: g}
 	for i := range g.steps {
@@ -87,7 +108,7 @@ func (g *graph) order() ([]Step, error) {
 }
 
 // cycle finds one cycle among the steps left pending and formats it.
-func (g *graph) cycle(pending []int) string {
+func (g *Graph) cycle(pending []int) string {
 	start := slices.IndexFunc(pending, func(p int) bool { return p > 0 })
 	seen := map[int]int{}
 	var path []int
@@ -106,26 +127,26 @@ func (g *graph) cycle(pending []int) string {
 	}
 }
 
-// downstream returns the seeds and every step that depends on them,
-// directly or not.
-func (g *graph) downstream(seeds []int) map[int]bool {
-	out := map[int]bool{}
-	stack := slices.Clone(seeds)
-	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if out[i] {
-			continue
+// Downstream visits, breadth first and once each, the steps that depend
+// on step i directly or not: visit gets a step and the step it was
+// reached from, and says whether to go on past it.
+func (g *Graph) Downstream(i int, visit func(step, from int) bool) {
+	seen := map[int]bool{i: true}
+	for queue := []int{i}; len(queue) > 0; queue = queue[1:] {
+		for _, u := range g.users[queue[0]] {
+			if !seen[u] {
+				seen[u] = true
+				if visit(u, queue[0]) {
+					queue = append(queue, u)
+				}
+			}
 		}
-		out[i] = true
-		stack = append(stack, g.users[i]...)
 	}
-	return out
 }
 
 // stepQueue is a min-heap of step indexes by kind rank, then ID.
 type stepQueue struct {
-	g     *graph
+	g     *Graph
 	items []int
 }
 

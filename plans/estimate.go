@@ -36,8 +36,8 @@ func Summarize(p *Plan) Totals {
 		t.Bytes += s.Bytes
 	}
 	ordered := p.Steps
-	if g, err := newGraph(p.Steps); err == nil {
-		if o, err := g.order(); err == nil {
+	if g, err := NewGraph(p.Steps); err == nil {
+		if o, err := g.Order(); err == nil {
 			ordered = o
 		}
 	}

@@ -67,11 +67,11 @@ func (p *Plan) Validate() error {
 			return err
 		}
 	}
-	g, err := newGraph(p.Steps)
+	g, err := NewGraph(p.Steps)
 	if err != nil {
 		return err
 	}
-	_, err = g.order()
+	_, err = g.Order()
 	return err
 }
 

@@ -14,7 +14,7 @@ const gib = int64(1) << 30
 // images need none, blocked ones are reported.
 func (b *builder) addImages() {
 	for _, m := range b.d.list.Images {
-		img := b.ix.images[m.SourceID]
+		img := b.ix.Images[m.SourceID]
 		switch m.Action {
 		case "blocked":
 			b.block(Finding{Kind: "image", SourceID: m.SourceID, Name: m.SourceName, Reason: m.Reason})
@@ -67,7 +67,7 @@ func (b *builder) addPorts() {
 		}
 		for _, g := range p.SecurityGroups {
 			st.DependsOn = append(st.DependsOn, stepID(StepSecurityGroup, g))
-			if _, ok := b.ix.groups[g]; !ok {
+			if _, ok := b.ix.SecurityGroups[g]; !ok {
 				b.warn("port", p.ID, p.Name, fmt.Sprintf("security group %s is not in the inventory; the port is created without it", g))
 			}
 		}
@@ -84,7 +84,7 @@ func (b *builder) portName(p inventory.Port) string {
 		return p.Name
 	}
 	name := p.ID
-	if s, ok := b.ix.servers[p.DeviceID]; ok {
+	if s, ok := b.ix.Servers[p.DeviceID]; ok {
 		name = s.Name
 	}
 	if len(p.FixedIPs) > 0 {
@@ -108,7 +108,7 @@ func (b *builder) portProblem(p inventory.Port) string {
 
 // blockPortOwner blocks the server a port belongs to, or the port alone.
 func (b *builder) blockPortOwner(p inventory.Port, id, reason string) {
-	if s, ok := b.ix.servers[p.DeviceID]; ok {
+	if s, ok := b.ix.Servers[p.DeviceID]; ok {
 		b.block(Finding{Kind: "server", SourceID: s.ID, Name: s.Name, Reason: reason}, b.serverParts(s)...)
 		return
 	}
@@ -158,7 +158,7 @@ func (b *builder) addServer(s *inventory.Server) {
 	}
 	if s.KeyName != "" {
 		st.DependsOn = append(st.DependsOn, stepID(StepKeypair, s.KeyName))
-		if !b.ix.keypairs[s.KeyName] {
+		if b.ix.Keypairs[s.KeyName] == nil {
 			b.warn("server", s.ID, s.Name, fmt.Sprintf("keypair %q is not in the inventory (keypairs belong to users): the server is created without it; its disk keeps the authorized keys", s.KeyName))
 		}
 	}
@@ -185,7 +185,7 @@ func (b *builder) addAttachments(s *inventory.Server) {
 
 // serverProblem says why a server cannot be rebuilt, or "".
 func (b *builder) serverProblem(s *inventory.Server) string {
-	if _, ok := b.ix.flavorOf(s); !ok {
+	if _, ok := b.ix.FlavorOf(s.FlavorID, s.FlavorName); !ok {
 		return fmt.Sprintf("flavor %q is not in the inventory", s.FlavorName)
 	}
 	if m, _ := b.d.flavorOf(*s); m.Action == "blocked" {
@@ -212,7 +212,7 @@ func (b *builder) serverParts(s *inventory.Server) []string {
 		ids = append(ids, stepID(StepPort, p))
 	}
 	for _, bd := range s.BlockDevices {
-		if v, ok := b.ix.volumes[bd.VolumeID]; !ok || !v.Multiattach {
+		if v, ok := b.ix.Volumes[bd.VolumeID]; !ok || !v.Multiattach {
 			ids = append(ids, stepID(StepCopyVolume, bd.VolumeID))
 		}
 	}
@@ -238,10 +238,10 @@ func rootVolume(s *inventory.Server) string {
 // rootDiskBytes estimates the data of an ephemeral root disk: the
 // flavor's root disk (an upper bound), else the image's virtual size.
 func (b *builder) rootDiskBytes(s *inventory.Server) int64 {
-	if f, ok := b.ix.flavorOf(s); ok && f.DiskGB > 0 {
+	if f, ok := b.ix.FlavorOf(s.FlavorID, s.FlavorName); ok && f.DiskGB > 0 {
 		return int64(f.DiskGB) * gib
 	}
-	if img, ok := b.ix.images[s.ImageID]; ok {
+	if img, ok := b.ix.Images[s.ImageID]; ok {
 		return max(img.VirtualSize, img.SizeBytes, int64(img.MinDiskGB)*gib)
 	}
 	return 0
@@ -250,18 +250,18 @@ func (b *builder) rootDiskBytes(s *inventory.Server) int64 {
 // volumeName is a volume's name; an unnamed volume (Nova names none of
 // the root volumes it creates) is called after its server.
 func (b *builder) volumeName(id string) string {
-	v, ok := b.ix.volumes[id]
+	v, ok := b.ix.Volumes[id]
 	switch {
 	case !ok:
 		return id
 	case v.Name != "":
 		return v.Name
-	case len(v.Attachments) > 0 && b.ix.servers[v.Attachments[0].ServerID] != nil:
+	case len(v.Attachments) > 0 && b.ix.Servers[v.Attachments[0].ServerID] != nil:
 		what := " disk " + v.Attachments[0].Device
 		if v.Bootable {
 			what = " root disk"
 		}
-		return b.ix.servers[v.Attachments[0].ServerID].Name + what
+		return b.ix.Servers[v.Attachments[0].ServerID].Name + what
 	}
 	return id
 }

@@ -36,16 +36,16 @@ func (b *builder) addFloatingIPs() {
 // floatingIPDeps are the steps an associated floating IP waits for.
 func (b *builder) floatingIPDeps(f inventory.FloatingIP) []string {
 	var deps []string
-	if lb, ok := b.ix.lbByVIPPort[f.PortID]; ok {
+	if lb, ok := b.ix.LoadBalancerOfVIP(f.PortID); ok {
 		deps = append(deps, stepID(StepLoadBalancer, lb.ID))
-	} else if _, ok := b.ix.ports[f.PortID]; ok {
+	} else if _, ok := b.ix.Ports[f.PortID]; ok {
 		deps = append(deps, stepID(StepPort, f.PortID))
 	} else {
 		b.warn("floating-ip", f.ID, f.FloatingIPAddress, fmt.Sprintf("associated port %s is not in the inventory: the address is created unassociated", f.PortID))
 		return nil
 	}
 	subnet := b.subnetOfAddress(f.PortID, f.FixedIPAddress)
-	if r, ok := b.ix.gatewayRouter[subnet]; ok {
+	if r, ok := b.ix.GatewayRouter(subnet); ok {
 		deps = append(deps, stepID(StepRouterInterface, r.ID, subnet))
 	} else {
 		b.warn("floating-ip", f.ID, f.FloatingIPAddress, "no router with an external gateway has an interface on its port's subnet")
@@ -55,10 +55,10 @@ func (b *builder) floatingIPDeps(f inventory.FloatingIP) []string {
 
 // subnetOfAddress finds the subnet of a port's (or VIP's) fixed address.
 func (b *builder) subnetOfAddress(portID, ip string) string {
-	if lb, ok := b.ix.lbByVIPPort[portID]; ok {
+	if lb, ok := b.ix.LoadBalancerOfVIP(portID); ok {
 		return lb.VIPSubnetID
 	}
-	p, ok := b.ix.ports[portID]
+	p, ok := b.ix.Ports[portID]
 	if !ok {
 		return ""
 	}
@@ -100,8 +100,8 @@ func (b *builder) memberDeps(lb inventory.LoadBalancer, mem inventory.Member) []
 	if mem.SubnetID != "" {
 		deps = append(deps, stepID(StepSubnet, mem.SubnetID))
 	}
-	p, ok := b.ix.portAt(mem.SubnetID, mem.Address)
-	if !ok || b.ix.servers[p.DeviceID] == nil {
+	p, ok := b.ix.PortAt(mem.SubnetID, mem.Address)
+	if !ok || b.ix.Servers[p.DeviceID] == nil {
 		b.warn("load-balancer", lb.ID, lb.Name, fmt.Sprintf("member %s is not an address of the tenant's servers: kept as it is", mem.Address))
 		return deps
 	}

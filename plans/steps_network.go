@@ -67,7 +67,7 @@ func (b *builder) addRouters() {
 
 // subnetName is a subnet's name, or its ID.
 func (b *builder) subnetName(id string) string {
-	if s, ok := b.ix.subnets[id]; ok && s.Name != "" {
+	if s, ok := b.ix.Subnets[id]; ok && s.Name != "" {
 		return s.Name
 	}
 	return id
@@ -93,7 +93,7 @@ func (b *builder) addSecurityGroups() {
 				continue
 			}
 			deps = append(deps, stepID(StepSecurityGroup, r.RemoteGroupID))
-			if _, ok := b.ix.groups[r.RemoteGroupID]; !ok {
+			if _, ok := b.ix.SecurityGroups[r.RemoteGroupID]; !ok {
 				b.block(Finding{Kind: "security-group", SourceID: g.ID, Name: g.Name,
 					Reason: fmt.Sprintf("rule %s refers to remote group %s, which is not in the inventory", r.ID, r.RemoteGroupID)}, id)
 			}
