@@ -93,7 +93,9 @@ func Drift(before, after *Document) []Change {
 		func(g ServerGroup) []fact { return []fact{{"policy", g.Policy}} })
 	out = diffKind(out, "floating IP", before.FloatingIPs, after.FloatingIPs,
 		func(f FloatingIP) (string, string) { return f.ID, f.FloatingIPAddress },
-		func(f FloatingIP) []fact { return []fact{{"port", names.of(f.PortID)}, {"fixed address", f.FixedIPAddress}} })
+		func(f FloatingIP) []fact {
+			return []fact{{"port", names.of(f.PortID)}, {"fixed address", f.FixedIPAddress}}
+		})
 	out = diffKind(out, "load balancer", before.LoadBalancers, after.LoadBalancers,
 		func(lb LoadBalancer) (string, string) { return lb.ID, lb.Name },
 		func(lb LoadBalancer) []fact {
@@ -103,7 +105,9 @@ func Drift(before, after *Document) []Change {
 		return slices.DeleteFunc(slices.Clone(list), func(im Image) bool { return !im.OwnedByTenant })
 	}
 	return diffKind(out, "image", ownImages(before.Images), ownImages(after.Images), func(im Image) (string, string) { return im.ID, im.Name },
-		func(im Image) []fact { return []fact{{"checksum", im.Checksum}, {"size", strconv.FormatInt(im.SizeBytes, 10) + " bytes"}} })
+		func(im Image) []fact {
+			return []fact{{"checksum", im.Checksum}, {"size", strconv.FormatInt(im.SizeBytes, 10) + " bytes"}}
+		})
 }
 
 // fact is one compared attribute of a resource, rendered for people.
