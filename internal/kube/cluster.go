@@ -190,102 +190,43 @@ func (c *Cluster) Waiting() string {
 }
 
 // Object encodes the cluster for creation at the given API version
-// ("v1beta2" or "v1beta1"). Variables are written sorted by name.
+// ("v1beta2" or "v1beta1"), through Cluster API's types. Variables are
+// written sorted by name.
 func (c *Cluster) Object(version string) (*unstructured.Unstructured, error) {
-	if version == "v1beta1" {
-		return c.objectV1Beta1()
-	}
-	obj := &clusterv1.Cluster{ObjectMeta: metav1.ObjectMeta{Namespace: c.Namespace, Name: c.Name, Labels: c.Labels}}
-	t := &obj.Spec.Topology
-	t.ClassRef = clusterv1.ClusterClassRef{Name: c.Class, Namespace: c.ClassNamespace}
-	t.Version, t.ControlPlane.Replicas = c.Version, c.ControlPlaneReplicas
-	for _, w := range c.Workers {
-		t.Workers.MachineDeployments = append(t.Workers.MachineDeployments,
-			clusterv1.MachineDeploymentTopology{Class: w.Class, Name: w.Name, Replicas: w.Replicas})
-	}
+	meta := metav1.ObjectMeta{Namespace: c.Namespace, Name: c.Name, Labels: c.Labels}
+	var vars []clusterv1.ClusterVariable
 	for _, name := range slices.Sorted(maps.Keys(c.Variables)) {
 		raw, err := json.Marshal(c.Variables[name])
 		if err != nil {
 			return nil, fmt.Errorf("cluster %s: variable %q: %w", c.Name, name, err)
 		}
-		t.Variables = append(t.Variables, clusterv1.ClusterVariable{Name: name, Value: apiextensionsv1.JSON{Raw: raw}})
+		vars = append(vars, clusterv1.ClusterVariable{Name: name, Value: apiextensionsv1.JSON{Raw: raw}})
+	}
+	if version == "v1beta1" {
+		t := &clusterv1beta1.Topology{Class: c.Class, ClassNamespace: c.ClassNamespace, Version: c.Version,
+			ControlPlane: clusterv1beta1.ControlPlaneTopology{Replicas: c.ControlPlaneReplicas}}
+		if len(c.Workers) > 0 {
+			t.Workers = &clusterv1beta1.WorkersTopology{}
+		}
+		for _, w := range c.Workers {
+			t.Workers.MachineDeployments = append(t.Workers.MachineDeployments,
+				clusterv1beta1.MachineDeploymentTopology{Class: w.Class, Name: w.Name, Replicas: w.Replicas})
+		}
+		for _, v := range vars {
+			t.Variables = append(t.Variables, clusterv1beta1.ClusterVariable{Name: v.Name, Value: v.Value})
+		}
+		obj := &clusterv1beta1.Cluster{ObjectMeta: meta, Spec: clusterv1beta1.ClusterSpec{Topology: t}}
+		return ToUnstructured(obj, clusterv1beta1.GroupVersion.WithKind("Cluster"))
+	}
+	obj := &clusterv1.Cluster{ObjectMeta: meta}
+	t := &obj.Spec.Topology
+	t.ClassRef = clusterv1.ClusterClassRef{Name: c.Class, Namespace: c.ClassNamespace}
+	t.Version, t.ControlPlane.Replicas, t.Variables = c.Version, c.ControlPlaneReplicas, vars
+	for _, w := range c.Workers {
+		t.Workers.MachineDeployments = append(t.Workers.MachineDeployments,
+			clusterv1.MachineDeploymentTopology{Class: w.Class, Name: w.Name, Replicas: w.Replicas})
 	}
 	return ToUnstructured(obj, clusterv1.GroupVersion.WithKind("Cluster"))
-}
-
-func (c *Cluster) objectV1Beta1() (*unstructured.Unstructured, error) {
-	topo := map[string]any{"class": c.Class, "version": c.Version}
-	if c.ClassNamespace != "" {
-		topo["classNamespace"] = c.ClassNamespace
-	}
-	if c.ControlPlaneReplicas != nil {
-		topo["controlPlane"] = map[string]any{"replicas": int64(*c.ControlPlaneReplicas)}
-	}
-	var mds []any
-	for _, w := range c.Workers {
-		md := map[string]any{"class": w.Class, "name": w.Name}
-		if w.Replicas != nil {
-			md["replicas"] = int64(*w.Replicas)
-		}
-		mds = append(mds, md)
-	}
-	if len(mds) > 0 {
-		topo["workers"] = map[string]any{"machineDeployments": mds}
-	}
-	var vars []any
-	for _, name := range slices.Sorted(maps.Keys(c.Variables)) {
-		v, err := jsonValue(c.Variables[name])
-		if err != nil {
-			return nil, fmt.Errorf("cluster %s: variable %q: %w", c.Name, name, err)
-		}
-		vars = append(vars, map[string]any{"name": name, "value": v})
-	}
-	if len(vars) > 0 {
-		topo["variables"] = vars
-	}
-	u := &unstructured.Unstructured{Object: map[string]any{"spec": map[string]any{"topology": topo}}}
-	u.SetAPIVersion(GroupClusterAPI + "/v1beta1")
-	u.SetKind("Cluster")
-	u.SetNamespace(c.Namespace)
-	u.SetName(c.Name)
-	u.SetLabels(c.Labels)
-	return u, nil
-}
-
-// jsonValue normalizes a decoded JSON value for unstructured content
-// (numbers as int64 or float64).
-func jsonValue(v any) (any, error) {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var out any
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.UseNumber()
-	if err := dec.Decode(&out); err != nil {
-		return nil, err
-	}
-	return numbers(out), nil
-}
-
-func numbers(v any) any {
-	switch x := v.(type) {
-	case json.Number:
-		if n, err := x.Int64(); err == nil {
-			return n
-		}
-		f, _ := x.Float64()
-		return f
-	case map[string]any:
-		for k, e := range x {
-			x[k] = numbers(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = numbers(e)
-		}
-	}
-	return v
 }
 
 // GetCluster reads one Cluster at the given API version.
