@@ -80,10 +80,7 @@ func (ctl *controllers) veleroNamespaces(ctx context.Context) (map[string]bool, 
 }
 
 // veleroObjects lists Velero objects of a kind where Velero runs.
-func veleroObjects[T any, PT interface {
-	*T
-	metav1.Object
-}](ctx context.Context, ctl *controllers, t typed[T, PT]) ([]*T, error) {
+func veleroObjects[T any, PT apiObject[T]](ctx context.Context, ctl *controllers, t typed[T, PT]) ([]*T, error) {
 	vns, err := ctl.veleroNamespaces(ctx)
 	if err != nil || len(vns) == 0 {
 		return nil, err

@@ -17,18 +17,18 @@ import (
 // typed is a custom resource that the simulated controllers read and
 // write through the dynamic client as its upstream Go type, the way
 // Cluster API's and Velero's own controllers see it.
-type typed[T any, PT interface {
-	*T
-	metav1.Object
-}] struct {
+type typed[T any, PT apiObject[T]] struct {
 	gvr  schema.GroupVersionResource
 	kind string
 }
 
-func newTyped[T any, PT interface {
+// apiObject is a pointer to an upstream API type.
+type apiObject[T any] interface {
 	*T
 	metav1.Object
-}](gv schema.GroupVersion, resource string) typed[T, PT] {
+}
+
+func newTyped[T any, PT apiObject[T]](gv schema.GroupVersion, resource string) typed[T, PT] {
 	return typed[T, PT]{gvr: gv.WithResource(resource), kind: reflect.TypeFor[T]().Name()}
 }
 
