@@ -113,12 +113,12 @@ func seedTenant(t *testing.T, ctx context.Context, mgmt *kube.Clients, kubeconfi
 	must(t, kubesim.SeedManagement(ctx, mgmt, "tenant-a", kubesim.Stack{Class: "openstack-scs2-1-32-v1", KubernetesVersion: "v1.32.5"}))
 	must(t, kubesim.SeedManagement(ctx, mgmt, "tenant-b"))
 	three, two := int32(3), int32(2)
-	must(t, kubesim.SeedCluster(ctx, mgmt, &kube.Cluster{Namespace: "tenant-a", Name: "prod", Class: "openstack-scs2-1-32-v1",
+	must(t, kubesim.SeedCluster(ctx, mgmt, kubesim.Cluster{Namespace: "tenant-a", Name: "prod", Class: "openstack-scs2-1-32-v1",
 		Version: "v1.32.5", ControlPlaneReplicas: &three, Labels: map[string]string{"managed-secret": "clouds-yaml"},
-		Workers:   []kube.MachineDeploymentTopology{{Class: "default-worker", Name: "md-0", Replicas: &two}, {Class: "default-worker", Name: "autoscaled"}},
+		Workers:   []kubesim.MachineDeployment{{Class: "default-worker", Name: "md-0", Replicas: &two}, {Class: "default-worker", Name: "autoscaled"}},
 		Variables: map[string]any{"workerFlavor": "SCS-4V-8", "networkExternalID": "ext-1", "controlPlaneRootDisk": 50}}))
-	must(t, kubesim.SeedCluster(ctx, mgmt, &kube.Cluster{Namespace: "tenant-a", Name: "dev", Class: "openstack-scs2-1-31-v0", Version: "v1.31.2"}))
-	must(t, kubesim.SeedCluster(ctx, mgmt, &kube.Cluster{Namespace: "tenant-b", Name: "other", Class: "openstack-scs2-1-32-v1", Version: "v1.32.5"}))
+	must(t, kubesim.SeedCluster(ctx, mgmt, kubesim.Cluster{Namespace: "tenant-a", Name: "dev", Class: "openstack-scs2-1-31-v0", Version: "v1.31.2"}))
+	must(t, kubesim.SeedCluster(ctx, mgmt, kubesim.Cluster{Namespace: "tenant-b", Name: "other", Class: "openstack-scs2-1-32-v1", Version: "v1.32.5"}))
 	md := &unstructured.Unstructured{Object: map[string]any{"spec": map[string]any{
 		"clusterName": "prod", "replicas": int64(5),
 		"selector": map[string]any{"matchLabels": map[string]any{"pool": "autoscaled"}},

@@ -92,8 +92,8 @@ func (w *kubeWorld) setUp() {
 
 	w.must(kubesim.SeedManagement(ctx, w.srcC, "tenant-a", kubesim.Stack{Class: "openstack-scs2-1-32-v1", KubernetesVersion: "v1.32.5"}))
 	one := int32(1)
-	w.must(kubesim.SeedCluster(ctx, w.srcC, &kube.Cluster{Namespace: "tenant-a", Name: "prod", Class: "openstack-scs2-1-32-v1", Version: "v1.32.5",
-		ControlPlaneReplicas: &one, Workers: []kube.MachineDeploymentTopology{{Class: "default-worker", Name: "md-0", Replicas: &one}}}))
+	w.must(kubesim.SeedCluster(ctx, w.srcC, kubesim.Cluster{Namespace: "tenant-a", Name: "prod", Class: "openstack-scs2-1-32-v1", Version: "v1.32.5",
+		ControlPlaneReplicas: &one, Workers: []kubesim.MachineDeployment{{Class: "default-worker", Name: "md-0", Replicas: &one}}}))
 	w.setEndpoint(w.srcC, "tenant-a", "prod", "203.0.113.1")
 	_, err = w.srcC.Typed.CoreV1().Secrets("tenant-a").Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "tenant-a", Name: "prod-kubeconfig"},
 		Data: map[string][]byte{"value": srcKC}}, metav1.CreateOptions{})

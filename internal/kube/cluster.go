@@ -6,14 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net"
 	"slices"
-	"strconv"
 	"strings"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	clusterv1beta1 "sigs.k8s.io/cluster-api/api/core/v1beta1"
 	clusterv1 "sigs.k8s.io/cluster-api/api/core/v1beta2"
 )
 
@@ -65,14 +64,19 @@ type Condition struct {
 // Cluster API condition types scs-migrate reads.
 const (
 	ConditionAvailable               = clusterv1.ClusterAvailableCondition
-	ConditionReadyV1Beta1            = "Ready"
+	ConditionReadyV1Beta1            = string(clusterv1beta1.ReadyCondition)
 	ConditionControlPlaneInitialized = clusterv1.ClusterControlPlaneInitializedCondition
 )
 
-// DecodeCluster reads a Cluster object of either API version.
+// DecodeCluster reads a Cluster object of either API version, through
+// Cluster API's own types.
 func DecodeCluster(u *unstructured.Unstructured) (*Cluster, error) {
-	if strings.HasSuffix(u.GetAPIVersion(), "/v1beta1") {
-		return decodeClusterV1Beta1(u)
+	if u.GroupVersionKind().Version == "v1beta1" {
+		c, err := FromUnstructured[clusterv1beta1.Cluster](u)
+		if err != nil {
+			return nil, err
+		}
+		return fromV1Beta1(c)
 	}
 	c, err := FromUnstructured[clusterv1.Cluster](u)
 	if err != nil {
@@ -81,17 +85,20 @@ func DecodeCluster(u *unstructured.Unstructured) (*Cluster, error) {
 	return fromV1Beta2(c)
 }
 
+func newCluster(m metav1.ObjectMeta, version string) *Cluster {
+	return &Cluster{Namespace: m.Namespace, Name: m.Name, UID: string(m.UID), ResourceVersion: m.ResourceVersion,
+		Labels: m.Labels, APIVersion: version, Variables: map[string]any{}}
+}
+
 func fromV1Beta2(c *clusterv1.Cluster) (*Cluster, error) {
 	t := c.Spec.Topology
-	out := &Cluster{Namespace: c.Namespace, Name: c.Name, UID: string(c.UID), ResourceVersion: c.ResourceVersion,
-		Labels: c.Labels, APIVersion: "v1beta2", Class: t.ClassRef.Name, ClassNamespace: t.ClassRef.Namespace,
-		Version: t.Version, ControlPlaneReplicas: t.ControlPlane.Replicas, Phase: c.Status.Phase, Variables: map[string]any{}}
+	out := newCluster(c.ObjectMeta, "v1beta2")
+	out.Class, out.ClassNamespace, out.Version = t.ClassRef.Name, t.ClassRef.Namespace, t.Version
+	out.ControlPlaneReplicas, out.Phase = t.ControlPlane.Replicas, c.Status.Phase
 	for _, v := range t.Variables {
-		val, err := decodeJSON(v.Value.Raw)
-		if err != nil {
-			return nil, fmt.Errorf("cluster %s/%s: variable %q: %w", c.Namespace, c.Name, v.Name, err)
+		if err := out.setVariable(v.Name, v.Value.Raw); err != nil {
+			return nil, err
 		}
-		out.Variables[v.Name] = val
 	}
 	for _, md := range t.Workers.MachineDeployments {
 		out.Workers = append(out.Workers, MachineDeploymentTopology{Class: md.Class, Name: md.Name, Replicas: md.Replicas})
@@ -108,64 +115,46 @@ func fromV1Beta2(c *clusterv1.Cluster) (*Cluster, error) {
 	return out, nil
 }
 
-func decodeJSON(raw []byte) (any, error) {
-	if len(raw) == 0 {
-		return nil, nil
+// fromV1Beta1 reads a v1beta1 Cluster (Cluster API < 1.11):
+// topology.class is a string, conditions carry a severity, and the
+// cluster's verdict is its Ready condition.
+func fromV1Beta1(c *clusterv1beta1.Cluster) (*Cluster, error) {
+	out := newCluster(c.ObjectMeta, "v1beta1")
+	out.Phase = c.Status.Phase
+	if t := c.Spec.Topology; t != nil {
+		out.Class, out.ClassNamespace, out.Version, out.ControlPlaneReplicas = t.Class, t.ClassNamespace, t.Version, t.ControlPlane.Replicas
+		for _, v := range t.Variables {
+			if err := out.setVariable(v.Name, v.Value.Raw); err != nil {
+				return nil, err
+			}
+		}
+		if t.Workers != nil {
+			for _, md := range t.Workers.MachineDeployments {
+				out.Workers = append(out.Workers, MachineDeploymentTopology{Class: md.Class, Name: md.Name, Replicas: md.Replicas})
+			}
+		}
 	}
-	var v any
-	err := json.Unmarshal(raw, &v)
-	return v, err
+	if e := c.Spec.ControlPlaneEndpoint; e.IsValid() {
+		out.Endpoint = e.String()
+	}
+	for _, cd := range c.Status.Conditions {
+		out.Conditions = append(out.Conditions, Condition{Type: string(cd.Type), Status: string(cd.Status), Reason: cd.Reason, Message: cd.Message})
+	}
+	out.Available = out.conditionTrue(ConditionReadyV1Beta1)
+	out.ControlPlaneInitialized = c.Status.ControlPlaneReady || out.conditionTrue(ConditionControlPlaneInitialized)
+	return out, nil
 }
 
-// decodeClusterV1Beta1 reads the fields of a v1beta1 Cluster (Cluster
-// API < 1.11): topology.class is a string, conditions carry a severity.
-func decodeClusterV1Beta1(u *unstructured.Unstructured) (*Cluster, error) {
-	o := u.Object
-	out := &Cluster{Namespace: u.GetNamespace(), Name: u.GetName(), UID: string(u.GetUID()), ResourceVersion: u.GetResourceVersion(),
-		Labels: u.GetLabels(), APIVersion: "v1beta1", Variables: map[string]any{}}
-	out.Class, _, _ = unstructured.NestedString(o, "spec", "topology", "class")
-	out.ClassNamespace, _, _ = unstructured.NestedString(o, "spec", "topology", "classNamespace")
-	out.Version, _, _ = unstructured.NestedString(o, "spec", "topology", "version")
-	out.Phase, _, _ = unstructured.NestedString(o, "status", "phase")
-	if n, ok, _ := unstructured.NestedInt64(o, "spec", "topology", "controlPlane", "replicas"); ok {
-		out.ControlPlaneReplicas = ptr(int32(n))
-	}
-	vars, _, _ := unstructured.NestedSlice(o, "spec", "topology", "variables")
-	for _, v := range vars {
-		if m, ok := v.(map[string]any); ok {
-			name, _ := m["name"].(string)
-			out.Variables[name] = m["value"]
+// setVariable decodes a topology variable's JSON value.
+func (c *Cluster) setVariable(name string, raw []byte) error {
+	var v any
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return fmt.Errorf("cluster %s/%s: variable %q: %w", c.Namespace, c.Name, name, err)
 		}
 	}
-	mds, _, _ := unstructured.NestedSlice(o, "spec", "topology", "workers", "machineDeployments")
-	for _, md := range mds {
-		m, _ := md.(map[string]any)
-		w := MachineDeploymentTopology{}
-		w.Class, _, _ = unstructured.NestedString(m, "class")
-		w.Name, _, _ = unstructured.NestedString(m, "name")
-		if n, ok, _ := unstructured.NestedInt64(m, "replicas"); ok {
-			w.Replicas = ptr(int32(n))
-		}
-		out.Workers = append(out.Workers, w)
-	}
-	host, _, _ := unstructured.NestedString(o, "spec", "controlPlaneEndpoint", "host")
-	if port, _, _ := unstructured.NestedInt64(o, "spec", "controlPlaneEndpoint", "port"); host != "" && port != 0 {
-		out.Endpoint = net.JoinHostPort(host, strconv.FormatInt(port, 10))
-	}
-	conds, _, _ := unstructured.NestedSlice(o, "status", "conditions")
-	for _, c := range conds {
-		m, _ := c.(map[string]any)
-		cd := Condition{}
-		cd.Type, _, _ = unstructured.NestedString(m, "type")
-		cd.Status, _, _ = unstructured.NestedString(m, "status")
-		cd.Reason, _, _ = unstructured.NestedString(m, "reason")
-		cd.Message, _, _ = unstructured.NestedString(m, "message")
-		out.Conditions = append(out.Conditions, cd)
-	}
-	cpReady, _, _ := unstructured.NestedBool(o, "status", "controlPlaneReady")
-	out.Available = out.conditionTrue(ConditionReadyV1Beta1)
-	out.ControlPlaneInitialized = cpReady || out.conditionTrue(ConditionControlPlaneInitialized)
-	return out, nil
+	c.Variables[name] = v
+	return nil
 }
 
 func (c *Cluster) conditionTrue(t string) bool {
@@ -201,102 +190,43 @@ func (c *Cluster) Waiting() string {
 }
 
 // Object encodes the cluster for creation at the given API version
-// ("v1beta2" or "v1beta1"). Variables are written sorted by name.
+// ("v1beta2" or "v1beta1"), through Cluster API's types. Variables are
+// written sorted by name.
 func (c *Cluster) Object(version string) (*unstructured.Unstructured, error) {
-	if version == "v1beta1" {
-		return c.objectV1Beta1()
-	}
-	obj := &clusterv1.Cluster{ObjectMeta: metav1.ObjectMeta{Namespace: c.Namespace, Name: c.Name, Labels: c.Labels}}
-	t := &obj.Spec.Topology
-	t.ClassRef = clusterv1.ClusterClassRef{Name: c.Class, Namespace: c.ClassNamespace}
-	t.Version, t.ControlPlane.Replicas = c.Version, c.ControlPlaneReplicas
-	for _, w := range c.Workers {
-		t.Workers.MachineDeployments = append(t.Workers.MachineDeployments,
-			clusterv1.MachineDeploymentTopology{Class: w.Class, Name: w.Name, Replicas: w.Replicas})
-	}
+	meta := metav1.ObjectMeta{Namespace: c.Namespace, Name: c.Name, Labels: c.Labels}
+	var vars []clusterv1.ClusterVariable
 	for _, name := range slices.Sorted(maps.Keys(c.Variables)) {
 		raw, err := json.Marshal(c.Variables[name])
 		if err != nil {
 			return nil, fmt.Errorf("cluster %s: variable %q: %w", c.Name, name, err)
 		}
-		t.Variables = append(t.Variables, clusterv1.ClusterVariable{Name: name, Value: apiextensionsv1.JSON{Raw: raw}})
+		vars = append(vars, clusterv1.ClusterVariable{Name: name, Value: apiextensionsv1.JSON{Raw: raw}})
+	}
+	if version == "v1beta1" {
+		t := &clusterv1beta1.Topology{Class: c.Class, ClassNamespace: c.ClassNamespace, Version: c.Version,
+			ControlPlane: clusterv1beta1.ControlPlaneTopology{Replicas: c.ControlPlaneReplicas}}
+		if len(c.Workers) > 0 {
+			t.Workers = &clusterv1beta1.WorkersTopology{}
+		}
+		for _, w := range c.Workers {
+			t.Workers.MachineDeployments = append(t.Workers.MachineDeployments,
+				clusterv1beta1.MachineDeploymentTopology{Class: w.Class, Name: w.Name, Replicas: w.Replicas})
+		}
+		for _, v := range vars {
+			t.Variables = append(t.Variables, clusterv1beta1.ClusterVariable{Name: v.Name, Value: v.Value})
+		}
+		obj := &clusterv1beta1.Cluster{ObjectMeta: meta, Spec: clusterv1beta1.ClusterSpec{Topology: t}}
+		return ToUnstructured(obj, clusterv1beta1.GroupVersion.WithKind("Cluster"))
+	}
+	obj := &clusterv1.Cluster{ObjectMeta: meta}
+	t := &obj.Spec.Topology
+	t.ClassRef = clusterv1.ClusterClassRef{Name: c.Class, Namespace: c.ClassNamespace}
+	t.Version, t.ControlPlane.Replicas, t.Variables = c.Version, c.ControlPlaneReplicas, vars
+	for _, w := range c.Workers {
+		t.Workers.MachineDeployments = append(t.Workers.MachineDeployments,
+			clusterv1.MachineDeploymentTopology{Class: w.Class, Name: w.Name, Replicas: w.Replicas})
 	}
 	return ToUnstructured(obj, clusterv1.GroupVersion.WithKind("Cluster"))
-}
-
-func (c *Cluster) objectV1Beta1() (*unstructured.Unstructured, error) {
-	topo := map[string]any{"class": c.Class, "version": c.Version}
-	if c.ClassNamespace != "" {
-		topo["classNamespace"] = c.ClassNamespace
-	}
-	if c.ControlPlaneReplicas != nil {
-		topo["controlPlane"] = map[string]any{"replicas": int64(*c.ControlPlaneReplicas)}
-	}
-	var mds []any
-	for _, w := range c.Workers {
-		md := map[string]any{"class": w.Class, "name": w.Name}
-		if w.Replicas != nil {
-			md["replicas"] = int64(*w.Replicas)
-		}
-		mds = append(mds, md)
-	}
-	if len(mds) > 0 {
-		topo["workers"] = map[string]any{"machineDeployments": mds}
-	}
-	var vars []any
-	for _, name := range slices.Sorted(maps.Keys(c.Variables)) {
-		v, err := jsonValue(c.Variables[name])
-		if err != nil {
-			return nil, fmt.Errorf("cluster %s: variable %q: %w", c.Name, name, err)
-		}
-		vars = append(vars, map[string]any{"name": name, "value": v})
-	}
-	if len(vars) > 0 {
-		topo["variables"] = vars
-	}
-	u := &unstructured.Unstructured{Object: map[string]any{"spec": map[string]any{"topology": topo}}}
-	u.SetAPIVersion(GroupClusterAPI + "/v1beta1")
-	u.SetKind("Cluster")
-	u.SetNamespace(c.Namespace)
-	u.SetName(c.Name)
-	u.SetLabels(c.Labels)
-	return u, nil
-}
-
-// jsonValue normalizes a decoded JSON value for unstructured content
-// (numbers as int64 or float64).
-func jsonValue(v any) (any, error) {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var out any
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.UseNumber()
-	if err := dec.Decode(&out); err != nil {
-		return nil, err
-	}
-	return numbers(out), nil
-}
-
-func numbers(v any) any {
-	switch x := v.(type) {
-	case json.Number:
-		if n, err := x.Int64(); err == nil {
-			return n
-		}
-		f, _ := x.Float64()
-		return f
-	case map[string]any:
-		for k, e := range x {
-			x[k] = numbers(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = numbers(e)
-		}
-	}
-	return v
 }
 
 // GetCluster reads one Cluster at the given API version.
@@ -332,5 +262,3 @@ func oneLine(s string, n int) string {
 	}
 	return s
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
+	clusterv1 "sigs.k8s.io/cluster-api/api/core/v1beta2"
 
 	"github.com/scs-migrate/scs-migrate/internal/kube"
 )
@@ -53,7 +55,7 @@ func (ctl *controllers) once(ctx context.Context) {
 		{"velero restores", ctl.restores}, {"load balancers", ctl.loadBalancers}, {"volumes", ctl.claims},
 	} {
 		err := step.run(ctx)
-		if err != nil && ctx.Err() == nil && !kube.IsConflict(err) && !kube.IsAlreadyExists(err) {
+		if err != nil && ctx.Err() == nil && !apierrors.IsConflict(err) && !apierrors.IsAlreadyExists(err) {
 			ctl.w.fail(fmt.Errorf("kubesim %s: %s controller: %w", ctl.s.name, step.name, err))
 		}
 	}
@@ -69,31 +71,30 @@ func (ctl *controllers) due(key string, d time.Duration) bool {
 	return ctl.w.clock.Now().Sub(first) >= d
 }
 
-func gvr(group, version, name string) schema.GroupVersionResource {
-	return schema.GroupVersionResource{Group: group, Version: version, Resource: name}
-}
+// kubeconfigSecretName and kubeconfigSecretKey are where Cluster API
+// keeps a workload cluster's admin kubeconfig: secret.Name(cluster,
+// secret.Kubeconfig) and secret.KubeconfigDataName of package util/secret
+// in sigs.k8s.io/cluster-api, the controllers' module (only its api
+// module is a dependency).
+func kubeconfigSecretName(cluster string) string { return cluster + "-kubeconfig" }
+
+const kubeconfigSecretKey = "value"
 
 // clusters makes new Clusters ready in two stages: infrastructure first,
 // then a workload cluster with its kubeconfig Secret, the endpoint and
 // the Available condition. The workload clusters of deleted Clusters go.
 func (ctl *controllers) clusters(ctx context.Context) error {
-	res := ctl.c.Dynamic.Resource(kube.ClustersV1Beta2)
-	list, err := res.Namespace("").List(ctx, metav1.ListOptions{})
+	list, err := clusters.list(ctx, ctl.c.Dynamic, "")
 	if err != nil {
 		return err
 	}
 	live := map[string]bool{}
-	for i := range list.Items {
-		u := &list.Items[i]
-		live[u.GetNamespace()+"/"+u.GetName()] = true
-		cl, err := kube.DecodeCluster(u)
-		if err != nil {
-			return err
-		}
-		if cl.Available || u.GetDeletionTimestamp() != nil {
+	for _, cl := range list {
+		live[cl.Namespace+"/"+cl.Name] = true
+		if available(cl) || cl.DeletionTimestamp != nil {
 			continue
 		}
-		if err := ctl.provision(ctx, u, cl); err != nil {
+		if err := ctl.provision(ctx, cl); err != nil {
 			return err
 		}
 	}
@@ -101,19 +102,23 @@ func (ctl *controllers) clusters(ctx context.Context) error {
 	return nil
 }
 
-func (ctl *controllers) provision(ctx context.Context, u *unstructured.Unstructured, cl *kube.Cluster) error {
+func available(cl *clusterv1.Cluster) bool {
+	return apimeta.IsStatusConditionTrue(cl.Status.Conditions, clusterv1.ClusterAvailableCondition)
+}
+
+func (ctl *controllers) provision(ctx context.Context, cl *clusterv1.Cluster) error {
 	key, d := "cluster/"+cl.Namespace+"/"+cl.Name, ctl.w.opts.Delay
 	if !ctl.due(key, d/2) {
 		return nil
 	}
-	res := ctl.c.Dynamic.Resource(kube.ClustersV1Beta2).Namespace(cl.Namespace)
 	if !ctl.due(key, d) {
-		if len(cl.Conditions) > 0 {
+		if len(cl.Status.Conditions) > 0 {
 			return nil
 		}
-		setConditions(u, ctl.stamp(), [][3]string{{"InfrastructureReady", "True", "Ready"},
-			{"ControlPlaneInitialized", "False", "WaitingForControlPlane"}, {"Available", "False", "WaitingForControlPlane"}})
-		_, err := res.UpdateStatus(ctx, u, metav1.UpdateOptions{})
+		ctl.setConditions(cl, [][3]string{{clusterv1.ClusterInfrastructureReadyCondition, "True", "Ready"},
+			{clusterv1.ClusterControlPlaneInitializedCondition, "False", "WaitingForControlPlane"},
+			{clusterv1.ClusterAvailableCondition, "False", "WaitingForControlPlane"}})
+		_, err := clusters.update(ctx, ctl.c.Dynamic, cl, "status")
 		return err
 	}
 	wl, isNew, err := ctl.w.workloadFor(ctl.s, cl.Namespace, cl.Name)
@@ -129,42 +134,36 @@ func (ctl *controllers) provision(ctx context.Context, u *unstructured.Unstructu
 			return err
 		}
 	}
-	sec := map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"namespace": cl.Namespace, "name": kube.KubeconfigSecretName(cl.Name),
-		"labels": map[string]any{"cluster.x-k8s.io/cluster-name": cl.Name}}, "type": "cluster.x-k8s.io/secret",
-		"stringData": map[string]any{kube.KubeconfigSecretKey: string(wl.Kubeconfig("default"))}}
-	if err := createIgnoringExisting(ctx, ctl.c, gvr("", "v1", "secrets"), cl.Namespace, sec); err != nil {
+	sec := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: cl.Namespace, Name: kubeconfigSecretName(cl.Name),
+		Labels: map[string]string{clusterv1.ClusterNameLabel: cl.Name}}, Type: clusterv1.ClusterSecretType,
+		Data: map[string][]byte{kubeconfigSecretKey: wl.Kubeconfig("default")}}
+	if err := create(ctl.c.Typed.CoreV1().Secrets(cl.Namespace).Create(ctx, sec, metav1.CreateOptions{})); err != nil {
 		return err
 	}
-	if cl.Endpoint == "" {
-		unstructured.SetNestedMap(u.Object, map[string]any{"host": ctl.w.address(), "port": int64(6443)}, "spec", "controlPlaneEndpoint")
-		if u, err = res.Update(ctx, u, metav1.UpdateOptions{}); err != nil {
+	if !cl.Spec.ControlPlaneEndpoint.IsValid() {
+		cl.Spec.ControlPlaneEndpoint = clusterv1.APIEndpoint{Host: ctl.w.address(), Port: 6443}
+		if cl, err = clusters.update(ctx, ctl.c.Dynamic, cl); err != nil {
 			return err
 		}
 	}
-	setConditions(u, ctl.stamp(), [][3]string{{"InfrastructureReady", "True", "Ready"}, {"ControlPlaneInitialized", "True", "Initialized"},
-		{"ControlPlaneAvailable", "True", "Available"}, {"WorkersAvailable", "True", "Available"}, {"Available", "True", "Available"}})
-	unstructured.SetNestedField(u.Object, true, "status", "initialization", "infrastructureProvisioned")
-	unstructured.SetNestedField(u.Object, true, "status", "initialization", "controlPlaneInitialized")
-	unstructured.SetNestedField(u.Object, "Provisioned", "status", "phase")
-	_, err = res.UpdateStatus(ctx, u, metav1.UpdateOptions{})
+	ctl.setConditions(cl, [][3]string{{clusterv1.ClusterInfrastructureReadyCondition, "True", "Ready"},
+		{clusterv1.ClusterControlPlaneInitializedCondition, "True", "Initialized"},
+		{clusterv1.ClusterControlPlaneAvailableCondition, "True", "Available"},
+		{clusterv1.ClusterWorkersAvailableCondition, "True", "Available"}, {clusterv1.ClusterAvailableCondition, "True", "Available"}})
+	yes := true
+	cl.Status.Initialization = clusterv1.ClusterInitializationStatus{InfrastructureProvisioned: &yes, ControlPlaneInitialized: &yes}
+	cl.Status.Phase = string(clusterv1.ClusterPhaseProvisioned)
+	_, err = clusters.update(ctx, ctl.c.Dynamic, cl, "status")
 	return err
 }
 
-func setConditions(u *unstructured.Unstructured, at string, conds [][3]string) {
-	var list []any
-	now := at
+// setConditions replaces the conditions: type, status, reason.
+func (ctl *controllers) setConditions(cl *clusterv1.Cluster, conds [][3]string) {
+	cl.Status.Conditions = nil
 	for _, c := range conds {
-		list = append(list, map[string]any{"type": c[0], "status": c[1], "reason": c[2], "lastTransitionTime": now})
+		cl.Status.Conditions = append(cl.Status.Conditions, metav1.Condition{Type: c[0], Status: metav1.ConditionStatus(c[1]), Reason: c[2],
+			LastTransitionTime: *ctl.now()})
 	}
-	unstructured.SetNestedSlice(u.Object, list, "status", "conditions")
-}
-
-func createIgnoringExisting(ctx context.Context, c *kube.Clients, r schema.GroupVersionResource, ns string, obj map[string]any) error {
-	_, err := c.Dynamic.Resource(r).Namespace(ns).Create(ctx, &unstructured.Unstructured{Object: obj}, metav1.CreateOptions{})
-	if kube.IsAlreadyExists(err) {
-		return nil
-	}
-	return err
 }
 
 // loadBalancers give LoadBalancer Services and Ingresses an address.
@@ -227,5 +226,8 @@ func (ctl *controllers) claims(ctx context.Context) error {
 // errNoDefaultLocation: a backup names no location and none is the default.
 var errNoDefaultLocation = errors.New("no default BackupStorageLocation")
 
-// stamp is the world's time as Kubernetes writes it into objects.
-func (ctl *controllers) stamp() string { return ctl.w.clock.Now().UTC().Format(time.RFC3339) }
+// now is the world's time for the objects' timestamps.
+func (ctl *controllers) now() *metav1.Time {
+	t := metav1.NewTime(ctl.w.clock.Now())
+	return &t
+}

@@ -6,13 +6,14 @@ import (
 	"strings"
 
 	velerov1 "github.com/vmware-tanzu/velero/pkg/apis/velero/v1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
-
-	"github.com/scs-migrate/scs-migrate/internal/kube"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // backupData is what a backup holds in its bucket.
@@ -28,18 +29,22 @@ type backupItem struct {
 }
 
 // backedUp are the kinds the simulated Velero backs up.
-var backedUp = []string{"configmaps", "secrets", "services", "persistentvolumeclaims", "deployments", "statefulsets", "ingresses"}
+var backedUp = []schema.GroupVersionResource{corev1.SchemeGroupVersion.WithResource("configmaps"), corev1.SchemeGroupVersion.WithResource("secrets"),
+	corev1.SchemeGroupVersion.WithResource("services"), corev1.SchemeGroupVersion.WithResource("persistentvolumeclaims"),
+	appsv1.SchemeGroupVersion.WithResource("deployments"), appsv1.SchemeGroupVersion.WithResource("statefulsets"),
+	networkingv1.SchemeGroupVersion.WithResource("ingresses")}
 
 // bucketKey is where a storage location keeps backups.
-func bucketKey(bsl *unstructured.Unstructured) string {
-	provider, _, _ := unstructured.NestedString(bsl.Object, "spec", "provider")
+func bucketKey(bsl *velerov1.BackupStorageLocation) string {
+	provider := bsl.Spec.Provider
 	if i := strings.LastIndex(provider, "/"); i >= 0 {
 		provider = provider[i+1:]
 	}
-	bucket, _, _ := unstructured.NestedString(bsl.Object, "spec", "objectStorage", "bucket")
-	prefix, _, _ := unstructured.NestedString(bsl.Object, "spec", "objectStorage", "prefix")
-	url, _, _ := unstructured.NestedString(bsl.Object, "spec", "config", "s3Url")
-	return strings.Join([]string{provider, bucket, strings.Trim(prefix, "/"), strings.TrimRight(url, "/")}, "|")
+	var bucket, prefix string
+	if o := bsl.Spec.ObjectStorage; o != nil {
+		bucket, prefix = o.Bucket, o.Prefix
+	}
+	return strings.Join([]string{provider, bucket, strings.Trim(prefix, "/"), strings.TrimRight(bsl.Spec.Config["s3Url"], "/")}, "|")
 }
 
 func (w *World) putBackup(key, name string, d *backupData) {
@@ -75,40 +80,29 @@ func (ctl *controllers) veleroNamespaces(ctx context.Context) (map[string]bool, 
 }
 
 // veleroObjects lists Velero objects of a kind where Velero runs.
-func (ctl *controllers) veleroObjects(ctx context.Context, r resource) ([]unstructured.Unstructured, error) {
+func veleroObjects[T any, PT apiObject[T]](ctx context.Context, ctl *controllers, t typed[T, PT]) ([]*T, error) {
 	vns, err := ctl.veleroNamespaces(ctx)
 	if err != nil || len(vns) == 0 {
 		return nil, err
 	}
-	list, err := ctl.c.Dynamic.Resource(gvr(r.group, r.version, r.name)).Namespace("").List(ctx, metav1.ListOptions{})
+	list, err := t.list(ctx, ctl.c.Dynamic, "")
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(list.Items, func(u unstructured.Unstructured) bool { return !vns[u.GetNamespace()] }), nil
-}
-
-func mustResource(name string) resource {
-	for _, r := range resources {
-		if r.name == name {
-			return r
-		}
-	}
-	panic("kubesim: no resource " + name)
+	return slices.DeleteFunc(list, func(o *T) bool { return !vns[PT(o).GetNamespace()] }), nil
 }
 
 // locations marks storage locations Available and syncs the backups
 // their bucket holds into the cluster, a while after they appear there.
 func (ctl *controllers) locations(ctx context.Context) error {
-	bsls, err := ctl.veleroObjects(ctx, mustResource("backupstoragelocations"))
+	bsls, err := veleroObjects(ctx, ctl, locations)
 	if err != nil {
 		return err
 	}
-	for i := range bsls {
-		bsl := &bsls[i]
-		if phase, _, _ := unstructured.NestedString(bsl.Object, "status", "phase"); phase != "Available" {
-			unstructured.SetNestedField(bsl.Object, "Available", "status", "phase")
-			unstructured.SetNestedField(bsl.Object, ctl.stamp(), "status", "lastSyncedTime")
-			if _, err := ctl.c.Dynamic.Resource(kube.BackupStorageLocations).Namespace(bsl.GetNamespace()).Update(ctx, bsl, metav1.UpdateOptions{}); err != nil {
+	for _, bsl := range bsls {
+		if bsl.Status.Phase != velerov1.BackupStorageLocationPhaseAvailable {
+			bsl.Status.Phase, bsl.Status.LastSyncedTime = velerov1.BackupStorageLocationPhaseAvailable, ctl.now()
+			if bsl, err = locations.update(ctx, ctl.c.Dynamic, bsl); err != nil {
 				return err
 			}
 		}
@@ -119,46 +113,36 @@ func (ctl *controllers) locations(ctx context.Context) error {
 	return nil
 }
 
-func (ctl *controllers) sync(ctx context.Context, bsl *unstructured.Unstructured) error {
-	ns := bsl.GetNamespace()
+func (ctl *controllers) sync(ctx context.Context, bsl *velerov1.BackupStorageLocation) error {
+	ns := bsl.Namespace
 	for name, d := range ctl.w.bucket(bucketKey(bsl)) {
 		if !ctl.due("sync/"+ns+"/"+name, ctl.w.opts.Delay) {
 			continue
 		}
-		b := map[string]any{"apiVersion": "velero.io/v1", "kind": "Backup",
-			"metadata": map[string]any{"namespace": ns, "name": name, "labels": map[string]any{"velero.io/storage-location": bsl.GetName()}},
-			"spec":     map[string]any{"storageLocation": bsl.GetName(), "includedNamespaces": toAny(d.namespaces)},
-			"status":   map[string]any{"phase": "Completed", "progress": map[string]any{"totalItems": int64(len(d.items)), "itemsBackedUp": int64(len(d.items))}}}
-		if err := createIgnoringExisting(ctx, ctl.c, kube.Backups, ns, b); err != nil {
+		n := len(d.items)
+		b := &velerov1.Backup{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, Labels: map[string]string{velerov1.StorageLocationLabel: bsl.Name}},
+			Spec:   velerov1.BackupSpec{StorageLocation: bsl.Name, IncludedNamespaces: d.namespaces},
+			Status: velerov1.BackupStatus{Phase: velerov1.BackupPhaseCompleted, Progress: &velerov1.BackupProgress{TotalItems: n, ItemsBackedUp: n}}}
+		if err := create(backups.create(ctx, ctl.c.Dynamic, b)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func toAny(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
-}
-
 // backups run New backups: validation, InProgress, and after the delay
 // the namespaces' objects go into the bucket and the phase is Completed.
 // Every status change is a plain update.
 func (ctl *controllers) backups(ctx context.Context) error {
-	list, err := ctl.veleroObjects(ctx, mustResource("backups"))
+	list, err := veleroObjects(ctx, ctl, backups)
 	if err != nil {
 		return err
 	}
-	for i := range list {
-		b := &list[i]
-		phase, _, _ := unstructured.NestedString(b.Object, "status", "phase")
-		switch {
-		case phase == "" || phase == "New":
+	for _, b := range list {
+		switch phase := b.Status.Phase; {
+		case phase == "" || phase == velerov1.BackupPhaseNew:
 			err = ctl.startBackup(ctx, b)
-		case phase == "InProgress" && ctl.due("backup/"+b.GetNamespace()+"/"+b.GetName(), ctl.w.opts.Delay):
+		case phase == velerov1.BackupPhaseInProgress && ctl.due("backup/"+b.Namespace+"/"+b.Name, ctl.w.opts.Delay):
 			err = ctl.finishBackup(ctx, b)
 		}
 		if err != nil {
@@ -168,53 +152,39 @@ func (ctl *controllers) backups(ctx context.Context) error {
 	return nil
 }
 
-func (ctl *controllers) location(ctx context.Context, ns, name string) (*unstructured.Unstructured, error) {
-	res := ctl.c.Dynamic.Resource(kube.BackupStorageLocations).Namespace(ns)
+// location is the named storage location, or the default one.
+func (ctl *controllers) location(ctx context.Context, ns, name string) (*velerov1.BackupStorageLocation, error) {
 	if name != "" {
-		return res.Get(ctx, name, metav1.GetOptions{})
+		return locations.get(ctx, ctl.c.Dynamic, ns, name)
 	}
-	list, err := res.List(ctx, metav1.ListOptions{})
+	list, err := locations.list(ctx, ctl.c.Dynamic, ns)
 	if err != nil {
 		return nil, err
 	}
-	for i := range list.Items {
-		if def, _, _ := unstructured.NestedBool(list.Items[i].Object, "spec", "default"); def {
-			return &list.Items[i], nil
+	for _, bsl := range list {
+		if bsl.Spec.Default {
+			return bsl, nil
 		}
 	}
 	return nil, errNoDefaultLocation
 }
 
-func (ctl *controllers) startBackup(ctx context.Context, b *unstructured.Unstructured) error {
-	name, _, _ := unstructured.NestedString(b.Object, "spec", "storageLocation")
-	bsl, err := ctl.location(ctx, b.GetNamespace(), name)
+func (ctl *controllers) startBackup(ctx context.Context, b *velerov1.Backup) error {
+	bsl, err := ctl.location(ctx, b.Namespace, b.Spec.StorageLocation)
 	switch {
 	case err != nil:
-		setVeleroStatus(b, "FailedValidation", map[string]any{"validationErrors": []any{"a BackupStorageLocation CRD with the name specified in the backup spec needs to be created before this backup can be executed. Error: " + err.Error()}})
-	case kube.AccessMode(mustBSL(bsl)) == "ReadOnly":
-		setVeleroStatus(b, "FailedValidation", map[string]any{"validationErrors": []any{"backup can't be created because backup storage location " + bsl.GetName() + " is currently in read-only mode"}})
+		b.Status.Phase, b.Status.ValidationErrors = velerov1.BackupPhaseFailedValidation, []string{"a BackupStorageLocation CRD with the name specified in the backup spec needs to be created before this backup can be executed. Error: " + err.Error()}
+	case bsl.Spec.AccessMode == velerov1.BackupStorageLocationAccessModeReadOnly:
+		b.Status.Phase, b.Status.ValidationErrors = velerov1.BackupPhaseFailedValidation, []string{"backup can't be created because backup storage location " + bsl.Name + " is currently in read-only mode"}
 	default:
-		setVeleroStatus(b, "InProgress", map[string]any{"startTimestamp": ctl.stamp()})
+		b.Status.Phase, b.Status.StartTimestamp = velerov1.BackupPhaseInProgress, ctl.now()
 	}
-	_, err = ctl.c.Dynamic.Resource(kube.Backups).Namespace(b.GetNamespace()).Update(ctx, b, metav1.UpdateOptions{})
+	_, err = backups.update(ctx, ctl.c.Dynamic, b)
 	return err
 }
 
-func setVeleroStatus(u *unstructured.Unstructured, phase string, extra map[string]any) {
-	status, _, _ := unstructured.NestedMap(u.Object, "status")
-	if status == nil {
-		status = map[string]any{}
-	}
-	status["phase"] = phase
-	for k, v := range extra {
-		status[k] = v
-	}
-	unstructured.SetNestedMap(u.Object, status, "status")
-}
-
-func (ctl *controllers) finishBackup(ctx context.Context, b *unstructured.Unstructured) error {
-	loc, _, _ := unstructured.NestedString(b.Object, "spec", "storageLocation")
-	bsl, err := ctl.location(ctx, b.GetNamespace(), loc)
+func (ctl *controllers) finishBackup(ctx context.Context, b *velerov1.Backup) error {
+	bsl, err := ctl.location(ctx, b.Namespace, b.Spec.StorageLocation)
 	if err != nil {
 		return err
 	}
@@ -222,19 +192,18 @@ func (ctl *controllers) finishBackup(ctx context.Context, b *unstructured.Unstru
 	if err != nil {
 		return err
 	}
-	d.location = bsl.GetName()
-	ctl.w.putBackup(bucketKey(bsl), b.GetName(), d)
-	n := int64(len(d.items) + len(d.namespaces))
-	setVeleroStatus(b, "Completed", map[string]any{"completionTimestamp": ctl.stamp(),
-		"progress": map[string]any{"totalItems": n, "itemsBackedUp": n}})
-	_, err = ctl.c.Dynamic.Resource(kube.Backups).Namespace(b.GetNamespace()).Update(ctx, b, metav1.UpdateOptions{})
+	d.location = bsl.Name
+	ctl.w.putBackup(bucketKey(bsl), b.Name, d)
+	n := len(d.items) + len(d.namespaces)
+	b.Status.Phase, b.Status.CompletionTimestamp = velerov1.BackupPhaseCompleted, ctl.now()
+	b.Status.Progress = &velerov1.BackupProgress{TotalItems: n, ItemsBackedUp: n}
+	_, err = backups.update(ctx, ctl.c.Dynamic, b)
 	return err
 }
 
 // capture copies the objects of the backup's namespaces.
-func (ctl *controllers) capture(ctx context.Context, b *unstructured.Unstructured) (*backupData, error) {
-	included, _, _ := unstructured.NestedStringSlice(b.Object, "spec", "includedNamespaces")
-	excluded, _, _ := unstructured.NestedStringSlice(b.Object, "spec", "excludedNamespaces")
+func (ctl *controllers) capture(ctx context.Context, b *velerov1.Backup) (*backupData, error) {
+	included, excluded := b.Spec.IncludedNamespaces, b.Spec.ExcludedNamespaces
 	nss, err := ctl.c.Typed.CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return nil, err
@@ -246,10 +215,10 @@ func (ctl *controllers) capture(ctx context.Context, b *unstructured.Unstructure
 			d.namespaces = append(d.namespaces, ns.Name)
 		}
 	}
-	for _, name := range backedUp {
-		r := mustResource(name)
+	for _, gvr := range backedUp {
+		r := mustResource(gvr)
 		for _, ns := range d.namespaces {
-			list, err := ctl.c.Dynamic.Resource(gvr(r.group, r.version, r.name)).Namespace(ns).List(ctx, metav1.ListOptions{})
+			list, err := ctl.c.Dynamic.Resource(gvr).Namespace(ns).List(ctx, metav1.ListOptions{})
 			if err != nil {
 				return nil, err
 			}
@@ -266,17 +235,15 @@ func (ctl *controllers) capture(ctx context.Context, b *unstructured.Unstructure
 // and the change-storage-class ConfigMap applied; what exists is kept
 // and counted as a warning.
 func (ctl *controllers) restores(ctx context.Context) error {
-	list, err := ctl.veleroObjects(ctx, mustResource("restores"))
+	list, err := veleroObjects(ctx, ctl, restores)
 	if err != nil {
 		return err
 	}
-	for i := range list {
-		r := &list[i]
-		phase, _, _ := unstructured.NestedString(r.Object, "status", "phase")
-		switch {
-		case phase == "" || phase == "New":
+	for _, r := range list {
+		switch phase := r.Status.Phase; {
+		case phase == "" || phase == velerov1.RestorePhaseNew:
 			err = ctl.startRestore(ctx, r)
-		case phase == "InProgress" && ctl.due("restore/"+r.GetNamespace()+"/"+r.GetName(), ctl.w.opts.Delay):
+		case phase == velerov1.RestorePhaseInProgress && ctl.due("restore/"+r.Namespace+"/"+r.Name, ctl.w.opts.Delay):
 			err = ctl.finishRestore(ctx, r)
 		}
 		if err != nil {
@@ -286,61 +253,52 @@ func (ctl *controllers) restores(ctx context.Context) error {
 	return nil
 }
 
-func (ctl *controllers) startRestore(ctx context.Context, r *unstructured.Unstructured) error {
-	name, _, _ := unstructured.NestedString(r.Object, "spec", "backupName")
-	b, err := ctl.c.Dynamic.Resource(kube.Backups).Namespace(r.GetNamespace()).Get(ctx, name, metav1.GetOptions{})
-	phase := ""
-	if err == nil {
-		phase, _, _ = unstructured.NestedString(b.Object, "status", "phase")
-	}
-	if phase != "Completed" {
-		setVeleroStatus(r, "FailedValidation", map[string]any{"validationErrors": []any{"backup " + name + " not found or not completed"}})
+func (ctl *controllers) startRestore(ctx context.Context, r *velerov1.Restore) error {
+	name := r.Spec.BackupName
+	b, err := backups.get(ctx, ctl.c.Dynamic, r.Namespace, name)
+	if err != nil || b.Status.Phase != velerov1.BackupPhaseCompleted {
+		r.Status.Phase, r.Status.ValidationErrors = velerov1.RestorePhaseFailedValidation, []string{"backup " + name + " not found or not completed"}
 	} else {
-		setVeleroStatus(r, "InProgress", map[string]any{"startTimestamp": ctl.stamp()})
+		r.Status.Phase, r.Status.StartTimestamp = velerov1.RestorePhaseInProgress, ctl.now()
 	}
-	_, err = ctl.c.Dynamic.Resource(kube.Restores).Namespace(r.GetNamespace()).Update(ctx, r, metav1.UpdateOptions{})
+	_, err = restores.update(ctx, ctl.c.Dynamic, r)
 	return err
 }
 
-func (ctl *controllers) finishRestore(ctx context.Context, r *unstructured.Unstructured) error {
-	ns := r.GetNamespace()
-	name, _, _ := unstructured.NestedString(r.Object, "spec", "backupName")
-	b, err := ctl.c.Dynamic.Resource(kube.Backups).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+func (ctl *controllers) finishRestore(ctx context.Context, r *velerov1.Restore) error {
+	name := r.Spec.BackupName
+	b, err := backups.get(ctx, ctl.c.Dynamic, r.Namespace, name)
 	if err != nil {
 		return err
 	}
-	loc, _, _ := unstructured.NestedString(b.Object, "spec", "storageLocation")
-	bsl, err := ctl.location(ctx, ns, loc)
+	bsl, err := ctl.location(ctx, r.Namespace, b.Spec.StorageLocation)
 	if err != nil {
 		return err
 	}
 	d := ctl.w.bucket(bucketKey(bsl))[name]
-	status := map[string]any{"completionTimestamp": ctl.stamp()}
-	phase := "Completed"
+	r.Status.Phase, r.Status.CompletionTimestamp = velerov1.RestorePhaseCompleted, ctl.now()
 	if d == nil {
-		phase, status["failureReason"], status["errors"] = "Failed", "backup "+name+" is not in its bucket", int64(1)
+		r.Status.Phase, r.Status.FailureReason, r.Status.Errors = velerov1.RestorePhaseFailed, "backup "+name+" is not in its bucket", 1
 	} else {
 		restored, warnings, err := ctl.apply(ctx, r, d)
 		if err != nil {
 			return err
 		}
-		status["warnings"] = int64(warnings)
-		status["progress"] = map[string]any{"totalItems": int64(len(d.items) + len(d.namespaces)), "itemsRestored": int64(restored)}
+		r.Status.Warnings = warnings
+		r.Status.Progress = &velerov1.RestoreProgress{TotalItems: len(d.items) + len(d.namespaces), ItemsRestored: restored}
 	}
-	setVeleroStatus(r, phase, status)
-	_, err = ctl.c.Dynamic.Resource(kube.Restores).Namespace(ns).Update(ctx, r, metav1.UpdateOptions{})
+	_, err = restores.update(ctx, ctl.c.Dynamic, r)
 	return err
 }
 
 // apply creates the backup's objects in this cluster.
-func (ctl *controllers) apply(ctx context.Context, r *unstructured.Unstructured, d *backupData) (restored, warnings int, err error) {
-	nsMap, _, _ := unstructured.NestedStringMap(r.Object, "spec", "namespaceMapping")
-	scMap, err := ctl.storageClassMap(ctx, r.GetNamespace())
+func (ctl *controllers) apply(ctx context.Context, r *velerov1.Restore, d *backupData) (restored, warnings int, err error) {
+	scMap, err := ctl.storageClassMap(ctx, r.Namespace)
 	if err != nil {
 		return 0, 0, err
 	}
 	target := func(ns string) string {
-		if t, ok := nsMap[ns]; ok {
+		if t, ok := r.Spec.NamespaceMapping[ns]; ok {
 			return t
 		}
 		return ns
@@ -354,9 +312,9 @@ func (ctl *controllers) apply(ctx context.Context, r *unstructured.Unstructured,
 	for _, it := range d.items {
 		obj := cleanForRestore(it, target, scMap)
 		ns, _, _ := unstructured.NestedString(obj, "metadata", "namespace")
-		_, err := ctl.c.Dynamic.Resource(gvr(it.res.group, it.res.version, it.res.name)).Namespace(ns).Create(ctx, &unstructured.Unstructured{Object: obj}, metav1.CreateOptions{})
+		_, err := ctl.c.Dynamic.Resource(it.res.gvr()).Namespace(ns).Create(ctx, &unstructured.Unstructured{Object: obj}, metav1.CreateOptions{})
 		switch {
-		case kube.IsAlreadyExists(err):
+		case apierrors.IsAlreadyExists(err):
 			warnings++
 		case err != nil:
 			return 0, 0, err
@@ -399,14 +357,6 @@ func cleanForRestore(it backupItem, target func(string) string, scMap map[string
 		}
 	}
 	return o
-}
-
-func mustBSL(u *unstructured.Unstructured) velerov1.BackupStorageLocation {
-	b, _ := kube.FromUnstructured[velerov1.BackupStorageLocation](u)
-	if b == nil {
-		return velerov1.BackupStorageLocation{}
-	}
-	return *b
 }
 
 func lbIngress(ip string) corev1.LoadBalancerIngress { return corev1.LoadBalancerIngress{IP: ip} }

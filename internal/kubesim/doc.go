@@ -14,4 +14,14 @@
 // bucket and restores them. `scs-migrate demo` and the tests use it; the
 // product packages never import it. The seed functions work against any
 // API server, so the same fixtures fill a real kube-apiserver in tests.
+//
+// The simulator stands on its own, so that a mistake of the product is
+// caught rather than copied: it reads and writes Cluster API and Velero
+// objects as the upstream Go types (sigs.k8s.io/cluster-api/api,
+// github.com/vmware-tanzu/velero/pkg/apis/velero/v1, k8s.io/api) and
+// takes groups, versions and names from those packages, never from
+// internal/kube's decoders or constants. The one thing it uses of
+// internal/kube is kube.Clients and its constructors (NewClients,
+// ConfigFromBytes, OpenBytes): the client-go wiring the seed functions
+// and the controllers talk through, which decodes nothing itself.
 package kubesim

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/scs-migrate/scs-migrate/internal/kube"
 )
 
@@ -75,9 +78,9 @@ func (ex *Example) seed(ctx context.Context) error {
 		return err
 	}
 	one, two := int32(1), int32(2)
-	shop := &kube.Cluster{Namespace: ExampleNamespace, Name: "shop", Class: "openstack-scs2-1-32-v1", Version: "v1.32.9",
+	shop := Cluster{Namespace: ExampleNamespace, Name: "shop", Class: "openstack-scs2-1-32-v1", Version: "v1.32.9",
 		Labels: map[string]string{"managed-secret": "clouds-yaml"}, ControlPlaneReplicas: &one,
-		Workers: []kube.MachineDeploymentTopology{{Class: "default-worker", Name: "md-0", Replicas: &two}},
+		Workers: []MachineDeployment{{Class: "default-worker", Name: "md-0", Replicas: &two}},
 		Variables: map[string]any{"controlPlaneFlavor": "SCS-2V-4", "workerFlavor": "SCS-4V-16", "workerRootDisk": 50,
 			"sshKeyName": "ops", "dnsNameservers": []any{"9.9.9.9", "149.112.112.112"}}}
 	if err := SeedCluster(ctx, src, shop); err != nil {
@@ -108,11 +111,15 @@ func (w *World) waitWorkload(ctx context.Context, mgmt *kube.Clients, ns, name s
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	for {
-		cl, err := mgmt.GetCluster(ctx, "v1beta2", ns, name)
-		if err == nil && cl.Available {
-			return mgmt.Workload(ctx, ns, name)
+		cl, err := clusters.get(ctx, mgmt.Dynamic, ns, name)
+		if err == nil && available(cl) {
+			sec, err := mgmt.Typed.CoreV1().Secrets(ns).Get(ctx, kubeconfigSecretName(name), metav1.GetOptions{})
+			if err != nil {
+				return nil, err
+			}
+			return kube.OpenBytes(sec.Data[kubeconfigSecretKey])
 		}
-		if err != nil && !kube.IsNotFound(err) {
+		if err != nil && !apierrors.IsNotFound(err) {
 			return nil, err
 		}
 		if w.manual != nil && ctx.Err() == nil {

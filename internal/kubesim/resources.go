@@ -3,6 +3,14 @@ package kubesim
 import (
 	"cmp"
 	"slices"
+
+	velerov1 "github.com/vmware-tanzu/velero/pkg/apis/velero/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	clusterv1 "sigs.k8s.io/cluster-api/api/core/v1beta2"
 )
 
 // resource is one kind the simulated API server serves.
@@ -15,6 +23,14 @@ type resource struct {
 	status bool
 }
 
+func res(gv schema.GroupVersion, name, kind string, namespaced, status bool) resource {
+	return resource{gv.Group, gv.Version, name, kind, namespaced, status}
+}
+
+func (r resource) gvr() schema.GroupVersionResource {
+	return schema.GroupVersionResource{Group: r.group, Version: r.version, Resource: r.name}
+}
+
 func (r resource) apiVersion() string {
 	if r.group == "" {
 		return r.version
@@ -22,27 +38,34 @@ func (r resource) apiVersion() string {
 	return r.group + "/" + r.version
 }
 
+// clusterStackGroupVersion is the API of the SCS Cluster Stack Operator
+// (github.com/SovereignCloudStack/cluster-stack-operator). Its Go module
+// is not a dependency, so its objects are written unstructured.
+var clusterStackGroupVersion = schema.GroupVersion{Group: "clusterstack.x-k8s.io", Version: "v1alpha1"}
+
 // resources are the kinds scs-migrate reads and writes, with their
-// status subresources as the real API server and CRDs have them.
+// status subresources as the real API server and CRDs have them. Groups
+// and versions come from the upstream API packages, never from
+// internal/kube: a mistake of the product must not be copied here.
 var resources = []resource{
-	{"", "v1", "namespaces", "Namespace", false, true},
-	{"", "v1", "secrets", "Secret", true, false},
-	{"", "v1", "configmaps", "ConfigMap", true, false},
-	{"", "v1", "services", "Service", true, true},
-	{"", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true, true},
-	{"", "v1", "persistentvolumes", "PersistentVolume", false, true},
-	{"apps", "v1", "deployments", "Deployment", true, true},
-	{"apps", "v1", "statefulsets", "StatefulSet", true, true},
-	{"storage.k8s.io", "v1", "storageclasses", "StorageClass", false, false},
-	{"networking.k8s.io", "v1", "ingresses", "Ingress", true, true},
-	{"cluster.x-k8s.io", "v1beta2", "clusters", "Cluster", true, true},
-	{"cluster.x-k8s.io", "v1beta2", "machinedeployments", "MachineDeployment", true, true},
-	{"cluster.x-k8s.io", "v1beta2", "clusterclasses", "ClusterClass", true, true},
-	{"clusterstack.x-k8s.io", "v1alpha1", "clusterstacks", "ClusterStack", true, true},
-	{"clusterstack.x-k8s.io", "v1alpha1", "clusterstackreleases", "ClusterStackRelease", true, true},
-	{"velero.io", "v1", "backups", "Backup", true, false},
-	{"velero.io", "v1", "restores", "Restore", true, false},
-	{"velero.io", "v1", "backupstoragelocations", "BackupStorageLocation", true, false},
+	res(corev1.SchemeGroupVersion, "namespaces", "Namespace", false, true),
+	res(corev1.SchemeGroupVersion, "secrets", "Secret", true, false),
+	res(corev1.SchemeGroupVersion, "configmaps", "ConfigMap", true, false),
+	res(corev1.SchemeGroupVersion, "services", "Service", true, true),
+	res(corev1.SchemeGroupVersion, "persistentvolumeclaims", "PersistentVolumeClaim", true, true),
+	res(corev1.SchemeGroupVersion, "persistentvolumes", "PersistentVolume", false, true),
+	res(appsv1.SchemeGroupVersion, "deployments", "Deployment", true, true),
+	res(appsv1.SchemeGroupVersion, "statefulsets", "StatefulSet", true, true),
+	res(storagev1.SchemeGroupVersion, "storageclasses", "StorageClass", false, false),
+	res(networkingv1.SchemeGroupVersion, "ingresses", "Ingress", true, true),
+	res(clusterv1.GroupVersion, "clusters", "Cluster", true, true),
+	res(clusterv1.GroupVersion, "machinedeployments", "MachineDeployment", true, true),
+	res(clusterv1.GroupVersion, "clusterclasses", "ClusterClass", true, true),
+	res(clusterStackGroupVersion, "clusterstacks", "ClusterStack", true, true),
+	res(clusterStackGroupVersion, "clusterstackreleases", "ClusterStackRelease", true, true),
+	res(velerov1.SchemeGroupVersion, "backups", "Backup", true, false),
+	res(velerov1.SchemeGroupVersion, "restores", "Restore", true, false),
+	res(velerov1.SchemeGroupVersion, "backupstoragelocations", "BackupStorageLocation", true, false),
 }
 
 // findResource looks a resource up by group, version and plural name.
@@ -52,6 +75,15 @@ func findResource(group, version, name string) (resource, bool) {
 		return resource{}, false
 	}
 	return resources[i], true
+}
+
+// mustResource is a resource of the table by its GroupVersionResource.
+func mustResource(gvr schema.GroupVersionResource) resource {
+	r, ok := findResource(gvr.Group, gvr.Version, gvr.Resource)
+	if !ok {
+		panic("kubesim: no resource " + gvr.String())
+	}
+	return r
 }
 
 // groupVersions are the API groups with their version, sorted by group.

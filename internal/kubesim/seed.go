@@ -2,18 +2,24 @@ package kubesim
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 
 	velerov1 "github.com/vmware-tanzu/velero/pkg/apis/velero/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	storagev1 "k8s.io/api/storage/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apiresource "k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	clusterv1 "sigs.k8s.io/cluster-api/api/core/v1beta2"
 
 	"github.com/scs-migrate/scs-migrate/internal/kube"
 	"github.com/scs-migrate/scs-migrate/internal/scs"
@@ -65,7 +71,7 @@ func EnsureNamespace(ctx context.Context, c *kube.Clients, ns string) error {
 
 // create ignores AlreadyExists: seeding is idempotent.
 func create[T any](_ T, err error) error {
-	if kube.IsAlreadyExists(err) {
+	if apierrors.IsAlreadyExists(err) {
 		return nil
 	}
 	return err
@@ -76,31 +82,34 @@ func seedStack(ctx context.Context, c *kube.Clients, ns string, s Stack) error {
 	if err != nil {
 		return err
 	}
-	dyn := c.Dynamic
-	class := unstructuredObject(kube.ClusterClasses, "ClusterClass", ns, s.Class, map[string]any{
-		"controlPlane":   map[string]any{"templateRef": templateRef("controlplane.cluster.x-k8s.io/v1beta2", "KubeadmControlPlaneTemplate", s.Class)},
-		"infrastructure": map[string]any{"templateRef": templateRef("infrastructure.cluster.x-k8s.io/v1beta1", "OpenStackClusterTemplate", s.Class)},
-		"workers": map[string]any{"machineDeployments": []any{map[string]any{
-			"class":          "default-worker",
-			"bootstrap":      map[string]any{"templateRef": templateRef("bootstrap.cluster.x-k8s.io/v1beta2", "KubeadmConfigTemplate", s.Class+"-worker")},
-			"infrastructure": map[string]any{"templateRef": templateRef("infrastructure.cluster.x-k8s.io/v1beta1", "OpenStackMachineTemplate", s.Class+"-worker")},
+	ref := func(apiVersion, kind, name string) clusterv1.ClusterClassTemplateReference {
+		return clusterv1.ClusterClassTemplateReference{APIVersion: apiVersion, Kind: kind, Name: name}
+	}
+	class := &clusterv1.ClusterClass{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: s.Class}, Spec: clusterv1.ClusterClassSpec{
+		ControlPlane:   clusterv1.ControlPlaneClass{TemplateRef: ref("controlplane.cluster.x-k8s.io/v1beta2", "KubeadmControlPlaneTemplate", s.Class)},
+		Infrastructure: clusterv1.InfrastructureClass{TemplateRef: ref("infrastructure.cluster.x-k8s.io/v1beta1", "OpenStackClusterTemplate", s.Class)},
+		Workers: clusterv1.WorkersClass{MachineDeployments: []clusterv1.MachineDeploymentClass{{Class: "default-worker",
+			Bootstrap:      clusterv1.MachineDeploymentClassBootstrapTemplate{TemplateRef: ref("bootstrap.cluster.x-k8s.io/v1beta2", "KubeadmConfigTemplate", s.Class+"-worker")},
+			Infrastructure: clusterv1.MachineDeploymentClassInfrastructureTemplate{TemplateRef: ref("infrastructure.cluster.x-k8s.io/v1beta1", "OpenStackMachineTemplate", s.Class+"-worker")},
 		}}},
-	})
-	if err := create(dyn.Resource(kube.ClusterClasses).Namespace(ns).Create(ctx, class, metav1.CreateOptions{})); err != nil {
+	}}
+	if err := create(clusterClasses.create(ctx, c.Dynamic, class)); err != nil {
 		return fmt.Errorf("seed ClusterClass %s/%s: %w", ns, s.Class, err)
 	}
+	dyn := c.Dynamic
+	stacks, releases := clusterStackGroupVersion.WithResource("clusterstacks"), clusterStackGroupVersion.WithResource("clusterstackreleases")
 	stackName := fmt.Sprintf("%s-%s-%d-%d", name.Provider, name.Stack, name.K8sMajor, name.K8sMinor)
-	stack := unstructuredObject(kube.ClusterStacks, "ClusterStack", ns, stackName, map[string]any{
+	stack := unstructuredObject(stacks, "ClusterStack", ns, stackName, map[string]any{
 		"provider": name.Provider, "name": name.Stack, "kubernetesVersion": name.KubernetesVersion(),
 		"channel": "stable", "versions": []any{name.Version}, "autoSubscribe": false,
 	})
-	err = create(dyn.Resource(kube.ClusterStacks).Namespace(ns).Create(ctx, stack, metav1.CreateOptions{}))
+	err = create(dyn.Resource(stacks).Namespace(ns).Create(ctx, stack, metav1.CreateOptions{}))
 	if err != nil {
 		return fmt.Errorf("seed ClusterStack %s/%s: %w", ns, stackName, err)
 	}
-	release := unstructuredObject(kube.ClusterStackReleases, "ClusterStackRelease", ns, s.Class, map[string]any{})
-	rel, err := dyn.Resource(kube.ClusterStackReleases).Namespace(ns).Create(ctx, release, metav1.CreateOptions{})
-	if kube.IsAlreadyExists(err) {
+	release := unstructuredObject(releases, "ClusterStackRelease", ns, s.Class, map[string]any{})
+	rel, err := dyn.Resource(releases).Namespace(ns).Create(ctx, release, metav1.CreateOptions{})
+	if apierrors.IsAlreadyExists(err) {
 		return nil
 	}
 	if err != nil {
@@ -108,14 +117,10 @@ func seedStack(ctx context.Context, c *kube.Clients, ns string, s Stack) error {
 	}
 	unstructured.SetNestedField(rel.Object, s.KubernetesVersion, "status", "kubernetesVersion")
 	unstructured.SetNestedField(rel.Object, true, "status", "ready")
-	if _, err := dyn.Resource(kube.ClusterStackReleases).Namespace(ns).UpdateStatus(ctx, rel, metav1.UpdateOptions{}); err != nil {
+	if _, err := dyn.Resource(releases).Namespace(ns).UpdateStatus(ctx, rel, metav1.UpdateOptions{}); err != nil {
 		return fmt.Errorf("seed ClusterStackRelease %s/%s status: %w", ns, s.Class, err)
 	}
 	return nil
-}
-
-func templateRef(apiVersion, kind, name string) map[string]any {
-	return map[string]any{"apiVersion": apiVersion, "kind": kind, "name": name}
 }
 
 func unstructuredObject(gvr schema.GroupVersionResource, kind, ns, name string, spec map[string]any) *unstructured.Unstructured {
@@ -126,13 +131,40 @@ func unstructuredObject(gvr schema.GroupVersionResource, kind, ns, name string, 
 	return u
 }
 
+// Cluster is a Cluster a tenant builds from a ClusterClass.
+type Cluster struct {
+	Namespace, Name string
+	Labels          map[string]string
+	// Class is the ClusterClass, Version the Kubernetes version.
+	Class, Version       string
+	ControlPlaneReplicas *int32
+	Workers              []MachineDeployment
+	// Variables are the topology variables, each written as JSON.
+	Variables map[string]any
+}
+
+// MachineDeployment is a worker pool of a Cluster's topology.
+type MachineDeployment struct {
+	Class, Name string
+	Replicas    *int32
+}
+
 // SeedCluster creates a Cluster on a management cluster, at v1beta2.
-func SeedCluster(ctx context.Context, c *kube.Clients, cl *kube.Cluster) error {
-	u, err := cl.Object("v1beta2")
-	if err != nil {
-		return err
+func SeedCluster(ctx context.Context, c *kube.Clients, cl Cluster) error {
+	obj := &clusterv1.Cluster{ObjectMeta: metav1.ObjectMeta{Namespace: cl.Namespace, Name: cl.Name, Labels: cl.Labels}}
+	t := &obj.Spec.Topology
+	t.ClassRef.Name, t.Version, t.ControlPlane.Replicas = cl.Class, cl.Version, cl.ControlPlaneReplicas
+	for _, w := range cl.Workers {
+		t.Workers.MachineDeployments = append(t.Workers.MachineDeployments, clusterv1.MachineDeploymentTopology{Class: w.Class, Name: w.Name, Replicas: w.Replicas})
 	}
-	if err := create(c.Dynamic.Resource(kube.ClustersV1Beta2).Namespace(cl.Namespace).Create(ctx, u, metav1.CreateOptions{})); err != nil {
+	for _, name := range slices.Sorted(maps.Keys(cl.Variables)) {
+		raw, err := json.Marshal(cl.Variables[name])
+		if err != nil {
+			return fmt.Errorf("seed Cluster %s/%s: variable %s: %w", cl.Namespace, cl.Name, name, err)
+		}
+		t.Variables = append(t.Variables, clusterv1.ClusterVariable{Name: name, Value: apiextensionsv1.JSON{Raw: raw}})
+	}
+	if err := create(clusters.create(ctx, c.Dynamic, obj)); err != nil {
 		return fmt.Errorf("seed Cluster %s/%s: %w", cl.Namespace, cl.Name, err)
 	}
 	return nil
@@ -195,7 +227,7 @@ type ConfigMap struct {
 
 // Velero is a Velero installation with one storage location.
 type Velero struct {
-	Namespace string // DefaultVeleroNamespace when ""
+	Namespace string // Velero's default namespace "velero" when ""
 	Location  Location
 }
 
@@ -249,10 +281,15 @@ func SeedWorkload(ctx context.Context, c *kube.Clients, w Workload) error {
 	return nil
 }
 
+// defaultStorageClassAnnotation makes a storage class the default:
+// storageutil.IsDefaultAnnotation in k8s.io/kubernetes, which k8s.io/api
+// does not export.
+const defaultStorageClassAnnotation = "storageclass.kubernetes.io/is-default-class"
+
 func seedStorageClass(ctx context.Context, c *kube.Clients, s StorageClass) error {
 	sc := &storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: s.Name}, Provisioner: s.Provisioner}
 	if s.Default {
-		sc.Annotations = map[string]string{kube.DefaultStorageClassAnnotation: "true"}
+		sc.Annotations = map[string]string{defaultStorageClassAnnotation: "true"}
 	}
 	if err := create(c.Typed.StorageV1().StorageClasses().Create(ctx, sc, metav1.CreateOptions{})); err != nil {
 		return fmt.Errorf("seed storage class %s: %w", s.Name, err)
@@ -294,7 +331,7 @@ func seedService(ctx context.Context, c *kube.Clients, s Service) error {
 		svc.Spec.Type = corev1.ServiceTypeLoadBalancer
 	}
 	got, err := c.Typed.CoreV1().Services(s.Namespace).Create(ctx, svc, metav1.CreateOptions{})
-	if kube.IsAlreadyExists(err) {
+	if apierrors.IsAlreadyExists(err) {
 		return nil
 	}
 	if err != nil {
@@ -317,7 +354,7 @@ func seedIngress(ctx context.Context, c *kube.Clients, i Ingress) error {
 				Backend: networkingv1.IngressBackend{Service: &networkingv1.IngressServiceBackend{Name: i.Service,
 					Port: networkingv1.ServiceBackendPort{Number: i.Port}}}}}}}}}}}
 	got, err := c.Typed.NetworkingV1().Ingresses(i.Namespace).Create(ctx, ing, metav1.CreateOptions{})
-	if kube.IsAlreadyExists(err) {
+	if apierrors.IsAlreadyExists(err) {
 		return nil
 	}
 	if err != nil {
@@ -337,7 +374,7 @@ func seedIngress(ctx context.Context, c *kube.Clients, i Ingress) error {
 func InstallVelero(ctx context.Context, c *kube.Clients, v Velero) error {
 	ns := v.Namespace
 	if ns == "" {
-		ns = kube.DefaultVeleroNamespace
+		ns = velerov1.DefaultNamespace
 	}
 	if err := EnsureNamespace(ctx, c, ns); err != nil {
 		return err
@@ -356,11 +393,7 @@ func InstallVelero(ctx context.Context, c *kube.Clients, v Velero) error {
 	if l.ReadOnly {
 		bsl.Spec.AccessMode = velerov1.BackupStorageLocationAccessModeReadOnly
 	}
-	u, err := kube.ToUnstructured(bsl, velerov1.SchemeGroupVersion.WithKind("BackupStorageLocation"))
-	if err != nil {
-		return err
-	}
-	if err := create(c.Dynamic.Resource(kube.BackupStorageLocations).Namespace(ns).Create(ctx, u, metav1.CreateOptions{})); err != nil {
+	if err := create(locations.create(ctx, c.Dynamic, bsl)); err != nil {
 		return fmt.Errorf("install Velero: storage location %s: %w", l.Name, err)
 	}
 	return nil

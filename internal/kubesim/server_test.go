@@ -10,7 +10,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	clusterv1 "sigs.k8s.io/cluster-api/api/core/v1beta2"
 
 	"github.com/scs-migrate/scs-migrate/internal/kube"
 	"github.com/scs-migrate/scs-migrate/internal/kubesim"
@@ -89,10 +91,10 @@ func TestServerSemantics(t *testing.T) {
 
 	// Cluster: status only through /status; spec changes count.
 	one := int32(1)
-	if err := kubesim.SeedCluster(ctx, c, &kube.Cluster{Namespace: "tenant", Name: "c1", Class: "openstack-scs2-1-33-v1", Version: "v1.33.1", ControlPlaneReplicas: &one}); err != nil {
+	if err := kubesim.SeedCluster(ctx, c, kubesim.Cluster{Namespace: "tenant", Name: "c1", Class: "openstack-scs2-1-33-v1", Version: "v1.33.1", ControlPlaneReplicas: &one}); err != nil {
 		t.Fatal(err)
 	}
-	res := c.Dynamic.Resource(kube.ClustersV1Beta2).Namespace("tenant")
+	res := c.Dynamic.Resource(clusterv1.GroupVersion.WithResource("clusters")).Namespace("tenant")
 	u, _ := res.Get(ctx, "c1", metav1.GetOptions{})
 	unstructured.SetNestedField(u.Object, "Provisioned", "status", "phase")
 	u, err = res.Update(ctx, u, metav1.UpdateOptions{})
@@ -111,8 +113,10 @@ func TestServerSemantics(t *testing.T) {
 
 	// Velero: no status subresource; a plain update writes status.
 	b := &velerov1.Backup{ObjectMeta: metav1.ObjectMeta{Namespace: "tenant", Name: "b1"}}
-	bu, _ := kube.ToUnstructured(b, kube.BackupKind)
-	bres := c.Dynamic.Resource(kube.Backups).Namespace("tenant")
+	m, _ := runtime.DefaultUnstructuredConverter.ToUnstructured(b)
+	bu := &unstructured.Unstructured{Object: m}
+	bu.SetGroupVersionKind(velerov1.SchemeGroupVersion.WithKind("Backup"))
+	bres := c.Dynamic.Resource(velerov1.SchemeGroupVersion.WithResource("backups")).Namespace("tenant")
 	bu, err = bres.Create(ctx, bu, metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
