@@ -76,7 +76,11 @@ func (ov *Overrides) parseWaves(v *yaml.Node) error {
 			return ov.errorf(w.Line, "waves: %q: servers: missing", wave.Name)
 		}
 		if servers.Kind != yaml.SequenceNode || len(servers.Content) == 0 {
-			return ov.errorf(servers.Line, "waves: %q: servers: want a non-empty list of server names, got %s", wave.Name, nodeKind(servers))
+			got := nodeKind(servers)
+			if servers.Kind == yaml.SequenceNode {
+				got = "an empty list"
+			}
+			return ov.errorf(servers.Line, "waves: %q: servers: want a non-empty list of server names, got %s", wave.Name, got)
 		}
 		for _, s := range servers.Content {
 			if s.Kind != yaml.ScalarNode || s.Tag == "!!null" || s.Value == "" {
