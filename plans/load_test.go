@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -97,6 +98,10 @@ func TestExampleMapping(t *testing.T) {
 	}
 	if hasStep(p, "copy-image/img-legacy") {
 		t.Error("an image mapped by override is still copied")
+	}
+	if len(p.Waves) != 1 || p.Waves[0].Name != "shop" || !slices.Equal(p.Waves[0].Servers, []string{"srv-web-1", "srv-db-1"}) ||
+		!strings.HasPrefix(p.Waves[0].From, "../examples/mapping.yaml:") {
+		t.Errorf("the example's waves: %+v", p.Waves)
 	}
 }
 
