@@ -280,8 +280,8 @@ func (b *builder) nameOf(kind, id, fallback string) string {
 			name = s.Name
 		}
 	case "volume":
-		if v, ok := b.ix.Volumes[id]; ok {
-			name = v.Name
+		if _, ok := b.ix.Volumes[id]; ok {
+			name = b.volumeName(id)
 		}
 	case "router":
 		if r, ok := b.ix.Routers[id]; ok {

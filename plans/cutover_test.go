@@ -304,3 +304,24 @@ func TestOldPlanWithoutEstimates(t *testing.T) {
 		t.Errorf("old plan totals %+v, want %d bytes, an upper bound", tot, provisioned)
 	}
 }
+
+// TestUnnamedVolumesAreNamedInAudits: a volume without a name (Nova
+// names none of the root volumes it creates) shows in audit tables as
+// the plan names it, not as "-".
+func TestUnnamedVolumesAreNamedInAudits(t *testing.T) {
+	inv := demoInventory()
+	inv.Volumes[1].Name = "" // db-1's root
+	inv.Volumes[0].Name = "" // archive, detached
+	for _, tgt := range []*Target{nil, demoTarget()} {
+		r := AuditWith(inv, tgt, AuditOptions{Now: fixedNow})
+		names := map[string]string{}
+		for _, it := range r.Items {
+			if it.Kind == "volume" {
+				names[it.SourceID] = it.Name
+			}
+		}
+		if names["vol-db-1-root"] != "db-1 root disk" || names["vol-archive"] != "vol-archive" {
+			t.Errorf("target %v: unnamed volumes show as %q and %q", tgt != nil, names["vol-db-1-root"], names["vol-archive"])
+		}
+	}
+}

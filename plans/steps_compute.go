@@ -48,9 +48,9 @@ func (b *builder) addVolumes() {
 		b.add(st)
 		switch {
 		case !copyableVolume[v.Status]:
-			b.block(Finding{Kind: "volume", SourceID: v.ID, Name: v.Name, Reason: fmt.Sprintf("volume in status %q cannot be copied", v.Status)}, id)
+			b.block(Finding{Kind: "volume", SourceID: v.ID, Name: b.volumeName(v.ID), Reason: fmt.Sprintf("volume in status %q cannot be copied", v.Status)}, id)
 		case !b.targetOffers("volume", "volumev3", "block-storage"):
-			b.block(Finding{Kind: "volume", SourceID: v.ID, Name: v.Name, Reason: lacks("block-storage")}, id)
+			b.block(Finding{Kind: "volume", SourceID: v.ID, Name: b.volumeName(v.ID), Reason: lacks("block-storage")}, id)
 		}
 	}
 }
@@ -283,19 +283,24 @@ func (b *builder) volumeImageBytes(v inventory.Volume) int64 {
 
 // volumeName is a volume's name; an unnamed volume (Nova names none of
 // the root volumes it creates) is called after its server.
-func (b *builder) volumeName(id string) string {
-	v, ok := b.ix.Volumes[id]
+func (b *builder) volumeName(id string) string { return volumeDisplayName(b.ix, id) }
+
+// volumeDisplayName names a volume as plans and reports show it: its
+// name, else "<server> root disk" or "<server> disk <device>" after the
+// server it is attached to, else its ID.
+func volumeDisplayName(ix *inventory.Index, id string) string {
+	v, ok := ix.Volumes[id]
 	switch {
 	case !ok:
 		return id
 	case v.Name != "":
 		return v.Name
-	case len(v.Attachments) > 0 && b.ix.Servers[v.Attachments[0].ServerID] != nil:
+	case len(v.Attachments) > 0 && ix.Servers[v.Attachments[0].ServerID] != nil:
 		what := " disk " + v.Attachments[0].Device
 		if v.Bootable {
 			what = " root disk"
 		}
-		return b.ix.Servers[v.Attachments[0].ServerID].Name + what
+		return ix.Servers[v.Attachments[0].ServerID].Name + what
 	}
 	return id
 }
