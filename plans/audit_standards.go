@@ -128,8 +128,9 @@ func standardItems(inv *inventory.Document, std Standards) []Item {
 		add("volume-type", vt.ID, vt.Name, st, reason)
 	}
 	items = append(items, serversByStandard(inv, flavorStatus)...)
+	ix := inventory.NewIndex(inv)
 	for _, v := range inv.Volumes {
-		add("volume", v.ID, v.Name, StatusCopy, fmt.Sprintf("%d GB copied", v.SizeGB))
+		add("volume", v.ID, volumeDisplayName(ix, v.ID), StatusCopy, fmt.Sprintf("%d GB copied", v.SizeGB))
 	}
 	items = append(items, rebuiltItems(inv)...)
 	for _, f := range inv.FloatingIPs {

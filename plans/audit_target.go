@@ -29,6 +29,7 @@ func (r *Report) fromPlan(p *Plan) {
 
 // planAssessor answers what a plan does with each resource.
 type planAssessor struct {
+	ix      *inventory.Index // made on first use
 	p       *Plan
 	inv     *inventory.Document
 	blocked map[string]string   // "kind/id" → reason
@@ -152,7 +153,7 @@ func (a *planAssessor) volumeItems() []Item {
 		if lost := lostAspects(m.Changes); len(lost) > 0 {
 			st, reason = StatusChange, reason+"; aspect "+strings.Join(lost, ", ")+" lost"
 		}
-		name := cmp.Or(v.Name, a.names[stepID(StepCopyVolume, v.ID)], v.ID)
+		name := cmp.Or(a.names[stepID(StepCopyVolume, v.ID)], volumeDisplayName(a.index(), v.ID))
 		items = append(items, a.item("volume", v.ID, name, st, m.TargetName, reason))
 	}
 	return items
@@ -202,4 +203,12 @@ func isMandatoryService(name string) bool {
 		}
 	}
 	return false
+}
+
+// index is the inventory's index.
+func (a *planAssessor) index() *inventory.Index {
+	if a.ix == nil {
+		a.ix = inventory.NewIndex(a.inv)
+	}
+	return a.ix
 }

@@ -75,6 +75,10 @@ func Build(inv *inventory.Document, tgt *Target, opts BuildOptions) (*Plan, erro
 	if opts.Overrides != nil {
 		p.Options.MappingFile = opts.Overrides.File
 	}
+	p.Waves = b.keptWaves(steps)
+	if p.Downtime, err = downtimes(steps, opts.BandwidthMbps); err != nil {
+		return nil, fmt.Errorf("build plan: %w", err)
+	}
 	p.Preflight = preflight(p, inv, tgt, b.d)
 	return p, nil
 }

@@ -22,6 +22,13 @@ type builder struct {
 	seeds    []seed
 	blocked  []Finding
 	warnings []Finding
+	// waves are the named waves; waveOf maps a server ID to its wave.
+	waves  []Wave
+	waveOf map[string]string
+	// soft are ordering-only dependencies (the cutover edges), by step
+	// ID: added after pruning, so a blocked prerequisite never blocks
+	// the steps that merely wait for it.
+	soft map[string][]string
 }
 
 // seed is a blocked step. The primary seed of a block carries the
@@ -50,6 +57,8 @@ func (b *builder) addAll() {
 	b.addVolumes()
 	b.addPorts()
 	b.addServers()
+	b.resolveWaves()
+	b.addCutover()
 	b.addFloatingIPs()
 	b.addLoadBalancers()
 	b.addClusters(b.opts.Overrides.clusters())
@@ -104,11 +113,37 @@ func (b *builder) finish() ([]Step, error) {
 		return nil, err
 	}
 	kept := b.prune(g)
+	b.addSoft(kept)
 	g, err = NewGraph(kept)
 	if err != nil {
 		return nil, err
 	}
 	return g.Order()
+}
+
+// addSoft adds the soft dependencies on steps that were kept.
+func (b *builder) addSoft(kept []Step) {
+	if len(b.soft) == 0 {
+		return
+	}
+	in := make(map[string]bool, len(kept))
+	for _, s := range kept {
+		in[s.ID] = true
+	}
+	for i := range kept {
+		s := &kept[i]
+		extra := b.soft[s.ID]
+		if len(extra) == 0 {
+			continue
+		}
+		for _, d := range extra {
+			if in[d] && d != s.ID {
+				s.DependsOn = append(s.DependsOn, d)
+			}
+		}
+		slices.Sort(s.DependsOn)
+		s.DependsOn = nonNil(slices.Compact(s.DependsOn))
+	}
 }
 
 // prune removes the blocked steps and everything downstream of them,
@@ -245,8 +280,8 @@ func (b *builder) nameOf(kind, id, fallback string) string {
 			name = s.Name
 		}
 	case "volume":
-		if v, ok := b.ix.Volumes[id]; ok {
-			name = v.Name
+		if _, ok := b.ix.Volumes[id]; ok {
+			name = b.volumeName(id)
 		}
 	case "router":
 		if r, ok := b.ix.Routers[id]; ok {

@@ -2,7 +2,6 @@ package plans
 
 import (
 	"fmt"
-	"math"
 	"time"
 )
 
@@ -15,8 +14,14 @@ const StepOverhead = 5 * time.Second
 // Totals are the data the plan moves.
 type Totals struct {
 	Steps int
-	// Bytes moved by each copying kind, and in all.
+	// Bytes expected to move by each copying kind, and in all: each
+	// copy's data estimate (Step.DataBytes, else its Bytes).
 	ImageBytes, SnapshotBytes, VolumeBytes, Bytes int64
+	// ProvisionedBytes is the sum of the copies' sizes (Step.Bytes), an
+	// upper bound; UpperBound says whether any estimate in Bytes is a
+	// provisioned size.
+	ProvisionedBytes int64
+	UpperBound       bool
 	// CriticalPath is the number of steps on the longest chain.
 	CriticalPath int
 }
@@ -25,15 +30,21 @@ type Totals struct {
 func Summarize(p *Plan) Totals {
 	t := Totals{Steps: len(p.Steps)}
 	for _, s := range p.Steps {
+		if s.Bytes == 0 && s.DataBytes == 0 {
+			continue
+		}
+		n, basis := stepData(s)
 		switch s.Kind {
 		case StepCopyImage:
-			t.ImageBytes += s.Bytes
+			t.ImageBytes += n
 		case StepSnapshotServer:
-			t.SnapshotBytes += s.Bytes
+			t.SnapshotBytes += n
 		case StepCopyVolume:
-			t.VolumeBytes += s.Bytes
+			t.VolumeBytes += n
 		}
-		t.Bytes += s.Bytes
+		t.Bytes += n
+		t.ProvisionedBytes += s.Bytes
+		t.UpperBound = t.UpperBound || (basis == DataProvisioned && n > 0)
 	}
 	ordered := p.Steps
 	if g, err := NewGraph(p.Steps); err == nil {
@@ -49,11 +60,7 @@ func Summarize(p *Plan) Totals {
 // StepOverhead for each step of the critical path. Transfers run in
 // parallel, so the bandwidth, not the number of copies, is the limit.
 func EstimateDuration(t Totals, bandwidthMbps int) time.Duration {
-	if bandwidthMbps <= 0 {
-		bandwidthMbps = DefaultBandwidthMbps
-	}
-	secs := float64(t.Bytes) * 8 / (float64(bandwidthMbps) * 1e6)
-	return time.Duration(math.Ceil(secs))*time.Second + time.Duration(t.CriticalPath)*StepOverhead
+	return transferTime(t.Bytes, bandwidthMbps) + time.Duration(t.CriticalPath)*StepOverhead
 }
 
 // criticalPath is the number of steps on the longest dependency chain

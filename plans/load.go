@@ -86,6 +86,10 @@ func validateStep(i int, s Step) error {
 		return fmt.Errorf("steps[%d].sourceID: missing for step %q", i, s.ID)
 	case s.Bytes < 0:
 		return fmt.Errorf("steps[%d].bytes: %d is negative", i, s.Bytes)
+	case s.DataBytes < 0:
+		return fmt.Errorf("steps[%d].dataBytes: %d is negative", i, s.DataBytes)
+	case s.DataBasis != "" && s.DataBasis != DataImageSize && s.DataBasis != DataProvisioned:
+		return fmt.Errorf("steps[%d].dataBasis: %q, want %q or %q", i, s.DataBasis, DataImageSize, DataProvisioned)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -55,6 +56,7 @@ func TestBadPlans(t *testing.T) {
 		"plan-no-step-id.json":         `steps[0].id: missing`,
 		"plan-no-source.json":          `steps[0].sourceID: missing for step "network/a"`,
 		"plan-negative-bytes.json":     `steps[0].bytes: -5 is negative`,
+		"plan-bad-databasis.json":      `steps[0].dataBasis: "a guess", want "image size" or "provisioned (upper bound)"`,
 		"plan-type.json":               `steps.bytes: got a JSON string, want int64`,
 		"plan-truncated.json":          `empty or truncated file`,
 		"plan-trailing.json":           `trailing data after the plan`,
@@ -98,31 +100,43 @@ func TestExampleMapping(t *testing.T) {
 	if hasStep(p, "copy-image/img-legacy") {
 		t.Error("an image mapped by override is still copied")
 	}
+	if len(p.Waves) != 1 || p.Waves[0].Name != "shop" || !slices.Equal(p.Waves[0].Servers, []string{"srv-web-1", "srv-db-1"}) ||
+		!strings.HasPrefix(p.Waves[0].From, "../examples/mapping.yaml:") {
+		t.Errorf("the example's waves: %+v", p.Waves)
+	}
 }
 
 // TestBadMappings parses each malformed mapping of testdata/bad and,
 // where it parses, checks it against the demo tenant.
 func TestBadMappings(t *testing.T) {
 	for file, want := range map[string]string{
-		"mapping-unknown-field.yaml":     `:3: unknown field "flavours"`,
-		"mapping-wrong-apiversion.yaml":  `:1: apiVersion: "v1" is not supported, want "scs-migrate.io/v1alpha1"`,
-		"mapping-wrong-kind.yaml":        `:2: kind: "Plan" is not supported, want "Mapping"`,
-		"mapping-list-apiversion.yaml":   `:1: apiVersion: a list is not supported, want "scs-migrate.io/v1alpha1"`,
-		"mapping-missing-kind.yaml":      `:1: kind: missing`,
-		"mapping-duplicate-source.yaml":  `:5: flavors: "alpha.c4.m12": duplicate source (first at line 4)`,
-		"mapping-duplicate-section.yaml": `:5: flavors: duplicate key (first at line 3)`,
-		"mapping-list-section.yaml":      `:3: flavors: want a mapping of source name to target name, got a list`,
-		"mapping-nested-target.yaml":     `:5: volumeTypes: "ssd": the target must be a non-empty name, got a mapping`,
-		"mapping-empty-target.yaml":      `:4: images: "legacy-reporting": the target must be a non-empty name, got ""`,
-		"mapping-null-target.yaml":       `:4: computeAZs: "nova": the target must be a non-empty name, got nothing`,
-		"mapping-not-yaml.yaml":          `: not valid YAML`,
-		"mapping-two-docs.yaml":          `: more than one YAML document`,
-		"mapping-empty.yaml":             `: empty mapping file`,
-		"mapping-top-list.yaml":          `:1: want a mapping with apiVersion, kind`,
-		"mapping-unknown-source.yaml":    `:4: flavors: source flavor "m1.tiny" is not in the inventory (valid: SCS-1V-2-5, SCS-2V-4-20s, SCS-4V-16, alpha.c4.m12)`,
-		"mapping-unknown-target.yaml":    `:4: volumeTypes: "ssd": target volume type "gold" does not exist on the target (valid: LUKS, local-nvme, standard)`,
-		"mapping-unknown-zone.yaml":      `:4: volumeAZs: source volume zone "eu-de-1" is not in the inventory (valid: nova)`,
-		"mapping-unknown-network.yaml":   `:4: externalNetworks: "public": target external network "internet" does not exist on the target (valid: ext-net)`,
+		"mapping-unknown-field.yaml":        `:3: unknown field "flavours"`,
+		"mapping-wrong-apiversion.yaml":     `:1: apiVersion: "v1" is not supported, want "scs-migrate.io/v1alpha1"`,
+		"mapping-wrong-kind.yaml":           `:2: kind: "Plan" is not supported, want "Mapping"`,
+		"mapping-list-apiversion.yaml":      `:1: apiVersion: a list is not supported, want "scs-migrate.io/v1alpha1"`,
+		"mapping-missing-kind.yaml":         `:1: kind: missing`,
+		"mapping-duplicate-source.yaml":     `:5: flavors: "alpha.c4.m12": duplicate source (first at line 4)`,
+		"mapping-duplicate-section.yaml":    `:5: flavors: duplicate key (first at line 3)`,
+		"mapping-list-section.yaml":         `:3: flavors: want a mapping of source name to target name, got a list`,
+		"mapping-nested-target.yaml":        `:5: volumeTypes: "ssd": the target must be a non-empty name, got a mapping`,
+		"mapping-empty-target.yaml":         `:4: images: "legacy-reporting": the target must be a non-empty name, got ""`,
+		"mapping-null-target.yaml":          `:4: computeAZs: "nova": the target must be a non-empty name, got nothing`,
+		"mapping-not-yaml.yaml":             `: not valid YAML`,
+		"mapping-two-docs.yaml":             `: more than one YAML document`,
+		"mapping-empty.yaml":                `: empty mapping file`,
+		"mapping-top-list.yaml":             `:1: want a mapping with apiVersion, kind`,
+		"mapping-unknown-source.yaml":       `:4: flavors: source flavor "m1.tiny" is not in the inventory (valid: SCS-1V-2-5, SCS-2V-4-20s, SCS-4V-16, alpha.c4.m12)`,
+		"mapping-unknown-target.yaml":       `:4: volumeTypes: "ssd": target volume type "gold" does not exist on the target (valid: LUKS, local-nvme, standard)`,
+		"mapping-unknown-zone.yaml":         `:4: volumeAZs: source volume zone "eu-de-1" is not in the inventory (valid: nova)`,
+		"mapping-unknown-network.yaml":      `:4: externalNetworks: "public": target external network "internet" does not exist on the target (valid: ext-net)`,
+		"mapping-waves-unknown-server.yaml": `:5: waves: "shop": server "web-9" is not in the inventory (valid: bastion, db-1, reporting, web-1, web-2)`,
+		"mapping-waves-server-twice.yaml":   `:9: waves: "more": server "web-1" is already in wave "shop" (line 5)`,
+		"mapping-waves-id-twice.yaml":       `:7: waves: "more": server "srv-web-1" is already in wave "shop"`,
+		"mapping-waves-no-name.yaml":        `:4: waves[0]: name: missing`,
+		"mapping-waves-not-list.yaml":       `:4: waves: want a list of waves ({name: …, servers: […]}), got a mapping`,
+		"mapping-waves-unknown-field.yaml":  `:5: waves[0]: unknown field "members" (want name, servers)`,
+		"mapping-waves-empty-servers.yaml":  `:5: waves: "shop": servers: want a non-empty list of server names, got an empty list`,
+		"mapping-waves-duplicate.yaml":      `:6: waves: "shop": duplicate wave (first at line 4)`,
 	} {
 		t.Run(file, func(t *testing.T) {
 			path := filepath.Join("testdata", "bad", file)

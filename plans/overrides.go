@@ -30,6 +30,8 @@ type Overrides struct {
 	ClusterClasses   []Override
 	StorageClasses   []Override
 	Namespaces       []Override
+	// Waves are the servers cut over together (see WaveOverride).
+	Waves []WaveOverride
 }
 
 // Override is one user decision: the source resource called Source goes
@@ -121,13 +123,15 @@ func (ov *Overrides) parseTop(k, v *yaml.Node) error {
 		return ov.expectScalar(k, v, APIVersion)
 	case "kind":
 		return ov.expectScalar(k, v, MappingKind)
+	case "waves":
+		return ov.parseWaves(v)
 	}
 	for _, f := range overrideFields {
 		if f.name == k.Value {
 			return ov.parseSection(f.name, v, f.get(ov))
 		}
 	}
-	return ov.errorf(k.Line, "unknown field %q (want apiVersion, kind, flavors, images, volumeTypes, externalNetworks, computeAZs, volumeAZs, clusterClasses, storageClasses, namespaces)", k.Value)
+	return ov.errorf(k.Line, "unknown field %q (want apiVersion, kind, flavors, images, volumeTypes, externalNetworks, computeAZs, volumeAZs, clusterClasses, storageClasses, namespaces, waves)", k.Value)
 }
 
 // expectScalar checks apiVersion and kind.

@@ -101,7 +101,7 @@ func (ov *Overrides) Check(inv *inventory.Document, tgt *Target) error {
 		knownOnly(newNameSet(tgt.ComputeAZs, zone)))
 	check(ov.VolumeAZs, "volume zone", newNameSet(sortedSet(inv.Volumes, func(v inventory.Volume) string { return v.AvailabilityZone }), zone),
 		knownOnly(newNameSet(tgt.VolumeAZs, zone)))
-	errs = append(errs, ov.clusters().Check(inv, tgt))
+	errs = append(errs, ov.clusters().Check(inv, tgt), ov.checkWaves(inv))
 	return errors.Join(errs...)
 }
 

@@ -35,6 +35,14 @@ type Plan struct {
 	// Preflight are the checks against the target (quotas, clashes,
 	// services) made when the plan was written.
 	Preflight []Check `json:"preflight"`
+	// Waves are the named groups of servers that are cut over together:
+	// the stop of each member waits for the prerequisites of all. A
+	// server in none is a wave of its own. Missing in older plans.
+	Waves []Wave `json:"waves,omitempty"`
+	// Downtime is, per source server the plan stops (cold cutover), the
+	// data that moves while it is stopped and the expected downtime.
+	// Missing in older plans and for a live cutover: no estimate.
+	Downtime []Downtime `json:"downtime,omitempty"`
 
 	// Inventory is the source snapshot the plan was made from.
 	Inventory *inventory.Document `json:"inventory"`
@@ -136,8 +144,18 @@ type Step struct {
 	Name string `json:"name"`
 	// DependsOn are IDs of steps that must succeed first.
 	DependsOn []string `json:"dependsOn"`
-	// Bytes is the estimated data the step moves.
+	// Bytes is the size of what the step copies: an image's file, a
+	// volume's or root disk's provisioned size (an upper bound).
 	Bytes int64 `json:"bytes,omitempty"`
+	// DataBytes is the data the step is expected to move (copy steps):
+	// an image's size where one is known, else Bytes; DataBasis says
+	// which (DataImageSize or DataProvisioned). Missing in older plans:
+	// Bytes is the estimate then.
+	DataBytes int64  `json:"dataBytes,omitempty"`
+	DataBasis string `json:"dataBasis,omitempty"`
+	// Wave names the wave of a stop-server or server step's server when
+	// it is in a named one; empty: the server is a wave of its own.
+	Wave string `json:"wave,omitempty"`
 	// Target holds the decisions resolved at plan time for this step.
 	Target StepTarget `json:"target"`
 }
@@ -160,6 +178,48 @@ type StepTarget struct {
 	// security group, which Neutron creates by itself. (Added by the
 	// plans work.)
 	Existing bool `json:"existing,omitempty"`
+}
+
+// The bases of a data estimate.
+const (
+	// DataImageSize: the size of the image the disk was made from.
+	DataImageSize = "image size"
+	// DataProvisioned: the provisioned size, an upper bound.
+	DataProvisioned = "provisioned (upper bound)"
+)
+
+// Wave is a named group of servers cut over together.
+type Wave struct {
+	Name string `json:"name"`
+	// Servers are the members' source IDs.
+	Servers []string `json:"servers"`
+	// From says where the wave was given: "FILE:LINE" of the mapping
+	// file, "metadata scs-migrate.wave", or both.
+	From string `json:"from"`
+}
+
+// Downtime is the cutover estimate of one source server that the plan
+// stops: the server is down from its stop-server step until it and its
+// volumes are up on the target.
+type Downtime struct {
+	ServerID string `json:"serverID"`
+	Name     string `json:"name"`
+	// Wave is the server's named wave, or empty.
+	Wave string `json:"wave,omitempty"`
+	// DataBytes is the data that moves while the server is stopped: the
+	// copies that wait for the stops of its wave (its own disks and
+	// those of the servers stopped with it, which share the bandwidth).
+	DataBytes int64 `json:"dataBytes"`
+	// DataBasis is DataImageSize when every copy's estimate is an
+	// image's size, else DataProvisioned (an upper bound).
+	DataBasis string `json:"dataBasis"`
+	// Steps is the number of steps on the longest chain from the stop
+	// to the server's last step on the target (stop, snapshot or copy,
+	// server, attachments), each costing StepOverhead.
+	Steps int `json:"steps"`
+	// Seconds is the expected downtime at the plan's bandwidth; see
+	// EstimateDowntime for another bandwidth.
+	Seconds int64 `json:"seconds"`
 }
 
 // Finding is a blocker or a warning about one resource.

@@ -29,6 +29,7 @@ func Render(w io.Writer, p *Plan, opts RenderOptions) error {
 	r.header()
 	r.mappings()
 	r.copies()
+	r.downtime()
 	r.creates()
 	r.findings("Blocked", "x", p.Blocked, "nothing: every resource can move")
 	r.findings("Warnings", "!", p.Warnings, "none")
@@ -120,19 +121,45 @@ func (r *renderer) copies() {
 		r.printf(" (nothing)\n")
 		return
 	}
-	r.printf(" (images %s, server disks %s, volumes %s; sizes are provisioned, an upper bound)\n",
-		formatBytes(t.ImageBytes), formatBytes(t.SnapshotBytes), formatBytes(t.VolumeBytes))
+	basis := "image sizes"
+	if t.UpperBound {
+		basis = "image sizes where known, else provisioned sizes: an upper bound"
+	}
+	r.printf(" (images %s, server disks %s, volumes %s; estimated from %s; provisioned %s)\n",
+		formatBytes(t.ImageBytes), formatBytes(t.SnapshotBytes), formatBytes(t.VolumeBytes), basis, formatBytes(t.ProvisionedBytes))
 	var rows [][]string
 	for _, kind := range []StepKind{StepCopyImage, StepSnapshotServer, StepCopyVolume} {
 		steps := r.stepsOf(kind)
 		slices.SortStableFunc(steps, func(a, b Step) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 		for i, s := range steps {
 			if i == r.max {
-				rows = append(rows, []string{"  +", string(kind), fmt.Sprintf("… %d more", len(steps)-r.max), "", ""})
+				rows = append(rows, []string{"  +", string(kind), fmt.Sprintf("… %d more", len(steps)-r.max), "", "", ""})
 				break
 			}
-			rows = append(rows, []string{"  +", string(kind), s.Name, formatBytes(s.Bytes), copyNote(s)})
+			n, basis := stepData(s)
+			rows = append(rows, []string{"  +", string(kind), s.Name, formatBytes(n), basis, copyNote(s)})
 		}
+	}
+	r.table(rows)
+}
+
+// downtime lists, per server the plan stops, the data that moves while
+// it is down and the expected downtime at the rendering's bandwidth.
+func (r *renderer) downtime() {
+	ds := r.p.Downtime
+	if len(ds) == 0 {
+		return
+	}
+	r.printf("\nDowntime per server at %d Mbit/s (each stops once its target is ready; a wave stops together):\n", r.bw)
+	rows := [][]string{{"  ", "SERVER", "WAVE", "DATA MOVED WHILE STOPPED", "ESTIMATED FROM", "EXPECTED DOWNTIME"}}
+	for i, d := range ds {
+		if i == r.max {
+			rows = append(rows, []string{"  -", fmt.Sprintf("… %d more", len(ds)-r.max), "", "", "", ""})
+			break
+		}
+		rows = append(rows, []string{"  -", d.Name, cmp.Or(d.Wave, "-"),
+			formatBytes(d.DataBytes), d.DataBasis,
+			fmt.Sprintf("%s (%d steps)", formatDuration(EstimateDowntime(d, r.bw)), d.Steps)})
 	}
 	r.table(rows)
 }
@@ -239,6 +266,9 @@ func (r *renderer) summary() {
 	d := EstimateDuration(t, r.bw)
 	r.printf("\nEstimated duration at %d Mbit/s: %s (%s of data, plus %s per step on the longest chain of %d)\n",
 		r.bw, formatDuration(d), formatBytes(t.Bytes), StepOverhead, t.CriticalPath)
+	if t.UpperBound {
+		r.printf("  (data sizes are partly provisioned sizes, an upper bound: volumes not made from an image)\n")
+	}
 	verdict := "ready to migrate"
 	switch {
 	case len(r.p.Blocked) > 0:

@@ -2,6 +2,7 @@ package plans
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/scs-migrate/scs-migrate/inventory"
@@ -20,7 +21,8 @@ func (b *builder) addImages() {
 			b.block(Finding{Kind: "image", SourceID: m.SourceID, Name: m.SourceName, Reason: m.Reason})
 		case "copy":
 			id := stepID(StepCopyImage, m.SourceID)
-			b.add(Step{ID: id, Kind: StepCopyImage, SourceID: m.SourceID, Name: m.SourceName, Bytes: img.SizeBytes})
+			b.add(Step{ID: id, Kind: StepCopyImage, SourceID: m.SourceID, Name: m.SourceName, Bytes: img.SizeBytes,
+				DataBytes: img.SizeBytes, DataBasis: DataImageSize})
 			if !b.targetOffers("image") {
 				b.block(Finding{Kind: "image", SourceID: m.SourceID, Name: m.SourceName, Reason: lacks("image")}, id)
 			}
@@ -37,6 +39,7 @@ func (b *builder) addVolumes() {
 	for _, v := range b.inv.Volumes {
 		id := stepID(StepCopyVolume, v.ID)
 		st := Step{ID: id, Kind: StepCopyVolume, SourceID: v.ID, Name: b.volumeName(v.ID), Bytes: int64(v.SizeGB) * gib}
+		st.DataBytes, st.DataBasis = dataEstimate(st.Bytes, b.volumeImageBytes(v))
 		st.Target.VolumeType = b.d.volumeTypes[v.VolumeType].TargetName
 		st.Target.AvailabilityZone = b.d.volumeAZs[v.AvailabilityZone].TargetName
 		for _, a := range v.Attachments {
@@ -45,9 +48,9 @@ func (b *builder) addVolumes() {
 		b.add(st)
 		switch {
 		case !copyableVolume[v.Status]:
-			b.block(Finding{Kind: "volume", SourceID: v.ID, Name: v.Name, Reason: fmt.Sprintf("volume in status %q cannot be copied", v.Status)}, id)
+			b.block(Finding{Kind: "volume", SourceID: v.ID, Name: b.volumeName(v.ID), Reason: fmt.Sprintf("volume in status %q cannot be copied", v.Status)}, id)
 		case !b.targetOffers("volume", "volumev3", "block-storage"):
-			b.block(Finding{Kind: "volume", SourceID: v.ID, Name: v.Name, Reason: lacks("block-storage")}, id)
+			b.block(Finding{Kind: "volume", SourceID: v.ID, Name: b.volumeName(v.ID), Reason: lacks("block-storage")}, id)
 		}
 	}
 }
@@ -149,8 +152,14 @@ func (b *builder) addServer(s *inventory.Server) {
 		st.DependsOn = append(st.DependsOn, stepID(StepCopyVolume, root))
 	} else {
 		snap := stepID(StepSnapshotServer, s.ID)
-		b.add(Step{ID: snap, Kind: StepSnapshotServer, SourceID: s.ID, Name: s.Name,
-			DependsOn: []string{stepID(StepStopServer, s.ID)}, Bytes: b.rootDiskBytes(s)})
+		sn := Step{ID: snap, Kind: StepSnapshotServer, SourceID: s.ID, Name: s.Name,
+			DependsOn: []string{stepID(StepStopServer, s.ID)}, Bytes: b.rootDiskBytes(s)}
+		var imageBytes int64
+		if img, ok := b.ix.Images[s.ImageID]; ok {
+			imageBytes = img.SizeBytes
+		}
+		sn.DataBytes, sn.DataBasis = dataEstimate(sn.Bytes, imageBytes)
+		b.add(sn)
 		st.DependsOn = append(st.DependsOn, snap)
 	}
 	for _, p := range s.Ports {
@@ -247,21 +256,51 @@ func (b *builder) rootDiskBytes(s *inventory.Server) int64 {
 	return 0
 }
 
+// dataEstimate is the data a disk copy moves: the size of the image it
+// was made from when known (at most the provisioned size), else the
+// provisioned size, an upper bound.
+func dataEstimate(provisioned, imageBytes int64) (int64, string) {
+	if imageBytes > 0 && (provisioned == 0 || imageBytes <= provisioned) {
+		return imageBytes, DataImageSize
+	}
+	return provisioned, DataProvisioned
+}
+
+// volumeImageBytes is the size of the image a volume was made from:
+// its sourceImageID or the image_id of its image metadata in the
+// inventory, else the metadata's own size; 0 if unknown.
+func (b *builder) volumeImageBytes(v inventory.Volume) int64 {
+	for _, id := range []string{v.SourceImageID, v.ImageMetadata["image_id"]} {
+		if img, ok := b.ix.Images[id]; ok && id != "" && img.SizeBytes > 0 {
+			return img.SizeBytes
+		}
+	}
+	if n, err := strconv.ParseInt(v.ImageMetadata["size"], 10, 64); err == nil && n > 0 {
+		return n
+	}
+	return 0
+}
+
 // volumeName is a volume's name; an unnamed volume (Nova names none of
 // the root volumes it creates) is called after its server.
-func (b *builder) volumeName(id string) string {
-	v, ok := b.ix.Volumes[id]
+func (b *builder) volumeName(id string) string { return volumeDisplayName(b.ix, id) }
+
+// volumeDisplayName names a volume as plans and reports show it: its
+// name, else "<server> root disk" or "<server> disk <device>" after the
+// server it is attached to, else its ID.
+func volumeDisplayName(ix *inventory.Index, id string) string {
+	v, ok := ix.Volumes[id]
 	switch {
 	case !ok:
 		return id
 	case v.Name != "":
 		return v.Name
-	case len(v.Attachments) > 0 && b.ix.Servers[v.Attachments[0].ServerID] != nil:
+	case len(v.Attachments) > 0 && ix.Servers[v.Attachments[0].ServerID] != nil:
 		what := " disk " + v.Attachments[0].Device
 		if v.Bootable {
 			what = " root disk"
 		}
-		return b.ix.Servers[v.Attachments[0].ServerID].Name + what
+		return ix.Servers[v.Attachments[0].ServerID].Name + what
 	}
 	return id
 }
