@@ -3,6 +3,7 @@ package migrate
 import (
 	"time"
 
+	"github.com/scs-migrate/scs-migrate/inventory"
 	"github.com/scs-migrate/scs-migrate/plans"
 )
 
@@ -31,6 +32,9 @@ type Report struct {
 	// this run started again.
 	Stopped   []Stopped `json:"stopped,omitempty"`
 	Restarted []string  `json:"restarted,omitempty"`
+	// AcceptedDrift are the source changes since the plan that the run
+	// went on with (Options.AcceptDrift).
+	AcceptedDrift []inventory.Change `json:"acceptedDrift,omitempty"`
 }
 
 // StepReport is one step's line in a report.

@@ -47,6 +47,10 @@ type Options struct {
 	// Timeout bounds each wait for a resource to become ready; 0 means
 	// DefaultTimeout.
 	Timeout time.Duration
+	// AcceptDrift runs the plan although source resources in it changed
+	// since it was made (the report lists the changes); without it Run
+	// refuses. A target without room is refused either way.
+	AcceptDrift bool
 	// StepRetries is how often a step that failed transiently (5xx,
 	// broken connection) is tried again within the run; 0 means
 	// DefaultStepRetries, negative means never.
@@ -59,7 +63,25 @@ var ErrIncomplete = errors.New("migration incomplete")
 // Run executes the plan from the source to the target session, resuming
 // from the journal. It returns the report also when it returns an error
 // after steps ran.
+//
+// Before it changes anything, on every start and resume, Run refuses
+// (ErrRefused) a plan that is blocked or failed its pre-flight checks, a
+// source that drifted from the plan (unless Options.AcceptDrift) and a
+// target that no longer has room for the steps still to run.
 func Run(ctx context.Context, p *plans.Plan, src, dst *cloud.Session, opts Options) (*Report, error) {
+	if err := checkSessions(p, src, dst); err != nil {
+		return nil, err
+	}
+	if opts.JournalPath == "" {
+		return nil, errors.New("migrate: Options.JournalPath is required")
+	}
+	if err := refuseBlocked(p); err != nil {
+		return nil, err
+	}
+	drift, err := recheck(ctx, p, src, dst, opts.JournalPath, opts.AcceptDrift)
+	if err != nil {
+		return nil, err
+	}
 	r, err := newRun(p, src, dst, opts)
 	if err != nil {
 		return nil, err
@@ -73,6 +95,7 @@ func Run(ctx context.Context, p *plans.Plan, src, dst *cloud.Session, opts Optio
 	rep.NotStarted = notStarted
 	rep.SourceCalls, rep.TargetCalls = src.Calls(), dst.Calls()
 	rep.Restarted = r.restarted
+	rep.AcceptedDrift = drift
 	return rep, r.verdict(ctx, rep)
 }
 
