@@ -7,6 +7,8 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/attachinterfaces"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // fetchInterfaceOrder asks Nova for the interface order of the servers
@@ -33,7 +35,7 @@ func (c *collector) fetchInterfaceOrder(ctx context.Context) error {
 			continue
 		}
 		g.Go(func() error {
-			ifaces, err := listAll[attachinterfaces.Interface](ctx, attachinterfaces.List(c.s.Compute, s.ID), "interfaceAttachments")
+			ifaces, err := cloud.ListAll(ctx, attachinterfaces.List(c.s.Compute, s.ID), cloud.ExtractAs[attachinterfaces.Interface]("interfaceAttachments"))
 			if err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
