@@ -1,4 +1,4 @@
-package plans
+package inventory
 
 import (
 	"cmp"
@@ -13,14 +13,13 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
-	"github.com/scs-migrate/scs-migrate/inventory"
 )
 
 // readFlavors lists the flavors with their extra specs, which Nova
 // includes in the list from microversion 2.61; an older cloud is asked
 // per flavor.
 func readFlavors(ctx context.Context, s *cloud.Session, t *Target) error {
-	list, err := listAll(ctx, flavors.ListDetail(s.Compute, flavors.ListOpts{AccessType: flavors.AllAccess}), flavors.ExtractFlavors)
+	list, err := cloud.ListAll(ctx, flavors.ListDetail(s.Compute, flavors.ListOpts{AccessType: flavors.AllAccess}), flavors.ExtractFlavors)
 	if err != nil {
 		return err
 	}
@@ -31,10 +30,10 @@ func readFlavors(ctx context.Context, s *cloud.Session, t *Target) error {
 				return err
 			}
 		}
-		t.Flavors = append(t.Flavors, inventory.Flavor{ID: f.ID, Name: f.Name, VCPUs: f.VCPUs, RAMMiB: f.RAM,
+		t.Flavors = append(t.Flavors, Flavor{ID: f.ID, Name: f.Name, VCPUs: f.VCPUs, RAMMiB: f.RAM,
 			DiskGB: f.Disk, EphemeralGB: f.Ephemeral, SwapMiB: f.Swap, ExtraSpecs: specs, Public: f.IsPublic})
 	}
-	slices.SortFunc(t.Flavors, func(a, b inventory.Flavor) int { return cmp.Compare(a.Name+"\x00"+a.ID, b.Name+"\x00"+b.ID) })
+	slices.SortFunc(t.Flavors, func(a, b Flavor) int { return cmp.Compare(a.Name+"\x00"+a.ID, b.Name+"\x00"+b.ID) })
 	return nil
 }
 
@@ -66,7 +65,7 @@ func readComputeQuotas(ctx context.Context, s *cloud.Session, t *Target) error {
 		return err
 	}
 	add := func(res string, d quotasets.QuotaDetail) {
-		t.Quotas = append(t.Quotas, inventory.Quota{Service: "compute", Resource: res, Limit: d.Limit, InUse: d.InUse + d.Reserved})
+		t.Quotas = append(t.Quotas, Quota{Service: "compute", Resource: res, Limit: d.Limit, InUse: d.InUse + d.Reserved})
 	}
 	add("cores", q.Cores)
 	add("instances", q.Instances)
@@ -79,11 +78,11 @@ func readComputeQuotas(ctx context.Context, s *cloud.Session, t *Target) error {
 // readComputeExisting lists the project's servers, keypairs and server
 // groups by name.
 func readComputeExisting(ctx context.Context, s *cloud.Session, t *Target) error {
-	srvs, errS := listAll(ctx, servers.ListSimple(s.Compute, servers.ListOpts{}), servers.ExtractServers)
-	kps, errK := listAll(ctx, keypairs.List(s.Compute, nil), keypairs.ExtractKeyPairs)
-	sgs, errG := listAll(ctx, servergroups.List(s.Compute, nil), servergroups.ExtractServerGroups)
-	t.Existing.Servers = names(srvs, func(v servers.Server) string { return v.Name })
-	t.Existing.Keypairs = names(kps, func(v keypairs.KeyPair) string { return v.Name })
-	t.Existing.ServerGroups = names(sgs, func(v servergroups.ServerGroup) string { return v.Name })
+	srvs, errS := cloud.ListAll(ctx, servers.ListSimple(s.Compute, servers.ListOpts{}), servers.ExtractServers)
+	kps, errK := cloud.ListAll(ctx, keypairs.List(s.Compute, nil), keypairs.ExtractKeyPairs)
+	sgs, errG := cloud.ListAll(ctx, servergroups.List(s.Compute, nil), servergroups.ExtractServerGroups)
+	t.Existing.Servers = sortedNames(srvs, func(v servers.Server) string { return v.Name })
+	t.Existing.Keypairs = sortedNames(kps, func(v keypairs.KeyPair) string { return v.Name })
+	t.Existing.ServerGroups = sortedNames(sgs, func(v servergroups.ServerGroup) string { return v.Name })
 	return joinErrs([]string{"servers", "keypairs", "server groups"}, []error{errS, errK, errG})
 }

@@ -1,4 +1,4 @@
-package plans
+package inventory
 
 import (
 	"cmp"
@@ -11,36 +11,32 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
-	"github.com/scs-migrate/scs-migrate/inventory"
 )
 
-// imagePageSize is the page size asked of Glance.
-const imagePageSize = 100
-
-// readImages lists the public and community images with their
+// readTargetImages lists the public and community images with their
 // properties: the images a migrated server can boot from without a copy.
-func readImages(ctx context.Context, s *cloud.Session, t *Target) error {
+func readTargetImages(ctx context.Context, s *cloud.Session, t *Target) error {
 	for _, vis := range []images.ImageVisibility{images.ImageVisibilityPublic, images.ImageVisibilityCommunity} {
-		list, err := listAll(ctx, images.List(s.Image, images.ListOpts{Visibility: vis, Limit: imagePageSize}), images.ExtractImages)
+		list, err := cloud.ListAll(ctx, images.List(s.Image, images.ListOpts{Visibility: vis, Limit: imagePageSize}), images.ExtractImages)
 		if err != nil {
-			return fmt.Errorf("%s images: %w", vis, err)
+			return fmt.Errorf("%s images: %s", vis, describe(err))
 		}
 		for _, img := range list {
 			t.Images = append(t.Images, inventoryImage(img, s.ProjectID))
 		}
 	}
-	slices.SortFunc(t.Images, func(a, b inventory.Image) int { return cmp.Compare(a.Name+"\x00"+a.ID, b.Name+"\x00"+b.ID) })
-	t.Images = slices.CompactFunc(t.Images, func(a, b inventory.Image) bool { return a.ID == b.ID })
+	slices.SortFunc(t.Images, func(a, b Image) int { return cmp.Compare(a.Name+"\x00"+a.ID, b.Name+"\x00"+b.ID) })
+	t.Images = slices.CompactFunc(t.Images, func(a, b Image) bool { return a.ID == b.ID })
 	return nil
 }
 
 // inventoryImage converts a Glance image to the inventory's shape.
-func inventoryImage(img images.Image, projectID string) inventory.Image {
+func inventoryImage(img images.Image, projectID string) Image {
 	props := make(map[string]string, len(img.Properties))
 	for k, v := range img.Properties {
 		props[k] = propertyString(v)
 	}
-	return inventory.Image{
+	return Image{
 		ID: img.ID, Name: img.Name, Status: string(img.Status), Visibility: string(img.Visibility),
 		Owner: img.Owner, OwnedByTenant: img.Owner == projectID,
 		DiskFormat: img.DiskFormat, ContainerFormat: img.ContainerFormat,
