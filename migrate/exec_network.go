@@ -7,6 +7,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/networks"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/subnets"
 
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/inventory"
 )
 
@@ -20,7 +21,7 @@ func runNetwork(ctx context.Context, sc *StepContext) (Outcome, error) {
 	nc := sc.Target.Network
 	c := claim{kind: "network", name: n.Name, source: n.ID, byName: true,
 		find: func(ctx context.Context) ([]candidate, error) {
-			all, err := listAll(ctx, networks.List(nc, networks.ListOpts{Name: n.Name, ProjectID: sc.Target.ProjectID}), networks.ExtractNetworks)
+			all, err := cloud.ListAll(ctx, networks.List(nc, networks.ListOpts{Name: n.Name, ProjectID: sc.Target.ProjectID}), networks.ExtractNetworks)
 			var out []candidate
 			for _, x := range all {
 				out = append(out, sc.mark.tagged(x.ID, x.Tags))
@@ -44,7 +45,7 @@ func createNetwork(ctx context.Context, sc *StepContext, n *inventory.Network) (
 		body["mtu"] = n.MTU
 	}
 	net, err := neutronCreate[networks.Network](ctx, sc.Target.Network, "networks", "network", body)
-	if err != nil && n.MTU > 0 && statusOf(err) == 400 && strings.Contains(strings.ToLower(err.Error()), "mtu") {
+	if err != nil && n.MTU > 0 && cloud.StatusOf(err) == 400 && strings.Contains(strings.ToLower(err.Error()), "mtu") {
 		delete(body, "mtu")
 		sc.Note("the target refused MTU %d; the network has the target's default MTU", n.MTU)
 		net, err = neutronCreate[networks.Network](ctx, sc.Target.Network, "networks", "network", body)
@@ -67,7 +68,7 @@ func runSubnet(ctx context.Context, sc *StepContext) (Outcome, error) {
 	c := claim{kind: "subnet", name: s.Name, source: s.ID, parent: netID,
 		find: func(ctx context.Context) ([]candidate, error) {
 			// Any subnet with this CIDR on the plan's own network is the plan's.
-			all, err := listAll(ctx, subnets.List(nc, subnets.ListOpts{NetworkID: netID, CIDR: s.CIDR}), subnets.ExtractSubnets)
+			all, err := cloud.ListAll(ctx, subnets.List(nc, subnets.ListOpts{NetworkID: netID, CIDR: s.CIDR}), subnets.ExtractSubnets)
 			var out []candidate
 			for _, x := range all {
 				c := sc.mark.tagged(x.ID, x.Tags)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
 
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/inventory"
 )
 
@@ -94,10 +95,10 @@ func portBody(sc *StepContext, p *inventory.Port) (map[string]any, error) {
 func createPort(ctx context.Context, sc *StepContext, p *inventory.Port, body map[string]any) (string, error) {
 	out, err := neutronCreate[ports.Port](ctx, sc.Target.Network, "ports", "port", body)
 	if _, mac := body["mac_address"]; err != nil && mac {
-		switch statusOf(err) {
+		switch cloud.StatusOf(err) {
 		case http.StatusForbidden, http.StatusConflict, http.StatusBadRequest:
 			delete(body, "mac_address")
-			sc.Note("the target refused MAC address %s (%v); the port has a new MAC address", p.MACAddress, apiErr("create port", err))
+			sc.Note("the target refused MAC address %s (%v); the port has a new MAC address", p.MACAddress, cloud.Wrap("create port", err))
 			out, err = neutronCreate[ports.Port](ctx, sc.Target.Network, "ports", "port", body)
 		}
 	}
@@ -106,7 +107,7 @@ func createPort(ctx context.Context, sc *StepContext, p *inventory.Port, body ma
 
 // portsNamed lists ports of a network by name (ports without addresses).
 func portsNamed(ctx context.Context, sc *StepContext, netID, name string) ([]candidate, error) {
-	all, err := listAll(ctx, ports.List(sc.Target.Network, ports.ListOpts{NetworkID: netID, Name: name}), ports.ExtractPorts)
+	all, err := cloud.ListAll(ctx, ports.List(sc.Target.Network, ports.ListOpts{NetworkID: netID, Name: name}), ports.ExtractPorts)
 	var out []candidate
 	for _, x := range all {
 		out = append(out, sc.mark.tagged(x.ID, x.Tags))

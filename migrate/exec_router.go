@@ -8,6 +8,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/layer3/routers"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
 
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/inventory"
 	"github.com/scs-migrate/scs-migrate/plans"
 )
@@ -22,7 +23,7 @@ func runRouter(ctx context.Context, sc *StepContext) (Outcome, error) {
 	nc := sc.Target.Network
 	c := claim{kind: "router", name: r.Name, source: r.ID, byName: true,
 		find: func(ctx context.Context) ([]candidate, error) {
-			all, err := listAll(ctx, routers.List(nc, routers.ListOpts{Name: r.Name, ProjectID: sc.Target.ProjectID}), routers.ExtractRouters)
+			all, err := cloud.ListAll(ctx, routers.List(nc, routers.ListOpts{Name: r.Name, ProjectID: sc.Target.ProjectID}), routers.ExtractRouters)
 			var out []candidate
 			for _, x := range all {
 				out = append(out, sc.mark.tagged(x.ID, x.Tags))
@@ -114,7 +115,7 @@ func runRouterInterface(ctx context.Context, sc *StepContext) (Outcome, error) {
 	}
 	res, err := routers.AddInterface(ctx, sc.Target.Network, routerID, opts).Extract()
 	if err != nil {
-		return Outcome{}, apiErr("add router interface", err)
+		return Outcome{}, cloud.Wrap("add router interface", err)
 	}
 	return Outcome{TargetID: res.PortID}, sc.created("router-interface", "", res.PortID, "", routerID)
 }
@@ -122,9 +123,9 @@ func runRouterInterface(ctx context.Context, sc *StepContext) (Outcome, error) {
 // interfacePort returns the port by which the router is already on the
 // subnet, or "".
 func interfacePort(ctx context.Context, sc *StepContext, routerID, subnetID string) (string, error) {
-	all, err := listAll(ctx, ports.List(sc.Target.Network, ports.ListOpts{DeviceID: routerID}), ports.ExtractPorts)
+	all, err := cloud.ListAll(ctx, ports.List(sc.Target.Network, ports.ListOpts{DeviceID: routerID}), ports.ExtractPorts)
 	if err != nil {
-		return "", apiErr("list router ports", err)
+		return "", cloud.Wrap("list router ports", err)
 	}
 	for _, p := range all {
 		for _, ip := range p.FixedIPs {
@@ -162,7 +163,7 @@ func interfaceAddressPort(ctx context.Context, sc *StepContext, subnetID, srcNet
 // portsAt lists the ports holding an address on one of the plan's own
 // subnets; they are the plan's.
 func portsAt(ctx context.Context, sc *StepContext, netID, subnetID, addr string) ([]candidate, error) {
-	all, err := listAll(ctx, ports.List(sc.Target.Network, ports.ListOpts{NetworkID: netID,
+	all, err := cloud.ListAll(ctx, ports.List(sc.Target.Network, ports.ListOpts{NetworkID: netID,
 		FixedIPs: []ports.FixedIPOpts{{SubnetID: subnetID, IPAddress: addr}}}), ports.ExtractPorts)
 	var out []candidate
 	for _, p := range all {
@@ -193,7 +194,7 @@ func runRouterRoutes(ctx context.Context, sc *StepContext) (Outcome, error) {
 		routes[i] = routers.Route{DestinationCIDR: rt.Destination, NextHop: rt.NextHop}
 	}
 	if _, err := routers.Update(ctx, sc.Target.Network, routerID, routers.UpdateOpts{Routes: &routes}).Extract(); err != nil {
-		return Outcome{}, apiErr("set router routes", err)
+		return Outcome{}, cloud.Wrap("set router routes", err)
 	}
 	return Outcome{TargetID: routerID}, nil
 }

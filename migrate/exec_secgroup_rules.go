@@ -123,8 +123,8 @@ func runSecurityGroupRules(ctx context.Context, sc *StepContext) (Outcome, error
 
 // groupRules lists the rules of a target group.
 func groupRules(ctx context.Context, s *cloud.Session, groupID string) ([]neutronRule, error) {
-	all, err := listAll(ctx, rules.List(s.Network, rules.ListOpts{SecGroupID: groupID}), extractAs[neutronRule]("security_group_rules"))
-	return all, apiErr("list security group rules", err)
+	all, err := cloud.ListAll(ctx, rules.List(s.Network, rules.ListOpts{SecGroupID: groupID}), cloud.ExtractAs[neutronRule]("security_group_rules"))
+	return all, cloud.Wrap("list security group rules", err)
 }
 
 // defaultRulesKey is the journal key of a default group's original rules.
@@ -169,7 +169,7 @@ func convergeRules(ctx context.Context, s *cloud.Session, groupID string, want [
 			continue
 		}
 		if err := neutronDelete(ctx, s.Network, "security-group-rules", r.ID); err != nil {
-			return made, kept, removed, apiErr("remove security group rule "+r.ID, err)
+			return made, kept, removed, cloud.Wrap("remove security group rule "+r.ID, err)
 		}
 		removed++
 	}
@@ -196,8 +196,8 @@ func createRule(ctx context.Context, s *cloud.Session, groupID string, r Rule) e
 		body["port_range_max"] = *r.PortRangeMax
 	}
 	_, err := neutronCreate[neutronRule](ctx, s.Network, "security-group-rules", "security_group_rule", body)
-	if statusOf(err) == http.StatusConflict {
+	if cloud.StatusOf(err) == http.StatusConflict {
 		return nil
 	}
-	return apiErr("create security group rule "+r.key(), err)
+	return cloud.Wrap("create security group rule "+r.key(), err)
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/attributestags"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // neutronCreate POSTs one resource to a Neutron collection. The body is
@@ -28,7 +30,7 @@ func neutronUpdate(ctx context.Context, c *gophercloud.ServiceClient, collection
 // neutronDelete deletes one resource; a missing one is fine.
 func neutronDelete(ctx context.Context, c *gophercloud.ServiceClient, collection, id string) error {
 	_, err := c.Delete(ctx, c.ServiceURL(collection, id), nil)
-	if isNotFound(err) {
+	if cloud.IsNotFound(err) {
 		return nil
 	}
 	return err
