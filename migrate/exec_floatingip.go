@@ -51,22 +51,19 @@ func runFloatingIP(ctx context.Context, sc *StepContext) (Outcome, error) {
 			return out, err
 		},
 		create: func(ctx context.Context) (string, error) {
-			body := map[string]any{"floating_network_id": ext}
+			opts := floatingips.CreateOpts{FloatingNetworkID: ext, PortID: portID, Description: fip.Description}
 			if portID != "" {
-				body["port_id"] = portID
-				if fip.FixedIPAddress != "" {
-					body["fixed_ip_address"] = fip.FixedIPAddress
-				}
+				opts.FixedIP = fip.FixedIPAddress
 			}
-			if fip.Description != "" {
-				body["description"] = fip.Description
+			out, err := floatingips.Create(ctx, nc, opts).Extract()
+			if err != nil {
+				return "", err
 			}
-			out, err := neutronCreate[floatingips.FloatingIP](ctx, nc, "floatingips", "floatingip", body)
 			address = out.FloatingIP
-			return out.ID, err
+			return out.ID, nil
 		},
 		mark:   neutronMark(nc, "floatingips", sc.mark, nil),
-		remove: neutronRemove(nc, "floatingips"),
+		remove: deleter(nc, floatingips.Delete),
 	}
 	id, adopted, err := sc.ensure(ctx, c)
 	if err != nil {

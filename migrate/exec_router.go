@@ -31,18 +31,18 @@ func runRouter(ctx context.Context, sc *StepContext) (Outcome, error) {
 			return out, err
 		},
 		create: func(ctx context.Context) (string, error) {
-			body := map[string]any{"name": r.Name, "admin_state_up": r.AdminStateUp}
-			if r.Description != "" {
-				body["description"] = r.Description
-			}
+			opts := routers.CreateOpts{Name: r.Name, Description: r.Description, AdminStateUp: &r.AdminStateUp}
 			if r.ExternalGateway != nil {
 				if sc.Step.Target.ExternalNetworkID == "" {
 					return "", fmt.Errorf("the router has an external gateway but the plan maps no external network for it")
 				}
-				body["external_gateway_info"] = map[string]any{"network_id": sc.Step.Target.ExternalNetworkID}
+				opts.GatewayInfo = &routers.GatewayInfo{NetworkID: sc.Step.Target.ExternalNetworkID}
 			}
-			out, err := neutronCreate[routers.Router](ctx, nc, "routers", "router", body)
-			return out.ID, err
+			out, err := routers.Create(ctx, nc, opts).Extract()
+			if err != nil {
+				return "", err
+			}
+			return out.ID, nil
 		},
 		mark:   neutronMark(nc, "routers", sc.mark, r.Tags),
 		remove: func(ctx context.Context, id string) error { return removeRouter(ctx, sc.Target, id) },
@@ -150,12 +150,15 @@ func interfaceAddressPort(ctx context.Context, sc *StepContext, subnetID, srcNet
 			return portsAt(ctx, sc, netID, subnetID, addr)
 		},
 		create: func(ctx context.Context) (string, error) {
-			p, err := neutronCreate[ports.Port](ctx, nc, "ports", "port", map[string]any{"network_id": netID,
-				"fixed_ips": []map[string]string{{"subnet_id": subnetID, "ip_address": addr}}})
-			return p.ID, err
+			p, err := ports.Create(ctx, nc, ports.CreateOpts{NetworkID: netID,
+				FixedIPs: []ports.IP{{SubnetID: subnetID, IPAddress: addr}}}).Extract()
+			if err != nil {
+				return "", err
+			}
+			return p.ID, nil
 		},
 		mark:   neutronMark(nc, "ports", sc.mark, nil),
-		remove: neutronRemove(nc, "ports"),
+		remove: deleter(nc, ports.Delete),
 	})
 	return id, err
 }

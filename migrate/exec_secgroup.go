@@ -40,15 +40,18 @@ func runSecurityGroup(ctx context.Context, sc *StepContext) (Outcome, error) {
 			return out, err
 		},
 		create: func(ctx context.Context) (string, error) {
-			body := map[string]any{"name": g.Name, "description": g.Description}
+			opts := groups.CreateOpts{Name: g.Name, Description: g.Description}
 			if !g.Stateful {
-				body["stateful"] = false
+				opts.Stateful = &g.Stateful
 			}
-			out, err := neutronCreate[groups.SecGroup](ctx, nc, "security-groups", "security_group", body)
-			return out.ID, err
+			out, err := groups.Create(ctx, nc, opts).Extract()
+			if err != nil {
+				return "", err
+			}
+			return out.ID, nil
 		},
 		mark:   neutronMark(nc, "security-groups", sc.mark, g.Tags),
-		remove: neutronRemove(nc, "security-groups"),
+		remove: deleter(nc, groups.Delete),
 	}
 	id, adopted, err := sc.ensure(ctx, c)
 	return Outcome{TargetID: id, Adopted: adopted}, err

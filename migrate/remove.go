@@ -5,12 +5,17 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/keypairs"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servergroups"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/layer3/floatingips"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/layer3/routers"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/security/groups"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/networks"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/subnets"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
@@ -29,7 +34,7 @@ var removalOrder = []struct {
 	remove remover
 }{
 	{"floating-ip", func(ctx context.Context, s *cloud.Session, r Created, _ cloud.Poll) error {
-		return neutronDelete(ctx, s.Network, "floatingips", r.ID)
+		return deleter(s.Network, floatingips.Delete)(ctx, r.ID)
 	}},
 	{"load-balancer", func(ctx context.Context, s *cloud.Session, r Created, poll cloud.Poll) error {
 		return deleteLoadBalancer(ctx, s, r.ID, poll)
@@ -47,29 +52,35 @@ var removalOrder = []struct {
 		return removeRouter(ctx, s, r.ID)
 	}},
 	{"port", func(ctx context.Context, s *cloud.Session, r Created, _ cloud.Poll) error {
-		return neutronDelete(ctx, s.Network, "ports", r.ID)
+		return deleter(s.Network, ports.Delete)(ctx, r.ID)
 	}},
 	{"volume", func(ctx context.Context, s *cloud.Session, r Created, poll cloud.Poll) error {
 		return deleteVolume(ctx, s, r.ID, poll)
 	}},
 	{"image", func(ctx context.Context, s *cloud.Session, r Created, _ cloud.Poll) error {
-		return ignoreNotFound(images.Delete(ctx, s.Image, r.ID).ExtractErr())
+		return deleter(s.Image, images.Delete)(ctx, r.ID)
 	}},
 	{"subnet", func(ctx context.Context, s *cloud.Session, r Created, _ cloud.Poll) error {
-		return neutronDelete(ctx, s.Network, "subnets", r.ID)
+		return deleter(s.Network, subnets.Delete)(ctx, r.ID)
 	}},
 	{"network", func(ctx context.Context, s *cloud.Session, r Created, _ cloud.Poll) error {
-		return neutronDelete(ctx, s.Network, "networks", r.ID)
+		return deleter(s.Network, networks.Delete)(ctx, r.ID)
 	}},
 	{"security-group", func(ctx context.Context, s *cloud.Session, r Created, _ cloud.Poll) error {
-		return neutronDelete(ctx, s.Network, "security-groups", r.ID)
+		return deleter(s.Network, groups.Delete)(ctx, r.ID)
 	}},
 	{"server-group", func(ctx context.Context, s *cloud.Session, r Created, _ cloud.Poll) error {
-		return ignoreNotFound(servergroups.Delete(ctx, s.Compute, r.ID).ExtractErr())
+		return deleter(s.Compute, servergroups.Delete)(ctx, r.ID)
 	}},
 	{"keypair", func(ctx context.Context, s *cloud.Session, r Created, _ cloud.Poll) error {
 		return ignoreNotFound(keypairs.Delete(ctx, s.Compute, r.ID, nil).ExtractErr())
 	}},
+}
+
+// deleter turns one of gophercloud's Delete functions into a remove
+// function for which a resource that is gone already is fine.
+func deleter[R interface{ ExtractErr() error }](c *gophercloud.ServiceClient, del func(context.Context, *gophercloud.ServiceClient, string) R) func(context.Context, string) error {
+	return func(ctx context.Context, id string) error { return ignoreNotFound(del(ctx, c, id).ExtractErr()) }
 }
 
 func ignoreNotFound(err error) error {
@@ -113,7 +124,7 @@ func removeRouter(ctx context.Context, s *cloud.Session, id string) error {
 			}
 		}
 	}
-	return neutronDelete(ctx, s.Network, "routers", id)
+	return deleter(s.Network, routers.Delete)(ctx, id)
 }
 
 // deleteVolume deletes a volume, with its snapshots, once it is detached
