@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
@@ -84,11 +83,5 @@ func runAttachVolume(ctx context.Context, sc *StepContext) (Outcome, error) {
 
 // waitVolume waits until a target volume has the status.
 func waitVolume(ctx context.Context, sc *StepContext, id, status string) error {
-	return cloud.WaitFor(ctx, sc.poll, cloud.Volume, id, func(ctx context.Context) (string, error) {
-		v, err := volumes.Get(ctx, sc.Target.BlockStorage, id).Extract()
-		if err != nil {
-			return "", cloud.Wrap("get volume", err)
-		}
-		return v.Status, nil
-	}, status)
+	return cloud.WaitFor(ctx, sc.poll, cloud.Volume, id, cloud.VolumeStatus(sc.Target.BlockStorage, id, nil), status)
 }

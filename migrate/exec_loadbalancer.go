@@ -85,7 +85,7 @@ func (o *octavia) client() *cloud.Session { return o.sc.Target }
 // waitActive waits until the load balancer accepts the next change.
 func (o *octavia) waitActive(ctx context.Context) (*loadbalancers.LoadBalancer, error) {
 	var lb *loadbalancers.LoadBalancer
-	err := cloud.WaitFor(ctx, o.sc.poll, cloud.LoadBalancer, o.lbID, lbStatus(o.client(), o.lbID, &lb), "ACTIVE")
+	err := cloud.WaitFor(ctx, o.sc.poll, cloud.LoadBalancer, o.lbID, cloud.LoadBalancerStatus(o.client().LoadBalancer, o.lbID, &lb), "ACTIVE")
 	return lb, err
 }
 
@@ -246,22 +246,7 @@ func (o *octavia) ensureMonitor(ctx context.Context, poolID string, hm *inventor
 // deleteLoadBalancer deletes a load balancer with everything in it and
 // waits until it is gone.
 func deleteLoadBalancer(ctx context.Context, s *cloud.Session, id string, poll cloud.Poll) error {
-	return cloud.Remove(ctx, poll, cloud.LoadBalancer, id, lbStatus(s, id, nil), func(ctx context.Context) error {
+	return cloud.Remove(ctx, poll, cloud.LoadBalancer, id, cloud.LoadBalancerStatus(s.LoadBalancer, id, nil), func(ctx context.Context) error {
 		return loadbalancers.Delete(ctx, s.LoadBalancer, id, loadbalancers.DeleteOpts{Cascade: true}).ExtractErr()
 	})
-}
-
-// lbStatus reads a load balancer's provisioning status for the waits,
-// keeping the load balancer in *into if into is not nil.
-func lbStatus(s *cloud.Session, id string, into **loadbalancers.LoadBalancer) cloud.StatusFunc {
-	return func(ctx context.Context) (string, error) {
-		lb, err := loadbalancers.Get(ctx, s.LoadBalancer, id).Extract()
-		if err != nil {
-			return "", cloud.Wrap("get load balancer "+id, err)
-		}
-		if into != nil {
-			*into = lb
-		}
-		return lb.ProvisioningStatus, nil
-	}
 }

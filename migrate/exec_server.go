@@ -184,5 +184,5 @@ func serverImage(sc *StepContext, srv *inventory.Server) (string, error) {
 // waitServer waits until the server is in one of the states; ERROR ends
 // the wait with the server's fault.
 func waitServer(ctx context.Context, sc *StepContext, id string, states ...string) error {
-	return cloud.WaitFor(ctx, sc.poll, cloud.Server, id, serverStatus(sc.Target, id), states...)
+	return cloud.WaitFor(ctx, sc.poll, cloud.Server, id, cloud.ServerStatus(sc.Target.Compute, id, nil), states...)
 }

@@ -72,22 +72,7 @@ func powerServer(ctx context.Context, s *cloud.Session, id string, poll cloud.Po
 			return cloud.Wrap("change power state of server "+id, err)
 		}
 	}
-	return cloud.WaitFor(ctx, poll, cloud.Server, id, serverStatus(s, id), want)
-}
-
-// serverStatus reads a server's status for the waits; ERROR is an error
-// with the server's fault.
-func serverStatus(s *cloud.Session, id string) cloud.StatusFunc {
-	return func(ctx context.Context) (string, error) {
-		srv, err := servers.Get(ctx, s.Compute, id).Extract()
-		if err != nil {
-			return "", cloud.Wrap("get server "+id, err)
-		}
-		if srv.Status == "ERROR" {
-			return "", fmt.Errorf("server %s went to ERROR: %s", id, srv.Fault.Message)
-		}
-		return srv.Status, nil
-	}
+	return cloud.WaitFor(ctx, poll, cloud.Server, id, cloud.ServerStatus(s.Compute, id, nil), want)
 }
 
 // deleteServer deletes a server and waits until it is gone, so that its
@@ -99,7 +84,7 @@ func deleteServer(ctx context.Context, s *cloud.Session, id string, poll cloud.P
 		}
 		return cloud.Wrap("delete server "+id, err)
 	}
-	return cloud.WaitGone(ctx, poll, cloud.Server, id, serverStatus(s, id))
+	return cloud.WaitGone(ctx, poll, cloud.Server, id, cloud.ServerStatus(s.Compute, id, nil))
 }
 
 // restartSource starts the source servers the plan stopped and has not

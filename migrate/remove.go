@@ -130,13 +130,7 @@ func removeRouter(ctx context.Context, s *cloud.Session, id string) error {
 // deleteVolume deletes a volume, with its snapshots, once it is detached
 // (its server may still be going) and waits until it is gone.
 func deleteVolume(ctx context.Context, s *cloud.Session, id string, poll cloud.Poll) error {
-	return cloud.Remove(ctx, poll, cloud.Volume, id, func(ctx context.Context) (string, error) {
-		v, err := volumes.Get(ctx, s.BlockStorage, id).Extract()
-		if err != nil {
-			return "", cloud.Wrap("get volume "+id, err)
-		}
-		return v.Status, nil
-	}, func(ctx context.Context) error {
+	return cloud.Remove(ctx, poll, cloud.Volume, id, cloud.VolumeStatus(s.BlockStorage, id, nil), func(ctx context.Context) error {
 		return volumes.Delete(ctx, s.BlockStorage, id, volumes.DeleteOpts{Cascade: true}).ExtractErr()
 	})
 }

@@ -17,51 +17,18 @@ func getVolume(ctx context.Context, client *gophercloud.ServiceClient, id string
 	return v, cloud.Wrap("get volume "+id, err)
 }
 
-func getSnapshot(ctx context.Context, client *gophercloud.ServiceClient, id string) (*snapshots.Snapshot, error) {
-	s, err := snapshots.Get(ctx, client, id).Extract()
-	return s, cloud.Wrap("get snapshot "+id, err)
-}
-
-// volumeStatus and snapshotStatus read a status for the waits, keeping
-// the resource in *into if into is not nil.
-func volumeStatus(client *gophercloud.ServiceClient, id string, into **volumes.Volume) cloud.StatusFunc {
-	return func(ctx context.Context) (string, error) {
-		v, err := getVolume(ctx, client, id)
-		if err != nil {
-			return "", err
-		}
-		if into != nil {
-			*into = v
-		}
-		return v.Status, nil
-	}
-}
-
-func snapshotStatus(client *gophercloud.ServiceClient, id string, into **snapshots.Snapshot) cloud.StatusFunc {
-	return func(ctx context.Context) (string, error) {
-		s, err := getSnapshot(ctx, client, id)
-		if err != nil {
-			return "", err
-		}
-		if into != nil {
-			*into = s
-		}
-		return s.Status, nil
-	}
-}
-
 // waitVolume waits until a volume has settled and returns it; an error
 // state is ErrBadState.
 func (c *Copier) waitVolume(ctx context.Context, client *gophercloud.ServiceClient, id string) (*volumes.Volume, error) {
 	var v *volumes.Volume
-	err := cloud.WaitFor(ctx, c.pollConfig(), cloud.Volume, id, volumeStatus(client, id, &v))
+	err := cloud.WaitFor(ctx, c.pollConfig(), cloud.Volume, id, cloud.VolumeStatus(client, id, &v))
 	return v, err
 }
 
 // waitSnapshot is waitVolume for snapshots.
 func (c *Copier) waitSnapshot(ctx context.Context, client *gophercloud.ServiceClient, id string) (*snapshots.Snapshot, error) {
 	var s *snapshots.Snapshot
-	err := cloud.WaitFor(ctx, c.pollConfig(), cloud.Snapshot, id, snapshotStatus(client, id, &s))
+	err := cloud.WaitFor(ctx, c.pollConfig(), cloud.Snapshot, id, cloud.SnapshotStatus(client, id, &s))
 	return s, err
 }
 
@@ -69,14 +36,14 @@ func (c *Copier) waitSnapshot(ctx context.Context, client *gophercloud.ServiceCl
 // is gone, so that the snapshot it came from can go next. A volume that
 // is already gone is fine.
 func (c *Copier) deleteVolume(ctx context.Context, client *gophercloud.ServiceClient, id string) error {
-	return cloud.Remove(ctx, c.pollConfig(), cloud.Volume, id, volumeStatus(client, id, nil), func(ctx context.Context) error {
+	return cloud.Remove(ctx, c.pollConfig(), cloud.Volume, id, cloud.VolumeStatus(client, id, nil), func(ctx context.Context) error {
 		return volumes.Delete(ctx, client, id, nil).ExtractErr()
 	})
 }
 
 // deleteSnapshot is deleteVolume for snapshots.
 func (c *Copier) deleteSnapshot(ctx context.Context, client *gophercloud.ServiceClient, id string) error {
-	return cloud.Remove(ctx, c.pollConfig(), cloud.Snapshot, id, snapshotStatus(client, id, nil), func(ctx context.Context) error {
+	return cloud.Remove(ctx, c.pollConfig(), cloud.Snapshot, id, cloud.SnapshotStatus(client, id, nil), func(ctx context.Context) error {
 		return snapshots.Delete(ctx, client, id).ExtractErr()
 	})
 }

@@ -43,13 +43,7 @@ func listImages(ctx context.Context, client *gophercloud.ServiceClient, q images
 // and returns it; any final state but active is an error.
 func (c *Copier) waitImageActive(ctx context.Context, client *gophercloud.ServiceClient, id string) (*images.Image, error) {
 	var img *images.Image
-	err := cloud.WaitFor(ctx, c.pollConfig(), cloud.Image, id, func(ctx context.Context) (string, error) {
-		var err error
-		if img, err = getImage(ctx, client, id); err != nil {
-			return "", err
-		}
-		return string(img.Status), nil
-	})
+	err := cloud.WaitFor(ctx, c.pollConfig(), cloud.Image, id, cloud.ImageStatus(client, id, &img))
 	if err == nil && img.Status != images.ImageStatusActive {
 		err = fmt.Errorf("image %s is %s: %w", id, img.Status, ErrBadState)
 	}
