@@ -68,15 +68,13 @@ func brokenConnection(err error) bool {
 // cancellation, what Permanent marks, client errors, and what the HTTP
 // transport already retried until its budget was spent.
 func Retryable(err error) bool {
-	var pe *permanentError
-	var te *transientError
+	var m *marked
 	var spent *retriesSpent
 	switch {
-	case err == nil, errors.As(err, &pe),
-		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return false
-	case errors.As(err, &te):
-		return true
+	case errors.As(err, &m):
+		return m.retry
 	case errors.As(err, &spent):
 		return false
 	}
@@ -86,34 +84,31 @@ func Retryable(err error) bool {
 	return brokenConnection(err)
 }
 
-type permanentError struct{ err error }
+// marked is an error whose retry decision its maker took; the outermost
+// mark counts.
+type marked struct {
+	err   error
+	retry bool
+}
 
-func (e *permanentError) Error() string { return e.err.Error() }
-func (e *permanentError) Unwrap() error { return e.err }
+func (e *marked) Error() string { return e.err.Error() }
+func (e *marked) Unwrap() error { return e.err }
 
-// Permanent marks err as one that no layer may retry (a bad request, or
-// a layer below that spent its retries on it).
-func Permanent(err error) error {
+func mark(err error, retry bool) error {
 	if err == nil {
 		return nil
 	}
-	return &permanentError{err}
+	return &marked{err, retry}
 }
 
-type transientError struct{ err error }
-
-func (e *transientError) Error() string { return e.err.Error() }
-func (e *transientError) Unwrap() error { return e.err }
+// Permanent marks err as one that no layer may retry (a bad request, or
+// a layer below that spent its retries on it).
+func Permanent(err error) error { return mark(err, false) }
 
 // Transient marks err as worth another attempt where only the caller can
 // know it: a stream that broke or stalled, bytes that did not verify, a
 // token that was renewed too late for a body that cannot be sent again.
-func Transient(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &transientError{err}
-}
+func Transient(err error) error { return mark(err, true) }
 
 // retriesSpent is a connection failure the transport retried until its
 // budget was spent.
