@@ -84,7 +84,7 @@ func (g glanceImage) image(projectID string) Image {
 // the list did not show (a community image, another project's) is read
 // by ID; one that is gone becomes a warning.
 func (c *collector) resolveImages(ctx context.Context, doc *Document) error {
-	if c.clients().Image == nil || c.failed(KindImages) {
+	if c.s.Image == nil || c.failed(KindImages) {
 		return nil
 	}
 	usedBy := imageUsers(doc)

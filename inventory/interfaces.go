@@ -18,7 +18,7 @@ import (
 // usual case, cost nothing. Where Nova refuses, the order falls back to
 // the ports' creation time, with a warning.
 func (c *collector) fetchInterfaceOrder(ctx context.Context) error {
-	if c.clients().Compute == nil {
+	if c.s.Compute == nil {
 		return nil
 	}
 	count := map[string]int{}

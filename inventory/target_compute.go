@@ -5,7 +5,7 @@ import (
 	"context"
 	"slices"
 
-	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/availabilityzones"
+	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/flavors"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/keypairs"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/quotasets"
@@ -38,24 +38,32 @@ func readFlavors(ctx context.Context, s *cloud.Session, t *Target) error {
 }
 
 // readComputeAZs lists the available compute availability zones.
-func readComputeAZs(ctx context.Context, s *cloud.Session, t *Target) error {
-	// One page, and gophercloud's single-page IsEmpty rejects its body:
-	// AllPages, not EachPage.
-	page, err := availabilityzones.List(s.Compute).AllPages(ctx)
-	if err != nil {
-		return err
+func readComputeAZs(ctx context.Context, s *cloud.Session, t *Target) (err error) {
+	t.ComputeAZs, err = availableZones(ctx, s.Compute)
+	return err
+}
+
+// availableZones lists the available zones of os-availability-zone, which
+// Nova and Cinder answer alike; Nova's "internal" zone of its services
+// is none a server can go to.
+func availableZones(ctx context.Context, c *gophercloud.ServiceClient) ([]string, error) {
+	var body struct {
+		Zones []struct {
+			Name  string `json:"zoneName"`
+			State struct {
+				Available bool `json:"available"`
+			} `json:"zoneState"`
+		} `json:"availabilityZoneInfo"`
 	}
-	zones, err := availabilityzones.ExtractAvailabilityZones(page)
-	if err != nil {
-		return err
-	}
-	for _, z := range zones {
-		if z.ZoneState.Available && z.ZoneName != "internal" {
-			t.ComputeAZs = append(t.ComputeAZs, z.ZoneName)
+	var out []string
+	_, err := c.Get(ctx, c.ServiceURL("os-availability-zone"), &body, nil)
+	for _, z := range body.Zones {
+		if z.State.Available && z.Name != "internal" {
+			out = append(out, z.Name)
 		}
 	}
-	slices.Sort(t.ComputeAZs)
-	return nil
+	slices.Sort(out)
+	return out, err
 }
 
 // readComputeQuotas reads Nova's limits and usage of the project.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"golang.org/x/sync/errgroup"
@@ -59,11 +58,21 @@ func ReadTarget(ctx context.Context, s *cloud.Session) (*Target, error) {
 		Services: slices.Clone(s.Services),
 	}
 	parts := make([]Target, len(targetParts))
-	var w warnings
+	warns := make([]string, len(targetParts))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(readConcurrency)
 	for i, p := range targetParts {
-		g.Go(func() error { return p.run(gctx, s, &parts[i], &w) })
+		g.Go(func() error {
+			if p.service(s) == nil {
+				warns[i] = "not read: the catalog has no such service"
+				return nil
+			}
+			err := p.read(gctx, s, &parts[i])
+			if err != nil && gctx.Err() == nil {
+				warns[i], err = describe(err), nil
+			}
+			return err
+		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("read target %s: %w", s.Name, err)
@@ -71,45 +80,15 @@ func ReadTarget(ctx context.Context, s *cloud.Session) (*Target, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for i := range parts {
+	t.Warnings = []Warning{}
+	for i, p := range targetParts {
 		t.merge(&parts[i])
+		if warns[i] != "" {
+			t.Warnings = append(t.Warnings, Warning{Kind: p.kind, Message: warns[i]})
+		}
 	}
-	t.Warnings = w.sorted()
+	slices.SortFunc(t.Warnings, func(a, b Warning) int { return cmp.Compare(a.Kind+a.Message, b.Kind+b.Message) })
 	return t, nil
-}
-
-// run reads one part; a failure other than cancellation is a warning.
-func (p targetPart) run(ctx context.Context, s *cloud.Session, into *Target, w *warnings) error {
-	if p.service(s) == nil {
-		w.add(p.kind, "not read: the catalog has no such service")
-		return nil
-	}
-	err := p.read(ctx, s, into)
-	if err != nil && ctx.Err() == nil {
-		w.add(p.kind, describe(err))
-		return nil
-	}
-	return err
-}
-
-// warnings collects the parts' warnings from several goroutines.
-type warnings struct {
-	mu   sync.Mutex
-	list []Warning
-}
-
-func (w *warnings) add(kind, msg string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.list = append(w.list, Warning{Kind: kind, Message: msg})
-}
-
-func (w *warnings) sorted() []Warning {
-	slices.SortFunc(w.list, func(a, b Warning) int { return cmp.Compare(a.Kind+a.Message, b.Kind+b.Message) })
-	if w.list == nil {
-		return []Warning{}
-	}
-	return w.list
 }
 
 // merge copies the fields a part filled in.

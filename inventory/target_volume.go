@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/availabilityzones"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/quotasets"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumetypes"
 
@@ -57,22 +56,9 @@ func defaultVolumeType(ctx context.Context, s *cloud.Session) (string, error) {
 }
 
 // readVolumeAZs lists the available volume availability zones.
-func readVolumeAZs(ctx context.Context, s *cloud.Session, t *Target) error {
-	page, err := availabilityzones.List(s.BlockStorage).AllPages(ctx) // one page; see readComputeAZs
-	if err != nil {
-		return err
-	}
-	zones, err := availabilityzones.ExtractAvailabilityZones(page)
-	if err != nil {
-		return err
-	}
-	for _, z := range zones {
-		if z.ZoneState.Available {
-			t.VolumeAZs = append(t.VolumeAZs, z.ZoneName)
-		}
-	}
-	slices.Sort(t.VolumeAZs)
-	return nil
+func readVolumeAZs(ctx context.Context, s *cloud.Session, t *Target) (err error) {
+	t.VolumeAZs, err = availableZones(ctx, s.BlockStorage)
+	return err
 }
 
 // readVolumeQuotas reads Cinder's limits and usage of the project.
