@@ -86,6 +86,9 @@ func (t *transport) spent(req *http.Request, resp *http.Response, err error, att
 	if err != nil {
 		return nil, &retriesSpent{err: err, retries: attempt}
 	}
+	if resp.Header == nil {
+		resp.Header = http.Header{}
+	}
 	resp.Header.Set(retriedHeader, strconv.Itoa(attempt))
 	return resp, nil
 }

@@ -168,8 +168,10 @@ func WaitGone(ctx context.Context, p Poll, kind Kind, id string, status StatusFu
 // Remove deletes a resource once its status allows it and waits until it
 // is gone; one that is gone already is fine. While it is transitional or
 // busy the delete waits; a delete the service refuses with 400 or 409
-// (the status changed meanwhile) is tried again at the next look.
+// (the status changed meanwhile) is tried again at the next look, unless
+// it is refused twice in the same status.
 func Remove(ctx context.Context, p Poll, kind Kind, id string, status StatusFunc, del func(context.Context) error) error {
+	refusedIn := ""
 	err := p.Until(ctx, fmt.Sprintf("%s %s to be deletable", kind, id), func(ctx context.Context) (bool, error) {
 		st, err := status(ctx)
 		switch {
@@ -184,7 +186,8 @@ func Remove(ctx context.Context, p Poll, kind Kind, id string, status StatusFunc
 		switch s := StatusOf(err); {
 		case err == nil || s == http.StatusNotFound:
 			return true, nil
-		case s == http.StatusBadRequest || s == http.StatusConflict:
+		case (s == http.StatusBadRequest || s == http.StatusConflict) && st != refusedIn:
+			refusedIn = st
 			return false, nil
 		}
 		return false, Wrap(fmt.Sprintf("delete %s %s", kind, id), err)

@@ -70,6 +70,10 @@ func TestRemoveWaitsOutTransitionalStates(t *testing.T) {
 	if err := Remove(context.Background(), fastPoll, Snapshot, "s", gone.status, gone.del); err != nil || len(gone.deletes) != 0 {
 		t.Errorf("a missing resource: err %v, deletes %v", err, gone.deletes)
 	}
+	stuck := &resource{script: []string{"available", "available", "available"}, refuse: 3}
+	if err := Remove(context.Background(), fastPoll, Volume, "v", stuck.status, stuck.del); !IsConflict(err) || len(stuck.deletes) != 2 {
+		t.Errorf("refused twice in the same status: err %v, deletes %v", err, stuck.deletes)
+	}
 	failed := &resource{script: []string{"error", "error"}}
 	if err := Remove(context.Background(), fastPoll, Snapshot, "s", failed.status, failed.del); err != nil || len(failed.deletes) != 1 {
 		t.Errorf("a snapshot in error is deleted: err %v, deletes %v", err, failed.deletes)
