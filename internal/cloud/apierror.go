@@ -47,6 +47,9 @@ func (e *APIError) Error() string {
 	if msg == "" {
 		msg = http.StatusText(e.Status)
 	}
+	if e.Retried > 0 {
+		return fmt.Sprintf("%s (HTTP %d from %s %s, retried %d times)", msg, e.Status, e.Method, e.Path, e.Retried)
+	}
 	return fmt.Sprintf("%s (HTTP %d from %s %s)", msg, e.Status, e.Method, e.Path)
 }
 

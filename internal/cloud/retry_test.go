@@ -100,8 +100,12 @@ func TestTransportMarksWhatItRetried(t *testing.T) {
 			t.Errorf("%s %v: %d calls, want %d", c.method, c.statuses, next.calls, c.calls)
 		}
 		if resp.StatusCode >= 300 {
-			if got := Retryable(ResponseError(resp)); got != c.retryable {
+			err := ResponseError(resp)
+			if got := Retryable(err); got != c.retryable {
 				t.Errorf("%s %v: Retryable = %v, want %v", c.method, c.statuses, got, c.retryable)
+			}
+			if spent := strings.HasSuffix(err.Error(), "retried 2 times)"); spent == c.retryable && resp.StatusCode == 503 {
+				t.Errorf("%s %v: %v", c.method, c.statuses, err)
 			}
 		}
 	}
