@@ -159,7 +159,7 @@ func (c *collector) runTask(ctx context.Context, t task) error {
 
 // tasks is the table of what is read from where.
 func (c *collector) tasks() []task {
-	s, swift := c.clients(), c.objectStore()
+	s, swift := c.s, c.objectStore()
 	tasks := []task{
 		{kind: KindServers, service: "compute", client: s.Compute, run: c.fetchServers},
 		{kind: KindFlavors, service: "compute", client: s.Compute, run: c.fetchFlavors},
@@ -195,23 +195,6 @@ func (c *collector) fetchClusters(ctx context.Context) (int, error) {
 	c.warnings = append(c.warnings, warnings...)
 	c.mu.Unlock()
 	return len(clusters), err
-}
-
-// services are the session's service clients, nil where the catalog has
-// no endpoint for the service (gophercloud then hands out an empty client).
-type services struct {
-	Compute, Image, BlockStorage, Network, LoadBalancer *gophercloud.ServiceClient
-}
-
-func (c *collector) clients() services {
-	usable := func(sc *gophercloud.ServiceClient) *gophercloud.ServiceClient {
-		if sc == nil || sc.ProviderClient == nil || sc.Endpoint == "" {
-			return nil
-		}
-		return sc
-	}
-	s := c.s
-	return services{usable(s.Compute), usable(s.Image), usable(s.BlockStorage), usable(s.Network), usable(s.LoadBalancer)}
 }
 
 type nopObserver struct{}

@@ -9,6 +9,8 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servergroups"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/pagination"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // novaServer is a server of GET /servers/detail at microversion 2.79.
@@ -90,7 +92,7 @@ type novaServerGroup struct {
 
 func (c *collector) fetchServers(ctx context.Context) (int, error) {
 	var err error
-	c.raw.servers, err = listAll[novaServer](ctx, servers.List(c.s.Compute, servers.ListOpts{}), "servers")
+	c.raw.servers, err = cloud.ListAll(ctx, servers.List(c.s.Compute, servers.ListOpts{}), cloud.ExtractAs[novaServer]("servers"))
 	c.raw.servers = uniqueServers(c.raw.servers)
 	return len(c.raw.servers), err
 }
@@ -113,7 +115,7 @@ func uniqueServers(all []novaServer) []novaServer {
 func (c *collector) fetchFlavors(ctx context.Context) (int, error) {
 	var err error
 	pager := flavors.ListDetail(c.s.Compute, flavors.ListOpts{AccessType: flavors.AllAccess})
-	c.raw.flavors, err = listAll[novaFlavor](ctx, pager, "flavors")
+	c.raw.flavors, err = cloud.ListAll(ctx, pager, cloud.ExtractAs[novaFlavor]("flavors"))
 	return len(c.raw.flavors), err
 }
 
@@ -125,7 +127,7 @@ func (c *collector) fetchKeypairs(ctx context.Context) (int, error) {
 		return linkedPage{LinkedPageBase: pagination.LinkedPageBase{PageResult: r, LinkPath: []string{"keypairs_links"}}, label: "keypairs"}
 	})
 	var err error
-	c.raw.keypairs, err = listAll[novaKeypair](ctx, pager, "keypairs")
+	c.raw.keypairs, err = cloud.ListAll(ctx, pager, cloud.ExtractAs[novaKeypair]("keypairs"))
 	return len(c.raw.keypairs), err
 }
 
@@ -136,7 +138,7 @@ const serverGroupPage = 1000
 func (c *collector) fetchServerGroups(ctx context.Context) (int, error) {
 	for offset := 0; ; offset += serverGroupPage {
 		opts := servergroups.ListOpts{Limit: serverGroupPage, Offset: offset}
-		page, err := listAll[novaServerGroup](ctx, servergroups.List(c.s.Compute, opts), "server_groups")
+		page, err := cloud.ListAll(ctx, servergroups.List(c.s.Compute, opts), cloud.ExtractAs[novaServerGroup]("server_groups"))
 		if err != nil {
 			return 0, err
 		}

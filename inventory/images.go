@@ -7,6 +7,8 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // glanceImage is an image as Glance v2 returns it: core fields and
@@ -34,7 +36,7 @@ const imagePageSize = 1000
 func (c *collector) fetchImages(ctx context.Context) (int, error) {
 	var err error
 	pager := images.List(c.s.Image, images.ListOpts{Limit: imagePageSize})
-	c.raw.images, err = listAll[glanceImage](ctx, pager, "images")
+	c.raw.images, err = cloud.ListAll(ctx, pager, cloud.ExtractAs[glanceImage]("images"))
 	return len(c.raw.images), err
 }
 
@@ -82,7 +84,7 @@ func (g glanceImage) image(projectID string) Image {
 // the list did not show (a community image, another project's) is read
 // by ID; one that is gone becomes a warning.
 func (c *collector) resolveImages(ctx context.Context, doc *Document) error {
-	if c.clients().Image == nil || c.failed(KindImages) {
+	if c.s.Image == nil || c.failed(KindImages) {
 		return nil
 	}
 	usedBy := imageUsers(doc)

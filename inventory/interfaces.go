@@ -7,6 +7,8 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/attachinterfaces"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // fetchInterfaceOrder asks Nova for the interface order of the servers
@@ -16,7 +18,7 @@ import (
 // usual case, cost nothing. Where Nova refuses, the order falls back to
 // the ports' creation time, with a warning.
 func (c *collector) fetchInterfaceOrder(ctx context.Context) error {
-	if c.clients().Compute == nil {
+	if c.s.Compute == nil {
 		return nil
 	}
 	count := map[string]int{}
@@ -33,7 +35,7 @@ func (c *collector) fetchInterfaceOrder(ctx context.Context) error {
 			continue
 		}
 		g.Go(func() error {
-			ifaces, err := listAll[attachinterfaces.Interface](ctx, attachinterfaces.List(c.s.Compute, s.ID), "interfaceAttachments")
+			ifaces, err := cloud.ListAll(ctx, attachinterfaces.List(c.s.Compute, s.ID), cloud.ExtractAs[attachinterfaces.Interface]("interfaceAttachments"))
 			if err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()

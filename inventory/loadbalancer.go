@@ -8,6 +8,8 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/loadbalancer/v2/monitors"
 	"github.com/gophercloud/gophercloud/v2/openstack/loadbalancer/v2/pools"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 type octaviaLB struct {
@@ -81,19 +83,19 @@ func (c *collector) fetchLoadBalancers(ctx context.Context) (int, error) {
 	lc := c.s.LoadBalancer
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		o.lbs, err = listAll[octaviaLB](gctx, loadbalancers.List(lc, loadbalancers.ListOpts{}), "loadbalancers")
+		o.lbs, err = cloud.ListAll(gctx, loadbalancers.List(lc, loadbalancers.ListOpts{}), cloud.ExtractAs[octaviaLB]("loadbalancers"))
 		return err
 	})
 	g.Go(func() (err error) {
-		o.listeners, err = listAll[octaviaListener](gctx, listeners.List(lc, listeners.ListOpts{}), "listeners")
+		o.listeners, err = cloud.ListAll(gctx, listeners.List(lc, listeners.ListOpts{}), cloud.ExtractAs[octaviaListener]("listeners"))
 		return err
 	})
 	g.Go(func() (err error) {
-		o.pools, err = listAll[octaviaPool](gctx, pools.List(lc, pools.ListOpts{}), "pools")
+		o.pools, err = cloud.ListAll(gctx, pools.List(lc, pools.ListOpts{}), cloud.ExtractAs[octaviaPool]("pools"))
 		return err
 	})
 	g.Go(func() (err error) {
-		o.monitors, err = listAll[octaviaMonitor](gctx, monitors.List(lc, monitors.ListOpts{}), "healthmonitors")
+		o.monitors, err = cloud.ListAll(gctx, monitors.List(lc, monitors.ListOpts{}), cloud.ExtractAs[octaviaMonitor]("healthmonitors"))
 		return err
 	})
 	if err := g.Wait(); err != nil {
@@ -115,7 +117,7 @@ func (c *collector) fetchMembers(ctx context.Context, o *octavia) error {
 		}
 		g.Go(func() (err error) {
 			pager := pools.ListMembers(c.s.LoadBalancer, p.ID, pools.ListMembersOpts{})
-			o.members[i], err = listAll[octaviaMember](ctx, pager, "members")
+			o.members[i], err = cloud.ListAll(ctx, pager, cloud.ExtractAs[octaviaMember]("members"))
 			return err
 		})
 	}

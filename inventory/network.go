@@ -7,6 +7,8 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/networks"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/subnets"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 type neutronNetwork struct {
@@ -79,25 +81,25 @@ type neutronFloatingIP struct {
 
 func (c *collector) fetchNetworks(ctx context.Context) (int, error) {
 	var err error
-	c.raw.networks, err = listAll[neutronNetwork](ctx, networks.List(c.s.Network, networks.ListOpts{}), "networks")
+	c.raw.networks, err = cloud.ListAll(ctx, networks.List(c.s.Network, networks.ListOpts{}), cloud.ExtractAs[neutronNetwork]("networks"))
 	return len(c.raw.networks), err
 }
 
 func (c *collector) fetchSubnets(ctx context.Context) (int, error) {
 	var err error
-	c.raw.subnets, err = listAll[neutronSubnet](ctx, subnets.List(c.s.Network, subnets.ListOpts{}), "subnets")
+	c.raw.subnets, err = cloud.ListAll(ctx, subnets.List(c.s.Network, subnets.ListOpts{}), cloud.ExtractAs[neutronSubnet]("subnets"))
 	return len(c.raw.subnets), err
 }
 
 func (c *collector) fetchPorts(ctx context.Context) (int, error) {
 	var err error
-	c.raw.ports, err = listAll[neutronPort](ctx, ports.List(c.s.Network, ports.ListOpts{}), "ports")
+	c.raw.ports, err = cloud.ListAll(ctx, ports.List(c.s.Network, ports.ListOpts{}), cloud.ExtractAs[neutronPort]("ports"))
 	return len(c.raw.ports), err
 }
 
 func (c *collector) fetchFloatingIPs(ctx context.Context) (int, error) {
 	var err error
-	c.raw.fips, err = listAll[neutronFloatingIP](ctx, floatingips.List(c.s.Network, floatingips.ListOpts{}), "floatingips")
+	c.raw.fips, err = cloud.ListAll(ctx, floatingips.List(c.s.Network, floatingips.ListOpts{}), cloud.ExtractAs[neutronFloatingIP]("floatingips"))
 	return len(c.raw.fips), err
 }
 

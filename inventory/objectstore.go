@@ -7,7 +7,8 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/objectstorage/v1/containers"
-	"github.com/gophercloud/gophercloud/v2/pagination"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // objectStore is a Swift client when the catalog offers object-store,
@@ -24,12 +25,9 @@ func (c *collector) objectStore() *gophercloud.ServiceClient {
 }
 
 func (c *collector) fetchContainers(ctx context.Context, sc *gophercloud.ServiceClient) (int, error) {
-	err := containers.List(sc, containers.ListOpts{}).EachPage(ctx, func(_ context.Context, page pagination.Page) (bool, error) {
-		infos, err := containers.ExtractInfo(page)
-		for _, ci := range infos {
-			c.raw.containers = append(c.raw.containers, Container{Name: ci.Name, Objects: ci.Count, Bytes: ci.Bytes})
-		}
-		return err == nil, err
-	})
+	infos, err := cloud.ListAll(ctx, containers.List(sc, containers.ListOpts{}), containers.ExtractInfo)
+	for _, ci := range infos {
+		c.raw.containers = append(c.raw.containers, Container{Name: ci.Name, Objects: ci.Count, Bytes: ci.Bytes})
+	}
 	return len(c.raw.containers), err
 }

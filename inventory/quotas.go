@@ -17,7 +17,7 @@ func (c *collector) fetchQuotas(ctx context.Context) (int, error) {
 	var (
 		mu sync.Mutex
 		wg sync.WaitGroup
-		sc = c.clients()
+		sc = c.s
 	)
 	for _, f := range []struct {
 		service string

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/layer3/routers"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 type neutronRouter struct {
@@ -22,7 +24,7 @@ type neutronRouter struct {
 
 func (c *collector) fetchRouters(ctx context.Context) (int, error) {
 	var err error
-	c.raw.routers, err = listAll[neutronRouter](ctx, routers.List(c.s.Network, routers.ListOpts{}), "routers")
+	c.raw.routers, err = cloud.ListAll(ctx, routers.List(c.s.Network, routers.ListOpts{}), cloud.ExtractAs[neutronRouter]("routers"))
 	return len(c.raw.routers), err
 }
 

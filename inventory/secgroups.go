@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/security/groups"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // neutronSecGroup is a security group with its rules, as the list
@@ -29,7 +31,7 @@ type neutronSecGroup struct {
 
 func (c *collector) fetchSecurityGroups(ctx context.Context) (int, error) {
 	var err error
-	c.raw.secGroups, err = listAll[neutronSecGroup](ctx, groups.List(c.s.Network, groups.ListOpts{}), "security_groups")
+	c.raw.secGroups, err = cloud.ListAll(ctx, groups.List(c.s.Network, groups.ListOpts{}), cloud.ExtractAs[neutronSecGroup]("security_groups"))
 	return len(c.raw.secGroups), err
 }
 

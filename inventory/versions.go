@@ -23,7 +23,7 @@ type apiVersion struct {
 // fetchVersions reads the version document at the root of each service
 // the session has a client for, e.g. "compute": "v2.1 (2.1–2.96)".
 func (c *collector) fetchVersions(ctx context.Context) (int, error) {
-	sc := c.clients()
+	sc := c.s
 	clients := map[string]*gophercloud.ServiceClient{
 		"compute": sc.Compute, "image": sc.Image, "block-storage": sc.BlockStorage,
 		"network": sc.Network, "load-balancer": sc.LoadBalancer,

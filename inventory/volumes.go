@@ -8,6 +8,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumetypes"
 
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/internal/scs"
 )
 
@@ -58,25 +59,25 @@ type cinderVolumeType struct {
 
 func (c *collector) fetchVolumes(ctx context.Context) (int, error) {
 	var err error
-	c.raw.volumes, err = listAll[cinderVolume](ctx, volumes.List(c.s.BlockStorage, volumes.ListOpts{}), "volumes")
+	c.raw.volumes, err = cloud.ListAll(ctx, volumes.List(c.s.BlockStorage, volumes.ListOpts{}), cloud.ExtractAs[cinderVolume]("volumes"))
 	return len(c.raw.volumes), err
 }
 
 func (c *collector) fetchSnapshots(ctx context.Context) (int, error) {
 	var err error
-	c.raw.snapshots, err = listAll[cinderSnapshot](ctx, snapshots.ListDetail(c.s.BlockStorage, snapshots.ListOpts{}), "snapshots")
+	c.raw.snapshots, err = cloud.ListAll(ctx, snapshots.ListDetail(c.s.BlockStorage, snapshots.ListOpts{}), cloud.ExtractAs[cinderSnapshot]("snapshots"))
 	return len(c.raw.snapshots), err
 }
 
 func (c *collector) fetchBackups(ctx context.Context) (int, error) {
 	var err error
-	c.raw.backups, err = listAll[cinderBackup](ctx, backups.ListDetail(c.s.BlockStorage, backups.ListDetailOpts{}), "backups")
+	c.raw.backups, err = cloud.ListAll(ctx, backups.ListDetail(c.s.BlockStorage, backups.ListDetailOpts{}), cloud.ExtractAs[cinderBackup]("backups"))
 	return len(c.raw.backups), err
 }
 
 func (c *collector) fetchVolumeTypes(ctx context.Context) (int, error) {
 	var err error
-	c.raw.volumeTypes, err = listAll[cinderVolumeType](ctx, volumetypes.List(c.s.BlockStorage, volumetypes.ListOpts{}), "volume_types")
+	c.raw.volumeTypes, err = cloud.ListAll(ctx, volumetypes.List(c.s.BlockStorage, volumetypes.ListOpts{}), cloud.ExtractAs[cinderVolumeType]("volume_types"))
 	return len(c.raw.volumeTypes), err
 }
 

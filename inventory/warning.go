@@ -1,14 +1,11 @@
 package inventory
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
-	"github.com/gophercloud/gophercloud/v2"
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // unreadable reports whether err means the project may not, or the cloud
@@ -17,10 +14,9 @@ import (
 // warning; any other error aborts the inventory, since a snapshot that
 // silently lacks servers would make a migration lose them.
 func unreadable(err error) bool {
-	for _, code := range []int{http.StatusForbidden, http.StatusNotFound, http.StatusNotImplemented} {
-		if gophercloud.ResponseCodeIs(err, code) {
-			return true
-		}
+	switch cloud.StatusOf(err) {
+	case http.StatusForbidden, http.StatusNotFound, http.StatusNotImplemented:
+		return true
 	}
 	return false
 }
@@ -29,49 +25,13 @@ func unreadable(err error) bool {
 // request path (no host, no query, no headers), the status and the
 // service's own message.
 func describe(err error) string {
-	var ue gophercloud.ErrUnexpectedResponseCode
-	if !errors.As(err, &ue) {
-		return oneLine(err.Error(), 300)
+	ae, ok := cloud.AsAPIError(err)
+	if !ok {
+		return strings.Join(strings.Fields(err.Error()), " ")
 	}
-	path := ue.URL
-	if u, perr := url.Parse(ue.URL); perr == nil {
-		path = u.Path
-	}
-	msg := fmt.Sprintf("%s %s: HTTP %d %s", ue.Method, path, ue.Actual, http.StatusText(ue.Actual))
-	if m := serviceMessage(ue.Body); m != "" {
-		msg += ": " + m
+	msg := fmt.Sprintf("%s %s: HTTP %d %s", ae.Method, ae.Path, ae.Status, http.StatusText(ae.Status))
+	if ae.Message != "" {
+		msg += ": " + ae.Message
 	}
 	return msg
-}
-
-// serviceMessage digs the human message out of an OpenStack error body:
-// {"forbidden": {"message": …}} (Nova, Cinder), {"NeutronError":
-// {"message": …}}, {"faultstring": …} (Octavia), {"error": {"message": …}}
-// (Keystone) or plain text (Glance).
-func serviceMessage(body []byte) string {
-	var top map[string]json.RawMessage
-	if json.Unmarshal(body, &top) != nil {
-		return oneLine(string(body), 200)
-	}
-	var s string
-	if json.Unmarshal(top["faultstring"], &s) == nil && s != "" {
-		return oneLine(s, 200)
-	}
-	for _, v := range top {
-		var inner struct {
-			Message string `json:"message"`
-		}
-		if json.Unmarshal(v, &inner) == nil && inner.Message != "" {
-			return oneLine(inner.Message, 200)
-		}
-	}
-	return ""
-}
-
-func oneLine(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	return s
 }

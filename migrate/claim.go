@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // claim describes one target resource that a step makes, so that ensure
@@ -65,11 +67,11 @@ func (sc *StepContext) ensure(ctx context.Context, c claim) (id string, adopted 
 	}
 	id, err = c.create(ctx)
 	if err != nil {
-		return "", false, apiErr("create "+what, err)
+		return "", false, cloud.Wrap("create "+what, err)
 	}
 	if c.mark != nil {
 		if err := c.mark(ctx, id); err != nil {
-			return "", false, apiErr("mark "+what, err)
+			return "", false, cloud.Wrap("mark "+what, err)
 		}
 	}
 	if err := sc.created(c.kind, c.source, id, c.name, c.parent); err != nil {
@@ -82,7 +84,7 @@ func (sc *StepContext) ensure(ctx context.Context, c claim) (id string, adopted 
 func (sc *StepContext) adopt(ctx context.Context, c claim, pre []string, snapshotted bool) (string, error) {
 	found, err := c.find(ctx)
 	if err != nil {
-		return "", apiErr("look for "+c.kind+" made by an earlier run", err)
+		return "", cloud.Wrap("look for "+c.kind+" made by an earlier run", err)
 	}
 	var keep candidate
 	var stale []string
@@ -97,8 +99,8 @@ func (sc *StepContext) adopt(ctx context.Context, c claim, pre []string, snapsho
 		}
 	}
 	for _, id := range stale {
-		if err := c.remove(ctx, id); err != nil && !isNotFound(err) {
-			return "", apiErr(fmt.Sprintf("remove unfinished %s %s", c.kind, id), err)
+		if err := c.remove(ctx, id); err != nil && !cloud.IsNotFound(err) {
+			return "", cloud.Wrap(fmt.Sprintf("remove unfinished %s %s", c.kind, id), err)
 		}
 		sc.Note("removed the unfinished %s %s an earlier run left", c.kind, id)
 		if err := sc.Journal.RemoveCreated("target", c.kind, id); err != nil {
@@ -110,7 +112,7 @@ func (sc *StepContext) adopt(ctx context.Context, c claim, pre []string, snapsho
 	}
 	if !keep.Marked && c.mark != nil {
 		if err := c.mark(ctx, keep.ID); err != nil {
-			return "", apiErr("mark "+c.kind, err)
+			return "", cloud.Wrap("mark "+c.kind, err)
 		}
 	}
 	if err := sc.created(c.kind, c.source, keep.ID, c.name, c.parent); err != nil {
@@ -124,7 +126,7 @@ func (sc *StepContext) adopt(ctx context.Context, c claim, pre []string, snapsho
 func (sc *StepContext) snapshot(ctx context.Context, c claim, ck string) error {
 	found, err := c.find(ctx)
 	if err != nil {
-		return apiErr("look for existing "+c.kind+" "+c.name, err)
+		return cloud.Wrap("look for existing "+c.kind+" "+c.name, err)
 	}
 	ids := []string{}
 	for _, f := range found {

@@ -11,6 +11,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/internal/kube"
 	"github.com/scs-migrate/scs-migrate/plans"
 )
@@ -90,11 +91,11 @@ func (k *Kube) progress(sc *StepContext, format string, args ...any) {
 }
 
 // wait polls like the other executors, with its own timeout.
-func (k *Kube) wait(sc *StepContext, timeout, def time.Duration) pollConfig {
+func (k *Kube) wait(sc *StepContext, timeout, def time.Duration) cloud.Poll {
 	p := sc.poll
-	p.timeout = cmp.Or(timeout, def)
-	if p.max == 0 {
-		p.max = DefaultPoll
+	p.Timeout = cmp.Or(timeout, def)
+	if p.Max == 0 {
+		p.Max = DefaultPoll
 	}
 	return p
 }
@@ -302,7 +303,7 @@ func (k *Kube) waitCluster(ctx context.Context, sc *StepContext, spec *plans.Clu
 	var cl *kube.Cluster
 	var waiting string
 	poll := k.wait(sc, k.ClusterTimeout, DefaultClusterTimeout)
-	err := poll.until(ctx, "cluster "+id+" to become ready", func(ctx context.Context) (bool, error) {
+	err := poll.Until(ctx, "cluster "+id+" to become ready", func(ctx context.Context) (bool, error) {
 		var err error
 		cl, err = k.Target.GetCluster(ctx, apiVersion, spec.Namespace, spec.Name)
 		if err != nil {
@@ -393,8 +394,8 @@ func (k *Kube) deleteCluster(ctx context.Context, id string, timeout time.Durati
 	if err := res.Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !kube.IsNotFound(err) {
 		return fmt.Errorf("delete Cluster %s: %w", id, err)
 	}
-	poll := pollConfig{max: DefaultPoll, timeout: timeout}
-	return poll.until(ctx, "Cluster "+id+" to be deleted", func(ctx context.Context) (bool, error) {
+	poll := cloud.Poll{Max: DefaultPoll, Timeout: timeout}
+	return poll.Until(ctx, "Cluster "+id+" to be deleted", func(ctx context.Context) (bool, error) {
 		_, err := res.Get(ctx, name, metav1.GetOptions{})
 		if kube.IsNotFound(err) {
 			return true, nil

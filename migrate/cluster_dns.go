@@ -40,7 +40,7 @@ func (k *Kube) reportAddresses(ctx context.Context, sc *StepContext, src, tgt *k
 	}
 	var now map[string]exposed
 	poll := k.wait(sc, k.LoadBalancerTimeout, DefaultLoadBalancerTimeout)
-	_ = poll.until(ctx, "the restored load balancers' addresses", func(ctx context.Context) (bool, error) {
+	_ = poll.Until(ctx, "the restored load balancers' addresses", func(ctx context.Context) (bool, error) {
 		now, err = exposedOf(ctx, tgt, excluded)
 		if err != nil {
 			return false, err

@@ -17,6 +17,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/internal/kube"
 	"github.com/scs-migrate/scs-migrate/internal/kube/kubetest"
 	"github.com/scs-migrate/scs-migrate/internal/kubesim"
@@ -199,7 +200,7 @@ func (w *kubeWorld) step(id string) (Outcome, []string, error) {
 	g, err := plans.NewGraph(w.plan.Steps)
 	w.must(err)
 	sc := &StepContext{Step: s, Plan: w.plan, Journal: w.journal, Resume: before.Attempts > 0, Previous: before,
-		inv: newIndex(w.plan, g), mark: newMarker(w.plan.ID, id), poll: pollConfig{max: 50 * time.Millisecond, timeout: 30 * time.Second}}
+		inv: newIndex(w.plan, g), mark: newMarker(w.plan.ID, id), poll: cloud.Poll{Max: 50 * time.Millisecond, Timeout: 30 * time.Second}}
 	out, runErr := reg[s.Kind].Execute(w.ctx, sc)
 	_, err = w.journal.UpdateStep(id, func(r *StepRecord) {
 		r.State, r.Notes, r.Error = StateSucceeded, sc.Notes(), ""

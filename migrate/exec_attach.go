@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
 
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/inventory"
 	"github.com/scs-migrate/scs-migrate/plans"
 )
@@ -59,9 +59,9 @@ func runAttachVolume(ctx context.Context, sc *StepContext) (Outcome, error) {
 		return Outcome{}, err
 	}
 	cc := sc.Target.Compute
-	have, err := listAll(ctx, volumeattach.List(cc, serverID), volumeattach.ExtractVolumeAttachments)
+	have, err := cloud.ListAll(ctx, volumeattach.List(cc, serverID), volumeattach.ExtractVolumeAttachments)
 	if err != nil {
-		return Outcome{}, apiErr("list volume attachments", err)
+		return Outcome{}, cloud.Wrap("list volume attachments", err)
 	}
 	for _, a := range have {
 		if a.VolumeID == volumeID {
@@ -70,27 +70,18 @@ func runAttachVolume(ctx context.Context, sc *StepContext) (Outcome, error) {
 	}
 	opts := volumeattach.CreateOpts{VolumeID: volumeID, Device: bd.Device, DeleteOnTermination: bd.DeleteOnTermination}
 	_, err = volumeattach.Create(ctx, cc, serverID, opts).Extract()
-	if err != nil && opts.Device != "" && statusOf(err) == 400 {
-		sc.Note("the target refused device %s (%v); attached at the next free device", opts.Device, apiErr("attach", err))
+	if err != nil && opts.Device != "" && cloud.StatusOf(err) == 400 {
+		sc.Note("the target refused device %s (%v); attached at the next free device", opts.Device, cloud.Wrap("attach", err))
 		opts.Device = ""
 		_, err = volumeattach.Create(ctx, cc, serverID, opts).Extract()
 	}
 	if err != nil {
-		return Outcome{}, apiErr("attach volume", err)
+		return Outcome{}, cloud.Wrap("attach volume", err)
 	}
 	return Outcome{TargetID: volumeID}, waitVolume(ctx, sc, volumeID, "in-use")
 }
 
 // waitVolume waits until a target volume has the status.
 func waitVolume(ctx context.Context, sc *StepContext, id, status string) error {
-	return sc.poll.until(ctx, "volume "+id+" to be "+status, func(ctx context.Context) (bool, error) {
-		v, err := volumes.Get(ctx, sc.Target.BlockStorage, id).Extract()
-		if err != nil {
-			return false, apiErr("get volume", err)
-		}
-		if strings.HasPrefix(v.Status, "error") {
-			return false, fmt.Errorf("the volume went to %s", v.Status)
-		}
-		return v.Status == status, nil
-	})
+	return cloud.WaitFor(ctx, sc.poll, cloud.Volume, id, cloud.VolumeStatus(sc.Target.BlockStorage, id, nil), status)
 }

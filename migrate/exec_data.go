@@ -6,6 +6,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/transfer"
 )
 
@@ -101,11 +102,11 @@ func finishedSnapshot(ctx context.Context, sc *StepContext, serverID string) (Ou
 		return Outcome{}, false, nil
 	}
 	img, err := images.Get(ctx, sc.Target.Image, id).Extract()
-	if isNotFound(err) || err == nil && img.Status != images.ImageStatusActive {
+	if cloud.IsNotFound(err) || err == nil && img.Status != images.ImageStatusActive {
 		return Outcome{}, false, nil
 	}
 	if err != nil {
-		return Outcome{}, false, apiErr("get image "+id, err)
+		return Outcome{}, false, cloud.Wrap("get image "+id, err)
 	}
 	for _, c := range sc.Journal.CreatedResources() {
 		if c.Cloud == "source" && c.StepID == sc.Step.ID {
@@ -123,9 +124,9 @@ func finishedSnapshot(ctx context.Context, sc *StepContext, serverID string) (Ou
 func sourceSnapshot(ctx context.Context, sc *StepContext, serverID string) (string, error) {
 	name := snapshotName(serverID)
 	if sc.Resume {
-		all, err := listAll(ctx, images.List(sc.Source.Image, images.ListOpts{Name: name, Owner: sc.Source.ProjectID}), images.ExtractImages)
+		all, err := cloud.ListAll(ctx, images.List(sc.Source.Image, images.ListOpts{Name: name, Owner: sc.Source.ProjectID}), images.ExtractImages)
 		if err != nil {
-			return "", apiErr("look for an earlier snapshot", err)
+			return "", cloud.Wrap("look for an earlier snapshot", err)
 		}
 		keep := ""
 		for _, img := range all {
@@ -150,8 +151,8 @@ func sourceSnapshot(ctx context.Context, sc *StepContext, serverID string) (stri
 
 // removeSourceImage deletes a temporary image on the source and forgets it.
 func removeSourceImage(ctx context.Context, sc *StepContext, id string) error {
-	if err := images.Delete(ctx, sc.Source.Image, id).ExtractErr(); err != nil && !isNotFound(err) {
-		return apiErr("remove temporary snapshot "+id+" from the source", err)
+	if err := images.Delete(ctx, sc.Source.Image, id).ExtractErr(); err != nil && !cloud.IsNotFound(err) {
+		return cloud.Wrap("remove temporary snapshot "+id+" from the source", err)
 	}
 	return sc.Journal.RemoveCreated("source", "image", id)
 }

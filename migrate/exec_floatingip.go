@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/layer3/floatingips"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // runFloatingIP allocates a new floating IP on the mapped external
@@ -32,7 +34,7 @@ func runFloatingIP(ctx context.Context, sc *StepContext) (Outcome, error) {
 	c := claim{kind: "floating-ip", name: fip.FloatingIPAddress, source: fip.ID, byName: portID == "",
 		find: func(ctx context.Context) ([]candidate, error) {
 			q := floatingips.ListOpts{FloatingNetworkID: ext, ProjectID: sc.Target.ProjectID, PortID: portID}
-			all, err := listAll(ctx, floatingips.List(nc, q), floatingips.ExtractFloatingIPs)
+			all, err := cloud.ListAll(ctx, floatingips.List(nc, q), floatingips.ExtractFloatingIPs)
 			var out []candidate
 			for _, f := range all {
 				c := sc.mark.tagged(f.ID, f.Tags)
@@ -49,22 +51,19 @@ func runFloatingIP(ctx context.Context, sc *StepContext) (Outcome, error) {
 			return out, err
 		},
 		create: func(ctx context.Context) (string, error) {
-			body := map[string]any{"floating_network_id": ext}
+			opts := floatingips.CreateOpts{FloatingNetworkID: ext, PortID: portID, Description: fip.Description}
 			if portID != "" {
-				body["port_id"] = portID
-				if fip.FixedIPAddress != "" {
-					body["fixed_ip_address"] = fip.FixedIPAddress
-				}
+				opts.FixedIP = fip.FixedIPAddress
 			}
-			if fip.Description != "" {
-				body["description"] = fip.Description
+			out, err := floatingips.Create(ctx, nc, opts).Extract()
+			if err != nil {
+				return "", err
 			}
-			out, err := neutronCreate[floatingips.FloatingIP](ctx, nc, "floatingips", "floatingip", body)
 			address = out.FloatingIP
-			return out.ID, err
+			return out.ID, nil
 		},
 		mark:   neutronMark(nc, "floatingips", sc.mark, nil),
-		remove: neutronRemove(nc, "floatingips"),
+		remove: deleter(nc, floatingips.Delete),
 	}
 	id, adopted, err := sc.ensure(ctx, c)
 	if err != nil {
@@ -73,7 +72,7 @@ func runFloatingIP(ctx context.Context, sc *StepContext) (Outcome, error) {
 	if address == "" || adopted {
 		f, err := floatingips.Get(ctx, nc, id).Extract()
 		if err != nil {
-			return Outcome{}, apiErr("get floating IP", err)
+			return Outcome{}, cloud.Wrap("get floating IP", err)
 		}
 		address = f.FloatingIP
 	}

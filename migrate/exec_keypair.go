@@ -8,6 +8,8 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/keypairs"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servergroups"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // runKeypair imports the public key under the same name. A keypair of
@@ -24,8 +26,8 @@ func runKeypair(ctx context.Context, sc *StepContext) (Outcome, error) {
 	pre, snapshotted := sc.Previous.Preexisting[ck]
 	have, err := keypairs.Get(ctx, sc.Target.Compute, kp.Name, nil).Extract()
 	switch {
-	case err != nil && !isNotFound(err):
-		return Outcome{}, apiErr("look for keypair "+kp.Name, err)
+	case err != nil && !cloud.IsNotFound(err):
+		return Outcome{}, cloud.Wrap("look for keypair "+kp.Name, err)
 	case err == nil && !sameKey(have.PublicKey, kp.PublicKey):
 		return Outcome{}, fmt.Errorf("the target already has a keypair %q with another public key (fingerprint %s, the source's is %s): rename or remove it",
 			kp.Name, have.Fingerprint, kp.Fingerprint)
@@ -47,7 +49,7 @@ func runKeypair(ctx context.Context, sc *StepContext) (Outcome, error) {
 	}
 	opts := keypairs.CreateOpts{Name: kp.Name, PublicKey: kp.PublicKey, Type: kp.Type}
 	if _, err := keypairs.Create(ctx, sc.Target.Compute, opts).Extract(); err != nil {
-		return Outcome{}, apiErr("import keypair "+kp.Name, err)
+		return Outcome{}, cloud.Wrap("import keypair "+kp.Name, err)
 	}
 	return Outcome{TargetID: kp.Name}, sc.created("keypair", kp.Name, kp.Name, kp.Name, "")
 }
@@ -73,7 +75,7 @@ func runServerGroup(ctx context.Context, sc *StepContext) (Outcome, error) {
 	cc := sc.Target.Compute
 	c := claim{kind: "server-group", name: g.Name, source: g.ID, byName: true,
 		find: func(ctx context.Context) ([]candidate, error) {
-			all, err := listAll(ctx, servergroups.List(cc, nil), servergroups.ExtractServerGroups)
+			all, err := cloud.ListAll(ctx, servergroups.List(cc, nil), servergroups.ExtractServerGroups)
 			var out []candidate
 			for _, x := range all {
 				if x.Name == g.Name {

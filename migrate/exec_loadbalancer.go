@@ -34,7 +34,7 @@ func runLoadBalancer(ctx context.Context, sc *StepContext) (Outcome, error) {
 	c := claim{kind: "load-balancer", name: lb.Name, source: lb.ID,
 		find: func(ctx context.Context) ([]candidate, error) {
 			q := loadbalancers.ListOpts{Tags: []string{sc.mark.planTag(), sc.mark.stepTag()}}
-			all, err := listAll(ctx, loadbalancers.List(oc, q), loadbalancers.ExtractLoadBalancers)
+			all, err := cloud.ListAll(ctx, loadbalancers.List(oc, q), loadbalancers.ExtractLoadBalancers)
 			var out []candidate
 			for _, x := range all {
 				if c := sc.mark.tagged(x.ID, x.Tags); c.Marked {
@@ -85,17 +85,7 @@ func (o *octavia) client() *cloud.Session { return o.sc.Target }
 // waitActive waits until the load balancer accepts the next change.
 func (o *octavia) waitActive(ctx context.Context) (*loadbalancers.LoadBalancer, error) {
 	var lb *loadbalancers.LoadBalancer
-	err := o.sc.poll.until(ctx, "load balancer "+o.lbID+" to be ACTIVE", func(ctx context.Context) (bool, error) {
-		var err error
-		lb, err = loadbalancers.Get(ctx, o.client().LoadBalancer, o.lbID).Extract()
-		if err != nil {
-			return false, apiErr("get load balancer", err)
-		}
-		if lb.ProvisioningStatus == "ERROR" {
-			return false, fmt.Errorf("the load balancer went to ERROR")
-		}
-		return lb.ProvisioningStatus == "ACTIVE", nil
-	})
+	err := cloud.WaitFor(ctx, o.sc.poll, cloud.LoadBalancer, o.lbID, cloud.LoadBalancerStatus(o.client().LoadBalancer, o.lbID, &lb), "ACTIVE")
 	return lb, err
 }
 
@@ -103,9 +93,9 @@ func (o *octavia) build(ctx context.Context, lb *inventory.LoadBalancer) error {
 	if err := o.buildListeners(ctx, lb.Listeners); err != nil {
 		return err
 	}
-	have, err := listAll(ctx, pools.List(o.client().LoadBalancer, pools.ListOpts{LoadbalancerID: o.lbID}), pools.ExtractPools)
+	have, err := cloud.ListAll(ctx, pools.List(o.client().LoadBalancer, pools.ListOpts{LoadbalancerID: o.lbID}), pools.ExtractPools)
 	if err != nil {
-		return apiErr("list pools", err)
+		return cloud.Wrap("list pools", err)
 	}
 	for _, p := range lb.Pools {
 		poolID, err := o.ensurePool(ctx, p, have)
@@ -124,9 +114,9 @@ func (o *octavia) build(ctx context.Context, lb *inventory.LoadBalancer) error {
 
 func (o *octavia) buildListeners(ctx context.Context, want []inventory.Listener) error {
 	oc := o.client().LoadBalancer
-	have, err := listAll(ctx, listeners.List(oc, listeners.ListOpts{LoadbalancerID: o.lbID}), listeners.ExtractListeners)
+	have, err := cloud.ListAll(ctx, listeners.List(oc, listeners.ListOpts{LoadbalancerID: o.lbID}), listeners.ExtractListeners)
 	if err != nil {
-		return apiErr("list listeners", err)
+		return cloud.Wrap("list listeners", err)
 	}
 	o.listeners = map[string]string{}
 	for _, l := range want {
@@ -141,7 +131,7 @@ func (o *octavia) buildListeners(ctx context.Context, want []inventory.Listener)
 		}
 		out, err := listeners.Create(ctx, oc, opts).Extract()
 		if err != nil {
-			return apiErr("create listener "+l.Name, err)
+			return cloud.Wrap("create listener "+l.Name, err)
 		}
 		o.listeners[l.ID] = out.ID
 		if _, err := o.waitActive(ctx); err != nil {
@@ -176,7 +166,7 @@ func (o *octavia) ensurePool(ctx context.Context, p inventory.Pool, have []pools
 	}
 	out, err := pools.Create(ctx, o.client().LoadBalancer, opts).Extract()
 	if err != nil {
-		return "", apiErr("create pool "+p.Name, err)
+		return "", cloud.Wrap("create pool "+p.Name, err)
 	}
 	_, err = o.waitActive(ctx)
 	return out.ID, err
@@ -193,9 +183,9 @@ func hasListener(p pools.Pool, id string) bool {
 
 func (o *octavia) buildMembers(ctx context.Context, poolID string, want []inventory.Member) error {
 	oc := o.client().LoadBalancer
-	have, err := listAll(ctx, pools.ListMembers(oc, poolID, pools.ListMembersOpts{}), pools.ExtractMembers)
+	have, err := cloud.ListAll(ctx, pools.ListMembers(oc, poolID, pools.ListMembersOpts{}), pools.ExtractMembers)
 	if err != nil {
-		return apiErr("list pool members", err)
+		return cloud.Wrap("list pool members", err)
 	}
 	for _, m := range want {
 		if hasMember(have, m) {
@@ -213,7 +203,7 @@ func (o *octavia) buildMembers(ctx context.Context, poolID string, want []invent
 			opts.Weight = &m.Weight
 		}
 		if _, err := pools.CreateMember(ctx, oc, poolID, opts).Extract(); err != nil {
-			return apiErr("create member "+m.Address, err)
+			return cloud.Wrap("create member "+m.Address, err)
 		}
 		if _, err := o.waitActive(ctx); err != nil {
 			return err
@@ -238,7 +228,7 @@ func (o *octavia) ensureMonitor(ctx context.Context, poolID string, hm *inventor
 	oc := o.client().LoadBalancer
 	p, err := pools.Get(ctx, oc, poolID).Extract()
 	if err != nil {
-		return apiErr("get pool", err)
+		return cloud.Wrap("get pool", err)
 	}
 	if p.MonitorID != "" {
 		return nil
@@ -247,7 +237,7 @@ func (o *octavia) ensureMonitor(ctx context.Context, poolID string, hm *inventor
 		MaxRetries: hm.MaxRetries, HTTPMethod: hm.HTTPMethod, URLPath: hm.URLPath, ExpectedCodes: hm.ExpectedCodes,
 		Tags: o.sc.mark.tags(nil)}
 	if _, err := monitors.Create(ctx, oc, opts).Extract(); err != nil {
-		return apiErr("create health monitor", err)
+		return cloud.Wrap("create health monitor", err)
 	}
 	_, err = o.waitActive(ctx)
 	return err
@@ -255,28 +245,8 @@ func (o *octavia) ensureMonitor(ctx context.Context, poolID string, hm *inventor
 
 // deleteLoadBalancer deletes a load balancer with everything in it and
 // waits until it is gone.
-func deleteLoadBalancer(ctx context.Context, s *cloud.Session, id string, poll pollConfig) error {
-	err := poll.until(ctx, "load balancer "+id+" to accept deletion", func(ctx context.Context) (bool, error) {
-		err := loadbalancers.Delete(ctx, s.LoadBalancer, id, loadbalancers.DeleteOpts{Cascade: true}).ExtractErr()
-		switch {
-		case err == nil || isNotFound(err):
-			return true, nil
-		case statusOf(err) == 409: // PENDING_*: try again
-			return false, nil
-		}
-		return false, apiErr("delete load balancer "+id, err)
-	})
-	if err != nil {
-		return err
-	}
-	return poll.until(ctx, "load balancer "+id+" to be deleted", func(ctx context.Context) (bool, error) {
-		lb, err := loadbalancers.Get(ctx, s.LoadBalancer, id).Extract()
-		if isNotFound(err) {
-			return true, nil
-		}
-		if err != nil {
-			return false, apiErr("get load balancer "+id, err)
-		}
-		return lb.ProvisioningStatus == "DELETED", nil
+func deleteLoadBalancer(ctx context.Context, s *cloud.Session, id string, poll cloud.Poll) error {
+	return cloud.Remove(ctx, poll, cloud.LoadBalancer, id, cloud.LoadBalancerStatus(s.LoadBalancer, id, nil), func(ctx context.Context) error {
+		return loadbalancers.Delete(ctx, s.LoadBalancer, id, loadbalancers.DeleteOpts{Cascade: true}).ExtractErr()
 	})
 }

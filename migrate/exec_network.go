@@ -2,11 +2,16 @@ package migrate
 
 import (
 	"context"
+	"net/http"
 	"strings"
 
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/mtu"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/portsecurity"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/networks"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/subnets"
 
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/inventory"
 )
 
@@ -20,7 +25,7 @@ func runNetwork(ctx context.Context, sc *StepContext) (Outcome, error) {
 	nc := sc.Target.Network
 	c := claim{kind: "network", name: n.Name, source: n.ID, byName: true,
 		find: func(ctx context.Context) ([]candidate, error) {
-			all, err := listAll(ctx, networks.List(nc, networks.ListOpts{Name: n.Name, ProjectID: sc.Target.ProjectID}), networks.ExtractNetworks)
+			all, err := cloud.ListAll(ctx, networks.List(nc, networks.ListOpts{Name: n.Name, ProjectID: sc.Target.ProjectID}), networks.ExtractNetworks)
 			var out []candidate
 			for _, x := range all {
 				out = append(out, sc.mark.tagged(x.ID, x.Tags))
@@ -29,27 +34,31 @@ func runNetwork(ctx context.Context, sc *StepContext) (Outcome, error) {
 		},
 		create: func(ctx context.Context) (string, error) { return createNetwork(ctx, sc, n) },
 		mark:   neutronMark(nc, "networks", sc.mark, n.Tags),
-		remove: neutronRemove(nc, "networks"),
+		remove: deleter(nc, networks.Delete),
 	}
 	id, adopted, err := sc.ensure(ctx, c)
 	return Outcome{TargetID: id, Adopted: adopted}, err
 }
 
+// createNetwork makes the network. A cloud that does not let projects
+// choose the MTU refuses the attribute with a 400; the network is then
+// made with the target's default MTU, and the step says so.
 func createNetwork(ctx context.Context, sc *StepContext, n *inventory.Network) (string, error) {
-	body := map[string]any{"name": n.Name, "admin_state_up": n.AdminStateUp, "port_security_enabled": n.PortSecurityEnabled}
-	if n.Description != "" {
-		body["description"] = n.Description
+	opts := mtu.CreateOptsExt{MTU: n.MTU, CreateOptsBuilder: portsecurity.NetworkCreateOptsExt{
+		PortSecurityEnabled: &n.PortSecurityEnabled,
+		CreateOptsBuilder:   networks.CreateOpts{Name: n.Name, Description: n.Description, AdminStateUp: &n.AdminStateUp},
+	}}
+	net, err := networks.Create(ctx, sc.Target.Network, opts).Extract()
+	if err != nil && opts.MTU > 0 && cloud.StatusOf(err) == http.StatusBadRequest {
+		opts.MTU = 0
+		if net, err = networks.Create(ctx, sc.Target.Network, opts).Extract(); err == nil {
+			sc.Note("the target refused MTU %d; the network has the target's default MTU", n.MTU)
+		}
 	}
-	if n.MTU > 0 {
-		body["mtu"] = n.MTU
+	if err != nil {
+		return "", err
 	}
-	net, err := neutronCreate[networks.Network](ctx, sc.Target.Network, "networks", "network", body)
-	if err != nil && n.MTU > 0 && statusOf(err) == 400 && strings.Contains(strings.ToLower(err.Error()), "mtu") {
-		delete(body, "mtu")
-		sc.Note("the target refused MTU %d; the network has the target's default MTU", n.MTU)
-		net, err = neutronCreate[networks.Network](ctx, sc.Target.Network, "networks", "network", body)
-	}
-	return net.ID, err
+	return net.ID, nil
 }
 
 // runSubnet makes the subnet on the new network with the same CIDR,
@@ -67,7 +76,7 @@ func runSubnet(ctx context.Context, sc *StepContext) (Outcome, error) {
 	c := claim{kind: "subnet", name: s.Name, source: s.ID, parent: netID,
 		find: func(ctx context.Context) ([]candidate, error) {
 			// Any subnet with this CIDR on the plan's own network is the plan's.
-			all, err := listAll(ctx, subnets.List(nc, subnets.ListOpts{NetworkID: netID, CIDR: s.CIDR}), subnets.ExtractSubnets)
+			all, err := cloud.ListAll(ctx, subnets.List(nc, subnets.ListOpts{NetworkID: netID, CIDR: s.CIDR}), subnets.ExtractSubnets)
 			var out []candidate
 			for _, x := range all {
 				c := sc.mark.tagged(x.ID, x.Tags)
@@ -77,55 +86,35 @@ func runSubnet(ctx context.Context, sc *StepContext) (Outcome, error) {
 			return out, err
 		},
 		create: func(ctx context.Context) (string, error) {
-			sub, err := neutronCreate[subnets.Subnet](ctx, nc, "subnets", "subnet", subnetBody(s, netID))
-			return sub.ID, err
+			sub, err := subnets.Create(ctx, nc, subnetOpts(s, netID)).Extract()
+			if err != nil {
+				return "", err
+			}
+			return sub.ID, nil
 		},
 		mark:   neutronMark(nc, "subnets", sc.mark, s.Tags),
-		remove: neutronRemove(nc, "subnets"),
+		remove: deleter(nc, subnets.Delete),
 	}
 	id, adopted, err := sc.ensure(ctx, c)
 	return Outcome{TargetID: id, Adopted: adopted}, err
 }
 
-func subnetBody(s *inventory.Subnet, netID string) map[string]any {
-	body := map[string]any{"network_id": netID, "name": s.Name, "cidr": s.CIDR, "ip_version": s.IPVersion,
-		"enable_dhcp": s.EnableDHCP}
+func subnetOpts(s *inventory.Subnet, netID string) subnets.CreateOpts {
+	opts := subnets.CreateOpts{NetworkID: netID, Name: s.Name, Description: s.Description, CIDR: s.CIDR,
+		IPVersion: gophercloud.IPVersion(s.IPVersion), EnableDHCP: &s.EnableDHCP,
+		GatewayIP:      &s.GatewayIP, // "" is no gateway
+		DNSNameservers: s.DNSNameservers, IPv6AddressMode: s.IPv6AddressMode, IPv6RAMode: s.IPv6RAMode}
 	if s.IPVersion == 0 {
-		body["ip_version"] = 4
+		opts.IPVersion = gophercloud.IPv4
 		if strings.Contains(s.CIDR, ":") {
-			body["ip_version"] = 6
+			opts.IPVersion = gophercloud.IPv6
 		}
 	}
-	if s.Description != "" {
-		body["description"] = s.Description
+	for _, p := range s.AllocationPools {
+		opts.AllocationPools = append(opts.AllocationPools, subnets.AllocationPool{Start: p.Start, End: p.End})
 	}
-	if s.GatewayIP == "" {
-		body["gateway_ip"] = nil
-	} else {
-		body["gateway_ip"] = s.GatewayIP
+	for _, r := range s.HostRoutes {
+		opts.HostRoutes = append(opts.HostRoutes, subnets.HostRoute{DestinationCIDR: r.Destination, NextHop: r.NextHop})
 	}
-	if len(s.AllocationPools) > 0 {
-		pools := make([]map[string]string, len(s.AllocationPools))
-		for i, p := range s.AllocationPools {
-			pools[i] = map[string]string{"start": p.Start, "end": p.End}
-		}
-		body["allocation_pools"] = pools
-	}
-	if len(s.DNSNameservers) > 0 {
-		body["dns_nameservers"] = s.DNSNameservers
-	}
-	if len(s.HostRoutes) > 0 {
-		routes := make([]map[string]string, len(s.HostRoutes))
-		for i, r := range s.HostRoutes {
-			routes[i] = map[string]string{"destination": r.Destination, "nexthop": r.NextHop}
-		}
-		body["host_routes"] = routes
-	}
-	if s.IPv6AddressMode != "" {
-		body["ipv6_address_mode"] = s.IPv6AddressMode
-	}
-	if s.IPv6RAMode != "" {
-		body["ipv6_ra_mode"] = s.IPv6RAMode
-	}
-	return body
+	return opts
 }

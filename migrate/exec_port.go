@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/portsecurity"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
 
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/inventory"
 )
 
@@ -17,96 +19,94 @@ func runPort(ctx context.Context, sc *StepContext) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	body, err := portBody(sc, p)
+	opts, err := portOpts(sc, p)
 	if err != nil {
 		return Outcome{}, err
 	}
 	nc := sc.Target.Network
-	netID := body["network_id"].(string)
-	c := claim{kind: "port", name: p.Name, source: p.ID, parent: netID,
+	c := claim{kind: "port", name: p.Name, source: p.ID, parent: opts.NetworkID,
 		find: func(ctx context.Context) ([]candidate, error) {
 			if len(p.FixedIPs) == 0 {
-				return portsNamed(ctx, sc, netID, p.Name)
+				return portsNamed(ctx, sc, opts.NetworkID, p.Name)
 			}
 			subnetID, _ := sc.targetOf("subnet", p.FixedIPs[0].SubnetID)
-			return portsAt(ctx, sc, netID, subnetID, p.FixedIPs[0].IPAddress)
+			return portsAt(ctx, sc, opts.NetworkID, subnetID, p.FixedIPs[0].IPAddress)
 		},
 		byName: len(p.FixedIPs) == 0,
-		create: func(ctx context.Context) (string, error) { return createPort(ctx, sc, p, body) },
+		create: func(ctx context.Context) (string, error) { return createPort(ctx, sc, p, opts) },
 		mark:   neutronMark(nc, "ports", sc.mark, p.Tags),
-		remove: neutronRemove(nc, "ports"),
+		remove: deleter(nc, ports.Delete),
 	}
 	id, adopted, err := sc.ensure(ctx, c)
 	return Outcome{TargetID: id, Adopted: adopted}, err
 }
 
-func portBody(sc *StepContext, p *inventory.Port) (map[string]any, error) {
+func portOpts(sc *StepContext, p *inventory.Port) (ports.CreateOpts, error) {
 	netID, err := sc.targetOf("network", p.NetworkID)
 	if err != nil {
-		return nil, err
+		return ports.CreateOpts{}, err
 	}
-	body := map[string]any{"network_id": netID, "name": p.Name, "admin_state_up": p.AdminStateUp}
-	if p.Description != "" {
-		body["description"] = p.Description
-	}
-	var ips []map[string]string
+	opts := ports.CreateOpts{NetworkID: netID, Name: p.Name, Description: p.Description, AdminStateUp: &p.AdminStateUp}
+	var ips []ports.IP
 	for _, ip := range p.FixedIPs {
 		sub, err := sc.targetOf("subnet", ip.SubnetID)
 		if err != nil {
-			return nil, err
+			return opts, err
 		}
-		ips = append(ips, map[string]string{"subnet_id": sub, "ip_address": ip.IPAddress})
+		ips = append(ips, ports.IP{SubnetID: sub, IPAddress: ip.IPAddress})
 	}
 	if ips != nil {
-		body["fixed_ips"] = ips
+		opts.FixedIPs = ips
 	}
-	if !p.PortSecurityEnabled {
-		body["port_security_enabled"] = false
-	} else {
+	if p.PortSecurityEnabled {
 		sgs := []string{}
 		for _, g := range p.SecurityGroups {
 			id, err := sc.targetOf("security-group", g)
 			if err != nil {
-				return nil, err
+				return opts, err
 			}
 			sgs = append(sgs, id)
 		}
-		body["security_groups"] = sgs
+		opts.SecurityGroups = &sgs
 	}
-	if len(p.AllowedAddressPairs) > 0 {
-		pairs := make([]map[string]string, len(p.AllowedAddressPairs))
-		for i, ap := range p.AllowedAddressPairs {
-			pairs[i] = map[string]string{"ip_address": ap.IPAddress}
-			if ap.MACAddress != "" {
-				pairs[i]["mac_address"] = ap.MACAddress
-			}
-		}
-		body["allowed_address_pairs"] = pairs
+	for _, ap := range p.AllowedAddressPairs {
+		opts.AllowedAddressPairs = append(opts.AllowedAddressPairs, ports.AddressPair{IPAddress: ap.IPAddress, MACAddress: ap.MACAddress})
 	}
 	if sc.Step.Target.KeepMAC && p.MACAddress != "" {
-		body["mac_address"] = p.MACAddress
+		opts.MACAddress = p.MACAddress
 	}
-	return body, nil
+	return opts, nil
 }
 
-// createPort makes the port; a MAC address the target refuses (policy,
-// or in use) falls back to a new one, with a note.
-func createPort(ctx context.Context, sc *StepContext, p *inventory.Port, body map[string]any) (string, error) {
-	out, err := neutronCreate[ports.Port](ctx, sc.Target.Network, "ports", "port", body)
-	if _, mac := body["mac_address"]; err != nil && mac {
-		switch statusOf(err) {
+// createPort makes the port, with port security off where the source
+// had it off; a MAC address the target refuses (policy, or in use)
+// falls back to a new one, with a note.
+func createPort(ctx context.Context, sc *StepContext, p *inventory.Port, opts ports.CreateOpts) (string, error) {
+	create := func() (*ports.Port, error) {
+		var b ports.CreateOptsBuilder = opts
+		if !p.PortSecurityEnabled {
+			b = portsecurity.PortCreateOptsExt{CreateOptsBuilder: opts, PortSecurityEnabled: &p.PortSecurityEnabled}
+		}
+		return ports.Create(ctx, sc.Target.Network, b).Extract()
+	}
+	out, err := create()
+	if err != nil && opts.MACAddress != "" {
+		switch cloud.StatusOf(err) {
 		case http.StatusForbidden, http.StatusConflict, http.StatusBadRequest:
-			delete(body, "mac_address")
-			sc.Note("the target refused MAC address %s (%v); the port has a new MAC address", p.MACAddress, apiErr("create port", err))
-			out, err = neutronCreate[ports.Port](ctx, sc.Target.Network, "ports", "port", body)
+			sc.Note("the target refused MAC address %s (%v); the port has a new MAC address", p.MACAddress, cloud.Wrap("create port", err))
+			opts.MACAddress = ""
+			out, err = create()
 		}
 	}
-	return out.ID, err
+	if err != nil {
+		return "", err
+	}
+	return out.ID, nil
 }
 
 // portsNamed lists ports of a network by name (ports without addresses).
 func portsNamed(ctx context.Context, sc *StepContext, netID, name string) ([]candidate, error) {
-	all, err := listAll(ctx, ports.List(sc.Target.Network, ports.ListOpts{NetworkID: netID, Name: name}), ports.ExtractPorts)
+	all, err := cloud.ListAll(ctx, ports.List(sc.Target.Network, ports.ListOpts{NetworkID: netID, Name: name}), ports.ExtractPorts)
 	var out []candidate
 	for _, x := range all {
 		out = append(out, sc.mark.tagged(x.ID, x.Tags))

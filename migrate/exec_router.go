@@ -8,6 +8,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/layer3/routers"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
 
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/inventory"
 	"github.com/scs-migrate/scs-migrate/plans"
 )
@@ -22,7 +23,7 @@ func runRouter(ctx context.Context, sc *StepContext) (Outcome, error) {
 	nc := sc.Target.Network
 	c := claim{kind: "router", name: r.Name, source: r.ID, byName: true,
 		find: func(ctx context.Context) ([]candidate, error) {
-			all, err := listAll(ctx, routers.List(nc, routers.ListOpts{Name: r.Name, ProjectID: sc.Target.ProjectID}), routers.ExtractRouters)
+			all, err := cloud.ListAll(ctx, routers.List(nc, routers.ListOpts{Name: r.Name, ProjectID: sc.Target.ProjectID}), routers.ExtractRouters)
 			var out []candidate
 			for _, x := range all {
 				out = append(out, sc.mark.tagged(x.ID, x.Tags))
@@ -30,18 +31,18 @@ func runRouter(ctx context.Context, sc *StepContext) (Outcome, error) {
 			return out, err
 		},
 		create: func(ctx context.Context) (string, error) {
-			body := map[string]any{"name": r.Name, "admin_state_up": r.AdminStateUp}
-			if r.Description != "" {
-				body["description"] = r.Description
-			}
+			opts := routers.CreateOpts{Name: r.Name, Description: r.Description, AdminStateUp: &r.AdminStateUp}
 			if r.ExternalGateway != nil {
 				if sc.Step.Target.ExternalNetworkID == "" {
 					return "", fmt.Errorf("the router has an external gateway but the plan maps no external network for it")
 				}
-				body["external_gateway_info"] = map[string]any{"network_id": sc.Step.Target.ExternalNetworkID}
+				opts.GatewayInfo = &routers.GatewayInfo{NetworkID: sc.Step.Target.ExternalNetworkID}
 			}
-			out, err := neutronCreate[routers.Router](ctx, nc, "routers", "router", body)
-			return out.ID, err
+			out, err := routers.Create(ctx, nc, opts).Extract()
+			if err != nil {
+				return "", err
+			}
+			return out.ID, nil
 		},
 		mark:   neutronMark(nc, "routers", sc.mark, r.Tags),
 		remove: func(ctx context.Context, id string) error { return removeRouter(ctx, sc.Target, id) },
@@ -114,7 +115,7 @@ func runRouterInterface(ctx context.Context, sc *StepContext) (Outcome, error) {
 	}
 	res, err := routers.AddInterface(ctx, sc.Target.Network, routerID, opts).Extract()
 	if err != nil {
-		return Outcome{}, apiErr("add router interface", err)
+		return Outcome{}, cloud.Wrap("add router interface", err)
 	}
 	return Outcome{TargetID: res.PortID}, sc.created("router-interface", "", res.PortID, "", routerID)
 }
@@ -122,9 +123,9 @@ func runRouterInterface(ctx context.Context, sc *StepContext) (Outcome, error) {
 // interfacePort returns the port by which the router is already on the
 // subnet, or "".
 func interfacePort(ctx context.Context, sc *StepContext, routerID, subnetID string) (string, error) {
-	all, err := listAll(ctx, ports.List(sc.Target.Network, ports.ListOpts{DeviceID: routerID}), ports.ExtractPorts)
+	all, err := cloud.ListAll(ctx, ports.List(sc.Target.Network, ports.ListOpts{DeviceID: routerID}), ports.ExtractPorts)
 	if err != nil {
-		return "", apiErr("list router ports", err)
+		return "", cloud.Wrap("list router ports", err)
 	}
 	for _, p := range all {
 		for _, ip := range p.FixedIPs {
@@ -149,12 +150,15 @@ func interfaceAddressPort(ctx context.Context, sc *StepContext, subnetID, srcNet
 			return portsAt(ctx, sc, netID, subnetID, addr)
 		},
 		create: func(ctx context.Context) (string, error) {
-			p, err := neutronCreate[ports.Port](ctx, nc, "ports", "port", map[string]any{"network_id": netID,
-				"fixed_ips": []map[string]string{{"subnet_id": subnetID, "ip_address": addr}}})
-			return p.ID, err
+			p, err := ports.Create(ctx, nc, ports.CreateOpts{NetworkID: netID,
+				FixedIPs: []ports.IP{{SubnetID: subnetID, IPAddress: addr}}}).Extract()
+			if err != nil {
+				return "", err
+			}
+			return p.ID, nil
 		},
 		mark:   neutronMark(nc, "ports", sc.mark, nil),
-		remove: neutronRemove(nc, "ports"),
+		remove: deleter(nc, ports.Delete),
 	})
 	return id, err
 }
@@ -162,7 +166,7 @@ func interfaceAddressPort(ctx context.Context, sc *StepContext, subnetID, srcNet
 // portsAt lists the ports holding an address on one of the plan's own
 // subnets; they are the plan's.
 func portsAt(ctx context.Context, sc *StepContext, netID, subnetID, addr string) ([]candidate, error) {
-	all, err := listAll(ctx, ports.List(sc.Target.Network, ports.ListOpts{NetworkID: netID,
+	all, err := cloud.ListAll(ctx, ports.List(sc.Target.Network, ports.ListOpts{NetworkID: netID,
 		FixedIPs: []ports.FixedIPOpts{{SubnetID: subnetID, IPAddress: addr}}}), ports.ExtractPorts)
 	var out []candidate
 	for _, p := range all {
@@ -193,7 +197,7 @@ func runRouterRoutes(ctx context.Context, sc *StepContext) (Outcome, error) {
 		routes[i] = routers.Route{DestinationCIDR: rt.Destination, NextHop: rt.NextHop}
 	}
 	if _, err := routers.Update(ctx, sc.Target.Network, routerID, routers.UpdateOpts{Routes: &routes}).Extract(); err != nil {
-		return Outcome{}, apiErr("set router routes", err)
+		return Outcome{}, cloud.Wrap("set router routes", err)
 	}
 	return Outcome{TargetID: routerID}, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/security/groups"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // defaultGroup is the name of the security group every project has.
@@ -30,7 +32,7 @@ func runSecurityGroup(ctx context.Context, sc *StepContext) (Outcome, error) {
 	}
 	c := claim{kind: "security-group", name: g.Name, source: g.ID, byName: true,
 		find: func(ctx context.Context) ([]candidate, error) {
-			all, err := listAll(ctx, groups.List(nc, groups.ListOpts{Name: g.Name, ProjectID: sc.Target.ProjectID}), groups.ExtractGroups)
+			all, err := cloud.ListAll(ctx, groups.List(nc, groups.ListOpts{Name: g.Name, ProjectID: sc.Target.ProjectID}), groups.ExtractGroups)
 			var out []candidate
 			for _, x := range all {
 				out = append(out, sc.mark.tagged(x.ID, x.Tags))
@@ -38,15 +40,18 @@ func runSecurityGroup(ctx context.Context, sc *StepContext) (Outcome, error) {
 			return out, err
 		},
 		create: func(ctx context.Context) (string, error) {
-			body := map[string]any{"name": g.Name, "description": g.Description}
+			opts := groups.CreateOpts{Name: g.Name, Description: g.Description}
 			if !g.Stateful {
-				body["stateful"] = false
+				opts.Stateful = &g.Stateful
 			}
-			out, err := neutronCreate[groups.SecGroup](ctx, nc, "security-groups", "security_group", body)
-			return out.ID, err
+			out, err := groups.Create(ctx, nc, opts).Extract()
+			if err != nil {
+				return "", err
+			}
+			return out.ID, nil
 		},
 		mark:   neutronMark(nc, "security-groups", sc.mark, g.Tags),
-		remove: neutronRemove(nc, "security-groups"),
+		remove: deleter(nc, groups.Delete),
 	}
 	id, adopted, err := sc.ensure(ctx, c)
 	return Outcome{TargetID: id, Adopted: adopted}, err
@@ -54,9 +59,9 @@ func runSecurityGroup(ctx context.Context, sc *StepContext) (Outcome, error) {
 
 // targetDefaultGroup finds the target project's default security group.
 func targetDefaultGroup(ctx context.Context, sc *StepContext) (string, error) {
-	all, err := listAll(ctx, groups.List(sc.Target.Network, groups.ListOpts{Name: defaultGroup, ProjectID: sc.Target.ProjectID}), groups.ExtractGroups)
+	all, err := cloud.ListAll(ctx, groups.List(sc.Target.Network, groups.ListOpts{Name: defaultGroup, ProjectID: sc.Target.ProjectID}), groups.ExtractGroups)
 	if err != nil {
-		return "", apiErr("find the target's default security group", err)
+		return "", cloud.Wrap("find the target's default security group", err)
 	}
 	if len(all) != 1 {
 		return "", fmt.Errorf("the target project has %d security groups named %q, want exactly one", len(all), defaultGroup)

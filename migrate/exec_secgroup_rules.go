@@ -3,7 +3,6 @@ package migrate
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/security/rules"
 
@@ -123,8 +122,8 @@ func runSecurityGroupRules(ctx context.Context, sc *StepContext) (Outcome, error
 
 // groupRules lists the rules of a target group.
 func groupRules(ctx context.Context, s *cloud.Session, groupID string) ([]neutronRule, error) {
-	all, err := listAll(ctx, rules.List(s.Network, rules.ListOpts{SecGroupID: groupID}), extractAs[neutronRule]("security_group_rules"))
-	return all, apiErr("list security group rules", err)
+	all, err := cloud.ListAll(ctx, rules.List(s.Network, rules.ListOpts{SecGroupID: groupID}), cloud.ExtractAs[neutronRule]("security_group_rules"))
+	return all, cloud.Wrap("list security group rules", err)
 }
 
 // defaultRulesKey is the journal key of a default group's original rules.
@@ -168,8 +167,8 @@ func convergeRules(ctx context.Context, s *cloud.Session, groupID string, want [
 		if wantKeys[r.key()] {
 			continue
 		}
-		if err := neutronDelete(ctx, s.Network, "security-group-rules", r.ID); err != nil {
-			return made, kept, removed, apiErr("remove security group rule "+r.ID, err)
+		if err := deleter(s.Network, rules.Delete)(ctx, r.ID); err != nil {
+			return made, kept, removed, cloud.Wrap("remove security group rule "+r.ID, err)
 		}
 		removed++
 	}
@@ -179,25 +178,34 @@ func convergeRules(ctx context.Context, s *cloud.Session, groupID string, want [
 // createRule makes one rule; a rule Neutron says exists already is fine
 // (an earlier attempt made it).
 func createRule(ctx context.Context, s *cloud.Session, groupID string, r Rule) error {
-	body := map[string]any{"security_group_id": groupID, "direction": r.Direction, "ethertype": r.EtherType}
-	opt := func(k, v string) {
-		if v != "" {
-			body[k] = v
-		}
-	}
-	opt("protocol", r.Protocol)
-	opt("remote_ip_prefix", r.RemoteIPPrefix)
-	opt("remote_group_id", r.RemoteGroupID)
-	opt("description", r.Description)
-	if r.PortRangeMin != nil {
-		body["port_range_min"] = *r.PortRangeMin
-	}
-	if r.PortRangeMax != nil {
-		body["port_range_max"] = *r.PortRangeMax
-	}
-	_, err := neutronCreate[neutronRule](ctx, s.Network, "security-group-rules", "security_group_rule", body)
-	if statusOf(err) == http.StatusConflict {
+	opts := ruleOpts{CreateOpts: rules.CreateOpts{SecGroupID: groupID, Direction: rules.RuleDirection(r.Direction),
+		EtherType: rules.RuleEtherType(r.EtherType), Protocol: rules.RuleProtocol(r.Protocol),
+		RemoteIPPrefix: r.RemoteIPPrefix, RemoteGroupID: r.RemoteGroupID, Description: r.Description},
+		min: r.PortRangeMin, max: r.PortRangeMax}
+	_, err := rules.Create(ctx, s.Network, opts).Extract()
+	if cloud.IsConflict(err) {
 		return nil
 	}
-	return apiErr("create security group rule "+r.key(), err)
+	return cloud.Wrap("create security group rule "+r.key(), err)
+}
+
+// ruleOpts are rules.CreateOpts with port ranges that may be 0 (ICMP
+// type or code 0), which gophercloud's omitempty ints would drop.
+type ruleOpts struct {
+	rules.CreateOpts
+	min, max *int
+}
+
+func (o ruleOpts) ToSecGroupRuleCreateMap() (map[string]any, error) {
+	b, err := o.CreateOpts.ToSecGroupRuleCreateMap()
+	if err != nil {
+		return nil, err
+	}
+	rule := b["security_group_rule"].(map[string]any)
+	for k, v := range map[string]*int{"port_range_min": o.min, "port_range_max": o.max} {
+		if v != nil {
+			rule[k] = *v
+		}
+	}
+	return b, nil
 }

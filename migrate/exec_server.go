@@ -7,6 +7,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/inventory"
 	"github.com/scs-migrate/scs-migrate/plans"
 )
@@ -57,7 +58,7 @@ func runServer(ctx context.Context, sc *StepContext) (Outcome, error) {
 // markedServers lists the servers carrying the step's markers.
 func markedServers(ctx context.Context, sc *StepContext) ([]candidate, error) {
 	q := servers.ListOpts{Tags: sc.mark.planTag() + "," + sc.mark.stepTag()}
-	all, err := listAll(ctx, servers.List(sc.Target.Compute, q), servers.ExtractServers)
+	all, err := cloud.ListAll(ctx, servers.List(sc.Target.Compute, q), servers.ExtractServers)
 	var out []candidate
 	for _, s := range all {
 		var tags []string
@@ -183,19 +184,5 @@ func serverImage(sc *StepContext, srv *inventory.Server) (string, error) {
 // waitServer waits until the server is in one of the states; ERROR ends
 // the wait with the server's fault.
 func waitServer(ctx context.Context, sc *StepContext, id string, states ...string) error {
-	return sc.poll.until(ctx, "server "+id+" to be "+strings.Join(states, " or "), func(ctx context.Context) (bool, error) {
-		s, err := servers.Get(ctx, sc.Target.Compute, id).Extract()
-		if err != nil {
-			return false, apiErr("get server", err)
-		}
-		if s.Status == "ERROR" {
-			return false, fmt.Errorf("the server went to ERROR: %s", s.Fault.Message)
-		}
-		for _, st := range states {
-			if s.Status == st {
-				return true, nil
-			}
-		}
-		return false, nil
-	})
+	return cloud.WaitFor(ctx, sc.poll, cloud.Server, id, cloud.ServerStatus(sc.Target.Compute, id, nil), states...)
 }

@@ -23,7 +23,7 @@ func runStopServer(ctx context.Context, sc *StepContext) (Outcome, error) {
 	}
 	s, err := servers.Get(ctx, sc.Source.Compute, srv.ID).Extract()
 	if err != nil {
-		return Outcome{}, apiErr("get source server "+srv.Name, err)
+		return Outcome{}, cloud.Wrap("get source server "+srv.Name, err)
 	}
 	stoppedByPlan := false
 	for _, st := range sc.Journal.StoppedServers() {
@@ -48,63 +48,48 @@ func runStopServer(ctx context.Context, sc *StepContext) (Outcome, error) {
 }
 
 // stopServer stops a server and waits until it is SHUTOFF.
-func stopServer(ctx context.Context, s *cloud.Session, id string, poll pollConfig) error {
+func stopServer(ctx context.Context, s *cloud.Session, id string, poll cloud.Poll) error {
 	return powerServer(ctx, s, id, poll, "SHUTOFF", func(ctx context.Context) error {
 		return servers.Stop(ctx, s.Compute, id).ExtractErr()
 	})
 }
 
 // startServer starts a server and waits until it is ACTIVE.
-func startServer(ctx context.Context, s *cloud.Session, id string, poll pollConfig) error {
+func startServer(ctx context.Context, s *cloud.Session, id string, poll cloud.Poll) error {
 	return powerServer(ctx, s, id, poll, "ACTIVE", func(ctx context.Context) error {
 		return servers.Start(ctx, s.Compute, id).ExtractErr()
 	})
 }
 
-func powerServer(ctx context.Context, s *cloud.Session, id string, poll pollConfig, want string, act func(context.Context) error) error {
+func powerServer(ctx context.Context, s *cloud.Session, id string, poll cloud.Poll, want string, act func(context.Context) error) error {
 	srv, err := servers.Get(ctx, s.Compute, id).Extract()
 	if err != nil {
-		return apiErr("get server "+id, err)
+		return cloud.Wrap("get server "+id, err)
 	}
 	if srv.Status != want {
 		// 409: the server is already changing state; the wait tells.
-		if err := act(ctx); err != nil && statusOf(err) != 409 {
-			return apiErr("change power state of server "+id, err)
+		if err := act(ctx); err != nil && cloud.StatusOf(err) != 409 {
+			return cloud.Wrap("change power state of server "+id, err)
 		}
 	}
-	return poll.until(ctx, "server "+id+" to be "+want, func(ctx context.Context) (bool, error) {
-		srv, err := servers.Get(ctx, s.Compute, id).Extract()
-		if err != nil {
-			return false, apiErr("get server "+id, err)
-		}
-		if srv.Status == "ERROR" {
-			return false, fmt.Errorf("server %s went to ERROR: %s", id, srv.Fault.Message)
-		}
-		return srv.Status == want, nil
-	})
+	return cloud.WaitFor(ctx, poll, cloud.Server, id, cloud.ServerStatus(s.Compute, id, nil), want)
 }
 
 // deleteServer deletes a server and waits until it is gone, so that its
 // ports and volumes are free again.
-func deleteServer(ctx context.Context, s *cloud.Session, id string, poll pollConfig) error {
+func deleteServer(ctx context.Context, s *cloud.Session, id string, poll cloud.Poll) error {
 	if err := servers.Delete(ctx, s.Compute, id).ExtractErr(); err != nil {
-		if isNotFound(err) {
+		if cloud.IsNotFound(err) {
 			return nil
 		}
-		return apiErr("delete server "+id, err)
+		return cloud.Wrap("delete server "+id, err)
 	}
-	return poll.until(ctx, "server "+id+" to be deleted", func(ctx context.Context) (bool, error) {
-		_, err := servers.Get(ctx, s.Compute, id).Extract()
-		if isNotFound(err) {
-			return true, nil
-		}
-		return false, apiErr("get server "+id, err)
-	})
+	return cloud.WaitGone(ctx, poll, cloud.Server, id, cloud.ServerStatus(s.Compute, id, nil))
 }
 
 // restartSource starts the source servers the plan stopped and has not
 // restarted yet; it returns their names.
-func restartSource(ctx context.Context, src *cloud.Session, j *Journal, poll pollConfig) ([]string, error) {
+func restartSource(ctx context.Context, src *cloud.Session, j *Journal, poll cloud.Poll) ([]string, error) {
 	var names []string
 	var errs []error
 	for _, st := range j.StoppedServers() {
@@ -112,7 +97,7 @@ func restartSource(ctx context.Context, src *cloud.Session, j *Journal, poll pol
 			continue
 		}
 		err := startServer(ctx, src, st.ServerID, poll)
-		if isNotFound(err) {
+		if cloud.IsNotFound(err) {
 			err = nil
 		}
 		if err != nil {

@@ -59,7 +59,7 @@ type StepContext struct {
 
 	inv  *index
 	mark marker
-	poll pollConfig
+	poll cloud.Poll
 
 	mu    sync.Mutex
 	notes []string

@@ -57,7 +57,7 @@ func markedResources(ctx context.Context, s *cloud.Session, p *plans.Plan, j *Jo
 		found, err := find(ctx)
 		out = append(out, found...)
 		if err != nil {
-			return out, apiErr("look for the plan's resources on the target", err)
+			return out, cloud.Wrap("look for the plan's resources on the target", err)
 		}
 	}
 	named, err := namedResources(ctx, s, p, j)
@@ -74,7 +74,7 @@ type markedFinder func(context.Context) ([]Created, error)
 func tagged[T any](kind, tag string, pager pagination.Pager, extract func(pagination.Page) ([]T, error),
 	fields func(T) (id, name string, tags []string)) markedFinder {
 	return func(ctx context.Context) ([]Created, error) {
-		all, err := listAll(ctx, pager, extract)
+		all, err := cloud.ListAll(ctx, pager, extract)
 		var out []Created
 		for _, x := range all {
 			if id, name, tags := fields(x); slices.Contains(tags, tag) {
@@ -96,7 +96,7 @@ func derefTags(tags *[]string) []string {
 // the plan (Glance has no tags filter for properties).
 func markedImages(s *cloud.Session, key string) markedFinder {
 	return func(ctx context.Context) ([]Created, error) {
-		all, err := listAll(ctx, images.List(s.Image, images.ListOpts{Owner: s.ProjectID}), images.ExtractImages)
+		all, err := cloud.ListAll(ctx, images.List(s.Image, images.ListOpts{Owner: s.ProjectID}), images.ExtractImages)
 		var out []Created
 		for _, x := range all {
 			if v, _ := x.Properties[MarkerPlanKey].(string); v == key {
@@ -111,7 +111,7 @@ func markedImages(s *cloud.Session, key string) markedFinder {
 func markedVolumes(s *cloud.Session, key string) markedFinder {
 	return func(ctx context.Context) ([]Created, error) {
 		q := volumes.ListOpts{Metadata: map[string]string{MarkerPlanKey: key}}
-		all, err := listAll(ctx, volumes.List(s.BlockStorage, q), volumes.ExtractVolumes)
+		all, err := cloud.ListAll(ctx, volumes.List(s.BlockStorage, q), volumes.ExtractVolumes)
 		var out []Created
 		for _, x := range all {
 			if x.Metadata[MarkerPlanKey] == key {
@@ -138,8 +138,8 @@ func namedResources(ctx context.Context, s *cloud.Session, p *plans.Plan, j *Jou
 			}
 			if groupsOnTarget == nil {
 				var err error
-				if groupsOnTarget, err = listAll(ctx, servergroups.List(s.Compute, nil), servergroups.ExtractServerGroups); err != nil {
-					return out, apiErr("list server groups", err)
+				if groupsOnTarget, err = cloud.ListAll(ctx, servergroups.List(s.Compute, nil), servergroups.ExtractServerGroups); err != nil {
+					return out, cloud.Wrap("list server groups", err)
 				}
 			}
 			for _, g := range groupsOnTarget {
@@ -155,8 +155,8 @@ func namedResources(ctx context.Context, s *cloud.Session, p *plans.Plan, j *Jou
 			_, err := keypairs.Get(ctx, s.Compute, st.SourceID, nil).Extract()
 			if err == nil {
 				out = append(out, Created{Cloud: "target", Kind: "keypair", ID: st.SourceID, Name: st.SourceID, StepID: st.ID})
-			} else if !isNotFound(err) {
-				return out, apiErr("get keypair", err)
+			} else if !cloud.IsNotFound(err) {
+				return out, cloud.Wrap("get keypair", err)
 			}
 		}
 	}

@@ -49,7 +49,7 @@ func Rollback(ctx context.Context, p *plans.Plan, j *Journal, src, dst *cloud.Se
 	if err := j.checkTarget(dst.ProjectID); err != nil {
 		return nil, err
 	}
-	poll := pollConfig{max: orDefault(opts.Poll, DefaultPoll), timeout: orDefault(opts.Timeout, DefaultTimeout)}
+	poll := cloud.Poll{Max: orDefault(opts.Poll, DefaultPoll), Timeout: orDefault(opts.Timeout, DefaultTimeout)}
 	data := opts.Data
 	if data == nil {
 		data = &transfer.Copier{Source: src, Target: dst}
@@ -91,7 +91,7 @@ func Rollback(ctx context.Context, p *plans.Plan, j *Journal, src, dst *cloud.Se
 }
 
 // removeTarget deletes the plan's target resources kind by kind.
-func removeTarget(ctx context.Context, p *plans.Plan, j *Journal, dst *cloud.Session, poll pollConfig, rep *RollbackReport) error {
+func removeTarget(ctx context.Context, p *plans.Plan, j *Journal, dst *cloud.Session, poll cloud.Poll, rep *RollbackReport) error {
 	marked, err := markedResources(ctx, dst, p, j)
 	if err != nil {
 		return err
@@ -109,7 +109,7 @@ func removeTarget(ctx context.Context, p *plans.Plan, j *Journal, dst *cloud.Ses
 	for _, k := range removalOrder {
 		for _, r := range byKind[k.kind] {
 			if err := k.remove(ctx, dst, r, poll); err != nil {
-				errs = append(errs, apiErr("delete "+describeCreated(r), err))
+				errs = append(errs, cloud.Wrap("delete "+describeCreated(r), err))
 				continue
 			}
 			rep.Deleted = append(rep.Deleted, describeCreated(r))

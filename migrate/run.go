@@ -19,7 +19,7 @@ const (
 	DefaultTimeout  = 30 * time.Minute
 	// DefaultStepRetries is how often a transiently failed step is
 	// tried again within one run.
-	DefaultStepRetries = 2
+	DefaultStepRetries = cloud.DefaultStepRetries
 )
 
 // Options tune Run.
@@ -51,8 +51,8 @@ type Options struct {
 	// since it was made (the report lists the changes); without it Run
 	// refuses. A target without room is refused either way.
 	AcceptDrift bool
-	// StepRetries is how often a step that failed transiently (5xx,
-	// broken connection) is tried again within the run; 0 means
+	// StepRetries is how often a step that failed transiently (see
+	// cloud.Retryable) is tried again within the run; 0 means
 	// DefaultStepRetries, negative means never.
 	StepRetries int
 }
@@ -110,9 +110,9 @@ type run struct {
 	journal  *Journal
 	data     DataMover
 	obs      Observer
-	poll     pollConfig
+	poll     cloud.Poll
 
-	// retryPause is the pause before a step's second attempt.
+	// retryPause is the first pause before a step is tried again.
 	retryPause time.Duration
 
 	mu        sync.Mutex
@@ -144,7 +144,7 @@ func newRun(p *plans.Plan, src, dst *cloud.Session, opts Options) (*run, error) 
 		r.opts.StepRetries = 0
 	}
 	r.retryPause = min(time.Second, 10*orDefault(opts.Poll, DefaultPoll))
-	r.poll = pollConfig{max: orDefault(opts.Poll, DefaultPoll), timeout: orDefault(opts.Timeout, DefaultTimeout)}
+	r.poll = cloud.Poll{Max: orDefault(opts.Poll, DefaultPoll), Timeout: orDefault(opts.Timeout, DefaultTimeout)}
 	g, err := buildGraph(p, r.reg)
 	if err != nil {
 		return nil, err
@@ -219,27 +219,30 @@ func (r *run) failedFatally() bool {
 	return r.fatal != nil
 }
 
-// runStep runs one step and journals its transitions. A transient
-// failure (a 5xx, a broken connection) is tried again, adoption first,
-// up to StepRetries times before the step counts as failed.
+// runStep runs one step and journals its transitions. A failure that
+// another attempt may fix (cloud.Retryable: a 5xx the transport would
+// not repeat, a broken connection) is tried again, adoption first, up
+// to StepRetries times before the step counts as failed.
 func (r *run) runStep(ctx context.Context, s plans.Step) error {
 	var notes []string
-	for attempt := 0; ; attempt++ {
-		sc, out, runErr, err := r.attempt(ctx, s, attempt > 0)
-		if err != nil {
-			r.setFatal(err)
-			return err
+	var out Outcome
+	var runErr, fatal error
+	_ = cloud.Retry(ctx, r.opts.StepRetries, r.retryPause, func(attempt int) error {
+		if attempt > 0 {
+			notes = append(notes, fmt.Sprintf("attempt %d failed and was retried: %v", attempt, runErr))
+		}
+		var sc *StepContext
+		if sc, out, runErr, fatal = r.attempt(ctx, s, attempt > 0); fatal != nil {
+			return cloud.Permanent(fatal)
 		}
 		notes = append(notes, sc.Notes()...)
-		retry := runErr != nil && attempt < r.opts.StepRetries && ctx.Err() == nil && transient(runErr)
-		if retry {
-			notes = append(notes, fmt.Sprintf("attempt %d failed and was retried: %v", attempt+1, runErr))
-			if sleep(ctx, time.Duration(attempt+1)*r.retryPause) == nil {
-				continue
-			}
-		}
-		return r.record(ctx, s, out, runErr, notes)
+		return runErr
+	})
+	if fatal != nil {
+		r.setFatal(fatal)
+		return fatal
 	}
+	return r.record(ctx, s, out, runErr, notes)
 }
 
 // attempt journals the start of one attempt and runs the executor.

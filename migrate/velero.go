@@ -255,7 +255,7 @@ func backupReason(b *velerov1.Backup) string {
 func (k *Kube) waitBackup(ctx context.Context, sc *StepContext, c *kube.Clients, ns, name string) (*velerov1.Backup, error) {
 	var b *velerov1.Backup
 	poll := k.wait(sc, k.VeleroTimeout, DefaultVeleroTimeout)
-	err := poll.until(ctx, "Velero backup "+name+" to complete", func(ctx context.Context) (bool, error) {
+	err := poll.Until(ctx, "Velero backup "+name+" to complete", func(ctx context.Context) (bool, error) {
 		u, err := c.Dynamic.Resource(kube.Backups).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return false, fmt.Errorf("read backup %s/%s: %w", ns, name, err)

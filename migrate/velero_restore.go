@@ -79,7 +79,7 @@ func restoredItems(r *velerov1.Restore) int {
 // from the shared bucket and sees it Completed.
 func (k *Kube) waitSynced(ctx context.Context, sc *StepContext, tgt *kube.Clients, ns, backup, location string) error {
 	poll := k.wait(sc, k.VeleroTimeout, DefaultVeleroTimeout)
-	err := poll.until(ctx, "backup "+backup+" to reach the new cluster", func(ctx context.Context) (bool, error) {
+	err := poll.Until(ctx, "backup "+backup+" to reach the new cluster", func(ctx context.Context) (bool, error) {
 		u, err := tgt.Dynamic.Resource(kube.Backups).Namespace(ns).Get(ctx, backup, metav1.GetOptions{})
 		if kube.IsNotFound(err) {
 			k.progress(sc, "waiting for backup %s to sync from location %s into the new cluster's Velero", backup, location)
@@ -233,7 +233,7 @@ func restoreReason(r *velerov1.Restore) string {
 func (k *Kube) waitRestore(ctx context.Context, sc *StepContext, c *kube.Clients, ns, name string) (*velerov1.Restore, error) {
 	var r *velerov1.Restore
 	poll := k.wait(sc, k.VeleroTimeout, DefaultVeleroTimeout)
-	err := poll.until(ctx, "Velero restore "+name+" to complete", func(ctx context.Context) (bool, error) {
+	err := poll.Until(ctx, "Velero restore "+name+" to complete", func(ctx context.Context) (bool, error) {
 		u, err := c.Dynamic.Resource(kube.Restores).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return false, fmt.Errorf("read restore %s/%s: %w", ns, name, err)

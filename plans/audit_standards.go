@@ -240,7 +240,7 @@ func volumeTypeByStandard(vt inventory.VolumeType) (Status, string) {
 	switch {
 	case tf.declared:
 		return StatusPortable, "scs-0114 aspects " + formatAspects(tf.aspects) + ": mapped to a target type with the same aspects"
-	case strings.EqualFold(vt.Name, cinderDefaultType):
+	case strings.EqualFold(vt.Name, inventory.CinderDefaultType):
 		return StatusPortable, "Cinder's default type: mapped to the target's default"
 	}
 	return StatusChange, "no scs-0114 aspects in its description: mapped by name or to the target's default type"

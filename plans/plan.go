@@ -48,15 +48,6 @@ type Plan struct {
 	Inventory *inventory.Document `json:"inventory"`
 }
 
-// Endpoint identifies a cloud and project, without credentials.
-type Endpoint struct {
-	Cloud       string `json:"cloud"`
-	AuthURL     string `json:"authURL"`
-	Region      string `json:"region"`
-	ProjectID   string `json:"projectID"`
-	ProjectName string `json:"projectName"`
-}
-
 // Options are the choices made when planning.
 type Options struct {
 	// Cutover is "cold" (source servers stopped before their final

@@ -88,7 +88,7 @@ func demands(p *Plan, inv *inventory.Document, d *decisions) []quotaDemand {
 
 // quotaCheck compares a demand with the target's limit and usage.
 func quotaCheck(tgt *Target, q quotaDemand) (Check, bool) {
-	lim, ok := tgt.quota(q.service, q.resource)
+	lim, ok := tgt.Quota(q.service, q.resource)
 	if !ok {
 		return Check{}, false
 	}

@@ -308,7 +308,7 @@ func volumeDisplayName(ix *inventory.Index, id string) string {
 // targetOffers reports whether the target's catalog has any of the
 // service types; an unread catalog is given the benefit of the doubt.
 func (b *builder) targetOffers(types ...string) bool {
-	return len(b.tgt.Services) == 0 || b.tgt.hasService(types...)
+	return len(b.tgt.Services) == 0 || b.tgt.HasService(types...)
 }
 
 // lacks is the reason for a service the target does not offer.

@@ -1,78 +1,27 @@
 package plans
 
-import "github.com/scs-migrate/scs-migrate/inventory"
+import (
+	"context"
 
-// Target is what a target cloud offers a migrating tenant, read once by
-// ReadTarget and then used, without further API calls, by Build and
-// Audit. It reuses the inventory types where the shapes are the same, so
-// a Target can be written to and read from JSON (tests do).
-type Target struct {
-	Endpoint Endpoint `json:"endpoint"`
-	// Services are the catalog's service types, sorted.
-	Services []string `json:"services"`
-	// Flavors are the flavors the project can use, with extra specs.
-	Flavors []inventory.Flavor `json:"flavors"`
-	// Images are the public and community images, with properties.
-	Images []inventory.Image `json:"images"`
-	// VolumeTypes carry their scs-0114 aspects; DefaultVolumeType is the
-	// name of the type a volume gets when none is asked for ("" unknown).
-	VolumeTypes       []inventory.VolumeType      `json:"volumeTypes"`
-	DefaultVolumeType string                      `json:"defaultVolumeType,omitempty"`
-	ExternalNetworks  []inventory.ExternalNetwork `json:"externalNetworks"`
-	ComputeAZs        []string                    `json:"computeAZs"`
-	VolumeAZs         []string                    `json:"volumeAZs"`
-	// Quotas are the project's limits and usage, named as the services
-	// name them (see docs/plan.md): compute instances, cores, ram (MiB),
-	// key_pairs, server_groups; volume volumes, gigabytes; network
-	// network, subnet, port, router, floatingip, security_group,
-	// security_group_rule; load-balancer load_balancer.
-	Quotas []inventory.Quota `json:"quotas"`
-	// Existing are the target project's own resources that a migration
-	// can clash with.
-	Existing Existing `json:"existing"`
-	// ClusterClasses are the Cluster API ClusterClass names the target's
-	// KaaS offers; filled in by the Kubernetes work.
-	ClusterClasses []string `json:"clusterClasses,omitempty"`
-	// Warnings list the parts that could not be read.
-	Warnings []inventory.Warning `json:"warnings"`
-}
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/inventory"
+)
 
-// Existing are names (and CIDRs) already taken in the target project.
-type Existing struct {
-	Networks       []string         `json:"networks"`
-	Subnets        []ExistingSubnet `json:"subnets"`
-	Routers        []string         `json:"routers"`
-	SecurityGroups []string         `json:"securityGroups"`
-	Keypairs       []string         `json:"keypairs"`
-	Servers        []string         `json:"servers"`
-	ServerGroups   []string         `json:"serverGroups"`
-	LoadBalancers  []string         `json:"loadBalancers"`
-}
+// The target's capabilities are read beside the collectors, in inventory;
+// plans uses them without further API calls.
+type (
+	// Target is what a target cloud offers a migrating tenant.
+	Target = inventory.Target
+	// Endpoint identifies a cloud and project, without credentials.
+	Endpoint = inventory.Endpoint
+	// Existing are names (and CIDRs) already taken in the target project.
+	Existing = inventory.Existing
+	// ExistingSubnet is a subnet of the target project.
+	ExistingSubnet = inventory.ExistingSubnet
+)
 
-// ExistingSubnet is a subnet of the target project.
-type ExistingSubnet struct {
-	Name string `json:"name"`
-	CIDR string `json:"cidr"`
-}
-
-// quota returns the limit and usage of one resource, if known.
-func (t *Target) quota(service, resource string) (inventory.Quota, bool) {
-	for _, q := range t.Quotas {
-		if q.Service == service && q.Resource == resource {
-			return q, true
-		}
-	}
-	return inventory.Quota{}, false
-}
-
-// hasService reports whether the catalog lists any of the types.
-func (t *Target) hasService(types ...string) bool {
-	for _, s := range t.Services {
-		for _, want := range types {
-			if s == want {
-				return true
-			}
-		}
-	}
-	return false
+// ReadTarget reads what the target cloud offers the session's project;
+// see inventory.ReadTarget.
+func ReadTarget(ctx context.Context, s *cloud.Session) (*Target, error) {
+	return inventory.ReadTarget(ctx, s)
 }

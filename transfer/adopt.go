@@ -8,6 +8,8 @@ import (
 	"sort"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // markedImages lists the caller's images on the target that carry all
@@ -47,7 +49,7 @@ func carriesMarkers(img images.Image, markers map[string]string) bool {
 // opts. A verified one is returned (ok); any other is deleted.
 func (c *Copier) adoptImage(ctx context.Context, src *images.Image, opts ImageOptions) (res Result, ok bool, err error) {
 	if len(opts.Properties) == 0 {
-		return res, false, permanent(errors.New("adopt needs marker properties to recognise an earlier copy"))
+		return res, false, cloud.Permanent(errors.New("adopt needs marker properties to recognise an earlier copy"))
 	}
 	found, err := c.findMarkedImages(ctx, opts.Properties, src.Hidden)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 // Defaults for the zero fields of a Copier.
 const (
 	DefaultTransfers = 4
-	DefaultRetries   = 3
+	DefaultRetries   = cloud.DefaultStreamRetries
 	DefaultPoll      = 5 * time.Second
 )
 

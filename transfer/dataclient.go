@@ -48,7 +48,8 @@ func (d dataClient) token(ctx context.Context) (string, error) {
 
 // send sends req with a fresh token. A 401 renews the token; then again
 // gives the request to send once more, or false when it cannot (a
-// streaming body), and the 401 is returned as an *APIError.
+// streaming body), and the 401 is returned as a transient error: the
+// next attempt has a fresh token.
 func (d dataClient) send(ctx context.Context, req *http.Request, again func() (*http.Request, bool)) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		tok, err := d.token(ctx)
@@ -64,28 +65,17 @@ func (d dataClient) send(ctx context.Context, req *http.Request, again func() (*
 		if resp.StatusCode != http.StatusUnauthorized || attempt > 0 {
 			return resp, nil
 		}
-		unauthorized := responseError(req, resp)
+		unauthorized := cloud.ResponseError(resp)
 		drain(resp)
 		if err := d.provider.Reauthenticate(ctx, tok); err != nil {
 			return nil, fmt.Errorf("renew token after 401: %w", err)
 		}
 		next, ok := again()
 		if !ok {
-			return nil, unauthorized
+			return nil, cloud.Transient(unauthorized)
 		}
 		req = next
 	}
-}
-
-// responseError describes a response that is not the one wanted.
-func responseError(req *http.Request, resp *http.Response) error {
-	var msg string
-	if resp.Body != nil {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
-		msg = serviceMessage(b)
-	}
-	return &APIError{Method: req.Method, URL: req.URL.String(), Status: resp.StatusCode, Message: msg,
-		RetryAfter: retryAfter(resp.Header)}
 }
 
 // drain reads a little of a response body that is not wanted and closes

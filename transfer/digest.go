@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"hash"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // digests are what is known of a stream of bytes: its size and the
@@ -54,5 +56,5 @@ func mismatch(party string, got, want digests) error {
 	if len(diffs) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%w: streamed %s", ErrChecksumMismatch, strings.Join(diffs, "; "))
+	return cloud.Transient(fmt.Errorf("%w: streamed %s", ErrChecksumMismatch, strings.Join(diffs, "; ")))
 }

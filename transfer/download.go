@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // rangeReader reads an image's data and survives broken connections: a
@@ -65,9 +67,9 @@ func (r *rangeReader) Read(p []byte) (int, error) {
 		err = stalled(r.reqCtx, err)
 		r.Close()
 		if err == io.EOF {
-			err = fmt.Errorf("%w: connection ended at byte %d of %d", errStreamBroken, r.off, r.size)
+			err = cloud.Transient(fmt.Errorf("%w: connection ended at byte %d of %d", errStreamBroken, r.off, r.size))
 		}
-		if !retryable(err) {
+		if !cloud.Retryable(err) {
 			return n, err
 		}
 		if n > 0 {
@@ -88,7 +90,7 @@ func (r *rangeReader) pause(cause error) error {
 	if r.failures == 1 {
 		return nil // the first reopening is immediate: a reset is no reason to wait
 	}
-	return sleep(r.ctx, r.backoff<<min(r.failures-2, 5))
+	return cloud.Sleep(r.ctx, cloud.Backoff(r.backoff, r.failures-1))
 }
 
 // open starts (or resumes) the download at r.off, under a watchdog.
@@ -102,7 +104,7 @@ func (r *rangeReader) open() error {
 		}
 		err = stalled(r.reqCtx, err)
 		r.Close()
-		if !retryable(err) {
+		if !cloud.Retryable(err) {
 			return err
 		}
 		if err := r.pause(err); err != nil {
@@ -127,7 +129,7 @@ func (r *rangeReader) get() (io.ReadCloser, error) {
 	case resp.StatusCode == http.StatusPartialContent && r.off > 0:
 		if start, ok := contentRangeStart(resp.Header.Get("Content-Range")); !ok || start != r.off {
 			drain(resp)
-			return nil, permanent(fmt.Errorf("download %s: asked for bytes from %d, got Content-Range %q", r.url, r.off, resp.Header.Get("Content-Range")))
+			return nil, cloud.Permanent(fmt.Errorf("download %s: asked for bytes from %d, got Content-Range %q", r.url, r.off, resp.Header.Get("Content-Range")))
 		}
 		r.resumes++
 		return resp.Body, nil
@@ -138,14 +140,14 @@ func (r *rangeReader) get() (io.ReadCloser, error) {
 			r.wire.Add(n)
 			if err != nil {
 				resp.Body.Close()
-				return nil, fmt.Errorf("%w: skipping %d bytes already received: %v", errStreamBroken, r.off, err)
+				return nil, cloud.Transient(fmt.Errorf("%w: skipping %d bytes already received: %v", errStreamBroken, r.off, err))
 			}
 			r.resumes++
 		}
 		return resp.Body, nil
 	}
 	defer resp.Body.Close()
-	return nil, responseError(resp.Request, resp)
+	return nil, cloud.ResponseError(resp)
 }
 
 // contentRangeStart reads the first byte position of "bytes N-M/T".
@@ -175,18 +177,6 @@ func (r *rangeReader) Close() error {
 		r.wd = nil
 	}
 	return err
-}
-
-// sleep waits for d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // kicking kicks a watchdog whenever bytes arrive.

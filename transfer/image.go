@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // CopyImage copies the source image sourceImageID to the target as one
@@ -37,7 +39,7 @@ func (c *Copier) copyImage(ctx context.Context, src *images.Image, opts ImageOpt
 	create := imageCreateOpts(src, opts)
 	res := Result{SourceID: src.ID, Name: create.Name, Size: src.SizeBytes}
 	if src.Status != images.ImageStatusActive {
-		return res, permanent(fmt.Errorf("the source image is %s, not active: %w", src.Status, ErrBadState))
+		return res, cloud.Permanent(fmt.Errorf("the source image is %s, not active: %w", src.Status, ErrBadState))
 	}
 	if opts.Adopt {
 		adopted, ok, err := c.adoptImage(ctx, src, opts)
@@ -71,28 +73,22 @@ func (c *Copier) streamImage(ctx context.Context, s *stream, create images.Creat
 			s.targetID = ""
 		}
 	}()
-	for ; ; s.attempt++ {
-		if s.attempt > 0 {
-			if err := sleep(ctx, c.pauseFor(s.attempt, err)); err != nil {
-				return got, err
+	var last error
+	err = cloud.Retry(ctx, c.retries(), c.backoff, func(attempt int) error {
+		s.attempt = attempt
+		if attempt > 0 {
+			if rerr := c.resetTarget(ctx, s); rerr != nil {
+				return cloud.Permanent(fmt.Errorf("%w; then: %w", last, rerr))
 			}
 		}
-		got, err = c.attempt(ctx, s, create, want)
-		if err == nil {
-			return got, nil
+		got, last = c.attempt(ctx, s, create, want)
+		if last != nil {
+			c.observer().Progress(s.obsID, -s.delivered) // what failed does not count
+			s.delivered = 0
 		}
-		c.observer().Progress(s.obsID, -s.delivered) // what failed does not count
-		s.delivered = 0
-		if !retryable(err) {
-			return got, err
-		}
-		if s.attempt >= c.retries() {
-			return got, permanent(fmt.Errorf("%w (gave up after %d attempts)", err, s.attempt+1))
-		}
-		if rerr := c.resetTarget(ctx, s); rerr != nil {
-			return got, fmt.Errorf("%w; then: %w", err, rerr)
-		}
-	}
+		return last
+	})
+	return got, err
 }
 
 // attempt makes and verifies one copy.

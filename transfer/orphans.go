@@ -102,13 +102,9 @@ func (c *Copier) sweepSide(ctx context.Context, label string, s *cloud.Session, 
 }
 
 func listVolumes(ctx context.Context, s *cloud.Session, match func(string) bool) ([]volumes.Volume, error) {
-	pages, err := volumes.List(s.BlockStorage, volumes.ListOpts{}).AllPages(ctx)
+	all, err := cloud.ListAll(ctx, volumes.List(s.BlockStorage, volumes.ListOpts{}), volumes.ExtractVolumes)
 	if err != nil {
-		return nil, fmt.Errorf("list volumes: %w", apiError(err))
-	}
-	all, err := volumes.ExtractVolumes(pages)
-	if err != nil {
-		return nil, fmt.Errorf("list volumes: %w", err)
+		return nil, cloud.Wrap("list volumes", err)
 	}
 	var out []volumes.Volume
 	for _, v := range all {
@@ -120,13 +116,9 @@ func listVolumes(ctx context.Context, s *cloud.Session, match func(string) bool)
 }
 
 func listSnapshots(ctx context.Context, s *cloud.Session, match func(string) bool) ([]snapshots.Snapshot, error) {
-	pages, err := snapshots.ListDetail(s.BlockStorage, snapshots.ListOpts{}).AllPages(ctx)
+	all, err := cloud.ListAll(ctx, snapshots.ListDetail(s.BlockStorage, snapshots.ListOpts{}), snapshots.ExtractSnapshots)
 	if err != nil {
-		return nil, fmt.Errorf("list snapshots: %w", apiError(err))
-	}
-	all, err := snapshots.ExtractSnapshots(pages)
-	if err != nil {
-		return nil, fmt.Errorf("list snapshots: %w", err)
+		return nil, cloud.Wrap("list snapshots", err)
 	}
 	var out []snapshots.Snapshot
 	for _, sn := range all {

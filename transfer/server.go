@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // SnapshotServer makes an image of a server's ephemeral root disk on the
@@ -16,7 +18,7 @@ import (
 func (c *Copier) SnapshotServer(ctx context.Context, serverID, name string) (string, error) {
 	id, err := servers.CreateImage(ctx, c.Source.Compute, serverID, servers.CreateImageOpts{Name: name}).ExtractImageID()
 	if err != nil {
-		return "", fmt.Errorf("snapshot server %s: %w", serverID, apiError(err))
+		return "", cloud.Wrap("snapshot server "+serverID, err)
 	}
 	if _, err := c.waitImageActive(ctx, c.Source.Image, id); err != nil {
 		cctx, cancel := cleanupContext(ctx)

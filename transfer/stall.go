@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // stallTimeout is how long a stream may move no byte before it is
@@ -36,10 +38,11 @@ func newWatchdog(ctx context.Context, d time.Duration) (context.Context, *watchd
 func (w *watchdog) kick() { w.t.Reset(w.d) }
 func (w *watchdog) stop() { w.t.Stop() }
 
-// stalled replaces err by the stall that caused it, if ctx ended so.
+// stalled replaces err by the stall that caused it, if ctx ended so; a
+// stream that stalled is worth another try.
 func stalled(ctx context.Context, err error) error {
 	if cause := context.Cause(ctx); err != nil && errors.Is(cause, errStalled) {
-		return cause
+		return cloud.Transient(cause)
 	}
 	return err
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"sync/atomic"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // stream is one image's bytes on their way from the source image to the
@@ -84,7 +86,13 @@ func (c *Copier) upload(ctx context.Context, imageID string, size int64, body io
 	}
 	defer drain(resp)
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("upload to image %s: %w", imageID, responseError(req, resp))
+		err := cloud.ResponseError(resp)
+		if resp.StatusCode == http.StatusConflict {
+			// The image was not ready to take data; the next attempt
+			// resets it.
+			err = cloud.Transient(err)
+		}
+		return fmt.Errorf("upload to image %s: %w", imageID, err)
 	}
 	return nil
 }

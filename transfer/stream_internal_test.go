@@ -174,18 +174,6 @@ func (e *endless) Read(p []byte) (int, error) {
 
 func (e *endless) Close() error { return nil }
 
-func TestServiceMessage(t *testing.T) {
-	for body, want := range map[string]string{
-		`{"overLimit": {"code": 413, "message": "VolumeSizeExceedsAvailableQuota: Requested volume exceeds allowed gigabytes quota."}}`: "VolumeSizeExceedsAvailableQuota: Requested volume exceeds allowed gigabytes quota.",
-		`{"itemNotFound": {"message": "Volume x could not be found.", "code": 404}}`:                                                    "Volume x could not be found.",
-		"<html><body><h1>409 Conflict</h1>\nImage status transition from active to saving is not allowed</body></html>":                 "409 Conflict Image status transition from active to saving is not allowed",
-	} {
-		if got := serviceMessage([]byte(body)); got != want {
-			t.Errorf("serviceMessage(%q) = %q, want %q", body, got, want)
-		}
-	}
-}
-
 func TestTempNames(t *testing.T) {
 	n := TempName("snapshot", "0b5e-11")
 	if n != "scs-migrate-tmp-snapshot-0b5e-11" || !isTempFor(n, "0b5e-11") || isTempFor(n, "0b5e") || isTempFor("x-0b5e-11", "0b5e-11") {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // VolumeOptions shape the copy of a volume.
@@ -69,23 +71,22 @@ func (c *Copier) copyVolume(ctx context.Context, vol *volumes.Volume, opts Volum
 	}
 	var wire int64
 	var resumes int
-	for attempt := 0; ; attempt++ {
-		once, err := c.copyVolumeOnce(ctx, vol, opts)
-		wire += once.BytesOnWire
-		resumes += once.Resumes
-		once.BytesOnWire, once.Resumes, once.Retries = wire, resumes, once.Retries+attempt
-		if err == nil || !retryable(err) || attempt >= c.retries() {
-			return once, err
+	var last error
+	err = cloud.Retry(ctx, c.retries(), c.backoff, func(attempt int) error {
+		if attempt > 0 {
+			// A call that failed may have created its resource all the
+			// same; all of them carry the temporary names of this copy.
+			if _, serr := c.sweep(ctx, func(name string) bool { return isTempFor(name, vol.ID) }); serr != nil {
+				return cloud.Permanent(fmt.Errorf("%w; then: %w", last, serr))
+			}
 		}
-		// A call that failed may have created its resource all the same;
-		// all of them carry the temporary names of this copy.
-		if _, serr := c.sweep(ctx, func(name string) bool { return isTempFor(name, vol.ID) }); serr != nil {
-			return once, fmt.Errorf("%w; then: %w", err, serr)
-		}
-		if err := sleep(ctx, c.pauseFor(attempt+1, err)); err != nil {
-			return once, err
-		}
-	}
+		res, last = c.copyVolumeOnce(ctx, vol, opts)
+		wire += res.BytesOnWire
+		resumes += res.Resumes
+		res.BytesOnWire, res.Resumes, res.Retries = wire, resumes, res.Retries+attempt
+		return last
+	})
+	return res, err
 }
 
 // copyVolumeOnce makes one attempt at a volume copy, from the source

@@ -9,6 +9,8 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/snapshots"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // uploadFormats are tried in this order for the temporary image of a
@@ -33,7 +35,7 @@ func (c *Copier) sourceImage(ctx context.Context, cl *cleanups, vol *volumes.Vol
 		}
 		uploadFrom = id
 	default:
-		return nil, nil, permanent(fmt.Errorf("the volume is %s; a copy needs it available or in-use: %w", vol.Status, ErrBadState))
+		return nil, nil, cloud.Permanent(fmt.Errorf("the volume is %s; a copy needs it available or in-use: %w", vol.Status, ErrBadState))
 	}
 	c.stage(vol.ID, "preparing image on source")
 	var lastErr error
@@ -62,7 +64,7 @@ func (c *Copier) sourceImage(ctx context.Context, cl *cleanups, vol *volumes.Vol
 // disk format may not: the request was refused (400), or the image never
 // became active (Cinder deletes the image of a failed upload).
 func refusedFormat(err error) bool {
-	return statusOf(err) == http.StatusBadRequest || errors.Is(err, ErrBadState) || errors.Is(err, ErrNotFound)
+	return cloud.StatusOf(err) == http.StatusBadRequest || errors.Is(err, ErrBadState) || errors.Is(err, ErrNotFound)
 }
 
 // detachedCopy snapshots an in-use volume and makes a temporary volume
@@ -75,7 +77,7 @@ func (c *Copier) detachedCopy(ctx context.Context, cl *cleanups, vol *volumes.Vo
 		VolumeID: vol.ID, Force: true, Name: TempName("snapshot", vol.ID),
 		Description: "temporary snapshot of scs-migrate, removed when the copy ends"}).Extract()
 	if err != nil {
-		return "", nil, fmt.Errorf("snapshot the in-use volume: %w", apiError(err))
+		return "", nil, cloud.Wrap("snapshot the in-use volume", err)
 	}
 	steps := []*cleanupStep{cl.push("delete temporary snapshot "+snap.ID, func(ctx context.Context) error {
 		return c.deleteSnapshot(ctx, bs, snap.ID)
@@ -87,7 +89,7 @@ func (c *Copier) detachedCopy(ctx context.Context, cl *cleanups, vol *volumes.Vo
 		Size: vol.Size, SnapshotID: snap.ID, VolumeType: vol.VolumeType, AvailabilityZone: vol.AvailabilityZone,
 		Name: TempName("volume", vol.ID), Description: "temporary volume of scs-migrate, removed when the copy ends"}, nil).Extract()
 	if err != nil {
-		return "", steps, fmt.Errorf("create a temporary volume from the snapshot: %w", apiError(err))
+		return "", steps, cloud.Wrap("create a temporary volume from the snapshot", err)
 	}
 	steps = append(steps, cl.push("delete temporary volume "+tmp.ID, func(ctx context.Context) error {
 		return c.deleteVolume(ctx, bs, tmp.ID)
@@ -107,7 +109,7 @@ func (c *Copier) uploadVolume(ctx context.Context, cl *cleanups, volumeID, sourc
 		ContainerFormat: "bare", DiskFormat: format, ImageName: TempName("upload", sourceID), Visibility: "private",
 	}).Extract()
 	if err != nil {
-		return nil, nil, fmt.Errorf("upload volume %s to a %s image: %w", volumeID, format, apiError(err))
+		return nil, nil, cloud.Wrap(fmt.Sprintf("upload volume %s to a %s image", volumeID, format), err)
 	}
 	step := cl.push("delete temporary image "+up.ImageID+" on the source", func(ctx context.Context) error {
 		return deleteImage(ctx, c.Source.Image, up.ImageID)

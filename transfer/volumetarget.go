@@ -12,6 +12,8 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/limits"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
+
+	"github.com/scs-migrate/scs-migrate/internal/cloud"
 )
 
 // cinderOwned are the volume_image_metadata keys Cinder derives from the
@@ -65,9 +67,9 @@ func (c *Copier) createTargetVolume(ctx context.Context, cl *cleanups, src *volu
 	spec.Name = TempName("copy", src.ID)
 	v, err := volumes.Create(ctx, bs, spec, nil).Extract()
 	if err != nil {
-		err = fmt.Errorf("create volume %q on the target: %w", name, apiError(err))
+		err = cloud.Wrap(fmt.Sprintf("create volume %q on the target", name), err)
 		if errors.Is(err, ErrQuotaExceeded) {
-			err = permanent(err)
+			err = cloud.Permanent(err)
 		}
 		return "", err
 	}
@@ -81,7 +83,7 @@ func (c *Copier) createTargetVolume(ctx context.Context, cl *cleanups, src *volu
 		return "", err
 	}
 	if _, err := volumes.Update(ctx, bs, v.ID, volumes.UpdateOpts{Name: &name}).Extract(); err != nil {
-		return "", fmt.Errorf("name the new volume %s %q: %w", v.ID, name, apiError(err))
+		return "", cloud.Wrap(fmt.Sprintf("name the new volume %s %q", v.ID, name), err)
 	}
 	return v.ID, nil
 }
@@ -104,7 +106,7 @@ func (c *Copier) finishTargetVolume(ctx context.Context, src, v *volumes.Volume,
 	}
 	err := volumes.SetBootable(ctx, c.Target.BlockStorage, v.ID, volumes.BootableOpts{Bootable: src.Bootable == "true"}).ExtractErr()
 	if err != nil {
-		return fmt.Errorf("mark the new volume %s bootable=%s: %w", v.ID, src.Bootable, apiError(err))
+		return cloud.Wrap(fmt.Sprintf("mark the new volume %s bootable=%s", v.ID, src.Bootable), err)
 	}
 	return nil
 }
@@ -132,11 +134,11 @@ func (c *Copier) checkVolumeQuota(ctx context.Context, sizeGB int) error {
 	}
 	a := l.Absolute
 	if a.MaxTotalVolumeGigabytes > 0 && a.TotalGigabytesUsed+sizeGB > a.MaxTotalVolumeGigabytes {
-		return permanent(fmt.Errorf("%w on the target: the volume needs %d GiB, %d of %d GiB are in use",
+		return cloud.Permanent(fmt.Errorf("%w on the target: the volume needs %d GiB, %d of %d GiB are in use",
 			ErrQuotaExceeded, sizeGB, a.TotalGigabytesUsed, a.MaxTotalVolumeGigabytes))
 	}
 	if a.MaxTotalVolumes > 0 && a.TotalVolumesUsed+1 > a.MaxTotalVolumes {
-		return permanent(fmt.Errorf("%w on the target: %d of %d volumes exist",
+		return cloud.Permanent(fmt.Errorf("%w on the target: %d of %d volumes exist",
 			ErrQuotaExceeded, a.TotalVolumesUsed, a.MaxTotalVolumes))
 	}
 	return nil
@@ -147,7 +149,7 @@ func (c *Copier) checkVolumeQuota(ctx context.Context, sizeGB int) error {
 // size is the result (ok); any other is deleted.
 func (c *Copier) adoptVolume(ctx context.Context, vol *volumes.Volume, opts VolumeOptions) (res Result, ok bool, err error) {
 	if len(opts.Metadata) == 0 {
-		return res, false, permanent(errors.New("adopt needs marker metadata to recognise an earlier copy"))
+		return res, false, cloud.Permanent(errors.New("adopt needs marker metadata to recognise an earlier copy"))
 	}
 	found, err := c.findMarkedVolumes(ctx, opts.Metadata)
 	if err != nil {
@@ -155,7 +157,7 @@ func (c *Copier) adoptVolume(ctx context.Context, vol *volumes.Volume, opts Volu
 	}
 	bs := c.Target.BlockStorage
 	for _, v := range found {
-		if slices.Contains(volumeTransitional, v.Status) {
+		if cloud.Transitional(cloud.Volume, v.Status) {
 			if settled, err := c.waitVolume(ctx, bs, v.ID); err == nil {
 				v = *settled
 			}
@@ -173,13 +175,9 @@ func (c *Copier) adoptVolume(ctx context.Context, vol *volumes.Volume, opts Volu
 }
 
 func (c *Copier) findMarkedVolumes(ctx context.Context, markers map[string]string) ([]volumes.Volume, error) {
-	pages, err := volumes.List(c.Target.BlockStorage, volumes.ListOpts{Metadata: markers}).AllPages(ctx)
+	all, err := cloud.ListAll(ctx, volumes.List(c.Target.BlockStorage, volumes.ListOpts{Metadata: markers}), volumes.ExtractVolumes)
 	if err != nil {
-		return nil, fmt.Errorf("list volumes: %w", apiError(err))
-	}
-	all, err := volumes.ExtractVolumes(pages)
-	if err != nil {
-		return nil, fmt.Errorf("list volumes: %w", err)
+		return nil, cloud.Wrap("list volumes", err)
 	}
 	var out []volumes.Volume
 	for _, v := range all {

@@ -39,9 +39,6 @@ const DefaultAPIConcurrency = 8
 // DefaultTimeout is the default wait for response headers.
 const DefaultTimeout = 2 * time.Minute
 
-// DefaultRetries is the default number of retries of a transient failure.
-const DefaultRetries = 6
-
 // Session is an authenticated connection to one project on one cloud.
 type Session struct {
 	// Name is the cloud name the session was opened with ("" for OS_* variables).

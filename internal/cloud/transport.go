@@ -2,14 +2,10 @@ package cloud
 
 import (
 	"context"
-	"errors"
 	"io"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 	"time"
 )
 
@@ -66,19 +62,35 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			t.observer.Call(req.Method, req.URL.Path, statusOf(resp), retry)
 		}
 		if !retry {
-			return resp, err
+			return t.spent(req, resp, err, attempt)
 		}
 		if resp != nil {
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 			resp.Body.Close()
 		}
-		if err := sleep(req.Context(), wait); err != nil {
+		if err := Sleep(req.Context(), wait); err != nil {
 			return nil, err
 		}
 		if req, err = rewind(req); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// spent marks the outcome of a request that was retried and still
+// failed transiently, so that no layer above retries it again.
+func (t *transport) spent(req *http.Request, resp *http.Response, err error, attempt int) (*http.Response, error) {
+	if attempt == 0 || !t.transient(req, resp, err) {
+		return resp, err
+	}
+	if err != nil {
+		return nil, &retriesSpent{err: err, retries: attempt}
+	}
+	if resp.Header == nil {
+		resp.Header = http.Header{}
+	}
+	resp.Header.Set(retriedHeader, strconv.Itoa(attempt))
+	return resp, nil
 }
 
 // once sends one attempt while holding a concurrency slot until the
@@ -118,34 +130,34 @@ func statusOf(resp *http.Response) int {
 	return resp.StatusCode
 }
 
-// shouldRetry classifies a failed attempt, in one place: 429 and 503 are
-// always retried (the request was not processed); 500, 502, 504 and
-// connection failures are retried for requests that are safe to repeat
-// and for any request whose body can be re-sent and that failed before a
-// response arrived. Streams without GetBody are never retried here; the
-// transfer layer restarts them from their source.
+// shouldRetry decides on a failed attempt: the classification is
+// Retryable's (retryableStatus, brokenConnection); on top, an answer
+// that may have been acted on (500, 502, 504, a broken connection) is
+// retried only for a request that is safe to repeat, and a body that
+// cannot be sent again (a data stream) never: the transfer layer
+// restarts those from their source.
 func (t *transport) shouldRetry(req *http.Request, resp *http.Response, err error, attempt int) (bool, time.Duration) {
-	if attempt >= t.retries || req.Context().Err() != nil {
+	if attempt >= t.retries || req.Context().Err() != nil || !t.transient(req, resp, err) {
 		return false, 0
 	}
+	wait := Backoff(t.backoff, attempt+1)
+	if resp != nil {
+		wait = max(wait, retryAfterHeader(resp.Header))
+	}
+	return true, wait
+}
+
+// transient reports whether the outcome of one attempt may change on the
+// next one, and the request may be sent again.
+func (t *transport) transient(req *http.Request, resp *http.Response, err error) bool {
 	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
-		return false, 0
+		return false
 	}
-	wait := t.backoff << attempt
-	wait = wait/2 + rand.N(wait/2+1)
 	if err != nil {
-		return isTransient(err), wait
+		return brokenConnection(err)
 	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		if ra := retryAfter(resp); ra > 0 {
-			wait = ra
-		}
-		return true, wait
-	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-		return idempotent(req.Method) || req.Method == http.MethodPost && resp.StatusCode == http.StatusBadGateway, wait
-	}
-	return false, 0
+	return retryableStatus(resp.StatusCode) &&
+		(unprocessed(resp.StatusCode) || idempotent(req.Method) || req.Method == http.MethodPost && resp.StatusCode == http.StatusBadGateway)
 }
 
 func idempotent(method string) bool {
@@ -154,42 +166,6 @@ func idempotent(method string) bool {
 		return true
 	}
 	return false
-}
-
-// isTransient reports whether a transport error is worth another try.
-func isTransient(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	var ne net.Error
-	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.As(err, &ne)
-}
-
-func retryAfter(resp *http.Response) time.Duration {
-	v := resp.Header.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return min(time.Duration(s)*time.Second, time.Minute)
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return min(max(time.Until(t), 0), time.Minute)
-	}
-	return 0
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // rewind returns a copy of req with a fresh body for another attempt.

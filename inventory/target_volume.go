@@ -1,4 +1,4 @@
-package plans
+package inventory
 
 import (
 	"cmp"
@@ -6,38 +6,36 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/availabilityzones"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/quotasets"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumetypes"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/internal/scs"
-	"github.com/scs-migrate/scs-migrate/inventory"
 )
 
-// cinderDefaultType is the name Cinder gives its built-in default type.
-const cinderDefaultType = "__DEFAULT__"
+// CinderDefaultType is the name Cinder gives its built-in default type.
+const CinderDefaultType = "__DEFAULT__"
 
 // readVolumeTypes lists the volume types with their scs-0114 aspects and
 // finds the default type.
 func readVolumeTypes(ctx context.Context, s *cloud.Session, t *Target) error {
-	list, err := listAll(ctx, volumetypes.List(s.BlockStorage, volumetypes.ListOpts{}), volumetypes.ExtractVolumeTypes)
+	list, err := cloud.ListAll(ctx, volumetypes.List(s.BlockStorage, volumetypes.ListOpts{}), volumetypes.ExtractVolumeTypes)
 	if err != nil {
 		return err
 	}
 	for _, vt := range list {
 		aspects, _, _ := scs.ParseVolumeTypeAspects(vt.Description)
-		t.VolumeTypes = append(t.VolumeTypes, inventory.VolumeType{ID: vt.ID, Name: vt.Name,
+		t.VolumeTypes = append(t.VolumeTypes, VolumeType{ID: vt.ID, Name: vt.Name,
 			Description: vt.Description, ExtraSpecs: vt.ExtraSpecs, Aspects: aspects})
 	}
-	slices.SortFunc(t.VolumeTypes, func(a, b inventory.VolumeType) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(t.VolumeTypes, func(a, b VolumeType) int { return cmp.Compare(a.Name, b.Name) })
 	def, err := defaultVolumeType(ctx, s)
 	if err != nil {
-		if slices.ContainsFunc(t.VolumeTypes, func(v inventory.VolumeType) bool { return v.Name == cinderDefaultType }) {
-			t.DefaultVolumeType = cinderDefaultType
+		if slices.ContainsFunc(t.VolumeTypes, func(v VolumeType) bool { return v.Name == CinderDefaultType }) {
+			t.DefaultVolumeType = CinderDefaultType
 			return nil
 		}
-		return fmt.Errorf("default volume type: %w", err)
+		return fmt.Errorf("default volume type: %s", describe(err))
 	}
 	t.DefaultVolumeType = def
 	return nil
@@ -58,22 +56,9 @@ func defaultVolumeType(ctx context.Context, s *cloud.Session) (string, error) {
 }
 
 // readVolumeAZs lists the available volume availability zones.
-func readVolumeAZs(ctx context.Context, s *cloud.Session, t *Target) error {
-	page, err := availabilityzones.List(s.BlockStorage).AllPages(ctx) // one page; see readComputeAZs
-	if err != nil {
-		return err
-	}
-	zones, err := availabilityzones.ExtractAvailabilityZones(page)
-	if err != nil {
-		return err
-	}
-	for _, z := range zones {
-		if z.ZoneState.Available {
-			t.VolumeAZs = append(t.VolumeAZs, z.ZoneName)
-		}
-	}
-	slices.Sort(t.VolumeAZs)
-	return nil
+func readVolumeAZs(ctx context.Context, s *cloud.Session, t *Target) (err error) {
+	t.VolumeAZs, err = availableZones(ctx, s.BlockStorage)
+	return err
 }
 
 // readVolumeQuotas reads Cinder's limits and usage of the project.
@@ -83,7 +68,7 @@ func readVolumeQuotas(ctx context.Context, s *cloud.Session, t *Target) error {
 		return err
 	}
 	add := func(res string, u quotasets.QuotaUsage) {
-		t.Quotas = append(t.Quotas, inventory.Quota{Service: "volume", Resource: res, Limit: u.Limit, InUse: u.InUse + u.Reserved})
+		t.Quotas = append(t.Quotas, Quota{Service: "volume", Resource: res, Limit: u.Limit, InUse: u.InUse + u.Reserved})
 	}
 	add("gigabytes", q.Gigabytes)
 	add("volumes", q.Volumes)

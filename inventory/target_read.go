@@ -1,4 +1,4 @@
-package plans
+package inventory
 
 import (
 	"cmp"
@@ -6,14 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/gophercloud/gophercloud/v2"
-	"github.com/gophercloud/gophercloud/v2/pagination"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
-	"github.com/scs-migrate/scs-migrate/inventory"
 )
 
 // readConcurrency bounds the parts of the target read at once; the
@@ -34,7 +31,7 @@ var targetParts = []targetPart{
 	{"compute-azs", computeClient, readComputeAZs},
 	{"compute-quotas", computeClient, readComputeQuotas},
 	{"compute-existing", computeClient, readComputeExisting},
-	{"images", imageClient, readImages},
+	{"images", imageClient, readTargetImages},
 	{"volume-types", volumeClient, readVolumeTypes},
 	{"volume-azs", volumeClient, readVolumeAZs},
 	{"volume-quotas", volumeClient, readVolumeQuotas},
@@ -61,11 +58,21 @@ func ReadTarget(ctx context.Context, s *cloud.Session) (*Target, error) {
 		Services: slices.Clone(s.Services),
 	}
 	parts := make([]Target, len(targetParts))
-	var w warnings
+	warns := make([]string, len(targetParts))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(readConcurrency)
 	for i, p := range targetParts {
-		g.Go(func() error { return p.run(gctx, s, &parts[i], &w) })
+		g.Go(func() error {
+			if p.service(s) == nil {
+				warns[i] = "not read: the catalog has no such service"
+				return nil
+			}
+			err := p.read(gctx, s, &parts[i])
+			if err != nil && gctx.Err() == nil {
+				warns[i], err = describe(err), nil
+			}
+			return err
+		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("read target %s: %w", s.Name, err)
@@ -73,42 +80,15 @@ func ReadTarget(ctx context.Context, s *cloud.Session) (*Target, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for i := range parts {
+	t.Warnings = []Warning{}
+	for i, p := range targetParts {
 		t.merge(&parts[i])
+		if warns[i] != "" {
+			t.Warnings = append(t.Warnings, Warning{Kind: p.kind, Message: warns[i]})
+		}
 	}
-	t.Warnings = w.sorted()
+	slices.SortFunc(t.Warnings, func(a, b Warning) int { return cmp.Compare(a.Kind+a.Message, b.Kind+b.Message) })
 	return t, nil
-}
-
-// run reads one part; a failure other than cancellation is a warning.
-func (p targetPart) run(ctx context.Context, s *cloud.Session, into *Target, w *warnings) error {
-	if p.service(s) == nil {
-		w.add(p.kind, "not read: the catalog has no such service")
-		return nil
-	}
-	err := p.read(ctx, s, into)
-	if err != nil && ctx.Err() == nil {
-		w.add(p.kind, shortError(err).Error())
-		return nil
-	}
-	return err
-}
-
-// warnings collects the parts' warnings from several goroutines.
-type warnings struct {
-	mu   sync.Mutex
-	list []inventory.Warning
-}
-
-func (w *warnings) add(kind, msg string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.list = append(w.list, inventory.Warning{Kind: kind, Message: msg})
-}
-
-func (w *warnings) sorted() []inventory.Warning {
-	slices.SortFunc(w.list, func(a, b inventory.Warning) int { return cmp.Compare(a.Kind+a.Message, b.Kind+b.Message) })
-	return nonNil(w.list)
 }
 
 // merge copies the fields a part filled in.
@@ -134,19 +114,8 @@ func (t *Target) merge(p *Target) {
 	e.LoadBalancers = append(e.LoadBalancers, pe.LoadBalancers...)
 }
 
-// listAll pages through a list call and extracts every item.
-func listAll[T any](ctx context.Context, pager pagination.Pager, extract func(pagination.Page) ([]T, error)) ([]T, error) {
-	var out []T
-	err := pager.EachPage(ctx, func(_ context.Context, p pagination.Page) (bool, error) {
-		items, err := extract(p)
-		out = append(out, items...)
-		return err == nil, err
-	})
-	return out, err
-}
-
-// names returns the sorted names of items.
-func names[T any](items []T, name func(T) string) []string {
+// sortedNames returns the sorted names of items.
+func sortedNames[T any](items []T, name func(T) string) []string {
 	out := make([]string, 0, len(items))
 	for _, it := range items {
 		out = append(out, name(it))
@@ -160,18 +129,8 @@ func joinErrs(labels []string, errs []error) error {
 	var out []error
 	for i, err := range errs {
 		if err != nil {
-			out = append(out, fmt.Errorf("%s: %w", labels[i], err))
+			out = append(out, fmt.Errorf("%s: %s", labels[i], describe(err)))
 		}
 	}
 	return errors.Join(out...)
-}
-
-// shortError reduces a gophercloud HTTP error to its status, which is
-// what a warning needs; other errors stay as they are.
-func shortError(err error) error {
-	var e gophercloud.ErrUnexpectedResponseCode
-	if errors.As(err, &e) {
-		return fmt.Errorf("%s %s: HTTP %d", e.Method, e.URL, e.Actual)
-	}
-	return err
 }

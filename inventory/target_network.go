@@ -1,4 +1,4 @@
-package plans
+package inventory
 
 import (
 	"cmp"
@@ -16,20 +16,19 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/subnets"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
-	"github.com/scs-migrate/scs-migrate/inventory"
 )
 
 // readExternalNetworks lists the router:external networks.
 func readExternalNetworks(ctx context.Context, s *cloud.Session, t *Target) error {
 	yes := true
-	list, err := listAll(ctx, networks.List(s.Network, external.ListOptsExt{ListOptsBuilder: networks.ListOpts{}, External: &yes}), networks.ExtractNetworks)
+	list, err := cloud.ListAll(ctx, networks.List(s.Network, external.ListOptsExt{ListOptsBuilder: networks.ListOpts{}, External: &yes}), networks.ExtractNetworks)
 	if err != nil {
 		return err
 	}
 	for _, n := range list {
-		t.ExternalNetworks = append(t.ExternalNetworks, inventory.ExternalNetwork{ID: n.ID, Name: n.Name})
+		t.ExternalNetworks = append(t.ExternalNetworks, ExternalNetwork{ID: n.ID, Name: n.Name})
 	}
-	slices.SortFunc(t.ExternalNetworks, func(a, b inventory.ExternalNetwork) int {
+	slices.SortFunc(t.ExternalNetworks, func(a, b ExternalNetwork) int {
 		return cmp.Compare(a.Name+"\x00"+a.ID, b.Name+"\x00"+b.ID)
 	})
 	return nil
@@ -38,17 +37,17 @@ func readExternalNetworks(ctx context.Context, s *cloud.Session, t *Target) erro
 // readNetworkExisting lists the project's own networks, subnets, routers
 // and security groups: names and CIDRs a migration may clash with.
 func readNetworkExisting(ctx context.Context, s *cloud.Session, t *Target) error {
-	nets, errN := listAll(ctx, networks.List(s.Network, networks.ListOpts{ProjectID: s.ProjectID}), networks.ExtractNetworks)
-	subs, errS := listAll(ctx, subnets.List(s.Network, subnets.ListOpts{ProjectID: s.ProjectID}), subnets.ExtractSubnets)
-	rts, errR := listAll(ctx, routers.List(s.Network, routers.ListOpts{ProjectID: s.ProjectID}), routers.ExtractRouters)
-	sgs, errG := listAll(ctx, groups.List(s.Network, groups.ListOpts{ProjectID: s.ProjectID}), groups.ExtractGroups)
-	t.Existing.Networks = names(nets, func(v networks.Network) string { return v.Name })
+	nets, errN := cloud.ListAll(ctx, networks.List(s.Network, networks.ListOpts{ProjectID: s.ProjectID}), networks.ExtractNetworks)
+	subs, errS := cloud.ListAll(ctx, subnets.List(s.Network, subnets.ListOpts{ProjectID: s.ProjectID}), subnets.ExtractSubnets)
+	rts, errR := cloud.ListAll(ctx, routers.List(s.Network, routers.ListOpts{ProjectID: s.ProjectID}), routers.ExtractRouters)
+	sgs, errG := cloud.ListAll(ctx, groups.List(s.Network, groups.ListOpts{ProjectID: s.ProjectID}), groups.ExtractGroups)
+	t.Existing.Networks = sortedNames(nets, func(v networks.Network) string { return v.Name })
 	for _, sn := range subs {
 		t.Existing.Subnets = append(t.Existing.Subnets, ExistingSubnet{Name: sn.Name, CIDR: sn.CIDR})
 	}
 	slices.SortFunc(t.Existing.Subnets, func(a, b ExistingSubnet) int { return cmp.Compare(a.Name+"\x00"+a.CIDR, b.Name+"\x00"+b.CIDR) })
-	t.Existing.Routers = names(rts, func(v routers.Router) string { return v.Name })
-	t.Existing.SecurityGroups = names(sgs, func(v groups.SecGroup) string { return v.Name })
+	t.Existing.Routers = sortedNames(rts, func(v routers.Router) string { return v.Name })
+	t.Existing.SecurityGroups = sortedNames(sgs, func(v groups.SecGroup) string { return v.Name })
 	return joinErrs([]string{"networks", "subnets", "routers", "security groups"}, []error{errN, errS, errR, errG})
 }
 
@@ -59,7 +58,7 @@ func readNetworkQuotas(ctx context.Context, s *cloud.Session, t *Target) error {
 		return err
 	}
 	add := func(res string, d nquotas.QuotaDetail) {
-		t.Quotas = append(t.Quotas, inventory.Quota{Service: "network", Resource: res, Limit: d.Limit, InUse: d.Used + d.Reserved})
+		t.Quotas = append(t.Quotas, Quota{Service: "network", Resource: res, Limit: d.Limit, InUse: d.Used + d.Reserved})
 	}
 	add("floatingip", q.FloatingIP)
 	add("network", q.Network)
@@ -74,15 +73,15 @@ func readNetworkQuotas(ctx context.Context, s *cloud.Session, t *Target) error {
 // readLoadBalancers lists the project's load balancers and, where
 // Octavia tells, the load-balancer quota.
 func readLoadBalancers(ctx context.Context, s *cloud.Session, t *Target) error {
-	lbs, err := listAll(ctx, loadbalancers.List(s.LoadBalancer, loadbalancers.ListOpts{ProjectID: s.ProjectID}), loadbalancers.ExtractLoadBalancers)
+	lbs, err := cloud.ListAll(ctx, loadbalancers.List(s.LoadBalancer, loadbalancers.ListOpts{ProjectID: s.ProjectID}), loadbalancers.ExtractLoadBalancers)
 	if err != nil {
 		return err
 	}
-	t.Existing.LoadBalancers = names(lbs, func(v loadbalancers.LoadBalancer) string { return v.Name })
+	t.Existing.LoadBalancers = sortedNames(lbs, func(v loadbalancers.LoadBalancer) string { return v.Name })
 	q, err := quotas.Get(ctx, s.LoadBalancer, s.ProjectID).Extract()
 	if err != nil {
-		return fmt.Errorf("load-balancer quota not readable: %w", shortError(err))
+		return fmt.Errorf("load-balancer quota not readable: %s", describe(err))
 	}
-	t.Quotas = append(t.Quotas, inventory.Quota{Service: "load-balancer", Resource: "load_balancer", Limit: q.Loadbalancer, InUse: len(lbs)})
+	t.Quotas = append(t.Quotas, Quota{Service: "load-balancer", Resource: "load_balancer", Limit: q.Loadbalancer, InUse: len(lbs)})
 	return nil
 }
