@@ -339,7 +339,10 @@ type FloatingIP struct {
 	PortID              string `json:"portID,omitempty"`
 	FixedIPAddress      string `json:"fixedIPAddress,omitempty"`
 	Description         string `json:"description,omitempty"`
-	DNSName             string `json:"dnsName,omitempty"`
+	// DNSName and DNSDomain are Neutron's DNS integration (dns_name,
+	// dns_domain): the record that points at the address.
+	DNSName   string `json:"dnsName,omitempty"`
+	DNSDomain string `json:"dnsDomain,omitempty"`
 }
 
 // Keypair is a Nova keypair; only the public key exists on the cloud.

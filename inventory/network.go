@@ -77,6 +77,7 @@ type neutronFloatingIP struct {
 	FixedIPAddress    *string `json:"fixed_ip_address"`
 	Description       string  `json:"description"`
 	DNSName           string  `json:"dns_name"`
+	DNSDomain         string  `json:"dns_domain"`
 }
 
 func (c *collector) fetchNetworks(ctx context.Context) (int, error) {
@@ -146,5 +147,5 @@ func (p neutronPort) port() Port {
 func (f neutronFloatingIP) floatingIP(netNames map[string]string) FloatingIP {
 	return FloatingIP{ID: f.ID, FloatingIPAddress: f.FloatingIPAddress, FloatingNetworkID: f.FloatingNetworkID,
 		FloatingNetworkName: netNames[f.FloatingNetworkID], PortID: deref(f.PortID),
-		FixedIPAddress: deref(f.FixedIPAddress), Description: f.Description, DNSName: f.DNSName}
+		FixedIPAddress: deref(f.FixedIPAddress), Description: f.Description, DNSName: f.DNSName, DNSDomain: f.DNSDomain}
 }

@@ -68,7 +68,9 @@ func runLoadBalancer(ctx context.Context, sc *StepContext) (Outcome, error) {
 			return Outcome{}, err
 		}
 	}
-	return Outcome{TargetID: id, Adopted: adopted}, o.build(ctx, lb)
+	out := Outcome{TargetID: id, Adopted: adopted, Values: map[string]string{valueOldAddress: lb.VIPAddress,
+		valueNewAddress: target.VipAddress, valueServer: "VIP of load balancer " + lb.Name}}
+	return out, o.build(ctx, lb)
 }
 
 // octavia builds the inside of one target load balancer.

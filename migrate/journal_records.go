@@ -49,6 +49,9 @@ type StepRecord struct {
 	// Values are small facts an executor keeps (e.g. the old and the new
 	// floating IP address).
 	Values map[string]string `json:"values,omitempty"`
+	// Stale marks a copy made from a source server that has run again
+	// since: the next attempt removes it and copies anew.
+	Stale bool `json:"stale,omitempty"`
 }
 
 // Created is a resource a plan made, on the target or (temporarily) on

@@ -21,6 +21,9 @@ type Event struct {
 	Error    string         `json:"error,omitempty"`
 	TargetID string         `json:"targetID,omitempty"`
 	Adopted  bool           `json:"adopted,omitempty"`
+	// Cutover is set on the success of a server step whose source server
+	// the plan stopped: its downtime so far ends here.
+	Cutover *ServerCutover `json:"cutover,omitempty"`
 }
 
 // Observer hears what a migration does. Implementations must be safe for

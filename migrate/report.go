@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"strings"
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/inventory"
@@ -35,6 +36,10 @@ type Report struct {
 	// AcceptedDrift are the source changes since the plan that the run
 	// went on with (Options.AcceptDrift).
 	AcceptedDrift []inventory.Change `json:"acceptedDrift,omitempty"`
+	// Servers are the cutovers of the source servers the plan stopped:
+	// when each went down, when its twin came up, the downtime and the
+	// plan's estimate.
+	Servers []ServerCutover `json:"servers,omitempty"`
 }
 
 // StepReport is one step's line in a report.
@@ -51,11 +56,18 @@ type StepReport struct {
 	Duration time.Duration  `json:"duration,omitempty"`
 }
 
-// AddressChange is a floating IP that got a new address on the target.
+// AddressChange is an address that is another on the target: a
+// floating IP, a load balancer's VIP, a Kubernetes API endpoint or a
+// LoadBalancer Service's or Ingress's address.
 type AddressChange struct {
-	Old    string `json:"old"`
-	New    string `json:"new"`
+	Old string `json:"old"`
+	New string `json:"new"`
+	// Server says whose address it is (a server's name, "VIP of load
+	// balancer shop-lb", "API endpoint of cluster shop", …).
 	Server string `json:"server,omitempty"`
+	// DNSName is the floating IP's dns_name.dns_domain on the source,
+	// where Neutron's DNS integration kept one: the record to change.
+	DNSName string `json:"dnsName,omitempty"`
 }
 
 // Values keys of floating-ip steps.
@@ -80,6 +92,14 @@ func newReport(p *plans.Plan, j *Journal) *Report {
 	if j != nil {
 		recs, rep.Journal, rep.Stopped = j.Steps(), j.Path(), j.StoppedServers()
 	}
+	dnsNames := map[string]string{}
+	if p.Inventory != nil {
+		for _, f := range p.Inventory.FloatingIPs {
+			if f.DNSName != "" {
+				dnsNames[f.ID] = strings.TrimSuffix(f.DNSName+"."+f.DNSDomain, ".")
+			}
+		}
+	}
 	for _, s := range p.Steps {
 		rec, ok := recs[s.ID]
 		if !ok {
@@ -94,10 +114,13 @@ func newReport(p *plans.Plan, j *Journal) *Report {
 		rep.Steps = append(rep.Steps, sr)
 		if rec.State == StateSucceeded {
 			rep.Bytes += rec.Bytes
-			if old, nw := rec.Values[valueOldAddress], rec.Values[valueNewAddress]; nw != "" {
-				rep.AddressChanges = append(rep.AddressChanges, AddressChange{Old: old, New: nw, Server: rec.Values[valueServer]})
+			if old, nw := rec.Values[valueOldAddress], rec.Values[valueNewAddress]; nw != "" && nw != old {
+				rep.AddressChanges = append(rep.AddressChanges, AddressChange{Old: old, New: nw, Server: rec.Values[valueServer],
+					DNSName: dnsNames[s.SourceID]})
 			}
+			rep.AddressChanges = append(rep.AddressChanges, KubeAddressChanges(s, rec)...)
 		}
 	}
+	rep.Servers = cutoverReport(p, recs, rep.Stopped)
 	return rep
 }

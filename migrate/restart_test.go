@@ -12,10 +12,11 @@ import (
 )
 
 // TestRestartSourceAfterFailure makes every server step fail (through a
-// replaced executor: the registry is pluggable) and checks that with
-// RestartSource the source servers the plan stopped run again, that
+// replaced executor: the registry is pluggable) and checks that the
+// source servers the plan stopped run again (the default), that
 // everything downstream of the failure was skipped, and that the next
-// run stops them again before it finishes the migration.
+// run stops them again and copies their disks anew before it finishes
+// the migration.
 func TestRestartSourceAfterFailure(t *testing.T) {
 	e := newEnv(t)
 	reg := migrate.DefaultRegistry()
@@ -23,7 +24,7 @@ func TestRestartSourceAfterFailure(t *testing.T) {
 		return migrate.Outcome{}, errors.New("no capacity")
 	})
 	opts := e.options()
-	opts.Registry, opts.RestartSource = reg, true
+	opts.Registry = reg
 	rep, err := migrate.Run(e.ctx, e.plan, e.src, e.dst, opts)
 	if !errors.Is(err, migrate.ErrIncomplete) {
 		t.Fatalf("got %v, want an incomplete migration", err)
@@ -37,8 +38,19 @@ func TestRestartSourceAfterFailure(t *testing.T) {
 			t.Errorf("source server %s: %v %v, want ACTIVE", st.Name, s.Status, err)
 		}
 	}
-	if _, err := migrate.Run(e.ctx, e.plan, e.src, e.dst, e.options()); err != nil {
+	for _, c := range rep.Servers {
+		if !c.Restarted || c.Downtime != 0 || c.StoppedAt.IsZero() {
+			t.Errorf("report on %s: %+v, want restarted with no downtime ended", c.Name, c)
+		}
+	}
+	second, err := migrate.Run(e.ctx, e.plan, e.src, e.dst, e.options())
+	if err != nil {
 		t.Fatalf("second run: %v", err)
+	}
+	for _, s := range second.Steps {
+		if (s.Kind == plans.StepCopyVolume || s.Kind == plans.StepSnapshotServer) && s.Adopted {
+			t.Errorf("%s adopted a copy made before its source server ran again", s.ID)
+		}
 	}
 	for _, st := range rep.Stopped {
 		if s, err := servers.Get(e.ctx, e.src.Compute, st.ServerID).Extract(); err != nil || s.Status != "SHUTOFF" {

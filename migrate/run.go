@@ -32,9 +32,10 @@ type Options struct {
 	// Transfers bounds the image and volume streams in flight; 0 means
 	// transfer.DefaultTransfers. Ignored when Data is set.
 	Transfers int
-	// RestartSource restarts the source servers the plan stopped when the
-	// run fails or is interrupted.
-	RestartSource bool
+	// KeepSourceStopped leaves a source server stopped when its cutover
+	// fails or the run is interrupted before its twin is up; by default
+	// it is started again at once (see cutover.go).
+	KeepSourceStopped bool
 	// Observer hears step transitions and transfer progress.
 	Observer Observer
 	// Registry holds the executors; nil means DefaultRegistry().
@@ -115,6 +116,8 @@ type run struct {
 	// retryPause is the first pause before a step is tried again.
 	retryPause time.Duration
 
+	cut      *cutovers
+
 	mu        sync.Mutex
 	fatal     error // a journal write failed: nothing more may run
 	restarted []string
@@ -158,6 +161,7 @@ func newRun(p *plans.Plan, src, dst *cloud.Session, opts Options) (*run, error) 
 	if err != nil {
 		return nil, err
 	}
+	r.cut = newCutovers(r)
 	return r, nil
 }
 
@@ -259,6 +263,15 @@ func (r *run) attempt(ctx context.Context, s plans.Step, retry bool) (*StepConte
 	}
 	sc := &StepContext{Step: s, Plan: r.plan, Source: r.src, Target: r.dst, Journal: r.journal, Data: r.data,
 		Resume: before.Attempts > 0, Previous: before, inv: r.ix, mark: newMarker(r.plan.ID, s.ID), poll: r.poll}
+	if before.Stale {
+		if err := dropStaleCopy(ctx, sc, before); err != nil {
+			return sc, Outcome{}, err, nil
+		}
+		if before, err = r.journal.UpdateStep(s.ID, func(rec *StepRecord) { rec.Stale, rec.TargetID = false, "" }); err != nil {
+			return nil, Outcome{}, nil, err
+		}
+		sc.Resume, sc.Previous = false, before
+	}
 	out, runErr := r.reg[s.Kind].Execute(ctx, sc)
 	return sc, out, runErr, nil
 }
@@ -284,6 +297,7 @@ func (r *run) record(ctx context.Context, s plans.Step, out Outcome, runErr erro
 	}
 	r.emit(s, StateRunning, to, msg, out.TargetID, out.Adopted)
 	if runErr != nil {
+		r.cut.stepEnded(ctx, s)
 		return fmt.Errorf("step %s: %w", s.ID, runErr)
 	}
 	return nil
@@ -299,16 +313,30 @@ func (r *run) skipStep(s, cause plans.Step) {
 		return
 	}
 	r.emit(s, before.State, StateSkipped, msg, "", false)
+	r.cut.stepEnded(context.Background(), s)
 }
 
 func (r *run) emit(s plans.Step, from, to State, msg, targetID string, adopted bool) {
-	r.obs.StepChanged(Event{Time: time.Now().UTC(), Step: s.ID, Kind: s.Kind, Name: s.Name,
-		From: from, To: to, Error: msg, TargetID: targetID, Adopted: adopted})
+	e := Event{Time: time.Now().UTC(), Step: s.ID, Kind: s.Kind, Name: s.Name,
+		From: from, To: to, Error: msg, TargetID: targetID, Adopted: adopted}
+	if s.Kind == plans.StepServer && to == StateSucceeded {
+		for _, c := range cutoverReport(&plans.Plan{Steps: []plans.Step{s}, Downtime: r.plan.Downtime},
+			map[string]StepRecord{s.ID: r.journal.Step(s.ID)}, r.journal.StoppedServers()) {
+			e.Cutover = &c
+		}
+	}
+	r.obs.StepChanged(e)
 }
 
-// finish tidies up after the walk: temporary artefacts go when every
-// step succeeded; stopped source servers come back on request when not.
+// finish tidies up after the walk: the source servers whose cutover
+// failed are running again (cutover.go); temporary artefacts go when
+// every step succeeded.
 func (r *run) finish(ctx context.Context, notStarted int) {
+	names, err := r.cut.finish(ctx)
+	r.restarted = names
+	if err != nil {
+		r.setFatal(err)
+	}
 	complete := notStarted == 0 && !r.failedFatally()
 	for _, s := range r.plan.Steps {
 		if r.journal.Step(s.ID).State != StateSucceeded {
@@ -319,17 +347,6 @@ func (r *run) finish(ctx context.Context, notStarted int) {
 		if _, err := r.data.CleanupOrphans(ctx); err != nil {
 			r.setFatal(fmt.Errorf("remove temporary copies: %w", err))
 		}
-		return
-	}
-	if r.opts.RestartSource {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Minute)
-		defer cancel()
-		names, err := restartSource(cctx, r.src, r.journal, r.poll)
-		r.restarted = names
-		if err != nil {
-			r.setFatal(fmt.Errorf("restart source servers: %w", err))
-		}
-		r.restopOnResume()
 	}
 }
 
@@ -349,26 +366,4 @@ func (r *run) verdict(ctx context.Context, rep *Report) error {
 			ErrIncomplete, rep.Counts[StateFailed], rep.Counts[StateSkipped], rep.NotStarted)
 	}
 	return nil
-}
-
-// restopOnResume sets the stop-server steps of restarted servers back to
-// pending: the next run stops them again before copying their disks.
-func (r *run) restopOnResume() {
-	for _, st := range r.journal.StoppedServers() {
-		if !st.Restarted {
-			continue
-		}
-		for _, s := range r.plan.Steps {
-			if s.Kind != plans.StepStopServer || s.SourceID != st.ServerID || r.journal.Step(s.ID).State != StateSucceeded {
-				continue
-			}
-			_, err := r.journal.UpdateStep(s.ID, func(rec *StepRecord) {
-				rec.State, rec.Error = StatePending, "the source server was restarted (--restart-source); the next run stops it again"
-			})
-			if err != nil {
-				r.setFatal(err)
-				return
-			}
-		}
-	}
 }

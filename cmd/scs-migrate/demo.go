@@ -136,7 +136,7 @@ func (d *demo) prepare(ctx context.Context, src, dst *cloud.Session) (*plans.Pla
 	for _, kc := range sum.Counts {
 		total += kc.Count
 	}
-	d.say("inventory: %d resources, %s of tenant images and volumes → inventory.json", total, humanBytes(sum.ImageBytes+sum.VolumeBytes))
+	d.say("inventory: %d resources, %s provisioned for tenant images and volumes → inventory.json", total, humanBytes(sum.ImageBytes+sum.VolumeBytes))
 	tgt, err := plans.ReadTarget(ctx, dst)
 	if err != nil {
 		return nil, fmt.Errorf("read the target: %w", err)
@@ -155,8 +155,12 @@ func (d *demo) prepare(ctx context.Context, src, dst *cloud.Session) (*plans.Pla
 		return nil, err
 	}
 	t := plans.Summarize(plan)
-	d.say("plan: %d steps, %d mapped to the target's standard resources, at most %s to copy, %d blocked → plan.json",
-		t.Steps, countMapped(plan), humanBytes(t.Bytes), len(plan.Blocked))
+	estimate := "about"
+	if t.UpperBound {
+		estimate = "at most"
+	}
+	d.say("plan: %d steps, %d mapped to the target's standard resources, %s %s of data to copy, %d blocked → plan.json",
+		t.Steps, countMapped(plan), estimate, humanBytes(t.Bytes), len(plan.Blocked))
 	for _, m := range highlights(plan) {
 		d.say("        %s", m)
 	}
@@ -181,17 +185,18 @@ func (d *demo) migrateAndVerify(ctx context.Context, plan *plans.Plan, src, dst 
 	if runErr != nil {
 		return fmt.Errorf("migrate: %w", runErr)
 	}
-	d.say("migrate: %d steps done, %s streamed, %d + %d API calls (source + target)",
-		rep.Counts[migrate.StateSucceeded], humanBytes(rep.Bytes), rep.SourceCalls, rep.TargetCalls)
-	for _, a := range rep.AddressChanges {
-		d.say("        floating IP %s → %s (update DNS)", a.Old, a.New)
+	run := rep.FinishedAt.Sub(rep.StartedAt)
+	d.say("migrate: %d steps done in %.1fs, %s sent over the wire, %d + %d API calls (source + target)",
+		rep.Counts[migrate.StateSucceeded], run.Seconds(), humanBytes(rep.Bytes), rep.SourceCalls, rep.TargetCalls)
+	if longest, ok := rep.LongestDowntime(); ok {
+		d.say("        downtime per server: longest %.1fs (%s), %.0f%% of the run; every server was down only for its own copy",
+			longest.Downtime.Seconds(), longest.Name, 100*longest.Downtime.Seconds()/run.Seconds())
 	}
-	for _, s := range rep.Steps {
-		if s.Kind == plans.StepCluster || s.Kind == plans.StepVeleroRestore {
-			for _, n := range s.Notes {
-				d.say("        %s", n)
-			}
-		}
+	for _, a := range rep.AddressChanges {
+		d.say("        %s %s → %s (update DNS)", a.Server, a.Old, a.New)
+	}
+	if err := writeCutoverReport(d.file("cutover.md"), plan, rep); err != nil {
+		return err
 	}
 	j, err := migrate.OpenJournal(journal, plan, true)
 	if err != nil {
@@ -207,7 +212,7 @@ func (d *demo) migrateAndVerify(ctx context.Context, plan *plans.Plan, src, dst 
 		return cli.Exit(fmt.Sprintf("verify found %d differences", len(vr.Differences)), 1)
 	}
 	d.say("verify: OK — %s compared, all present and equal", checkedSummary(vr.Checked))
-	d.say("done in %.1fs; files in %s (clouds.yaml, inventory.json, audit.html, plan.json, plan.json.journal, events.jsonl)",
+	d.say("done in %.1fs; files in %s (clouds.yaml, inventory.json, audit.html, plan.json, plan.json.journal, events.jsonl, cutover.md)",
 		time.Since(d.start).Seconds(), d.dir)
 	return nil
 }

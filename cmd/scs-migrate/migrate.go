@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/scs-migrate/scs-migrate/internal/atomicfile"
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/internal/kube"
 	"github.com/scs-migrate/scs-migrate/migrate"
@@ -26,13 +30,22 @@ func migrateCommand() *cli.Command {
 		Usage: "execute a plan: rebuild the tenant on the target, resumable",
 		Description: "Walks the plan's steps with bounded parallelism, recording every step in a journal beside\n" +
 			"the plan (PLAN.journal). Interrupted or failed, it is simply run again: finished steps are\n" +
-			"skipped, half-finished ones adopted or cleaned up; nothing is created twice. Source servers\n" +
-			"are stopped before their disks are copied (cold cutover); --restart-source starts them again\n" +
-			"if the run fails. The source is never changed otherwise.",
+			"skipped, half-finished ones adopted or cleaned up; nothing is created twice.\n\n" +
+			"Before it changes anything, on every start and resume, it reads both clouds again and refuses\n" +
+			"(exit 4) a plan that is blocked or failed its pre-flight checks, a source whose resources in\n" +
+			"the plan changed since (unless --accept-drift), and a target without room for what is left.\n\n" +
+			"Each source server is stopped only when everything its twin needs but its disks exists on the\n" +
+			"target (its wave's servers together), and its disks are copied after its stop: it is down for\n" +
+			"its own copy, not the whole run. If its twin does not come up, it is started again on the\n" +
+			"source (--no-restart-source leaves it stopped). --report writes the cutover report (downtime\n" +
+			"per server, addresses and DNS names to change, what is left on the source).",
 		Flags: append(append(append(planFlags(),
 			&cli.IntFlag{Name: "parallel", Value: migrate.DefaultParallel, Usage: "run up to `N` steps at the same time"},
 			&cli.IntFlag{Name: "transfers", Value: transfer.DefaultTransfers, Usage: "move up to `N` images and volumes at the same time"},
-			&cli.BoolFlag{Name: "restart-source", Usage: "start the source servers this plan stopped again if the run fails or is interrupted"},
+			&cli.BoolFlag{Name: "no-restart-source", Usage: "leave a source server stopped when its cutover fails or the run is interrupted"},
+			&cli.BoolFlag{Name: "restart-source", Hidden: true, Usage: "the default now; kept so that old scripts run"},
+			&cli.BoolFlag{Name: "accept-drift", Usage: "run although source resources in the plan changed since it was made (read the list first)"},
+			&cli.StringFlag{Name: "report", Usage: "write the cutover report to `FILE` (Markdown; JSON for .json)"},
 			&cli.StringFlag{Name: "events", Usage: "append one JSON line per step transition to `FILE`"},
 			outputFlag("table", "table", "json", "yaml"),
 			workloadFlag(),
@@ -93,13 +106,15 @@ type migrateOptions struct {
 	planContext
 	kube                *migrate.Kube
 	parallel, transfers int
-	restartSource       bool
+	keepStopped, drift  bool
 	events, output      string
+	report              string
 }
 
 func (o *migrateOptions) complete(c *cli.Context) error {
 	o.parallel, o.transfers = c.Int("parallel"), c.Int("transfers")
-	o.restartSource, o.events, o.output = c.Bool("restart-source"), c.String("events"), c.String("output-format")
+	o.keepStopped, o.drift, o.report = c.Bool("no-restart-source"), c.Bool("accept-drift"), c.String("report")
+	o.events, o.output = c.String("events"), c.String("output-format")
 	if o.parallel < 1 || o.transfers < 1 {
 		return fmt.Errorf("--parallel and --transfers must be at least 1")
 	}
@@ -141,15 +156,41 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 	o.kube.Register(reg)
 	rep, runErr := migrate.Run(ctx, o.plan, src, dst, migrate.Options{Registry: reg,
 		JournalPath: o.journalFile, Parallel: o.parallel, Transfers: o.transfers,
-		RestartSource: o.restartSource, Observer: observers,
+		KeepSourceStopped: o.keepStopped, AcceptDrift: o.drift, Observer: observers,
 	})
 	view.Close()
+	if errors.Is(runErr, migrate.ErrRefused) {
+		return cli.Exit(runErr.Error(), exitBlocked)
+	}
 	if rep != nil {
 		if err := printReport(stdout, o.output, rep); err != nil {
 			return err
 		}
+		if o.report != "" {
+			if err := writeCutoverReport(o.report, o.plan, rep); err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "cutover report written to %s\n", o.report)
+		}
 	}
 	return runErr
+}
+
+// writeCutoverReport writes the cutover report, JSON for a .json file
+// and Markdown otherwise, atomically.
+func writeCutoverReport(path string, p *plans.Plan, rep *migrate.Report) error {
+	format := "markdown"
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		format = "json"
+	}
+	var b bytes.Buffer
+	if err := migrate.WriteCutoverReport(&b, migrate.NewCutoverReport(p, rep), format); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(path, b.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("write the cutover report %s: %w", path, err)
+	}
+	return nil
 }
 
 // printReport prints a migration report as a summary or as data.
@@ -172,7 +213,15 @@ func printReport(w io.Writer, format string, rep *migrate.Report) error {
 	}
 	fmt.Fprintf(tw, "data\t%s\n", humanBytes(rep.Bytes))
 	for _, a := range rep.AddressChanges {
-		fmt.Fprintf(tw, "floating IP\t%s → %s\t%s\n", a.Old, a.New, a.Server)
+		fmt.Fprintf(tw, "address\t%s → %s\t%s\n", a.Old, a.New, strings.TrimSpace(a.Server+" "+a.DNSName))
+	}
+	for _, c := range rep.Servers {
+		switch {
+		case c.Restarted:
+			fmt.Fprintf(tw, "cutover\t%s\tfailed: running on the source again\n", c.Name)
+		case c.Downtime > 0:
+			fmt.Fprintf(tw, "cutover\t%s\tdown %s (estimated %s)\n", c.Name, c.Downtime.Round(100*time.Millisecond), c.Estimate)
+		}
 	}
 	for _, s := range rep.Restarted {
 		fmt.Fprintf(tw, "restarted\t%s\n", s)
