@@ -116,7 +116,7 @@ type run struct {
 	// retryPause is the first pause before a step is tried again.
 	retryPause time.Duration
 
-	cut      *cutovers
+	cut *cutovers
 
 	mu        sync.Mutex
 	fatal     error // a journal write failed: nothing more may run
