@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // seedKeypairs imports generated ed25519 public keys for the project's
@@ -53,7 +55,7 @@ func (b *bulkSeeder) seedServers() error {
 			srv.SecurityGroups = []string{b.groupOf(j).Name}
 		}
 		srv.DiskPath = b.c.blobPath("disks", srv.ID)
-		if err := sparseCreate(srv.DiskPath, img.Size); err != nil {
+		if err := blob.Create(srv.DiskPath, img.Size); err != nil {
 			return fmt.Errorf("root disk of %s: %w", srv.Name, err)
 		}
 		srv.diskReady = true

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -214,4 +215,10 @@ func (c *Cloud) Close() error {
 	c.pending.Wait()
 	c.removeDataDir()
 	return err
+}
+
+// blobPath is where the bytes of an image or volume live on disk; kind is
+// "images" or "volumes".
+func (c *Cloud) blobPath(kind, id string) string {
+	return filepath.Join(c.dataDir, kind, id)
 }

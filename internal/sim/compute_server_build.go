@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // novaVolumeWait bounds how long a build waits for its volumes (Nova's
@@ -106,7 +108,7 @@ func (s *computeService) copyRootDiskLocked(srv *novaServer) {
 	id, dst := srv.ID, s.c.blobPath("disks", srv.ID)
 	srv.DiskPath = dst
 	s.c.background(func() {
-		_, err := writeFileSparse(dst, src, -1)
+		_, err := blob.WriteFile(dst, src, -1)
 		src.Close()
 		s.c.mu.Lock()
 		defer s.c.mu.Unlock()

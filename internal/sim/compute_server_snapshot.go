@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"os"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // novaNonInheritable are the image properties a snapshot does not take from
@@ -96,7 +98,7 @@ func (s *computeService) snapshotDiskLocked(tok *token, srv *novaServer, req cre
 	srv.touch(s.c.now())
 	id := srv.ID
 	s.c.background(func() {
-		d, err := writeFileSparse(path, disk, -1)
+		d, err := blob.WriteFile(path, disk, -1)
 		disk.Close()
 		s.c.mu.Lock()
 		defer s.c.mu.Unlock()
@@ -139,7 +141,7 @@ func (s *computeService) snapshotVolumesLocked(tok *token, srv *novaServer, req 
 	if imageID == "" {
 		return "", &novaError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}
 	}
-	d, err := writeFileSparse(path, strings.NewReader(""), -1)
+	d, err := blob.WriteFile(path, strings.NewReader(""), -1)
 	if err != nil {
 		s.c.image.failImageLocked(imageID)
 		return "", &novaError{http.StatusInternalServerError, fmt.Sprintf("Unexpected API Error: %v", err)}

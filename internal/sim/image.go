@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // imageService is Glance v2: images, their data, tags, members and the
@@ -190,7 +192,7 @@ type newImage struct {
 }
 
 // activateImageLocked finishes an image created by newImageLocked.
-func (s *imageService) activateImageLocked(id string, d digests) {
+func (s *imageService) activateImageLocked(id string, d blob.Digests) {
 	im := s.images[id]
 	if im == nil {
 		// Deleted while its data were being written.
@@ -202,7 +204,7 @@ func (s *imageService) activateImageLocked(id string, d digests) {
 
 // setDataLocked records the digests of the image's stored bytes and
 // makes it active.
-func (s *imageService) setDataLocked(im *image, d digests) {
+func (s *imageService) setDataLocked(im *image, d blob.Digests) {
 	im.Size = refTo(d.Size)
 	im.Checksum, im.HashValue = d.MD5, d.SHA512
 	im.VirtualSize = imageVirtualSize(im.Path, valueOf(im.DiskFormat), d.Size)

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // errImageStreamReset means an injected fault cut a data stream.
@@ -76,7 +78,7 @@ func (s *imageService) beginUpload(projectID, id string) (string, *imageError) {
 // receive writes the request body to path and returns its digests. It
 // fails when the body is shorter than announced or the client goes away,
 // and when the fault injector resets the stream.
-func (s *imageService) receive(r *http.Request, path string) (digests, error) {
+func (s *imageService) receive(r *http.Request, path string) (blob.Digests, error) {
 	var body io.Reader = imageBody{r.Body}
 	reset := int64(-1)
 	if r.ContentLength > 0 {
@@ -85,7 +87,7 @@ func (s *imageService) receive(r *http.Request, path string) (digests, error) {
 	if reset >= 0 {
 		body = io.LimitReader(body, reset)
 	}
-	d, err := writeFileSparse(path, body, -1)
+	d, err := blob.WriteFile(path, body, -1)
 	switch {
 	case err != nil:
 		return d, err

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // standardImage is one scs-0104 standard image as a provider offers it,
@@ -110,13 +112,13 @@ func (si standardImage) properties(built time.Time) map[string]string {
 // writeSeedImage writes the qcow2 image of a standard image to path.
 // Its bytes derive from the name only, so every cloud (and every run)
 // offers the same "Ubuntu 24.04" with the same checksum.
-func writeSeedImage(path, name string) (digests, error) {
+func writeSeedImage(path, name string) (blob.Digests, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return digests{}, err
+		return blob.Digests{}, err
 	}
 	raw, err := os.CreateTemp(filepath.Dir(path), ".seed-*.raw")
 	if err != nil {
-		return digests{}, err
+		return blob.Digests{}, err
 	}
 	defer os.Remove(raw.Name())
 	defer raw.Close()
@@ -125,11 +127,11 @@ func writeSeedImage(path, name string) (digests, error) {
 		b := make([]byte, p.n)
 		rng.Read(b)
 		if _, err := raw.WriteAt(b, p.off); err != nil {
-			return digests{}, err
+			return blob.Digests{}, err
 		}
 	}
 	if err := raw.Truncate(seedVirtualSize); err != nil {
-		return digests{}, err
+		return blob.Digests{}, err
 	}
 	return writeQcow2File(path, raw, seedVirtualSize)
 }

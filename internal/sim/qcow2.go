@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // The qcow2 v3 format as the simulator writes it: 64 KiB clusters, 16-bit
@@ -55,14 +57,14 @@ func planQcow2(src *os.File, size int64) (*qcow2Layout, error) {
 	l := &qcow2Layout{virtualSize: size, data: newClusterSet(nClusters)}
 	buf := make([]byte, qcow2ClusterSize)
 	last := int64(-1) // the last guest cluster already looked at
-	err := sparseExtents(src, size, func(start, end int64) error {
+	err := blob.Extents(src, size, func(start, end int64) error {
 		for g := max(start/qcow2ClusterSize, last+1); g*qcow2ClusterSize < end; g++ {
 			last = g
 			n := min(int64(qcow2ClusterSize), size-g*qcow2ClusterSize)
 			if _, err := src.ReadAt(buf[:n], g*qcow2ClusterSize); err != nil && err != io.EOF {
 				return err
 			}
-			if !sparseIsZero(buf[:n]) {
+			if !blob.IsZero(buf[:n]) {
 				l.data.set(g)
 				l.nData++
 			}
@@ -244,7 +246,7 @@ func ceilDivInt64(a, b int64) int64 { return (a + b - 1) / b }
 // writeQcow2File writes the qcow2 image of the raw image in src (size
 // bytes) to a new file dst and returns the digests of the file's bytes,
 // as Glance computes them on upload.
-func writeQcow2File(dst string, src *os.File, size int64) (d digests, err error) {
+func writeQcow2File(dst string, src *os.File, size int64) (d blob.Digests, err error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return d, err
 	}
@@ -252,7 +254,7 @@ func writeQcow2File(dst string, src *os.File, size int64) (d digests, err error)
 	if err != nil {
 		return d, err
 	}
-	h := newHasher()
+	h := blob.NewHasher()
 	_, err = writeQcow2(io.MultiWriter(out, h), src, size)
 	if cerr := out.Close(); err == nil {
 		err = cerr
@@ -261,5 +263,5 @@ func writeQcow2File(dst string, src *os.File, size int64) (d digests, err error)
 		os.Remove(dst)
 		return d, err
 	}
-	return h.digests(), nil
+	return h.Digests(), nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // qcow2Header is the part of a qcow2 header the reader needs.
@@ -143,7 +145,7 @@ func copyL2(dst *os.File, src io.ReaderAt, h qcow2Header, l2 []uint64, base int6
 		if _, err := src.ReadAt(buf[:n], host); err != nil {
 			return fmt.Errorf("read qcow2 cluster at %d: %w", host, err)
 		}
-		if sparseIsZero(buf[:n]) {
+		if blob.IsZero(buf[:n]) {
 			continue
 		}
 		if _, err := dst.WriteAt(buf[:n], guest); err != nil {

@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // qcPiece is data written at an offset of a test raw image.
@@ -111,8 +113,8 @@ func qcSameFiles(t testing.TB, a, b string) {
 		}
 		return nil
 	}
-	sparseExtents(fa, sa.Size(), compare)
-	sparseExtents(fb, sb.Size(), compare)
+	blob.Extents(fa, sa.Size(), compare)
+	blob.Extents(fb, sb.Size(), compare)
 }
 
 var qcow2Cases = []struct {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // volumeActionFunc performs one volume action under the lock and writes
@@ -97,7 +99,7 @@ func (s *volumeService) actExtend(w http.ResponseWriter, v *volume, arg json.Raw
 	v.touch(s.c.now())
 	newSize, path := *a.NewSize, v.Path
 	s.volumeJob(func() error {
-		return sparseResize(path, int64(newSize)*volumeGiB)
+		return blob.Resize(path, int64(newSize)*volumeGiB)
 	}, func(err error) {
 		if s.volumes[v.ID] != v {
 			return

@@ -4,6 +4,8 @@ import (
 	"maps"
 	"net/http"
 	"os"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // backupCreate is the body of POST /backups.
@@ -70,7 +72,7 @@ func (s *volumeService) createBackupLocked(tok *token, req backupCreate) (*backu
 	}
 	size := int64(v.SizeGB) * volumeGiB
 	s.volumeJob(func() error {
-		return sparseCopyFile(b.Path, src, size, size)
+		return blob.CopyPrefix(b.Path, src, size, size)
 	}, func(err error) {
 		if s.volumes[v.ID] == v && v.Status == volBackingUp {
 			v.Status = v.resumeStatus

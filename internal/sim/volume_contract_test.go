@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // newContractCloud is a cloud for testing the cross-service methods
@@ -109,7 +111,7 @@ func TestNewImageContract(t *testing.T) {
 	if !ok || info.Status != imageSaving || info.Path != "" || info.Visibility != "private" {
 		t.Fatalf("new image: %+v", info)
 	}
-	d, err := writeFileSparse(path, strings.NewReader("snapshot bytes"), -1)
+	d, err := blob.WriteFile(path, strings.NewReader("snapshot bytes"), -1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"slices"
 	"strconv"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // volumeCreate is the body of POST /volumes.
@@ -83,7 +85,7 @@ func (s *volumeService) addEmptyVolumeLocked(projectID, userID, name string, siz
 		v.EncryptionKeyID = newID()
 	}
 	v.Path = s.c.blobPath("volumes", v.ID)
-	if err := sparseCreate(v.Path, int64(sizeGB)*volumeGiB); err != nil {
+	if err := blob.Create(v.Path, int64(sizeGB)*volumeGiB); err != nil {
 		return nil, fmt.Errorf("volume %s: %w", name, err)
 	}
 	s.volumes[v.ID] = v

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // volumeJob runs work without the lock after the cloud's asynchronous
@@ -65,14 +67,14 @@ func (s *volumeService) fillVolume(v *volume, src volumeSource) {
 func writeVolumeData(path string, src volumeSource, size int64) error {
 	switch {
 	case src.path == "":
-		return sparseCreate(path, size)
+		return blob.Create(path, size)
 	case src.qcow2:
 		return qcow2ToVolume(path, src.path, size)
 	}
 	if src.n > size {
 		return fmt.Errorf("source of %d bytes does not fit in %d", src.n, size)
 	}
-	return sparseCopyFile(path, src.path, src.n, size)
+	return blob.CopyPrefix(path, src.path, src.n, size)
 }
 
 // qcow2ToVolume converts a qcow2 image to a raw volume of size bytes.

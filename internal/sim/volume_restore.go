@@ -3,6 +3,8 @@ package sim
 import (
 	"maps"
 	"net/http"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // restoreBackup restores a backup into an existing volume or into a new
@@ -80,7 +82,7 @@ func (s *volumeService) startRestoreLocked(b *backup, v *volume) {
 	v.touch(s.c.now())
 	src, dst, n, size := b.Path, v.Path, int64(b.SizeGB)*volumeGiB, int64(v.SizeGB)*volumeGiB
 	s.volumeJob(func() error {
-		return sparseCopyFile(dst, src, n, size)
+		return blob.CopyPrefix(dst, src, n, size)
 	}, func(err error) {
 		if s.backups[b.ID] == b {
 			b.Status = volAvailable

@@ -3,6 +3,8 @@ package sim
 import (
 	"net/http"
 	"os"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // snapshotCreate is the body of POST /snapshots.
@@ -80,7 +82,7 @@ func (s *volumeService) createSnapshotLocked(projectID, userID string, req snaps
 	s.snapshots[sn.ID] = sn
 	size, volPath := int64(v.SizeGB)*volumeGiB, v.Path
 	s.volumeJob(func() error {
-		return sparseCopyFile(sn.Path, volPath, size, size)
+		return blob.CopyPrefix(sn.Path, volPath, size, size)
 	}, func(err error) {
 		if s.snapshots[sn.ID] != sn {
 			os.Remove(sn.Path)

@@ -8,6 +8,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
 // cinderGlanceCoreProperties are the image_* keys of volume_image_metadata
@@ -60,7 +62,7 @@ func (s *volumeService) actUploadImage(w http.ResponseWriter, v *volume, arg jso
 	v.resumeStatus, v.Status = v.Status, volUploading
 	v.touch(s.c.now())
 	volPath, size, format := v.Path, int64(v.SizeGB)*volumeGiB, a.DiskFormat
-	var d digests
+	var d blob.Digests
 	s.volumeJob(func() (err error) {
 		d, err = volumeToImage(imagePath, volPath, size, format)
 		return err
@@ -131,14 +133,14 @@ func (s *volumeService) uploadTypeView(typeID string) map[string]any {
 
 // volumeToImage writes the image file of a volume's bytes and returns
 // its digests.
-func volumeToImage(imagePath, volPath string, size int64, diskFormat string) (digests, error) {
+func volumeToImage(imagePath, volPath string, size int64, diskFormat string) (blob.Digests, error) {
 	src, err := os.Open(volPath)
 	if err != nil {
-		return digests{}, err
+		return blob.Digests{}, err
 	}
 	defer src.Close()
 	if diskFormat == "qcow2" {
 		return writeQcow2File(imagePath, src, size)
 	}
-	return writeFileSparse(imagePath, io.NewSectionReader(src, 0, size), -1)
+	return blob.WriteFile(imagePath, io.NewSectionReader(src, 0, size), -1)
 }

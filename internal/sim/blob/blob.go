@@ -1,4 +1,7 @@
-package sim
+// Package blob stores the bytes of simulated images and volumes: sparse
+// files, copied block by block with holes kept, and the digests Glance
+// computes while data streams in.
+package blob
 
 import (
 	"bytes"
@@ -12,14 +15,8 @@ import (
 	"path/filepath"
 )
 
-// blobPath is where the bytes of an image or volume live on disk; kind is
-// "images" or "volumes".
-func (c *Cloud) blobPath(kind, id string) string {
-	return filepath.Join(c.dataDir, kind, id)
-}
-
 // digests are the checksums Glance computes while data streams in.
-type digests struct {
+type Digests struct {
 	Size   int64
 	MD5    string // hex, Glance's "checksum"
 	SHA512 string // hex, Glance's "os_hash_value" with os_hash_algo sha512
@@ -33,7 +30,7 @@ type digests struct {
 // other one. Memory stays flat (two blocks per upload, whatever its
 // size), the writer never waits for MD5 unless MD5 falls a whole block
 // behind, and no goroutine outlives the block it hashes.
-type hasher struct {
+type Hasher struct {
 	md5, sha hash.Hash
 	n        int64
 	// serial hashes MD5 in Write too (the benchmark's baseline).
@@ -47,11 +44,11 @@ type hasher struct {
 // hasherBlock is the size of the blocks handed to the MD5 goroutine:
 // large enough that starting a goroutine per block costs nothing, small
 // enough that two per upload do not matter.
-const hasherBlock = 256 << 10
+const HasherBlock = 256 << 10
 
-func newHasher() *hasher { return &hasher{md5: md5.New(), sha: sha512.New()} }
+func NewHasher() *Hasher { return &Hasher{md5: md5.New(), sha: sha512.New()} }
 
-func (h *hasher) Write(p []byte) (int, error) {
+func (h *Hasher) Write(p []byte) (int, error) {
 	h.n += int64(len(p))
 	h.sha.Write(p)
 	if h.serial {
@@ -60,7 +57,7 @@ func (h *hasher) Write(p []byte) (int, error) {
 	}
 	for rest := p; len(rest) > 0; {
 		if h.fill == nil {
-			h.fill = make([]byte, 0, hasherBlock)
+			h.fill = make([]byte, 0, HasherBlock)
 		}
 		k := copy(h.fill[len(h.fill):cap(h.fill)], rest)
 		h.fill, rest = h.fill[:len(h.fill)+k], rest[k:]
@@ -73,7 +70,7 @@ func (h *hasher) Write(p []byte) (int, error) {
 
 // handOff gives the full block to a new MD5 goroutine once the previous
 // one is done, and makes the other block the one to fill.
-func (h *hasher) handOff() {
+func (h *Hasher) handOff() {
 	h.waitMD5()
 	full := h.fill
 	h.fill, h.spare = h.spare[:0], full
@@ -85,46 +82,46 @@ func (h *hasher) handOff() {
 	}()
 }
 
-func (h *hasher) waitMD5() {
+func (h *Hasher) waitMD5() {
 	if h.busy != nil {
 		<-h.busy
 		h.busy = nil
 	}
 }
 
-func (h *hasher) digests() digests {
+func (h *Hasher) Digests() Digests {
 	h.waitMD5()
 	h.md5.Write(h.fill)
 	h.fill = h.fill[:0]
-	return digests{Size: h.n, MD5: hex.EncodeToString(h.md5.Sum(nil)), SHA512: hex.EncodeToString(h.sha.Sum(nil))}
+	return Digests{Size: h.n, MD5: hex.EncodeToString(h.md5.Sum(nil)), SHA512: hex.EncodeToString(h.sha.Sum(nil))}
 }
 
 // copyFileSparse copies src to a new file dst, leaving holes where src
 // has whole zero blocks, and returns the digests of all bytes of src
 // (holes included). Volume and image data are stored this way so that a
 // 10 GiB volume holding 1 GiB costs 1 GiB of disk.
-func copyFileSparse(dst, src string) (digests, error) {
+func CopyFile(dst, src string) (Digests, error) {
 	in, err := os.Open(src)
 	if err != nil {
-		return digests{}, err
+		return Digests{}, err
 	}
 	defer in.Close()
-	return writeFileSparse(dst, in, -1)
+	return WriteFile(dst, in, -1)
 }
 
 // writeFileSparse writes r to a new file at path, seeking over whole
 // zero blocks, and truncates it to size when size >= 0 (so a volume can
 // be longer than the data written to it). It returns the digests of the
 // bytes read from r.
-func writeFileSparse(path string, r io.Reader, size int64) (digests, error) {
+func WriteFile(path string, r io.Reader, size int64) (Digests, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return digests{}, err
+		return Digests{}, err
 	}
 	out, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
-		return digests{}, err
+		return Digests{}, err
 	}
-	h := newHasher()
+	h := NewHasher()
 	n, err := copySparse(out, io.TeeReader(r, h))
 	if err == nil && size >= 0 && size < n {
 		err = fmt.Errorf("data is %d bytes, larger than %d", n, size)
@@ -138,24 +135,24 @@ func writeFileSparse(path string, r io.Reader, size int64) (digests, error) {
 	}
 	if err != nil {
 		os.Remove(path)
-		return digests{}, err
+		return Digests{}, err
 	}
-	return h.digests(), nil
+	return h.Digests(), nil
 }
 
-const sparseBlock = 64 << 10
+const SparseBlock = 64 << 10
 
-var zeroBlock = make([]byte, sparseBlock)
+var zeroBlock = make([]byte, SparseBlock)
 
 // copySparse copies r to f block by block, seeking over all-zero blocks.
 // It returns the number of bytes read.
 func copySparse(f *os.File, r io.Reader) (int64, error) {
-	buf := make([]byte, sparseBlock)
+	buf := make([]byte, SparseBlock)
 	var off int64
 	for {
 		n, err := io.ReadFull(r, buf)
 		if n > 0 {
-			if n == sparseBlock && bytes.Equal(buf, zeroBlock) {
+			if n == SparseBlock && bytes.Equal(buf, zeroBlock) {
 				if _, serr := f.Seek(int64(n), io.SeekCurrent); serr != nil {
 					return off, serr
 				}

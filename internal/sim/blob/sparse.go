@@ -1,4 +1,4 @@
-package sim
+package blob
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 // that may hold data, skipping the holes of a sparse file. Where the
 // file system cannot tell holes from data, the whole range is one
 // extent.
-func sparseExtents(f *os.File, size int64, fn func(start, end int64) error) error {
+func Extents(f *os.File, size int64, fn func(start, end int64) error) error {
 	off := int64(0)
 	for off < size {
 		start, end, ok, err := sparseNextExtent(f, off)
@@ -35,7 +35,7 @@ func sparseExtents(f *os.File, size int64, fn func(start, end int64) error) erro
 // and leaving holes wherever src has holes or whole zero blocks. Volume
 // clones, snapshots and backups are made this way, so that a mostly
 // empty 10 GiB volume costs no more than the bytes it holds.
-func sparseCopyFile(dst, src string, n, size int64) (err error) {
+func CopyPrefix(dst, src string, n, size int64) (err error) {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
@@ -56,8 +56,8 @@ func sparseCopyFile(dst, src string, n, size int64) (err error) {
 			os.Remove(dst)
 		}
 	}()
-	buf := make([]byte, sparseBlock)
-	err = sparseExtents(in, n, func(start, end int64) error {
+	buf := make([]byte, SparseBlock)
+	err = Extents(in, n, func(start, end int64) error {
 		return sparseCopyRange(out, in, start, end, buf)
 	})
 	if err != nil {
@@ -74,7 +74,7 @@ func sparseCopyRange(dst, src *os.File, start, end int64, buf []byte) error {
 		if _, err := src.ReadAt(buf[:n], off); err != nil {
 			return err
 		}
-		if !sparseIsZero(buf[:n]) {
+		if !IsZero(buf[:n]) {
 			if _, err := dst.WriteAt(buf[:n], off); err != nil {
 				return err
 			}
@@ -85,7 +85,7 @@ func sparseCopyRange(dst, src *os.File, start, end int64, buf []byte) error {
 }
 
 // sparseIsZero reports whether b holds only zero bytes.
-func sparseIsZero(b []byte) bool {
+func IsZero(b []byte) bool {
 	for len(b) > 0 {
 		n := min(len(b), len(zeroBlock))
 		if !bytes.Equal(b[:n], zeroBlock[:n]) {
@@ -98,7 +98,7 @@ func sparseIsZero(b []byte) bool {
 
 // sparseCreate creates (or replaces) a file of size bytes that holds
 // no data: a new, empty volume.
-func sparseCreate(path string, size int64) error {
+func Create(path string, size int64) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
@@ -114,4 +114,4 @@ func sparseCreate(path string, size int64) error {
 }
 
 // sparseResize grows (or shrinks) a volume file to size bytes.
-func sparseResize(path string, size int64) error { return os.Truncate(path, size) }
+func Resize(path string, size int64) error { return os.Truncate(path, size) }
