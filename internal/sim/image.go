@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
 // imageService is Glance v2: images, their data, tags, members and the
@@ -219,7 +220,7 @@ func imageVirtualSize(path, diskFormat string, size int64) *int64 {
 	f, err := os.Open(path)
 	if err == nil {
 		defer f.Close()
-		if vs, ok := qcow2VirtualSize(f); ok {
+		if vs, ok := qcow2.VirtualSize(f); ok {
 			return &vs
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
 // standardImage is one scs-0104 standard image as a provider offers it,
@@ -133,5 +134,5 @@ func writeSeedImage(path, name string) (blob.Digests, error) {
 	if err := raw.Truncate(seedVirtualSize); err != nil {
 		return blob.Digests{}, err
 	}
-	return writeQcow2File(path, raw, seedVirtualSize)
+	return qcow2.WriteFile(path, raw, seedVirtualSize)
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
 // volumeCreate is the body of POST /volumes.
@@ -285,7 +286,7 @@ func (s *volumeService) imageSourceLocked(projectID, imageID string, sizeGB int)
 	if im.Status != imageActive || im.Path == "" {
 		return volumeSource{}, cinderInvalid("Image %s is not active.", imageID)
 	}
-	if gb := ceilDivInt64(im.Size, volumeGiB); gb > int64(sizeGB) {
+	if gb := qcow2.CeilDiv(im.Size, volumeGiB); gb > int64(sizeGB) {
 		return volumeSource{}, cinderInvalid("Size of specified image %dGB is larger than volume size %dGB.", gb, sizeGB)
 	}
 	if sizeGB < im.MinDisk {
@@ -293,10 +294,10 @@ func (s *volumeService) imageSourceLocked(projectID, imageID string, sizeGB int)
 	}
 	src := volumeSource{path: im.Path, n: im.Size, image: &im}
 	if f, err := os.Open(im.Path); err == nil {
-		vs, isQcow2 := qcow2VirtualSize(f)
+		vs, isQcow2 := qcow2.VirtualSize(f)
 		f.Close()
 		if isQcow2 {
-			if gb := ceilDivInt64(vs, volumeGiB); gb > int64(sizeGB) {
+			if gb := qcow2.CeilDiv(vs, volumeGiB); gb > int64(sizeGB) {
 				return volumeSource{}, cinderInvalid("Image virtual size is %dGB and doesn't fit in a volume of size %dGB.", gb, sizeGB)
 			}
 			src.qcow2 = true

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
 // volumeJob runs work without the lock after the cloud's asynchronous
@@ -99,7 +100,7 @@ func qcow2ToVolume(path, image string, size int64) (err error) {
 			os.Remove(path)
 		}
 	}()
-	vs, err := qcow2ToRaw(out, in)
+	vs, err := qcow2.ToRaw(out, in)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
 // cinderGlanceCoreProperties are the image_* keys of volume_image_metadata
@@ -140,7 +141,7 @@ func volumeToImage(imagePath, volPath string, size int64, diskFormat string) (bl
 	}
 	defer src.Close()
 	if diskFormat == "qcow2" {
-		return writeQcow2File(imagePath, src, size)
+		return qcow2.WriteFile(imagePath, src, size)
 	}
 	return blob.WriteFile(imagePath, io.NewSectionReader(src, 0, size), -1)
 }

@@ -1,4 +1,4 @@
-package sim
+package qcow2
 
 import (
 	"bytes"
@@ -55,7 +55,7 @@ func qcToQcow2(t testing.TB, raw, out string) int64 {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	n, err := writeQcow2(f, in, fi.Size())
+	n, err := Write(f, in, fi.Size())
 	if err != nil {
 		t.Fatalf("write qcow2: %v", err)
 	}
@@ -74,7 +74,7 @@ func qcToRaw(t testing.TB, qcow, out string) int64 {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	n, err := qcow2ToRaw(f, in)
+	n, err := ToRaw(f, in)
 	if err != nil {
 		t.Fatalf("read qcow2: %v", err)
 	}
@@ -149,7 +149,7 @@ func TestQcow2RoundTrip(t *testing.T) {
 				t.Errorf("qcow2 of %d data bytes is %d bytes, want at most %d", data, n, limit)
 			}
 			f, _ := os.Open(q)
-			vs, ok := qcow2VirtualSize(f)
+			vs, ok := VirtualSize(f)
 			f.Close()
 			if !ok || vs != c.size {
 				t.Errorf("virtual size %d (%v), want %d", vs, ok, c.size)
@@ -168,12 +168,12 @@ func TestQcow2RejectsNonQcow2(t *testing.T) {
 	os.WriteFile(path, bytes.Repeat([]byte("raw!"), 1000), 0o600)
 	f, _ := os.Open(path)
 	defer f.Close()
-	if _, ok := qcow2VirtualSize(f); ok {
+	if _, ok := VirtualSize(f); ok {
 		t.Fatal("raw data taken for qcow2")
 	}
 	out, _ := os.Create(path + ".out")
 	defer out.Close()
-	if _, err := qcow2ToRaw(out, f); err != errNotQcow2 {
+	if _, err := ToRaw(out, f); err != errNotQcow2 {
 		t.Fatalf("got %v, want errNotQcow2", err)
 	}
 }

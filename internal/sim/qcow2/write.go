@@ -1,4 +1,7 @@
-package sim
+// Package qcow2 writes and reads the qcow2 v3 image format, as far as
+// the simulated Glance and Cinder need it: sparse images without
+// compression, encryption, backing files or snapshots.
+package qcow2
 
 import (
 	"encoding/binary"
@@ -53,7 +56,7 @@ type qcow2Layout struct {
 // planQcow2 scans the raw image in src (virtual size bytes) for
 // non-zero clusters and computes the layout of its qcow2 file.
 func planQcow2(src *os.File, size int64) (*qcow2Layout, error) {
-	nClusters := ceilDivInt64(size, qcow2ClusterSize)
+	nClusters := CeilDiv(size, qcow2ClusterSize)
 	l := &qcow2Layout{virtualSize: size, data: newClusterSet(nClusters)}
 	buf := make([]byte, qcow2ClusterSize)
 	last := int64(-1) // the last guest cluster already looked at
@@ -80,20 +83,20 @@ func planQcow2(src *os.File, size int64) (*qcow2Layout, error) {
 
 // finish sizes the tables once the data clusters are known.
 func (l *qcow2Layout) finish(nClusters int64) {
-	l.l1Size = max(1, ceilDivInt64(nClusters, qcow2L2Entries))
+	l.l1Size = max(1, CeilDiv(nClusters, qcow2L2Entries))
 	for i := int64(0); i < l.l1Size; i++ {
 		if l.data.any(i*qcow2L2Entries, min((i+1)*qcow2L2Entries, nClusters)) {
 			l.l2Index = append(l.l2Index, i)
 		}
 	}
-	l.l1Clusters = ceilDivInt64(l.l1Size*8, qcow2ClusterSize)
+	l.l1Clusters = CeilDiv(l.l1Size*8, qcow2ClusterSize)
 	fixed := 1 + l.l1Clusters + int64(len(l.l2Index)) + l.nData
 	// The refcount structures count themselves: iterate to a fixed point.
 	var blocks, table int64
 	for {
 		total := fixed + blocks + table
-		b := ceilDivInt64(total, qcow2RefsPerBlock)
-		t := ceilDivInt64(b*8, qcow2ClusterSize)
+		b := CeilDiv(total, qcow2RefsPerBlock)
+		t := CeilDiv(b*8, qcow2ClusterSize)
 		if b == blocks && t == table {
 			break
 		}
@@ -121,7 +124,7 @@ func (l *qcow2Layout) FileSize() int64 { return l.totalClusters * qcow2ClusterSi
 // writeQcow2 streams the raw image in src (size bytes; holes and zero
 // clusters are left out) to w as a qcow2 v3 image and returns the number
 // of bytes written.
-func writeQcow2(w io.Writer, src *os.File, size int64) (int64, error) {
+func Write(w io.Writer, src *os.File, size int64) (int64, error) {
 	l, err := planQcow2(src, size)
 	if err != nil {
 		return 0, fmt.Errorf("plan qcow2 image: %w", err)
@@ -241,12 +244,12 @@ func (cw *clusterWriter) flush() {
 	cw.err = err
 }
 
-func ceilDivInt64(a, b int64) int64 { return (a + b - 1) / b }
+func CeilDiv(a, b int64) int64 { return (a + b - 1) / b }
 
 // writeQcow2File writes the qcow2 image of the raw image in src (size
 // bytes) to a new file dst and returns the digests of the file's bytes,
 // as Glance computes them on upload.
-func writeQcow2File(dst string, src *os.File, size int64) (d blob.Digests, err error) {
+func WriteFile(dst string, src *os.File, size int64) (d blob.Digests, err error) {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
 		return d, err
 	}
@@ -255,7 +258,7 @@ func writeQcow2File(dst string, src *os.File, size int64) (d blob.Digests, err e
 		return d, err
 	}
 	h := blob.NewHasher()
-	_, err = writeQcow2(io.MultiWriter(out, h), src, size)
+	_, err = Write(io.MultiWriter(out, h), src, size)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}

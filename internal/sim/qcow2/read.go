@@ -1,4 +1,4 @@
-package sim
+package qcow2
 
 import (
 	"encoding/binary"
@@ -74,7 +74,7 @@ func (h qcow2Header) check() error {
 		return errors.New("qcow2 virtual size is negative")
 	}
 	entries := int64(1) << (h.clusterBits - 3)
-	need := ceilDivInt64(h.virtualSize, entries<<h.clusterBits)
+	need := CeilDiv(h.virtualSize, entries<<h.clusterBits)
 	if h.l1Size < need {
 		return fmt.Errorf("qcow2 L1 table has %d entries, %d needed", h.l1Size, need)
 	}
@@ -83,7 +83,7 @@ func (h qcow2Header) check() error {
 
 // qcow2VirtualSize returns the virtual size from a qcow2 header, or
 // false when r does not hold a qcow2 image.
-func qcow2VirtualSize(r io.ReaderAt) (int64, bool) {
+func VirtualSize(r io.ReaderAt) (int64, bool) {
 	h, err := readQcow2Header(r)
 	if err != nil {
 		return 0, false
@@ -94,13 +94,13 @@ func qcow2VirtualSize(r io.ReaderAt) (int64, bool) {
 // qcow2ToRaw converts the qcow2 image in src to raw bytes written into
 // dst at their guest offsets, leaving unallocated and zero clusters as
 // holes, and truncates dst to the virtual size, which it returns.
-func qcow2ToRaw(dst *os.File, src io.ReaderAt) (int64, error) {
+func ToRaw(dst *os.File, src io.ReaderAt) (int64, error) {
 	h, err := readQcow2Header(src)
 	if err != nil {
 		return 0, err
 	}
 	cluster := int64(1) << h.clusterBits
-	l1, err := readTable(src, h.l1Offset, ceilDivInt64(h.virtualSize, cluster*(cluster/8)))
+	l1, err := readTable(src, h.l1Offset, CeilDiv(h.virtualSize, cluster*(cluster/8)))
 	if err != nil {
 		return 0, fmt.Errorf("read qcow2 L1 table: %w", err)
 	}

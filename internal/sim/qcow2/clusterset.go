@@ -1,4 +1,4 @@
-package sim
+package qcow2
 
 import (
 	"iter"
@@ -9,7 +9,7 @@ import (
 // a 1 TiB image of 64 KiB clusters costs 2 MiB.
 type clusterSet []uint64
 
-func newClusterSet(n int64) clusterSet { return make(clusterSet, ceilDivInt64(n, 64)) }
+func newClusterSet(n int64) clusterSet { return make(clusterSet, CeilDiv(n, 64)) }
 
 func (b clusterSet) set(i int64)      { b[i/64] |= 1 << (i % 64) }
 func (b clusterSet) get(i int64) bool { return i/64 < int64(len(b)) && b[i/64]&(1<<(i%64)) != 0 }
