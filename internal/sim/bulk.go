@@ -130,8 +130,8 @@ func (c *Cloud) SeedBulk(projectName string, spec BulkSpec) (BulkResult, error) 
 		return BulkResult{}, fmt.Errorf("bulk spec: %w", err)
 	}
 	start := time.Now() // wall clock: how long seeding took
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.Lock()
+	defer c.Unlock()
 	p := c.identity.projectByName(projectName)
 	if p == nil {
 		return BulkResult{}, fmt.Errorf("seed bulk: no project %q", projectName)

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // seedKeypairs imports generated ed25519 public keys for the project's
@@ -24,7 +25,7 @@ func (b *bulkSeeder) seedKeypairs() error {
 		}
 		cs.seq++
 		cs.keypairs[keypairKey(b.user, name)] = &novaKeypair{ID: cs.seq, Name: name, UserID: b.user, Type: "ssh",
-			PublicKey: pub, Fingerprint: fp, Created: b.c.now()}
+			PublicKey: pub, Fingerprint: fp, Created: b.c.Now()}
 		b.keypairs = append(b.keypairs, name)
 	}
 	b.res.Keypairs = len(b.keypairs)
@@ -38,10 +39,10 @@ func (b *bulkSeeder) seedServers() error {
 	cs := b.c.compute
 	f, img := b.flavor, b.image
 	for j := range b.spec.Servers {
-		t := b.c.now()
+		t := b.c.Now()
 		az := cs.azs[j%len(cs.azs)]
 		srv := &novaServer{
-			ID: newID(), Name: b.name("vm", j, b.spec.Servers), ProjectID: b.project, UserID: b.user,
+			ID: core.NewID(), Name: b.name("vm", j, b.spec.Servers), ProjectID: b.project, UserID: b.user,
 			Flavor: f, ImageID: img.ID, Metadata: map[string]string{}, AZ: az, Host: "compute-" + az,
 			VMState: "active", PowerState: powerRunning, SecurityGroups: []string{"default"},
 			DiskConfig: "MANUAL", Created: t, Updated: t, Launched: t, RootDevice: "/dev/vda",
@@ -54,7 +55,7 @@ func (b *bulkSeeder) seedServers() error {
 		if len(b.groups) > 0 {
 			srv.SecurityGroups = []string{b.groupOf(j).Name}
 		}
-		srv.DiskPath = b.c.blobPath("disks", srv.ID)
+		srv.DiskPath = b.c.BlobPath("disks", srv.ID)
 		if err := blob.Create(srv.DiskPath, img.Size); err != nil {
 			return fmt.Errorf("root disk of %s: %w", srv.Name, err)
 		}
@@ -129,7 +130,7 @@ func (b *bulkSeeder) seedVolumes() error {
 			continue
 		}
 		bv := &serverVolume{VolumeID: v.ID, Device: srv.nextDevice(), BootIndex: -1, SourceType: "volume",
-			VolumeSize: v.SizeGB, BDMID: newID(), AttachmentID: newID()}
+			VolumeSize: v.SizeGB, BDMID: core.NewID(), AttachmentID: core.NewID()}
 		if err := vs.attachLocked(v.ID, srv.ID, bv.Device); err != nil {
 			return err
 		}

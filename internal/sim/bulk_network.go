@@ -18,16 +18,16 @@ func (b *bulkSeeder) seedNetworks() error {
 	ns := b.c.network
 	ns.ensureDefaultSGLocked(b.project)
 	for i := range b.spec.Networks {
-		n := &network{nStdAttrs: newNStdAttrs(b.project, b.c.now()), Name: b.name("net", i, b.spec.Networks),
+		n := &network{nStdAttrs: newNStdAttrs(b.project, b.c.Now()), Name: b.name("net", i, b.spec.Networks),
 			AdminStateUp: true, MTU: nTenantMTU, PortSecurity: true}
 		cidr := bulkSubnetCIDR(i)
 		gw := cidr.Addr().Next()
-		sn := &subnet{nStdAttrs: newNStdAttrs(b.project, b.c.now()), Name: b.name("subnet", i, b.spec.Networks),
+		sn := &subnet{nStdAttrs: newNStdAttrs(b.project, b.c.Now()), Name: b.name("subnet", i, b.spec.Networks),
 			NetworkID: n.ID, CIDR: cidr, Gateway: gw, Pools: nDefaultPools(cidr, gw), EnableDHCP: true}
 		ns.networks[n.ID] = n
 		ns.subnets[sn.ID] = sn
 		n.Subnets = append(n.Subnets, sn.ID)
-		n.touch(b.c.now())
+		n.touch(b.c.Now())
 		ns.syncDHCPLocked(n)
 		b.networks = append(b.networks, n)
 		b.subnets = append(b.subnets, sn)
@@ -45,7 +45,7 @@ func (b *bulkSeeder) seedRouters() error {
 	}
 	ns, ext := b.c.network, b.ext
 	for i := range b.spec.Routers {
-		rt := &router{nStdAttrs: newNStdAttrs(b.project, b.c.now()), Name: b.name("router", i, b.spec.Routers), AdminStateUp: true}
+		rt := &router{nStdAttrs: newNStdAttrs(b.project, b.c.Now()), Name: b.name("router", i, b.spec.Routers), AdminStateUp: true}
 		gw, err := ns.newPortLocked(nPortSpec{Network: ext, AdminStateUp: true, DeviceID: rt.ID,
 			DeviceOwner: ownerRouterGateway, Status: "ACTIVE", NoSecurityGroups: true})
 		if err != nil {
@@ -62,7 +62,7 @@ func (b *bulkSeeder) seedRouters() error {
 			FixedIPs: []nFixedIPReq{{SubnetID: sn.ID, IPAddress: sn.Gateway.String()}}}); err != nil {
 			return err
 		}
-		rt.touch(b.c.now())
+		rt.touch(b.c.Now())
 		b.res.Ports++
 	}
 	b.res.Routers = len(b.routers)
@@ -76,7 +76,7 @@ func (b *bulkSeeder) seedRouters() error {
 func (b *bulkSeeder) seedGroups() error {
 	ns := b.c.network
 	for i := range b.spec.SecurityGroups {
-		g := &secGroup{nStdAttrs: newNStdAttrs(b.project, b.c.now()), Name: b.name("sg", i, b.spec.SecurityGroups), Stateful: true}
+		g := &secGroup{nStdAttrs: newNStdAttrs(b.project, b.c.Now()), Name: b.name("sg", i, b.spec.SecurityGroups), Stateful: true}
 		g.Description = "bulk security group"
 		ns.groups[g.ID] = g
 		b.groups = append(b.groups, g)
@@ -147,7 +147,7 @@ func (b *bulkSeeder) seedFloatingIPs() error {
 	}
 	ns, ext := b.c.network, b.ext
 	for k := range b.spec.FloatingIPs {
-		f := &floatingIP{nStdAttrs: newNStdAttrs(b.project, b.c.now()), NetworkID: ext.ID, Status: "DOWN"}
+		f := &floatingIP{nStdAttrs: newNStdAttrs(b.project, b.c.Now()), NetworkID: ext.ID, Status: "DOWN"}
 		if err := ns.takeFIPAddressLocked(ext, f, ""); err != nil {
 			return err
 		}
@@ -168,7 +168,7 @@ func (b *bulkSeeder) associate(f *floatingIP, p *port) {
 		if sn.ID == ip.SubnetID {
 			f.PortID, f.FixedIP, f.RouterID = p.ID, ip.IPAddress, b.routers[i%len(b.routers)].ID
 			f.Status = "ACTIVE"
-			f.touch(b.c.now())
+			f.touch(b.c.Now())
 			return
 		}
 	}
@@ -185,7 +185,7 @@ func (b *bulkSeeder) externalNetwork() (*network, error) {
 	ns := b.c.network
 	var ext *network
 	for _, n := range ns.networks {
-		if n.External && n.ProjectID == ns.adminProject && (ext == nil || n.Name == b.c.opts.Profile.ExternalNetwork) {
+		if n.External && n.ProjectID == ns.adminProject && (ext == nil || n.Name == b.c.Profile().ExternalNetwork) {
 			ext = n
 		}
 	}
@@ -239,11 +239,11 @@ func (s *networkService) growExternalLocked(ext *network) error {
 			return fmt.Errorf("external network %s already has %s", ext.Name, cidr)
 		}
 	}
-	sn := &subnet{nStdAttrs: newNStdAttrs(s.adminProject, s.c.now()), Name: ext.Name + "-bulk-subnet",
+	sn := &subnet{nStdAttrs: newNStdAttrs(s.adminProject, s.c.Now()), Name: ext.Name + "-bulk-subnet",
 		NetworkID: ext.ID, CIDR: cidr, Gateway: cidr.Addr().Next(),
 		Pools: []nIPRange{{nAddrAdd(cidr.Addr(), 10), nLastAddr(cidr).Prev()}}}
 	s.subnets[sn.ID] = sn
 	ext.Subnets = append(ext.Subnets, sn.ID)
-	ext.touch(s.c.now())
+	ext.touch(s.c.Now())
 	return nil
 }

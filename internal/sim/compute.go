@@ -1,6 +1,10 @@
 package sim
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+)
 
 // computeService is Nova v2.1 with microversions 2.1 to 2.96: flavors,
 // availability zones, keypairs, server groups, servers with their
@@ -48,14 +52,14 @@ func (s *computeService) routes(mux *http.ServeMux) {
 	s.routeLimits(mux)
 	// Anything else under the API answers Nova's 404, not Go's.
 	mux.HandleFunc(computeBase+"/", func(w http.ResponseWriter, r *http.Request) {
-		novaErrors.write(w, http.StatusNotFound, "The resource could not be found.")
+		core.NovaErrors.Write(w, http.StatusNotFound, "The resource could not be found.")
 	})
 }
 
 // handle registers a Nova handler: it runs with a valid token and the
 // negotiated microversion.
 func (s *computeService) handle(mux *http.ServeMux, method, path string, h novaHandler) {
-	mux.HandleFunc(method+" "+computeBase+path, s.c.authed(novaErrors, negotiateNova(h)))
+	mux.HandleFunc(method+" "+computeBase+path, s.c.Authed(core.NovaErrors, negotiateNova(h)))
 }
 
 // seedProviderLocked creates the scs-0103 flavors and the profile's extra

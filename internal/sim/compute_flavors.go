@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/scs-migrate/scs-migrate/internal/scs"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // novaFlavor is a public Nova flavor.
@@ -34,7 +35,7 @@ func (s *computeService) seedFlavorsLocked(p Profile) {
 }
 
 func (s *computeService) addFlavorLocked(name string, vcpus, ramMiB, diskGB int, specs map[string]string) {
-	f := &novaFlavor{ID: newID(), Name: name, VCPUs: vcpus, RAMMiB: ramMiB, DiskGB: diskGB, ExtraSpecs: maps.Clone(specs)}
+	f := &novaFlavor{ID: core.NewID(), Name: name, VCPUs: vcpus, RAMMiB: ramMiB, DiskGB: diskGB, ExtraSpecs: maps.Clone(specs)}
 	if f.ExtraSpecs == nil {
 		f.ExtraSpecs = map[string]string{}
 	}
@@ -99,8 +100,8 @@ func (s *computeService) listFlavors(detail bool) novaHandler {
 		if !ok1 || !ok2 {
 			return
 		}
-		s.c.mu.Lock()
-		defer s.c.mu.Unlock()
+		s.c.Lock()
+		defer s.c.Unlock()
 		all, err := s.sortedFlavorsLocked(r.URL.Query(), minDisk, minRAM)
 		if err != nil {
 			err.write(w)
@@ -122,7 +123,7 @@ func (s *computeService) listFlavors(detail bool) novaHandler {
 		if links != nil {
 			body["flavors_links"] = links
 		}
-		writeJSON(w, http.StatusOK, body)
+		core.WriteJSON(w, http.StatusOK, body)
 	}
 }
 
@@ -134,7 +135,7 @@ func novaIntParam(w http.ResponseWriter, r *http.Request, name string) (int, boo
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 0 {
-		novaErrors.write(w, http.StatusBadRequest, fmt.Sprintf("Invalid %s filter [%s]", name, raw))
+		core.NovaErrors.Write(w, http.StatusBadRequest, fmt.Sprintf("Invalid %s filter [%s]", name, raw))
 		return 0, false
 	}
 	return n, true
@@ -170,30 +171,30 @@ func (s *computeService) flavorBody(f *novaFlavor, v novaVersion) map[string]any
 func (s *computeService) flavorLocked(w http.ResponseWriter, id string) (*novaFlavor, bool) {
 	f, ok := s.flavors[id]
 	if !ok {
-		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Flavor %s could not be found.", id))
+		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Flavor %s could not be found.", id))
 	}
 	return f, ok
 }
 
 func (s *computeService) getFlavor(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	if f, ok := s.flavorLocked(w, r.PathValue("id")); ok {
-		writeJSON(w, http.StatusOK, map[string]any{"flavor": s.flavorBody(f, v)})
+		core.WriteJSON(w, http.StatusOK, map[string]any{"flavor": s.flavorBody(f, v)})
 	}
 }
 
 func (s *computeService) listExtraSpecs(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	if f, ok := s.flavorLocked(w, r.PathValue("id")); ok {
-		writeJSON(w, http.StatusOK, map[string]any{"extra_specs": maps.Clone(f.ExtraSpecs)})
+		core.WriteJSON(w, http.StatusOK, map[string]any{"extra_specs": maps.Clone(f.ExtraSpecs)})
 	}
 }
 
 func (s *computeService) getExtraSpec(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	f, ok := s.flavorLocked(w, r.PathValue("id"))
 	if !ok {
 		return
@@ -201,8 +202,8 @@ func (s *computeService) getExtraSpec(w http.ResponseWriter, r *http.Request, to
 	key := r.PathValue("key")
 	val, ok := f.ExtraSpecs[key]
 	if !ok {
-		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Flavor %s has no extra specs with key %s.", f.ID, key))
+		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Flavor %s has no extra specs with key %s.", f.ID, key))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{key: val})
+	core.WriteJSON(w, http.StatusOK, map[string]string{key: val})
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 func (s *computeService) routeInterfaces(mux *http.ServeMux) {
@@ -33,8 +35,8 @@ func (s *computeService) interfaceBodyLocked(srv *novaServer, sp *serverPort, v 
 }
 
 func (s *computeService) listInterfaces(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok {
 		return
@@ -43,12 +45,12 @@ func (s *computeService) listInterfaces(w http.ResponseWriter, r *http.Request, 
 	for _, sp := range srv.Ports {
 		out = append(out, s.interfaceBodyLocked(srv, sp, v))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"interfaceAttachments": out})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachments": out})
 }
 
 func (s *computeService) getInterface(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok {
 		return
@@ -56,10 +58,10 @@ func (s *computeService) getInterface(w http.ResponseWriter, r *http.Request, to
 	portID := r.PathValue("port")
 	sp := srv.port(portID)
 	if sp == nil {
-		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Instance %s does not have a port with id %s", srv.ID, portID))
+		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance %s does not have a port with id %s", srv.ID, portID))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": s.interfaceBodyLocked(srv, sp, v)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": s.interfaceBodyLocked(srv, sp, v)})
 }
 
 type interfaceAttachRequest struct {
@@ -73,7 +75,7 @@ type interfaceAttachRequest struct {
 
 func (s *computeService) attachInterface(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
 	var req interfaceAttachRequest
-	if !readJSON(w, r, novaErrors, &req) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
 	}
 	a := req.Attachment
@@ -88,8 +90,8 @@ func (s *computeService) attachInterface(w http.ResponseWriter, r *http.Request,
 		novaBadRequest("Must input network_id or port_id").write(w)
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok || !checkServerState(w, srv, "attach_interface", true, "active", "paused", "stopped") {
 		return
@@ -109,13 +111,13 @@ func (s *computeService) attachInterface(w http.ResponseWriter, r *http.Request,
 		err.write(w)
 		return
 	}
-	srv.touch(s.c.now())
-	writeJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": s.interfaceBodyLocked(srv, srv.Ports[before], v)})
+	srv.touch(s.c.Now())
+	core.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": s.interfaceBodyLocked(srv, srv.Ports[before], v)})
 }
 
 func (s *computeService) detachInterface(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok || !checkServerState(w, srv, "detach_interface", true, "active", "paused", "stopped") {
 		return
@@ -123,11 +125,11 @@ func (s *computeService) detachInterface(w http.ResponseWriter, r *http.Request,
 	portID := r.PathValue("port")
 	sp := srv.port(portID)
 	if sp == nil {
-		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Port id %s could not be found.", portID))
+		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Port id %s could not be found.", portID))
 		return
 	}
 	s.c.network.unbindPortLocked(sp.PortID, sp.Created)
 	srv.Ports = slices.DeleteFunc(srv.Ports, func(x *serverPort) bool { return x == sp })
-	srv.touch(s.c.now())
+	srv.touch(s.c.Now())
 	w.WriteHeader(http.StatusAccepted)
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // novaKeypair is a Nova keypair; keypairs belong to a user, not a project.
@@ -49,8 +51,8 @@ func keypairBody(k *novaKeypair, v novaVersion) map[string]any {
 }
 
 func (s *computeService) listKeypairs(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	items := s.userKeypairsLocked(tok.UserID)
 	var links []map[string]string
 	if v >= 35 {
@@ -68,7 +70,7 @@ func (s *computeService) listKeypairs(w http.ResponseWriter, r *http.Request, to
 	if links != nil {
 		body["keypairs_links"] = links
 	}
-	writeJSON(w, http.StatusOK, body)
+	core.WriteJSON(w, http.StatusOK, body)
 }
 
 type keypairRequest struct {
@@ -81,32 +83,32 @@ type keypairRequest struct {
 
 func (s *computeService) createKeypair(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
 	var req keypairRequest
-	if !readJSON(w, r, novaErrors, &req) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
 	}
 	k, msg := validateKeypairRequest(req, v)
 	if msg != "" {
-		novaErrors.write(w, http.StatusBadRequest, msg)
+		core.NovaErrors.Write(w, http.StatusBadRequest, msg)
 		return
 	}
 	var private string
 	if k.PublicKey == "" {
 		var err error
 		if k.PublicKey, private, err = generateSSHKey("Generated-by-Nova"); err != nil {
-			novaErrors.write(w, http.StatusInternalServerError, "Unexpected API Error: "+err.Error())
+			core.NovaErrors.Write(w, http.StatusInternalServerError, "Unexpected API Error: "+err.Error())
 			return
 		}
 	}
 	fp, err := keypairFingerprint(k.Type, k.PublicKey)
 	if err != nil {
-		novaErrors.write(w, http.StatusBadRequest, "Keypair data is invalid: "+err.Error())
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Keypair data is invalid: "+err.Error())
 		return
 	}
-	k.Fingerprint, k.UserID, k.Created = fp, tok.UserID, s.c.now()
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	k.Fingerprint, k.UserID, k.Created = fp, tok.UserID, s.c.Now()
+	s.c.Lock()
+	defer s.c.Unlock()
 	if status, msg := s.checkNewKeypairLocked(tok, k.Name); status != 0 {
-		novaErrors.write(w, status, msg)
+		core.NovaErrors.Write(w, status, msg)
 		return
 	}
 	s.seq++
@@ -121,7 +123,7 @@ func (s *computeService) createKeypair(w http.ResponseWriter, r *http.Request, t
 	if v >= 2 {
 		status = http.StatusCreated
 	}
-	writeJSON(w, status, map[string]any{"keypair": body})
+	core.WriteJSON(w, status, map[string]any{"keypair": body})
 }
 
 // validateKeypairRequest checks a create request as Nova's schema and
@@ -181,14 +183,14 @@ func (s *computeService) checkNewKeypairLocked(tok *token, name string) (int, st
 func (s *computeService) keypairLocked(w http.ResponseWriter, tok *token, name string) (*novaKeypair, bool) {
 	k, ok := s.keypairs[keypairKey(tok.UserID, name)]
 	if !ok {
-		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Keypair %s not found for user %s", name, tok.UserID))
+		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Keypair %s not found for user %s", name, tok.UserID))
 	}
 	return k, ok
 }
 
 func (s *computeService) getKeypair(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	k, ok := s.keypairLocked(w, tok, r.PathValue("name"))
 	if !ok {
 		return
@@ -197,12 +199,12 @@ func (s *computeService) getKeypair(w http.ResponseWriter, r *http.Request, tok 
 	b["id"], b["user_id"] = k.ID, k.UserID
 	b["created_at"] = k.Created.Format("2006-01-02T15:04:05.000000")
 	b["updated_at"], b["deleted_at"], b["deleted"] = nil, nil, false
-	writeJSON(w, http.StatusOK, map[string]any{"keypair": b})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"keypair": b})
 }
 
 func (s *computeService) deleteKeypair(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	k, ok := s.keypairLocked(w, tok, r.PathValue("name"))
 	if !ok {
 		return

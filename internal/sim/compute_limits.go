@@ -2,6 +2,8 @@ package sim
 
 import (
 	"net/http"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 func (s *computeService) routeLimits(mux *http.ServeMux) {
@@ -24,7 +26,7 @@ func (s *computeService) quotaUsesLocked(tok *token, v novaVersion, defaults boo
 	projectID := tok.ProjectID
 	q := s.c.quotaLocked(projectID)
 	if defaults {
-		q = s.c.opts.Profile.quotas()
+		q = s.c.Profile().FilledQuotas()
 	}
 	instances, cores, ram := s.usageLocked(projectID)
 	keypairs, members := len(s.userKeypairsLocked(tok.UserID)), 0
@@ -64,11 +66,11 @@ func (s *computeService) getQuotaSet(detail, defaults bool) novaHandler {
 	return func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
 		project := r.PathValue("project")
 		if project != tok.ProjectID {
-			novaErrors.write(w, http.StatusForbidden, "Policy doesn't allow os_compute_api:os-quota-sets:show to be performed.")
+			core.NovaErrors.Write(w, http.StatusForbidden, "Policy doesn't allow os_compute_api:os-quota-sets:show to be performed.")
 			return
 		}
-		s.c.mu.Lock()
-		defer s.c.mu.Unlock()
+		s.c.Lock()
+		defer s.c.Unlock()
 		set := map[string]any{"id": project}
 		for _, u := range s.quotaUsesLocked(tok, v, defaults) {
 			if detail {
@@ -77,14 +79,14 @@ func (s *computeService) getQuotaSet(detail, defaults bool) novaHandler {
 				set[u.name] = u.limit
 			}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"quota_set": set})
+		core.WriteJSON(w, http.StatusOK, map[string]any{"quota_set": set})
 	}
 }
 
 // getLimits is GET /limits: the absolute limits and their usage.
 func (s *computeService) getLimits(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	use := map[string]novaQuota{}
 	for _, u := range s.quotaUsesLocked(tok, v, false) {
 		use[u.name] = u
@@ -104,5 +106,5 @@ func (s *computeService) getLimits(w http.ResponseWriter, r *http.Request, tok *
 		abs["maxSecurityGroups"], abs["maxSecurityGroupRules"] = use["security_groups"].limit, use["security_group_rules"].limit
 		abs["maxTotalFloatingIps"], abs["totalFloatingIpsUsed"], abs["totalSecurityGroupsUsed"] = use["floating_ips"].limit, 0, 0
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"limits": map[string]any{"absolute": abs, "rate": []any{}}})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"limits": map[string]any{"absolute": abs, "rate": []any{}}})
 }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // novaVersion is a Nova 2.x microversion, stored as its minor number:
@@ -32,12 +34,12 @@ var novaVersionPattern = regexp.MustCompile(`^([1-9]\d*)\.([1-9]\d*|0)$`)
 // unsupported one, and echoes the version in both headers with Vary, as
 // Nova does on every versioned response (which also carries the request
 // ID as X-Compute-Request-Id).
-func negotiateNova(h novaHandler) authedHandler {
+func negotiateNova(h novaHandler) core.AuthedHandler {
 	return func(w http.ResponseWriter, r *http.Request, tok *token) {
 		w.Header().Set("X-Compute-Request-Id", w.Header().Get("X-Openstack-Request-Id"))
 		v, status, msg := parseNovaVersion(r.Header)
 		if status != 0 {
-			novaErrors.write(w, status, msg)
+			core.NovaErrors.Write(w, status, msg)
 			return
 		}
 		w.Header().Set("OpenStack-API-Version", "compute "+v.String())
@@ -109,7 +111,7 @@ func (s *computeService) versionDocs() []map[string]any {
 }
 
 func (s *computeService) versions(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"versions": s.versionDocs()})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"versions": s.versionDocs()})
 }
 
 func (s *computeService) version(w http.ResponseWriter, r *http.Request) {
@@ -120,5 +122,5 @@ func (s *computeService) version(w http.ResponseWriter, r *http.Request) {
 	}
 	v["media-types"] = []map[string]string{{
 		"base": "application/json", "type": "application/vnd.openstack.compute+json;version=2.1"}}
-	writeJSON(w, http.StatusOK, map[string]any{"version": v})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"version": v})
 }

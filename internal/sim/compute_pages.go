@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // novaMaxLimit is Nova's [api] max_limit.
@@ -24,23 +26,23 @@ func novaPage[T any](w http.ResponseWriter, r *http.Request, base, markerFmt str
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil {
-			novaErrors.write(w, http.StatusBadRequest, "limit param must be an integer")
+			core.NovaErrors.Write(w, http.StatusBadRequest, "limit param must be an integer")
 			return nil, nil, false
 		}
 		if n < 0 {
-			novaErrors.write(w, http.StatusBadRequest, "limit param must be positive")
+			core.NovaErrors.Write(w, http.StatusBadRequest, "limit param must be positive")
 			return nil, nil, false
 		}
 		limit = min(n, novaMaxLimit)
 	}
-	p, found, _ := paginate(items, id, q, limit)
+	p, found, _ := core.Paginate(items, id, q, limit)
 	if !found {
-		novaErrors.write(w, http.StatusBadRequest, fmt.Sprintf(markerFmt, q.Get("marker")))
+		core.NovaErrors.Write(w, http.StatusBadRequest, fmt.Sprintf(markerFmt, q.Get("marker")))
 		return nil, nil, false
 	}
 	out = p.Items
 	if n := len(out); n > 0 && n == limit {
-		links = []map[string]string{{"href": nextLink(r, base, id(out[n-1])), "rel": "next"}}
+		links = []map[string]string{{"href": core.NextLink(r, base, id(out[n-1])), "rel": "next"}}
 	}
 	return out, links, true
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // novaServer is a Nova instance.
@@ -129,7 +131,7 @@ func (srv *novaServer) touch(t time.Time) { srv.Updated = t }
 func (s *computeService) serverLocked(w http.ResponseWriter, projectID, id string) (*novaServer, bool) {
 	srv, ok := s.servers[id]
 	if !ok || srv.ProjectID != projectID {
-		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Instance %s could not be found.", id))
+		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance %s could not be found.", id))
 		return nil, false
 	}
 	return srv, true
@@ -140,14 +142,14 @@ func (s *computeService) serverLocked(w http.ResponseWriter, projectID, id strin
 // checkLock it first refuses a locked server.
 func checkServerState(w http.ResponseWriter, srv *novaServer, action string, checkLock bool, vmStates ...string) bool {
 	if checkLock && srv.Locked {
-		novaErrors.write(w, http.StatusConflict, fmt.Sprintf("Instance %s is locked", srv.ID))
+		core.NovaErrors.Write(w, http.StatusConflict, fmt.Sprintf("Instance %s is locked", srv.ID))
 		return false
 	}
 	if !checkServerVMState(w, srv, action, vmStates...) {
 		return false
 	}
 	if srv.TaskState != "" {
-		novaErrors.write(w, http.StatusConflict, fmt.Sprintf("Cannot '%s' instance %s while it is in task_state %s", action, srv.ID, srv.TaskState))
+		core.NovaErrors.Write(w, http.StatusConflict, fmt.Sprintf("Cannot '%s' instance %s while it is in task_state %s", action, srv.ID, srv.TaskState))
 		return false
 	}
 	return true
@@ -158,7 +160,7 @@ func checkServerVMState(w http.ResponseWriter, srv *novaServer, action string, v
 	if slices.Contains(vmStates, srv.VMState) {
 		return true
 	}
-	novaErrors.write(w, http.StatusConflict, fmt.Sprintf("Cannot '%s' instance %s while it is in vm_state %s", action, srv.ID, srv.VMState))
+	core.NovaErrors.Write(w, http.StatusConflict, fmt.Sprintf("Cannot '%s' instance %s while it is in vm_state %s", action, srv.ID, srv.VMState))
 	return false
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // serverAction handles one action of POST /servers/{id}/action, under
@@ -28,7 +30,7 @@ func (s *computeService) actions() map[string]serverAction {
 
 func (s *computeService) serverAction(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
 	var req map[string]json.RawMessage
-	if !readJSON(w, r, novaErrors, &req) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
 	}
 	if len(req) != 1 {
@@ -44,8 +46,8 @@ func (s *computeService) serverAction(w http.ResponseWriter, r *http.Request, to
 		novaBadRequest("There is no such action: %s", name).write(w)
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
 		act(w, r, tok, v, srv, body)
 	}
@@ -55,15 +57,15 @@ func (s *computeService) serverAction(w http.ResponseWriter, r *http.Request, to
 // task ends in, if the server is still there and still in that task.
 func (s *computeService) transition(srv *novaServer, task, vmState string, power int) {
 	srv.TaskState = task
-	srv.touch(s.c.now())
+	srv.touch(s.c.Now())
 	id := srv.ID
-	s.c.later(1, func() {
+	s.c.Later(1, func() {
 		srv := s.servers[id]
 		if srv == nil || srv.TaskState != task {
 			return
 		}
 		srv.VMState, srv.TaskState, srv.PowerState = vmState, "", power
-		srv.touch(s.c.now())
+		srv.touch(s.c.Now())
 	})
 }
 
@@ -108,7 +110,7 @@ func (s *computeService) rebootServer(w http.ResponseWriter, r *http.Request, to
 func (s *computeService) lockServer(lock bool) serverAction {
 	return func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, _ json.RawMessage) {
 		srv.Locked = lock
-		srv.touch(s.c.now())
+		srv.touch(s.c.Now())
 		w.WriteHeader(http.StatusAccepted)
 	}
 }
@@ -117,7 +119,7 @@ func (s *computeService) lockServer(lock bool) serverAction {
 // 2.45, in the Location header before.
 func (s *computeService) writeImageCreated(w http.ResponseWriter, v novaVersion, imageID string) {
 	if v >= 45 {
-		writeJSON(w, http.StatusAccepted, map[string]string{"image_id": imageID})
+		core.WriteJSON(w, http.StatusAccepted, map[string]string{"image_id": imageID})
 		return
 	}
 	w.Header().Set("Location", fmt.Sprintf("%s%s/images/%s", s.c.URL(), computeBase, imageID))

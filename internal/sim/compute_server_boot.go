@@ -3,6 +3,8 @@ package sim
 import (
 	"maps"
 	"strconv"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // errNovaBootSequence is Nova's answer when no (or more than one) root disk
@@ -89,7 +91,7 @@ func (p *serverPlan) volumeMapping(b *novaBDMSpec, boot int) (*serverVolume, *no
 		return nil, novaBadRequest("Invalid input for field/attribute block_device_mapping_v2. Additional properties are not allowed ('volume_type' was unexpected)")
 	}
 	bv := &serverVolume{BootIndex: boot, DeleteOnTermination: dot, Tag: b.Tag, SourceType: b.SourceType,
-		Device: b.DeviceName, VolumeType: b.VolumeType, BDMID: newID(), AttachmentID: newID()}
+		Device: b.DeviceName, VolumeType: b.VolumeType, BDMID: core.NewID(), AttachmentID: core.NewID()}
 	size, hasSize := b.VolumeSize.integer()
 	switch b.SourceType {
 	case "volume":

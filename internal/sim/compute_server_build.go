@@ -32,7 +32,7 @@ func (s *computeService) buildLocked(id string) {
 	}
 	srv.Host = "compute-" + srv.AZ
 	srv.TaskState = "block_device_mapping"
-	srv.touch(s.c.now())
+	srv.touch(s.c.Now())
 	for _, bv := range srv.Volumes {
 		if bv.VolumeID != "" {
 			continue
@@ -72,7 +72,7 @@ func (s *computeService) waitVolumesLocked(id string, since time.Time) {
 			return
 		}
 		if vi.Status != "available" {
-			s.c.later(1, func() { s.waitVolumesLocked(id, since) })
+			s.c.Later(1, func() { s.waitVolumesLocked(id, since) })
 			return
 		}
 	}
@@ -84,12 +84,12 @@ func (s *computeService) waitVolumesLocked(id string, since time.Time) {
 		bv.Attached = true
 	}
 	srv.TaskState = "spawning"
-	srv.touch(s.c.now())
+	srv.touch(s.c.Now())
 	if srv.ImageID != "" {
 		s.copyRootDiskLocked(srv)
 		return
 	}
-	s.c.later(1, func() { s.finishBuildLocked(id) })
+	s.c.Later(1, func() { s.finishBuildLocked(id) })
 }
 
 // copyRootDiskLocked gives an image-backed server its root disk: a
@@ -105,13 +105,13 @@ func (s *computeService) copyRootDiskLocked(srv *novaServer) {
 		s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: %v", srv.ID, err))
 		return
 	}
-	id, dst := srv.ID, s.c.blobPath("disks", srv.ID)
+	id, dst := srv.ID, s.c.BlobPath("disks", srv.ID)
 	srv.DiskPath = dst
-	s.c.background(func() {
+	s.c.Background(func() {
 		_, err := blob.WriteFile(dst, src, -1)
 		src.Close()
-		s.c.mu.Lock()
-		defer s.c.mu.Unlock()
+		s.c.Lock()
+		defer s.c.Unlock()
 		s.diskCopiedLocked(id, dst, err)
 	})
 }
@@ -127,7 +127,7 @@ func (s *computeService) diskCopiedLocked(id, path string, err error) {
 		return
 	}
 	srv.diskReady = true
-	s.c.later(1, func() { s.finishBuildLocked(id) })
+	s.c.Later(1, func() { s.finishBuildLocked(id) })
 }
 
 func (s *computeService) finishBuildLocked(id string) {
@@ -136,14 +136,14 @@ func (s *computeService) finishBuildLocked(id string) {
 		return
 	}
 	srv.VMState, srv.TaskState, srv.PowerState = "active", "", powerRunning
-	srv.Launched = s.c.now()
-	srv.touch(s.c.now())
+	srv.Launched = s.c.Now()
+	srv.touch(s.c.Now())
 }
 
 // failBuildLocked puts the server into ERROR with a fault, as Nova does
 // when a build is aborted.
 func (s *computeService) failBuildLocked(srv *novaServer, msg string) {
 	srv.VMState, srv.TaskState, srv.PowerState = "error", "", powerNoState
-	srv.Fault = &serverFault{Code: 500, Message: msg, Created: s.c.now()}
-	srv.touch(s.c.now())
+	srv.Fault = &serverFault{Code: 500, Message: msg, Created: s.c.Now()}
+	srv.touch(s.c.Now())
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // serverPlan is a validated create request: everything needed to make
@@ -26,7 +28,7 @@ type serverPlan struct {
 
 func (s *computeService) createServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
 	var req serverCreateRequest
-	if !readJSON(w, r, novaErrors, &req) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
 	}
 	if req.Server == nil {
@@ -42,8 +44,8 @@ func (s *computeService) createServer(w http.ResponseWriter, r *http.Request, to
 		nerr.write(w)
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	p := &serverPlan{s: s, tok: tok, v: v, req: req, spec: req.Server, nets: nets}
 	err := p.run()
 	if err == nil {
@@ -75,9 +77,9 @@ func (p *serverPlan) run() *novaError {
 }
 
 func (p *serverPlan) newServer() *novaServer {
-	spec, t := p.spec, p.s.c.now()
+	spec, t := p.spec, p.s.c.Now()
 	srv := &novaServer{
-		ID: newID(), Name: *spec.Name, ProjectID: p.tok.ProjectID, UserID: p.tok.UserID,
+		ID: core.NewID(), Name: *spec.Name, ProjectID: p.tok.ProjectID, UserID: p.tok.UserID,
 		Description: spec.Description, Metadata: maps.Clone(spec.Metadata), Tags: dedupeTags(spec.Tags),
 		VMState: "building", TaskState: "scheduling", PowerState: powerNoState,
 		AccessIPv4: spec.AccessIPv4, AccessIPv6: spec.AccessIPv6,
@@ -277,7 +279,7 @@ func (s *computeService) startServerLocked(p *serverPlan) *novaError {
 	srv.seq = s.seq
 	s.servers[srv.ID] = srv
 	id := srv.ID
-	s.c.later(1, func() { s.buildLocked(id) })
+	s.c.Later(1, func() { s.buildLocked(id) })
 	return nil
 }
 
@@ -293,7 +295,7 @@ func (s *computeService) writeCreated(w http.ResponseWriter, p *serverPlan) {
 	}
 	links := s.links("servers", srv.ID)
 	w.Header().Set("Location", links[0]["href"])
-	writeJSON(w, http.StatusAccepted, map[string]any{"server": map[string]any{
+	core.WriteJSON(w, http.StatusAccepted, map[string]any{"server": map[string]any{
 		"id": srv.ID, "links": links, "OS-DCF:diskConfig": srv.DiskConfig,
 		"security_groups": sgs, "adminPass": pass,
 	}})

@@ -4,27 +4,29 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // deleteServer answers 204 at once; the server then goes away
 // asynchronously: task_state deleting, then status DELETED with its
 // ports, volumes, group membership and disk released, then gone (404).
 func (s *computeService) deleteServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok {
 		return
 	}
 	if srv.Locked {
-		novaErrors.write(w, http.StatusConflict, fmt.Sprintf("Instance %s is locked", srv.ID))
+		core.NovaErrors.Write(w, http.StatusConflict, fmt.Sprintf("Instance %s is locked", srv.ID))
 		return
 	}
 	if srv.TaskState != "deleting" && srv.VMState != "deleted" {
 		srv.TaskState = "deleting"
-		srv.touch(s.c.now())
+		srv.touch(s.c.Now())
 		id := srv.ID
-		s.c.later(1, func() { s.teardownLocked(id) })
+		s.c.Later(1, func() { s.teardownLocked(id) })
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -52,6 +54,6 @@ func (s *computeService) teardownLocked(id string) {
 		srv.diskReady = false
 	}
 	srv.VMState, srv.TaskState, srv.PowerState = "deleted", "", powerNoState
-	srv.touch(s.c.now())
-	s.c.later(1, func() { delete(s.servers, id) })
+	srv.touch(s.c.Now())
+	s.c.Later(1, func() { delete(s.servers, id) })
 }

@@ -3,6 +3,8 @@ package sim
 import (
 	"maps"
 	"net/http"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 func (s *computeService) routeServerMetadata(mux *http.ServeMux) {
@@ -18,10 +20,10 @@ func (s *computeService) routeServerMetadata(mux *http.ServeMux) {
 var serverMetadataStates = []string{"active", "paused", "suspended", "stopped"}
 
 func (s *computeService) getMetadata(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
-		writeJSON(w, http.StatusOK, map[string]any{"metadata": maps.Clone(srv.Metadata)})
+		core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": maps.Clone(srv.Metadata)})
 	}
 }
 
@@ -31,15 +33,15 @@ func (s *computeService) setMetadata(replace bool) novaHandler {
 		var req struct {
 			Metadata map[string]string `json:"metadata"`
 		}
-		if !readJSON(w, r, novaErrors, &req) {
+		if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 			return
 		}
 		if req.Metadata == nil {
 			novaBadRequest("Invalid input for field/attribute metadata. 'metadata' is a required property").write(w)
 			return
 		}
-		s.c.mu.Lock()
-		defer s.c.mu.Unlock()
+		s.c.Lock()
+		defer s.c.Unlock()
 		srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 		if !ok || !checkServerVMState(w, srv, "update metadata", serverMetadataStates...) {
 			return
@@ -54,14 +56,14 @@ func (s *computeService) setMetadata(replace bool) novaHandler {
 			return
 		}
 		srv.Metadata = md
-		srv.touch(s.c.now())
-		writeJSON(w, http.StatusOK, map[string]any{"metadata": maps.Clone(md)})
+		srv.touch(s.c.Now())
+		core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": maps.Clone(md)})
 	}
 }
 
 func (s *computeService) getMetadatum(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok {
 		return
@@ -69,17 +71,17 @@ func (s *computeService) getMetadatum(w http.ResponseWriter, r *http.Request, to
 	key := r.PathValue("key")
 	val, ok := srv.Metadata[key]
 	if !ok {
-		novaErrors.write(w, http.StatusNotFound, "Metadata item was not found")
+		core.NovaErrors.Write(w, http.StatusNotFound, "Metadata item was not found")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: val}})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: val}})
 }
 
 func (s *computeService) setMetadatum(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
 	var req struct {
 		Meta map[string]string `json:"meta"`
 	}
-	if !readJSON(w, r, novaErrors, &req) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
 	}
 	key := r.PathValue("key")
@@ -92,8 +94,8 @@ func (s *computeService) setMetadatum(w http.ResponseWriter, r *http.Request, to
 		novaBadRequest("Request body and URI mismatch").write(w)
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok || !checkServerVMState(w, srv, "update metadata", serverMetadataStates...) {
 		return
@@ -105,23 +107,23 @@ func (s *computeService) setMetadatum(w http.ResponseWriter, r *http.Request, to
 		return
 	}
 	srv.Metadata = md
-	srv.touch(s.c.now())
-	writeJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: val}})
+	srv.touch(s.c.Now())
+	core.WriteJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: val}})
 }
 
 func (s *computeService) deleteMetadatum(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok || !checkServerVMState(w, srv, "delete metadata", serverMetadataStates...) {
 		return
 	}
 	key := r.PathValue("key")
 	if _, ok := srv.Metadata[key]; !ok {
-		novaErrors.write(w, http.StatusNotFound, "Metadata item was not found")
+		core.NovaErrors.Write(w, http.StatusNotFound, "Metadata item was not found")
 		return
 	}
 	delete(srv.Metadata, key)
-	srv.touch(s.c.now())
+	srv.touch(s.c.Now())
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // novaError is an API error to answer: status and Nova's message.
@@ -21,7 +23,7 @@ func novaBadRequest(format string, args ...any) *novaError {
 	return &novaError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
 }
 
-func (e *novaError) write(w http.ResponseWriter) { novaErrors.write(w, e.status, e.msg) }
+func (e *novaError) write(w http.ResponseWriter) { core.NovaErrors.Write(w, e.status, e.msg) }
 
 // serverCreateRequest is the body of POST /servers.
 type serverCreateRequest struct {

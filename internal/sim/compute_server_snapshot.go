@@ -95,13 +95,13 @@ func (s *computeService) snapshotDiskLocked(tok *token, srv *novaServer, req cre
 		return "", &novaError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}
 	}
 	srv.TaskState = "image_uploading"
-	srv.touch(s.c.now())
+	srv.touch(s.c.Now())
 	id := srv.ID
-	s.c.background(func() {
+	s.c.Background(func() {
 		d, err := blob.WriteFile(path, disk, -1)
 		disk.Close()
-		s.c.mu.Lock()
-		defer s.c.mu.Unlock()
+		s.c.Lock()
+		defer s.c.Unlock()
 		if err != nil {
 			s.c.image.failImageLocked(imageID)
 		} else {
@@ -109,7 +109,7 @@ func (s *computeService) snapshotDiskLocked(tok *token, srv *novaServer, req cre
 		}
 		if srv := s.servers[id]; srv != nil && srv.TaskState == "image_uploading" {
 			srv.TaskState = ""
-			srv.touch(s.c.now())
+			srv.touch(s.c.Now())
 		}
 	})
 	return imageID, nil

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 func (s *computeService) routeServerTags(mux *http.ServeMux) {
@@ -26,11 +28,11 @@ type serverTagHandler func(w http.ResponseWriter, r *http.Request, srv *novaServ
 func (s *computeService) tagsHandler(h serverTagHandler) novaHandler {
 	return func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
 		if v < 26 {
-			novaErrors.write(w, http.StatusNotFound, "The resource could not be found.")
+			core.NovaErrors.Write(w, http.StatusNotFound, "The resource could not be found.")
 			return
 		}
-		s.c.mu.Lock()
-		defer s.c.mu.Unlock()
+		s.c.Lock()
+		defer s.c.Unlock()
 		if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
 			h(w, r, srv)
 		}
@@ -38,14 +40,14 @@ func (s *computeService) tagsHandler(h serverTagHandler) novaHandler {
 }
 
 func (s *computeService) listTags(w http.ResponseWriter, r *http.Request, srv *novaServer) {
-	writeJSON(w, http.StatusOK, map[string]any{"tags": append([]string{}, srv.Tags...)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"tags": append([]string{}, srv.Tags...)})
 }
 
 func (s *computeService) replaceTags(w http.ResponseWriter, r *http.Request, srv *novaServer) {
 	var req struct {
 		Tags []string `json:"tags"`
 	}
-	if !readJSON(w, r, novaErrors, &req) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
 	}
 	if req.Tags == nil {
@@ -60,7 +62,7 @@ func (s *computeService) replaceTags(w http.ResponseWriter, r *http.Request, srv
 		return
 	}
 	srv.Tags = dedupeTags(req.Tags)
-	srv.touch(s.c.now())
+	srv.touch(s.c.Now())
 	s.listTags(w, r, srv)
 }
 
@@ -79,14 +81,14 @@ func (s *computeService) deleteTags(w http.ResponseWriter, r *http.Request, srv 
 		return
 	}
 	srv.Tags = nil
-	srv.touch(s.c.now())
+	srv.touch(s.c.Now())
 	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *computeService) checkTag(w http.ResponseWriter, r *http.Request, srv *novaServer) {
 	tag := r.PathValue("tag")
 	if !slices.Contains(srv.Tags, tag) {
-		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Instance %s has no tag '%s'", srv.ID, tag))
+		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance %s has no tag '%s'", srv.ID, tag))
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -111,7 +113,7 @@ func (s *computeService) addTag(w http.ResponseWriter, r *http.Request, srv *nov
 		return
 	}
 	srv.Tags = append(srv.Tags, tag)
-	srv.touch(s.c.now())
+	srv.touch(s.c.Now())
 	w.Header().Set("Location", s.c.URL()+computeBase+"/servers/"+srv.ID+"/tags/"+tag)
 	w.WriteHeader(http.StatusCreated)
 }
@@ -123,10 +125,10 @@ func (s *computeService) deleteTag(w http.ResponseWriter, r *http.Request, srv *
 	}
 	i := slices.Index(srv.Tags, tag)
 	if i < 0 {
-		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Instance %s has no tag '%s'", srv.ID, tag))
+		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance %s has no tag '%s'", srv.ID, tag))
 		return
 	}
 	srv.Tags = slices.Delete(srv.Tags, i, i+1)
-	srv.touch(s.c.now())
+	srv.touch(s.c.Now())
 	w.WriteHeader(http.StatusNoContent)
 }

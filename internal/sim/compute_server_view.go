@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // novaProgressStatuses are the statuses for which Nova shows "progress".
@@ -19,7 +21,7 @@ func (s *computeService) serverBodyLocked(srv *novaServer, v novaVersion) map[st
 		"tenant_id": srv.ProjectID, "user_id": srv.UserID,
 		"metadata": maps.Clone(srv.Metadata), "hostId": srv.hostID(),
 		"image": s.serverImage(srv), "flavor": s.serverFlavor(srv, v),
-		"created": isoTime(srv.Created), "updated": isoTime(srv.Updated),
+		"created": core.ISOTime(srv.Created), "updated": core.ISOTime(srv.Updated),
 		"addresses": s.addressesLocked(srv), "accessIPv4": srv.AccessIPv4, "accessIPv6": srv.AccessIPv6,
 		"links": s.links("servers", srv.ID), "OS-DCF:diskConfig": srv.DiskConfig,
 		"OS-EXT-AZ:availability_zone": srv.AZ, "config_drive": "", "key_name": novaNull(srv.KeyName),
@@ -38,7 +40,7 @@ func (s *computeService) serverBodyLocked(srv *novaServer, v novaVersion) map[st
 		b["security_groups"] = serverSecurityGroups(srv)
 	}
 	if srv.Fault != nil {
-		b["fault"] = map[string]any{"code": srv.Fault.Code, "created": isoTime(srv.Fault.Created), "message": srv.Fault.Message}
+		b["fault"] = map[string]any{"code": srv.Fault.Code, "created": core.ISOTime(srv.Fault.Created), "message": srv.Fault.Message}
 	}
 	s.addVersionedFields(b, srv, v)
 	return b

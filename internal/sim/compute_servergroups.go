@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // serverGroup is a Nova server group; Members are server IDs.
@@ -65,8 +67,8 @@ func (s *computeService) listServerGroups(w http.ResponseWriter, r *http.Request
 	if r.URL.Query().Get("limit") == "" {
 		limit = novaMaxLimit
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	groups := s.projectGroupsLocked(tok.ProjectID)
 	groups = groups[min(offset, len(groups)):]
 	groups = groups[:min(limit, len(groups))]
@@ -74,7 +76,7 @@ func (s *computeService) listServerGroups(w http.ResponseWriter, r *http.Request
 	for _, g := range groups {
 		out = append(out, s.serverGroupBody(g, v))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"server_groups": out})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"server_groups": out})
 }
 
 type serverGroupRequest struct {
@@ -88,25 +90,25 @@ type serverGroupRequest struct {
 
 func (s *computeService) createServerGroup(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
 	var req serverGroupRequest
-	if !readJSON(w, r, novaErrors, &req) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
 	}
 	g, msg := parseServerGroup(req, v)
 	if msg != "" {
-		novaErrors.write(w, http.StatusBadRequest, msg)
+		core.NovaErrors.Write(w, http.StatusBadRequest, msg)
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	if len(s.projectGroupsLocked(tok.ProjectID)) >= s.c.quotaLocked(tok.ProjectID).ServerGroups {
-		novaErrors.write(w, http.StatusForbidden, "Quota exceeded, too many server groups.")
+		core.NovaErrors.Write(w, http.StatusForbidden, "Quota exceeded, too many server groups.")
 		return
 	}
-	g.ID, g.ProjectID, g.UserID = newID(), tok.ProjectID, tok.UserID
+	g.ID, g.ProjectID, g.UserID = core.NewID(), tok.ProjectID, tok.UserID
 	s.seq++
 	g.seq = s.seq
 	s.groups[g.ID] = g
-	writeJSON(w, http.StatusOK, map[string]any{"server_group": s.serverGroupBody(g, v)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"server_group": s.serverGroupBody(g, v)})
 }
 
 // parseServerGroup validates a create request as Nova's schema for the
@@ -165,23 +167,23 @@ func parseGroupRules(g *serverGroup, raw json.RawMessage) string {
 func (s *computeService) serverGroupLocked(w http.ResponseWriter, projectID, id string) (*serverGroup, bool) {
 	g, ok := s.groups[id]
 	if !ok || g.ProjectID != projectID {
-		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Instance group %s could not be found.", id))
+		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance group %s could not be found.", id))
 		return nil, false
 	}
 	return g, true
 }
 
 func (s *computeService) getServerGroup(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	if g, ok := s.serverGroupLocked(w, tok.ProjectID, r.PathValue("id")); ok {
-		writeJSON(w, http.StatusOK, map[string]any{"server_group": s.serverGroupBody(g, v)})
+		core.WriteJSON(w, http.StatusOK, map[string]any{"server_group": s.serverGroupBody(g, v)})
 	}
 }
 
 func (s *computeService) deleteServerGroup(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	g, ok := s.serverGroupLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok {
 		return

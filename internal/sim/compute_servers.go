@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 func (s *computeService) routeServers(mux *http.ServeMux) {
@@ -29,8 +31,8 @@ func (s *computeService) listServers(detail bool) novaHandler {
 			err.write(w)
 			return
 		}
-		s.c.mu.Lock()
-		defer s.c.mu.Unlock()
+		s.c.Lock()
+		defer s.c.Unlock()
 		items, links, ok := novaPage(w, r, s.c.URL(), novaMarkerNotFound, s.projectServersLocked(tok.ProjectID, match),
 			func(srv *novaServer) string { return srv.ID })
 		if !ok {
@@ -48,7 +50,7 @@ func (s *computeService) listServers(detail bool) novaHandler {
 		if links != nil {
 			body["servers_links"] = links
 		}
-		writeJSON(w, http.StatusOK, body)
+		core.WriteJSON(w, http.StatusOK, body)
 	}
 }
 
@@ -137,10 +139,10 @@ func serverTagFilters(q url.Values) []func(*novaServer) bool {
 }
 
 func (s *computeService) getServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
-		writeJSON(w, http.StatusOK, map[string]any{"server": s.serverBodyLocked(srv, v)})
+		core.WriteJSON(w, http.StatusOK, map[string]any{"server": s.serverBodyLocked(srv, v)})
 	}
 }
 
@@ -156,7 +158,7 @@ type serverUpdateRequest struct {
 // updateServer renames a server or changes its description (2.19+).
 func (s *computeService) updateServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
 	var req serverUpdateRequest
-	if !readJSON(w, r, novaErrors, &req) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
 	}
 	u := req.Server
@@ -171,8 +173,8 @@ func (s *computeService) updateServer(w http.ResponseWriter, r *http.Request, to
 		novaBadRequest("Invalid input for field/attribute server. Additional properties are not allowed ('description' was unexpected)").write(w)
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok {
 		return
@@ -183,8 +185,8 @@ func (s *computeService) updateServer(w http.ResponseWriter, r *http.Request, to
 	if u.Description != nil {
 		srv.Description = u.Description
 	}
-	srv.touch(s.c.now())
-	writeJSON(w, http.StatusOK, map[string]any{"server": s.serverBodyLocked(srv, v)})
+	srv.touch(s.c.Now())
+	core.WriteJSON(w, http.StatusOK, map[string]any{"server": s.serverBodyLocked(srv, v)})
 }
 
 func setIfGiven(dst *string, v *string) {
@@ -194,16 +196,16 @@ func setIfGiven(dst *string, v *string) {
 }
 
 func (s *computeService) listIPs(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
-		writeJSON(w, http.StatusOK, map[string]any{"addresses": s.addressesLocked(srv)})
+		core.WriteJSON(w, http.StatusOK, map[string]any{"addresses": s.addressesLocked(srv)})
 	}
 }
 
 func (s *computeService) getIPs(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok {
 		return
@@ -211,10 +213,10 @@ func (s *computeService) getIPs(w http.ResponseWriter, r *http.Request, tok *tok
 	name := r.PathValue("network")
 	addrs, ok := s.addressesLocked(srv)[name]
 	if !ok {
-		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Instance is not a member of specified network"))
+		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance is not a member of specified network"))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{name: addrs})
+	core.WriteJSON(w, http.StatusOK, map[string]any{name: addrs})
 }
 
 // parseChangesSince reads an ISO 8601 time, with or without a zone (UTC).

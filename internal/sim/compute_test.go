@@ -78,8 +78,8 @@ func (n *novaTest) call(method, path, version string, body any) (int, http.Heade
 
 // flavorID finds a flavor by name.
 func (n *novaTest) flavorID(name string) string {
-	n.c.mu.Lock()
-	defer n.c.mu.Unlock()
+	n.c.Lock()
+	defer n.c.Unlock()
 	for _, f := range n.c.compute.flavors {
 		if f.Name == name {
 			return f.ID
@@ -301,7 +301,7 @@ func TestComputeServerDiskDeleteAndSnapshotLocation(t *testing.T) {
 	}
 	id := body["server"].(map[string]any)["id"].(string)
 	n.waitStatus(id, "ACTIVE")
-	disk := n.c.blobPath("disks", id)
+	disk := n.c.BlobPath("disks", id)
 	if st, err := os.Stat(disk); err != nil || st.Size() == 0 {
 		t.Fatalf("root disk: %v", err)
 	}
@@ -352,9 +352,9 @@ func (n *novaTest) waitTaskDone(id string) {
 func TestComputeVolumeBackedSnapshot(t *testing.T) {
 	n := newNovaTest(t, Options{})
 	image := n.imageID()
-	n.c.mu.Lock()
+	n.c.Lock()
 	info, _ := n.c.image.infoLocked(n.s.ProjectID, image)
-	n.c.mu.Unlock()
+	n.c.Unlock()
 	size := max(info.MinDisk, int((info.Size+novaGiB-1)/novaGiB), 1)
 	code, _, body := n.call("POST", "/servers", "2.79", map[string]any{"server": map[string]any{
 		"name": "bfv", "flavorRef": n.flavorID("SCS-2V-4"), "imageRef": "", "networks": "none",
@@ -383,9 +383,9 @@ func TestComputeVolumeBackedSnapshot(t *testing.T) {
 	if code != 202 || imageID == "" {
 		t.Fatalf("createImage: %d %v", code, body)
 	}
-	n.c.mu.Lock()
+	n.c.Lock()
 	snap, ok := n.c.image.infoLocked(n.s.ProjectID, imageID)
-	n.c.mu.Unlock()
+	n.c.Unlock()
 	var mapping []map[string]any
 	json.Unmarshal([]byte(snap.Properties["block_device_mapping"]), &mapping)
 	if !ok || snap.Status != "active" || snap.Size != 0 || snap.Properties["bdm_v2"] != "True" ||
@@ -597,14 +597,14 @@ func TestComputeNetworksAuto(t *testing.T) {
 
 func TestComputeNeutronErrorStatus(t *testing.T) {
 	n := newNovaTest(t, Options{})
-	n.c.mu.Lock()
+	n.c.Lock()
 	var external string
 	for _, nw := range n.c.network.networks {
 		if nw.External {
 			external = nw.ID
 		}
 	}
-	n.c.mu.Unlock()
+	n.c.Unlock()
 	code, _, body := n.call("POST", "/servers", "2.79", map[string]any{"server": map[string]any{
 		"name": "on-public", "flavorRef": n.flavorID("SCS-2V-4-20s"), "imageRef": n.imageID(),
 		"networks": []map[string]string{{"uuid": external}}}})

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 func (s *computeService) routeVolumeAttachments(mux *http.ServeMux) {
@@ -37,8 +39,8 @@ func novaAttachmentBody(srv *novaServer, bv *serverVolume, v novaVersion) map[st
 }
 
 func (s *computeService) listVolumeAttachments(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok {
 		return
@@ -49,7 +51,7 @@ func (s *computeService) listVolumeAttachments(w http.ResponseWriter, r *http.Re
 			out = append(out, novaAttachmentBody(srv, bv, v))
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"volumeAttachments": out})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachments": out})
 }
 
 // attachedVolumeLocked finds a volume mapping of the server, writing
@@ -62,17 +64,17 @@ func (s *computeService) attachedVolumeLocked(w http.ResponseWriter, r *http.Req
 	volID := r.PathValue("volume")
 	bv := srv.volume(volID)
 	if bv == nil {
-		novaErrors.write(w, http.StatusNotFound, fmt.Sprintf("Instance %s is not attached to volume %s", srv.ID, volID))
+		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance %s is not attached to volume %s", srv.ID, volID))
 		return nil, nil, false
 	}
 	return srv, bv, true
 }
 
 func (s *computeService) getVolumeAttachment(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	if srv, bv, ok := s.attachedVolumeLocked(w, r, tok); ok {
-		writeJSON(w, http.StatusOK, map[string]any{"volumeAttachment": novaAttachmentBody(srv, bv, v)})
+		core.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachment": novaAttachmentBody(srv, bv, v)})
 	}
 }
 
@@ -87,7 +89,7 @@ type volumeAttachRequest struct {
 
 func (s *computeService) attachVolume(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
 	var req volumeAttachRequest
-	if !readJSON(w, r, novaErrors, &req) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
 	}
 	bv, err := parseAttachRequest(req, v)
@@ -95,8 +97,8 @@ func (s *computeService) attachVolume(w http.ResponseWriter, r *http.Request, to
 		err.write(w)
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok || !checkServerState(w, srv, "attach_volume", true, serverAttachStates...) {
 		return
@@ -111,8 +113,8 @@ func (s *computeService) attachVolume(w http.ResponseWriter, r *http.Request, to
 	}
 	bv.Attached = true
 	srv.Volumes = append(srv.Volumes, bv)
-	srv.touch(s.c.now())
-	writeJSON(w, http.StatusOK, map[string]any{"volumeAttachment": novaAttachmentBody(srv, bv, v)})
+	srv.touch(s.c.Now())
+	core.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachment": novaAttachmentBody(srv, bv, v)})
 }
 
 func parseAttachRequest(req volumeAttachRequest, v novaVersion) (*serverVolume, *novaError) {
@@ -132,7 +134,7 @@ func parseAttachRequest(req volumeAttachRequest, v novaVersion) (*serverVolume, 
 		return nil, novaBadRequest("Invalid input for field/attribute delete_on_termination. Value: %s. Not a boolean", a.DeleteOnTermination.str())
 	}
 	bv := &serverVolume{VolumeID: a.VolumeID, BootIndex: -1, DeleteOnTermination: dot, Tag: a.Tag,
-		SourceType: "volume", BDMID: newID(), AttachmentID: newID()}
+		SourceType: "volume", BDMID: core.NewID(), AttachmentID: core.NewID()}
 	if a.Device != nil {
 		bv.Device = *a.Device
 	}
@@ -161,8 +163,8 @@ func (s *computeService) checkAttachLocked(tok *token, srv *novaServer, bv *serv
 }
 
 func (s *computeService) detachVolume(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	srv, bv, ok := s.attachedVolumeLocked(w, r, tok)
 	if !ok || !checkServerState(w, srv, "detach_volume", true, serverAttachStates...) {
 		return
@@ -178,6 +180,6 @@ func (s *computeService) detachVolume(w http.ResponseWriter, r *http.Request, to
 		}
 	}
 	srv.Volumes = slices.DeleteFunc(srv.Volumes, func(x *serverVolume) bool { return x == bv })
-	srv.touch(s.c.now())
+	srv.touch(s.c.Now())
 	w.WriteHeader(http.StatusAccepted)
 }

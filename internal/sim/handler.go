@@ -1,12 +1,13 @@
 package sim
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // handler builds the one HTTP handler that serves every service of the
@@ -39,55 +40,36 @@ func (c *Cloud) observe(next http.Handler) http.Handler {
 		svc := serviceOf(r.URL.Path)
 		c.calls.begin(svc)
 		defer c.calls.end()
-		f := c.faults.get()
+		f := c.Faults().Get()
 		if f.Latency > 0 {
 			time.Sleep(f.Latency)
 		}
-		if code := c.faults.callFault(); code != 0 {
+		if code := c.Faults().CallFault(); code != 0 {
 			if code == http.StatusTooManyRequests {
 				w.Header().Set("Retry-After", "1")
 			}
-			styleOf(svc).write(w, code, "Injected fault: the service is unavailable, try again later.")
+			styleOf(svc).Write(w, code, "Injected fault: the service is unavailable, try again later.")
 			return
 		}
-		w.Header().Set("X-Openstack-Request-Id", "req-"+newID())
+		w.Header().Set("X-Openstack-Request-Id", "req-"+core.NewID())
 		next.ServeHTTP(w, r)
 	})
 }
 
 // styleOf is the error style of a service, by its path prefix.
-func styleOf(service string) errorStyle {
+func styleOf(service string) core.ErrorStyle {
 	switch service {
 	case "network":
-		return neutronErrors
+		return core.NeutronErrors
 	case "image":
-		return glanceErrors
+		return core.GlanceErrors
 	case "identity":
-		return keystoneErrors
+		return core.KeystoneErrors
 	case "load-balancer":
-		return octaviaErrors
+		return core.OctaviaErrors
 	}
-	return novaErrors
+	return core.NovaErrors
 }
-
-// authedHandler is a service handler that runs with a valid token.
-type authedHandler func(w http.ResponseWriter, r *http.Request, tok *token)
-
-// authed wraps h so that it runs only with a valid, unexpired
-// X-Auth-Token; otherwise the client gets the service's 401.
-func (c *Cloud) authed(style errorStyle, h authedHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		tok := c.identity.validate(r.Header.Get("X-Auth-Token"))
-		if tok == nil {
-			w.Header().Set("WWW-Authenticate", "Keystone uri='"+c.AuthURL()+"'")
-			style.write(w, http.StatusUnauthorized, "The request you have made requires authentication.")
-			return
-		}
-		h(w, r.WithContext(context.WithValue(r.Context(), tokenKey{}, tok)), tok)
-	}
-}
-
-type tokenKey struct{}
 
 // callCounter counts API calls per service and the peak in flight.
 type callCounter struct {

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // identityService is Keystone v3: projects, users, application
@@ -32,20 +34,6 @@ type appCred struct {
 	ID, Name, Secret, UserID, ProjectID string
 }
 
-// token is an issued Keystone token; handlers receive it to know the
-// caller's project.
-type token struct {
-	ID          string
-	UserID      string
-	UserName    string
-	ProjectID   string
-	ProjectName string
-	Methods     []string
-	IssuedAt    time.Time
-	ExpiresAt   time.Time
-	AppCredID   string
-}
-
 func newIdentityService(c *Cloud) *identityService {
 	return &identityService{
 		c:        c,
@@ -62,13 +50,13 @@ func (s *identityService) addProjectLocked(p ProjectSpec) error {
 	if p.Name == "" || p.User == "" || p.Password == "" {
 		return fmt.Errorf("project %q: name, user and password are required", p.Name)
 	}
-	pr := &project{ID: newHexID(), Name: p.Name}
-	u := &user{ID: newHexID(), Name: p.User, Password: p.Password, ProjectID: pr.ID}
+	pr := &project{ID: core.NewHexID(), Name: p.Name}
+	u := &user{ID: core.NewHexID(), Name: p.User, Password: p.Password, ProjectID: pr.ID}
 	s.projects[pr.ID] = pr
 	s.users[u.ID] = u
-	s.quotas[pr.ID] = s.c.opts.Profile.quotas()
+	s.quotas[pr.ID] = s.c.Profile().FilledQuotas()
 	if p.AppCredName != "" {
-		ac := &appCred{ID: newHexID(), Name: p.AppCredName, Secret: p.AppCredSecret, UserID: u.ID, ProjectID: pr.ID}
+		ac := &appCred{ID: core.NewHexID(), Name: p.AppCredName, Secret: p.AppCredSecret, UserID: u.ID, ProjectID: pr.ID}
 		s.appCreds[ac.ID] = ac
 	}
 	return nil
@@ -76,8 +64,8 @@ func (s *identityService) addProjectLocked(p ProjectSpec) error {
 
 // ProjectID returns the ID of the named project, or "".
 func (c *Cloud) ProjectID(name string) string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.Lock()
+	defer c.Unlock()
 	if p := c.identity.projectByName(name); p != nil {
 		return p.ID
 	}
@@ -86,8 +74,8 @@ func (c *Cloud) ProjectID(name string) string {
 
 // AppCredentialID returns the ID of the named application credential.
 func (c *Cloud) AppCredentialID(name string) string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.Lock()
+	defer c.Unlock()
 	for _, ac := range c.identity.appCreds {
 		if ac.Name == name {
 			return ac.ID
@@ -98,8 +86,8 @@ func (c *Cloud) AppCredentialID(name string) string {
 
 // SetQuotas replaces the quotas of the named project.
 func (c *Cloud) SetQuotas(projectName string, q Quotas) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.Lock()
+	defer c.Unlock()
 	p := c.identity.projectByName(projectName)
 	if p == nil {
 		return fmt.Errorf("no project %q", projectName)
@@ -126,14 +114,14 @@ func (s *identityService) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /identity/v3", s.version)
 	mux.HandleFunc("GET /identity/v3/", s.version)
 	mux.HandleFunc("POST /identity/v3/auth/tokens", s.issueToken)
-	mux.HandleFunc("GET /identity/v3/auth/tokens", s.c.authed(keystoneErrors, s.checkToken))
-	mux.HandleFunc("HEAD /identity/v3/auth/tokens", s.c.authed(keystoneErrors, s.checkToken))
-	mux.HandleFunc("DELETE /identity/v3/auth/tokens", s.c.authed(keystoneErrors, s.revokeToken))
-	mux.HandleFunc("GET /identity/v3/auth/catalog", s.c.authed(keystoneErrors, s.getCatalog))
-	mux.HandleFunc("GET /identity/v3/auth/projects", s.c.authed(keystoneErrors, s.listAuthProjects))
-	mux.HandleFunc("GET /identity/v3/projects", s.c.authed(keystoneErrors, s.listProjects))
-	mux.HandleFunc("GET /identity/v3/projects/{id}", s.c.authed(keystoneErrors, s.getProject))
-	mux.HandleFunc("GET /identity/v3/users/{id}", s.c.authed(keystoneErrors, s.getUser))
+	mux.HandleFunc("GET /identity/v3/auth/tokens", s.c.Authed(core.KeystoneErrors, s.checkToken))
+	mux.HandleFunc("HEAD /identity/v3/auth/tokens", s.c.Authed(core.KeystoneErrors, s.checkToken))
+	mux.HandleFunc("DELETE /identity/v3/auth/tokens", s.c.Authed(core.KeystoneErrors, s.revokeToken))
+	mux.HandleFunc("GET /identity/v3/auth/catalog", s.c.Authed(core.KeystoneErrors, s.getCatalog))
+	mux.HandleFunc("GET /identity/v3/auth/projects", s.c.Authed(core.KeystoneErrors, s.listAuthProjects))
+	mux.HandleFunc("GET /identity/v3/projects", s.c.Authed(core.KeystoneErrors, s.listProjects))
+	mux.HandleFunc("GET /identity/v3/projects/{id}", s.c.Authed(core.KeystoneErrors, s.getProject))
+	mux.HandleFunc("GET /identity/v3/users/{id}", s.c.Authed(core.KeystoneErrors, s.getUser))
 }
 
 func (s *identityService) versionDoc() map[string]any {
@@ -146,16 +134,16 @@ func (s *identityService) versionDoc() map[string]any {
 }
 
 func (s *identityService) versions(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusMultipleChoices, map[string]any{
+	core.WriteJSON(w, http.StatusMultipleChoices, map[string]any{
 		"versions": map[string]any{"values": []any{s.versionDoc()}}})
 }
 
 func (s *identityService) version(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/identity/v3" && r.URL.Path != "/identity/v3/" {
-		keystoneErrors.write(w, http.StatusNotFound, "The resource could not be found.")
+		core.KeystoneErrors.Write(w, http.StatusNotFound, "The resource could not be found.")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"version": s.versionDoc()})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"version": s.versionDoc()})
 }
 
 // authRequest is the body of POST /v3/auth/tokens.
@@ -201,19 +189,19 @@ type domainWant struct {
 
 func (s *identityService) issueToken(w http.ResponseWriter, r *http.Request) {
 	var req authRequest
-	if !readJSON(w, r, keystoneErrors, &req) {
+	if !core.ReadJSON(w, r, core.KeystoneErrors, &req) {
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	tok, status, msg := s.authenticateLocked(&req)
 	if tok == nil {
-		keystoneErrors.write(w, status, msg)
+		core.KeystoneErrors.Write(w, status, msg)
 		return
 	}
 	s.tokens[tok.ID] = tok
 	w.Header().Set("X-Subject-Token", tok.ID)
-	writeJSON(w, http.StatusCreated, map[string]any{"token": s.tokenBodyLocked(tok)})
+	core.WriteJSON(w, http.StatusCreated, map[string]any{"token": s.tokenBodyLocked(tok)})
 }
 
 const unauthorized = "The request you have made requires authentication."
@@ -260,9 +248,9 @@ func (s *identityService) authenticateLocked(req *authRequest) (*token, int, str
 	}
 	t := time.Now().UTC().Truncate(time.Second) // wall clock: tokens live on it, clients judge expires_at by theirs
 	return &token{
-		ID: "gAAAAA" + newHexID() + newHexID(), UserID: u.ID, UserName: u.Name,
+		ID: "gAAAAA" + core.NewHexID() + core.NewHexID(), UserID: u.ID, UserName: u.Name,
 		ProjectID: pr.ID, ProjectName: pr.Name, Methods: methods,
-		IssuedAt: t, ExpiresAt: time.Now().Add(s.c.faults.tokenTTL()), // wall clock: clients judge expiry by theirs
+		IssuedAt: t, ExpiresAt: time.Now().Add(s.c.Faults().TokenTTL()), // wall clock: clients judge expiry by theirs
 		AppCredID: func() string {
 			if ac != nil {
 				return ac.ID
@@ -299,9 +287,9 @@ func (s *identityService) scopeProjectLocked(id, name string) *project {
 
 // validate returns the token with the given ID if it exists and has not
 // expired.
-func (s *identityService) validate(id string) *token {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+func (s *identityService) Validate(id string) *token {
+	s.c.Lock()
+	defer s.c.Unlock()
 	return s.validateLocked(id)
 }
 
@@ -326,7 +314,7 @@ func (s *identityService) tokenBodyLocked(t *token) map[string]any {
 		"catalog":    s.catalog(t.ProjectID),
 		"issued_at":  t.IssuedAt.Format("2006-01-02T15:04:05.000000Z"),
 		"expires_at": t.ExpiresAt.UTC().Format("2006-01-02T15:04:05.000000Z"),
-		"audit_ids":  []string{newHexID()[:22]},
+		"audit_ids":  []string{core.NewHexID()[:22]},
 		"is_domain":  false,
 	}
 	if t.AppCredID != "" {
@@ -356,13 +344,13 @@ var catalogEntries = []struct{ typ, name, path string }{
 // the project: %(project_id)s in endpoint URLs is substituted.
 func (s *identityService) catalog(projectID string) []map[string]any {
 	out := make([]map[string]any, 0, len(catalogEntries))
-	region := s.c.opts.Profile.Region
+	region := s.c.Profile().Region
 	for i, e := range catalogEntries {
 		var eps []map[string]string
 		for j, iface := range []string{"public", "internal", "admin"} {
 			eps = append(eps, map[string]string{
 				"id": fmt.Sprintf("%032x", i*3+j+1), "interface": iface,
-				"region": region, "region_id": region, "url": s.c.url + strings.ReplaceAll(e.path, "%(project_id)s", projectID),
+				"region": region, "region_id": region, "url": s.c.URL() + strings.ReplaceAll(e.path, "%(project_id)s", projectID),
 			})
 		}
 		out = append(out, map[string]any{"id": fmt.Sprintf("%032x", 100+i), "type": e.typ, "name": e.name, "endpoints": eps})
@@ -371,11 +359,11 @@ func (s *identityService) catalog(projectID string) []map[string]any {
 }
 
 func (s *identityService) checkToken(w http.ResponseWriter, r *http.Request, _ *token) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	subject := s.validateLocked(r.Header.Get("X-Subject-Token"))
 	if subject == nil {
-		keystoneErrors.write(w, http.StatusNotFound, "Could not find token.")
+		core.KeystoneErrors.Write(w, http.StatusNotFound, "Could not find token.")
 		return
 	}
 	w.Header().Set("X-Subject-Token", subject.ID)
@@ -383,14 +371,14 @@ func (s *identityService) checkToken(w http.ResponseWriter, r *http.Request, _ *
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"token": s.tokenBodyLocked(subject)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"token": s.tokenBodyLocked(subject)})
 }
 
 func (s *identityService) revokeToken(w http.ResponseWriter, r *http.Request, _ *token) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	if s.validateLocked(r.Header.Get("X-Subject-Token")) == nil {
-		keystoneErrors.write(w, http.StatusNotFound, "Could not find token.")
+		core.KeystoneErrors.Write(w, http.StatusNotFound, "Could not find token.")
 		return
 	}
 	delete(s.tokens, r.Header.Get("X-Subject-Token"))
@@ -398,7 +386,7 @@ func (s *identityService) revokeToken(w http.ResponseWriter, r *http.Request, _ 
 }
 
 func (s *identityService) getCatalog(w http.ResponseWriter, r *http.Request, tok *token) {
-	writeJSON(w, http.StatusOK, map[string]any{"catalog": s.catalog(tok.ProjectID),
+	core.WriteJSON(w, http.StatusOK, map[string]any{"catalog": s.catalog(tok.ProjectID),
 		"links": map[string]any{"self": s.c.AuthURL() + "/auth/catalog", "previous": nil, "next": nil}})
 }
 
@@ -409,50 +397,50 @@ func (s *identityService) projectDoc(p *project) map[string]any {
 }
 
 func (s *identityService) listAuthProjects(w http.ResponseWriter, r *http.Request, tok *token) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"projects": []any{s.projectDoc(s.projects[tok.ProjectID])},
+	s.c.Lock()
+	defer s.c.Unlock()
+	core.WriteJSON(w, http.StatusOK, map[string]any{"projects": []any{s.projectDoc(s.projects[tok.ProjectID])},
 		"links": map[string]any{"self": s.c.AuthURL() + "/auth/projects", "previous": nil, "next": nil}})
 }
 
 // listProjects answers as Keystone does for a non-admin user: only the
 // caller's own project is visible.
 func (s *identityService) listProjects(w http.ResponseWriter, r *http.Request, tok *token) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	var out []any
 	p := s.projects[tok.ProjectID]
 	if name := r.URL.Query().Get("name"); name == "" || name == p.Name {
 		out = append(out, s.projectDoc(p))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"projects": orEmpty(out),
+	core.WriteJSON(w, http.StatusOK, map[string]any{"projects": orEmpty(out),
 		"links": map[string]any{"self": s.c.AuthURL() + "/projects", "previous": nil, "next": nil}})
 }
 
 func (s *identityService) getProject(w http.ResponseWriter, r *http.Request, tok *token) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	id := r.PathValue("id")
 	p := s.projects[id]
 	if p == nil {
 		p = s.projectByName(id)
 	}
 	if p == nil || p.ID != tok.ProjectID {
-		keystoneErrors.write(w, http.StatusNotFound, "Could not find project: "+id+".")
+		core.KeystoneErrors.Write(w, http.StatusNotFound, "Could not find project: "+id+".")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"project": s.projectDoc(p)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"project": s.projectDoc(p)})
 }
 
 func (s *identityService) getUser(w http.ResponseWriter, r *http.Request, tok *token) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	u := s.users[r.PathValue("id")]
 	if u == nil || u.ID != tok.UserID {
-		keystoneErrors.write(w, http.StatusNotFound, "Could not find user: "+r.PathValue("id")+".")
+		core.KeystoneErrors.Write(w, http.StatusNotFound, "Could not find user: "+r.PathValue("id")+".")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"user": map[string]any{"id": u.ID, "name": u.Name,
+	core.WriteJSON(w, http.StatusOK, map[string]any{"user": map[string]any{"id": u.ID, "name": u.Name,
 		"domain_id": s.domainID, "enabled": true, "password_expires_at": nil,
 		"links": map[string]string{"self": s.c.AuthURL() + "/users/" + u.ID}}})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
@@ -60,7 +61,7 @@ const (
 )
 
 func newImageService(c *Cloud) *imageService {
-	return &imageService{c: c, images: map[string]*image{}, providerProject: newHexID()}
+	return &imageService{c: c, images: map[string]*image{}, providerProject: core.NewHexID()}
 }
 
 func (s *imageService) routes(mux *http.ServeMux) {
@@ -68,7 +69,7 @@ func (s *imageService) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /image/{$}", s.versions)
 	mux.HandleFunc("GET /image/versions", s.versionList)
 	mux.HandleFunc("GET /image/v2/{$}", s.versions)
-	a := func(h authedHandler) http.HandlerFunc { return s.c.authed(glanceErrors, h) }
+	a := func(h core.AuthedHandler) http.HandlerFunc { return s.c.Authed(core.GlanceErrors, h) }
 	mux.HandleFunc("GET /image/v2/schemas/image", a(s.schemaImage))
 	mux.HandleFunc("GET /image/v2/schemas/images", a(s.schemaImages))
 	mux.HandleFunc("GET /image/v2/schemas/member", a(s.schemaMember))
@@ -160,9 +161,9 @@ type imageInfo struct {
 // to write its bytes to is returned. The caller writes the bytes without
 // the lock, then calls activateImageLocked (or failImageLocked).
 func (s *imageService) newImageLocked(projectID string, spec newImage) (id, path string) {
-	t := s.c.now()
+	t := s.c.Now()
 	im := &image{
-		ID: newID(), Name: refTo(spec.Name), Status: imageSaving, Visibility: spec.Visibility,
+		ID: core.NewID(), Name: refTo(spec.Name), Status: imageSaving, Visibility: spec.Visibility,
 		Owner: projectID, MinDisk: spec.MinDisk, MinRAM: spec.MinRAM,
 		Properties: maps.Clone(spec.Properties), Tags: []string{}, CreatedAt: t, UpdatedAt: t,
 	}
@@ -178,7 +179,7 @@ func (s *imageService) newImageLocked(projectID string, spec newImage) (id, path
 	if im.Properties == nil {
 		im.Properties = map[string]string{}
 	}
-	im.Path = s.c.blobPath("images", im.ID)
+	im.Path = s.c.BlobPath("images", im.ID)
 	s.images[im.ID] = im
 	return im.ID, im.Path
 }
@@ -197,7 +198,7 @@ func (s *imageService) activateImageLocked(id string, d blob.Digests) {
 	im := s.images[id]
 	if im == nil {
 		// Deleted while its data were being written.
-		os.Remove(s.c.blobPath("images", id))
+		os.Remove(s.c.BlobPath("images", id))
 		return
 	}
 	s.setDataLocked(im, d)
@@ -210,7 +211,7 @@ func (s *imageService) setDataLocked(im *image, d blob.Digests) {
 	im.Checksum, im.HashValue = d.MD5, d.SHA512
 	im.VirtualSize = imageVirtualSize(im.Path, valueOf(im.DiskFormat), d.Size)
 	im.Status = imageActive
-	im.touch(s.c.now())
+	im.touch(s.c.Now())
 }
 
 // imageVirtualSize is what Glance's format inspector reports: the size in
@@ -234,7 +235,7 @@ func imageVirtualSize(path, diskFormat string, size int64) *int64 {
 // produced.
 func (s *imageService) failImageLocked(id string) {
 	delete(s.images, id)
-	os.Remove(s.c.blobPath("images", id))
+	os.Remove(s.c.BlobPath("images", id))
 }
 
 func refTo[T any](v T) *T { return &v }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"slices"
 	"sort"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // notFoundImage is Glance's 404 for an image the caller cannot see.
@@ -29,11 +31,11 @@ func (s *imageService) ownedLocked(projectID, id, action string) (*image, *image
 func (s *imageService) create(w http.ResponseWriter, r *http.Request, tok *token) {
 	var body map[string]any
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body == nil {
-		glanceErrors.write(w, http.StatusBadRequest, "Body expected in request.")
+		core.GlanceErrors.Write(w, http.StatusBadRequest, "Body expected in request.")
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im, ierr := s.newFromBodyLocked(body, tok.ProjectID)
 	if ierr != nil {
 		ierr.write(w)
@@ -45,8 +47,8 @@ func (s *imageService) create(w http.ResponseWriter, r *http.Request, tok *token
 
 // newFromBodyLocked builds a queued image from a create request.
 func (s *imageService) newFromBodyLocked(body map[string]any, projectID string) (*image, *imageError) {
-	t := s.c.now()
-	im := &image{ID: newID(), Status: imageQueued, Visibility: "shared", Owner: projectID,
+	t := s.c.Now()
+	im := &image{ID: core.NewID(), Status: imageQueued, Visibility: "shared", Owner: projectID,
 		Tags: []string{}, Properties: map[string]string{}, CreatedAt: t, UpdatedAt: t}
 	if raw, ok := body["id"]; ok {
 		id, ok := raw.(string)
@@ -77,8 +79,8 @@ func (s *imageService) newFromBodyLocked(body map[string]any, projectID string) 
 }
 
 func (s *imageService) get(w http.ResponseWriter, r *http.Request, tok *token) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im := s.visibleLocked(tok.ProjectID, r.PathValue("id"))
 	if im == nil {
 		notFoundImage(r.PathValue("id")).write(w)
@@ -88,15 +90,15 @@ func (s *imageService) get(w http.ResponseWriter, r *http.Request, tok *token) {
 }
 
 func (s *imageService) delete(w http.ResponseWriter, r *http.Request, tok *token) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "delete_image")
 	if ierr != nil {
 		ierr.write(w)
 		return
 	}
 	if im.Protected {
-		glanceErrors.write(w, http.StatusForbidden, "Image "+im.ID+" is protected and cannot be deleted.")
+		core.GlanceErrors.Write(w, http.StatusForbidden, "Image "+im.ID+" is protected and cannot be deleted.")
 		return
 	}
 	delete(s.images, im.ID)
@@ -108,8 +110,8 @@ func (s *imageService) delete(w http.ResponseWriter, r *http.Request, tok *token
 }
 
 func (s *imageService) addTag(w http.ResponseWriter, r *http.Request, tok *token) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image")
 	if ierr != nil {
 		ierr.write(w)
@@ -117,19 +119,19 @@ func (s *imageService) addTag(w http.ResponseWriter, r *http.Request, tok *token
 	}
 	tag := r.PathValue("tag")
 	if len(tag) > 255 {
-		glanceErrors.write(w, http.StatusBadRequest, "Provided object does not match schema 'image': '"+tag+"' is too long")
+		core.GlanceErrors.Write(w, http.StatusBadRequest, "Provided object does not match schema 'image': '"+tag+"' is too long")
 		return
 	}
 	if !slices.Contains(im.Tags, tag) {
 		im.Tags = append(im.Tags, tag)
-		im.touch(s.c.now())
+		im.touch(s.c.Now())
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *imageService) deleteTag(w http.ResponseWriter, r *http.Request, tok *token) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image")
 	if ierr != nil {
 		ierr.write(w)
@@ -137,11 +139,11 @@ func (s *imageService) deleteTag(w http.ResponseWriter, r *http.Request, tok *to
 	}
 	i := slices.Index(im.Tags, r.PathValue("tag"))
 	if i < 0 {
-		glanceErrors.write(w, http.StatusNotFound, "Tag "+r.PathValue("tag")+" not found.")
+		core.GlanceErrors.Write(w, http.StatusNotFound, "Tag "+r.PathValue("tag")+" not found.")
 		return
 	}
 	im.Tags = slices.Delete(im.Tags, i, i+1)
-	im.touch(s.c.now())
+	im.touch(s.c.Now())
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -156,20 +158,20 @@ func (s *imageService) reactivate(w http.ResponseWriter, r *http.Request, tok *t
 // setActivation moves an image between active and deactivated; doing it
 // again is a no-op, as in Glance.
 func (s *imageService) setActivation(w http.ResponseWriter, r *http.Request, tok *token, from, to, action string) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), action)
 	if ierr != nil {
 		ierr.write(w)
 		return
 	}
 	if im.Status != from && im.Status != to {
-		glanceErrors.write(w, http.StatusForbidden, "Not allowed to "+action+" image in status '"+im.Status+"'")
+		core.GlanceErrors.Write(w, http.StatusForbidden, "Not allowed to "+action+" image in status '"+im.Status+"'")
 		return
 	}
 	if im.Status != to {
 		im.Status = to
-		im.touch(s.c.now())
+		im.touch(s.c.Now())
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // imageError is a Glance error answer: status and explanation.
@@ -16,7 +18,7 @@ type imageError struct {
 
 func (e *imageError) Error() string { return e.msg }
 
-func (e *imageError) write(w http.ResponseWriter) { glanceErrors.write(w, e.status, e.msg) }
+func (e *imageError) write(w http.ResponseWriter) { core.GlanceErrors.Write(w, e.status, e.msg) }
 
 func imageErr(status int, format string, args ...any) *imageError {
 	return &imageError{status: status, msg: fmt.Sprintf(format, args...)}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // errImageStreamReset means an injected fault cut a data stream.
@@ -21,7 +22,7 @@ var errImageStreamReset = errors.New("data stream reset (injected fault)")
 // to queued and removes what arrived, as Glance does.
 func (s *imageService) upload(w http.ResponseWriter, r *http.Request, tok *token) {
 	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "" && ct != "application/octet-stream" {
-		glanceErrors.write(w, http.StatusUnsupportedMediaType, "The request has an unsupported Content-Type; image data must be sent as application/octet-stream.")
+		core.GlanceErrors.Write(w, http.StatusUnsupportedMediaType, "The request has an unsupported Content-Type; image data must be sent as application/octet-stream.")
 		return
 	}
 	id := r.PathValue("id")
@@ -31,24 +32,24 @@ func (s *imageService) upload(w http.ResponseWriter, r *http.Request, tok *token
 		return
 	}
 	d, err := s.receive(r, path)
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im := s.images[id]
 	if err != nil {
 		os.Remove(path)
 		if im != nil && im.Path == path {
 			im.Status, im.Path = imageQueued, ""
-			im.touch(s.c.now())
+			im.touch(s.c.Now())
 		}
 		if errors.Is(err, errImageStreamReset) {
 			panic(http.ErrAbortHandler)
 		}
-		glanceErrors.write(w, http.StatusBadRequest, "Failed to upload image data due to HTTP error: "+err.Error())
+		core.GlanceErrors.Write(w, http.StatusBadRequest, "Failed to upload image data due to HTTP error: "+err.Error())
 		return
 	}
 	if im == nil || im.Path != path {
 		os.Remove(path)
-		glanceErrors.write(w, http.StatusGone, "Image "+id+" could not be found after upload. The image may have been deleted during the upload.")
+		core.GlanceErrors.Write(w, http.StatusGone, "Image "+id+" could not be found after upload. The image may have been deleted during the upload.")
 		return
 	}
 	s.setDataLocked(im, d)
@@ -58,8 +59,8 @@ func (s *imageService) upload(w http.ResponseWriter, r *http.Request, tok *token
 // beginUpload moves a queued image of the project to saving and returns
 // where its bytes go.
 func (s *imageService) beginUpload(projectID, id string) (string, *imageError) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(projectID, id, "upload_image")
 	if ierr != nil {
 		return "", ierr
@@ -70,8 +71,8 @@ func (s *imageService) beginUpload(projectID, id string) (string, *imageError) {
 	if im.DiskFormat == nil || im.ContainerFormat == nil {
 		return "", imageErr(http.StatusBadRequest, "Properties disk_format, container_format must be set prior to saving data.")
 	}
-	im.Status, im.Path = imageSaving, s.c.blobPath("images", id)
-	im.touch(s.c.now())
+	im.Status, im.Path = imageSaving, s.c.BlobPath("images", id)
+	im.touch(s.c.Now())
 	return im.Path, nil
 }
 
@@ -82,7 +83,7 @@ func (s *imageService) receive(r *http.Request, path string) (blob.Digests, erro
 	var body io.Reader = imageBody{r.Body}
 	reset := int64(-1)
 	if r.ContentLength > 0 {
-		reset = s.c.faults.streamResetAt(r.ContentLength)
+		reset = s.c.Faults().StreamResetAt(r.ContentLength)
 	}
 	if reset >= 0 {
 		body = io.LimitReader(body, reset)
@@ -133,7 +134,7 @@ func (s *imageService) download(w http.ResponseWriter, r *http.Request, tok *tok
 	start, n, partial, ok := imageByteRange(r.Header.Get("Range"), size)
 	if !ok {
 		w.Header().Set("Content-Range", "bytes */"+strconv.FormatInt(size, 10))
-		glanceErrors.write(w, http.StatusRequestedRangeNotSatisfiable, "The Range requested is not available.")
+		core.GlanceErrors.Write(w, http.StatusRequestedRangeNotSatisfiable, "The Range requested is not available.")
 		return
 	}
 	h := w.Header()
@@ -152,8 +153,8 @@ func (s *imageService) download(w http.ResponseWriter, r *http.Request, tok *tok
 // dataOf returns where a visible image's bytes are ("" when it has
 // none), their size and checksum.
 func (s *imageService) dataOf(projectID, id string) (string, int64, string, *imageError) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im := s.visibleLocked(projectID, id)
 	switch {
 	case im == nil:
@@ -172,7 +173,7 @@ func (s *imageService) send(w http.ResponseWriter, f *os.File, start, n int64) {
 	if _, err := f.Seek(start, io.SeekStart); err != nil {
 		panic(http.ErrAbortHandler)
 	}
-	if reset := s.c.faults.streamResetAt(n); reset >= 0 {
+	if reset := s.c.Faults().StreamResetAt(n); reset >= 0 {
 		io.CopyN(w, f, reset)
 		http.NewResponseController(w).Flush()
 		panic(http.ErrAbortHandler)

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // Glance's paging defaults (limit_param_default, api_limit_max).
@@ -46,8 +48,8 @@ func (s *imageService) list(w http.ResponseWriter, r *http.Request, tok *token) 
 		ierr.write(w)
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	var items []*image
 	for _, im := range s.images {
 		if s.listedLocked(im, tok.ProjectID, q) {
@@ -59,7 +61,7 @@ func (s *imageService) list(w http.ResponseWriter, r *http.Request, tok *token) 
 	if m := q.Get("marker"); m != "" {
 		i := slices.IndexFunc(items, func(im *image) bool { return im.ID == m })
 		if i < 0 {
-			glanceErrors.write(w, http.StatusBadRequest, "No image found with ID "+m)
+			core.GlanceErrors.Write(w, http.StatusBadRequest, "No image found with ID "+m)
 			return
 		}
 		start = i + 1
@@ -74,7 +76,7 @@ func (s *imageService) list(w http.ResponseWriter, r *http.Request, tok *token) 
 		q.Set("marker", pg[len(pg)-1].ID)
 		body["next"] = "/v2/images?" + q.Encode()
 	}
-	writeJSON(w, http.StatusOK, body)
+	core.WriteJSON(w, http.StatusOK, body)
 }
 
 // checkImageListValues rejects unknown visibility and member_status

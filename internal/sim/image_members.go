@@ -4,11 +4,13 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 func imageMemberView(imageID, projectID string, m *imageMember) map[string]any {
 	return map[string]any{"image_id": imageID, "member_id": projectID, "status": m.Status,
-		"created_at": isoTime(m.CreatedAt), "updated_at": isoTime(m.UpdatedAt), "schema": "/v2/schemas/member"}
+		"created_at": core.ISOTime(m.CreatedAt), "updated_at": core.ISOTime(m.UpdatedAt), "schema": "/v2/schemas/member"}
 }
 
 // sharedLocked returns a visible image that can have members.
@@ -25,8 +27,8 @@ func (s *imageService) sharedLocked(projectID, id string) (*image, *imageError) 
 
 // listMembers shows the owner every member and a member itself only.
 func (s *imageService) listMembers(w http.ResponseWriter, r *http.Request, tok *token) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im, ierr := s.sharedLocked(tok.ProjectID, r.PathValue("id"))
 	if ierr != nil {
 		ierr.write(w)
@@ -43,18 +45,18 @@ func (s *imageService) listMembers(w http.ResponseWriter, r *http.Request, tok *
 	for i, p := range ids {
 		out[i] = imageMemberView(im.ID, p, im.Members[p])
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"members": out, "schema": "/v2/schemas/members"})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"members": out, "schema": "/v2/schemas/members"})
 }
 
 func (s *imageService) addMember(w http.ResponseWriter, r *http.Request, tok *token) {
 	var body struct {
 		Member string `json:"member"`
 	}
-	if !readJSON(w, r, glanceErrors, &body) {
+	if !core.ReadJSON(w, r, core.GlanceErrors, &body) {
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im, ierr := s.sharedLocked(tok.ProjectID, r.PathValue("id"))
 	if ierr == nil && im.Owner != tok.ProjectID {
 		ierr = imageErr(http.StatusForbidden, "You are not authorized to complete add_member action.")
@@ -64,20 +66,20 @@ func (s *imageService) addMember(w http.ResponseWriter, r *http.Request, tok *to
 		return
 	}
 	if body.Member == "" {
-		glanceErrors.write(w, http.StatusBadRequest, "Member to be added not specified")
+		core.GlanceErrors.Write(w, http.StatusBadRequest, "Member to be added not specified")
 		return
 	}
 	if im.Members[body.Member] != nil {
-		glanceErrors.write(w, http.StatusConflict, "Member "+body.Member+" already associated with image "+im.ID+".")
+		core.GlanceErrors.Write(w, http.StatusConflict, "Member "+body.Member+" already associated with image "+im.ID+".")
 		return
 	}
-	t := s.c.now()
+	t := s.c.Now()
 	m := &imageMember{Status: "pending", CreatedAt: t, UpdatedAt: t}
 	if im.Members == nil {
 		im.Members = map[string]*imageMember{}
 	}
 	im.Members[body.Member] = m
-	writeJSON(w, http.StatusOK, imageMemberView(im.ID, body.Member, m))
+	core.WriteJSON(w, http.StatusOK, imageMemberView(im.ID, body.Member, m))
 }
 
 // memberLocked finds a membership the caller may see.
@@ -94,14 +96,14 @@ func (s *imageService) memberLocked(projectID, id, member string) (*image, *imag
 }
 
 func (s *imageService) getMember(w http.ResponseWriter, r *http.Request, tok *token) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im, m, ierr := s.memberLocked(tok.ProjectID, r.PathValue("id"), r.PathValue("member"))
 	if ierr != nil {
 		ierr.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, imageMemberView(im.ID, r.PathValue("member"), m))
+	core.WriteJSON(w, http.StatusOK, imageMemberView(im.ID, r.PathValue("member"), m))
 }
 
 // updateMember lets the member (only) accept or reject the share.
@@ -109,11 +111,11 @@ func (s *imageService) updateMember(w http.ResponseWriter, r *http.Request, tok 
 	var body struct {
 		Status string `json:"status"`
 	}
-	if !readJSON(w, r, glanceErrors, &body) {
+	if !core.ReadJSON(w, r, core.GlanceErrors, &body) {
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im, m, ierr := s.memberLocked(tok.ProjectID, r.PathValue("id"), r.PathValue("member"))
 	if ierr == nil && r.PathValue("member") != tok.ProjectID {
 		ierr = imageErr(http.StatusForbidden, "You are not permitted to modify 'status' on this image member.")
@@ -123,16 +125,16 @@ func (s *imageService) updateMember(w http.ResponseWriter, r *http.Request, tok 
 		return
 	}
 	if !slices.Contains([]string{"pending", "accepted", "rejected"}, body.Status) {
-		glanceErrors.write(w, http.StatusBadRequest, "Provided object does not match schema 'member': '"+body.Status+"' is not one of ['pending', 'accepted', 'rejected']")
+		core.GlanceErrors.Write(w, http.StatusBadRequest, "Provided object does not match schema 'member': '"+body.Status+"' is not one of ['pending', 'accepted', 'rejected']")
 		return
 	}
-	m.Status, m.UpdatedAt = body.Status, s.c.now()
-	writeJSON(w, http.StatusOK, imageMemberView(im.ID, r.PathValue("member"), m))
+	m.Status, m.UpdatedAt = body.Status, s.c.Now()
+	core.WriteJSON(w, http.StatusOK, imageMemberView(im.ID, r.PathValue("member"), m))
 }
 
 func (s *imageService) deleteMember(w http.ResponseWriter, r *http.Request, tok *token) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im, _, ierr := s.memberLocked(tok.ProjectID, r.PathValue("id"), r.PathValue("member"))
 	if ierr == nil && im.Owner != tok.ProjectID {
 		ierr = imageErr(http.StatusForbidden, "You are not authorized to complete delete_member action.")

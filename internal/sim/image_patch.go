@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // imagePatchTypes are the media types of Glance's JSON-patch dialects.
@@ -26,16 +28,16 @@ func (s *imageService) update(w http.ResponseWriter, r *http.Request, tok *token
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if !slices.Contains(imagePatchTypes, ct) {
 		w.Header().Set("Accept-Patch", strings.Join(imagePatchTypes, ", "))
-		glanceErrors.write(w, http.StatusUnsupportedMediaType, "The request has an unsupported Content-Type; expected one of "+strings.Join(imagePatchTypes, ", ")+".")
+		core.GlanceErrors.Write(w, http.StatusUnsupportedMediaType, "The request has an unsupported Content-Type; expected one of "+strings.Join(imagePatchTypes, ", ")+".")
 		return
 	}
 	var ops []imagePatchOp
 	if err := json.NewDecoder(r.Body).Decode(&ops); err != nil {
-		glanceErrors.write(w, http.StatusBadRequest, "Request body must be a JSON array of operation objects.")
+		core.GlanceErrors.Write(w, http.StatusBadRequest, "Request body must be a JSON array of operation objects.")
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image")
 	if ierr != nil {
 		ierr.write(w)
@@ -52,7 +54,7 @@ func (s *imageService) update(w http.ResponseWriter, r *http.Request, tok *token
 		}
 	}
 	if len(ops) > 0 {
-		next.touch(s.c.now())
+		next.touch(s.c.Now())
 	}
 	*im = next
 	s.writeImage(w, http.StatusOK, im)

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"net/http"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // Glance's JSON schemas, as glance/api/v2/images.py and image_members.py
@@ -144,23 +146,23 @@ func imageCollectionSchema(name string, item map[string]any) map[string]any {
 }
 
 func (s *imageService) schemaImage(w http.ResponseWriter, r *http.Request, _ *token) {
-	writeJSON(w, http.StatusOK, imageSchema())
+	core.WriteJSON(w, http.StatusOK, imageSchema())
 }
 
 func (s *imageService) schemaImages(w http.ResponseWriter, r *http.Request, _ *token) {
-	writeJSON(w, http.StatusOK, imageCollectionSchema("images", imageSchema()))
+	core.WriteJSON(w, http.StatusOK, imageCollectionSchema("images", imageSchema()))
 }
 
 func (s *imageService) schemaMember(w http.ResponseWriter, r *http.Request, _ *token) {
-	writeJSON(w, http.StatusOK, imageMemberSchema())
+	core.WriteJSON(w, http.StatusOK, imageMemberSchema())
 }
 
 func (s *imageService) schemaMembers(w http.ResponseWriter, r *http.Request, _ *token) {
-	writeJSON(w, http.StatusOK, imageCollectionSchema("members", imageMemberSchema()))
+	core.WriteJSON(w, http.StatusOK, imageCollectionSchema("members", imageMemberSchema()))
 }
 
 func (s *imageService) infoImport(w http.ResponseWriter, r *http.Request, _ *token) {
-	writeJSON(w, http.StatusOK, map[string]any{"import-methods": map[string]any{
+	core.WriteJSON(w, http.StatusOK, map[string]any{"import-methods": map[string]any{
 		"description": "Import methods available.", "type": "array",
 		"value": []string{"glance-direct", "web-download", "copy-image"},
 	}})
@@ -169,7 +171,7 @@ func (s *imageService) infoImport(w http.ResponseWriter, r *http.Request, _ *tok
 // infoStores lists the one file store the simulated Glance keeps its
 // images in.
 func (s *imageService) infoStores(w http.ResponseWriter, r *http.Request, _ *token) {
-	writeJSON(w, http.StatusOK, map[string]any{"stores": []map[string]any{
+	core.WriteJSON(w, http.StatusOK, map[string]any{"stores": []map[string]any{
 		{"id": "file", "description": "Local file system store", "default": true},
 	}})
 }
@@ -193,9 +195,9 @@ func (s *imageService) imageVersionDoc() map[string]any {
 // versions answers version discovery with 300 Multiple Choices, as
 // Glance does for its root.
 func (s *imageService) versions(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusMultipleChoices, s.imageVersionDoc())
+	core.WriteJSON(w, http.StatusMultipleChoices, s.imageVersionDoc())
 }
 
 func (s *imageService) versionList(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.imageVersionDoc())
+	core.WriteJSON(w, http.StatusOK, s.imageVersionDoc())
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
@@ -63,7 +64,7 @@ var seedDataPieces = []struct{ off, n int64 }{{0, 768 << 10}, {600 << 20, 256 <<
 // seedProviderLocked creates the scs-0104 standard public images with
 // scs-0102 metadata and small real bytes.
 func (s *imageService) seedProviderLocked(p Profile) error {
-	built := s.c.now().AddDate(0, 0, -3)
+	built := s.c.Now().AddDate(0, 0, -3)
 	for _, si := range standardImages {
 		if si.sourceOnly && p.Name != "source" {
 			continue
@@ -76,14 +77,14 @@ func (s *imageService) seedProviderLocked(p Profile) error {
 }
 
 func (s *imageService) seedImageLocked(si standardImage, built time.Time) error {
-	t := s.c.now()
+	t := s.c.Now()
 	im := &image{
-		ID: newID(), Name: refTo(si.name), Status: imageQueued, Visibility: "public",
+		ID: core.NewID(), Name: refTo(si.name), Status: imageQueued, Visibility: "public",
 		Owner: s.providerProject, DiskFormat: refTo("qcow2"), ContainerFormat: refTo("bare"),
 		MinDisk: seedMinDiskGB, MinRAM: si.minRAM, Tags: []string{}, Properties: si.properties(built),
 		CreatedAt: t, UpdatedAt: t,
 	}
-	im.Path = s.c.blobPath("images", im.ID)
+	im.Path = s.c.BlobPath("images", im.ID)
 	d, err := writeSeedImage(im.Path, si.name)
 	if err != nil {
 		return err

@@ -1,6 +1,10 @@
 package sim
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+)
 
 // imageView is the JSON of an image as Glance shows it: the base
 // properties and, at the same level, every additional property.
@@ -29,8 +33,8 @@ func imageView(im *image) map[string]any {
 		v["os_hash_algo"] = "sha512"
 	}
 	v["tags"] = orEmpty(im.Tags)
-	v["created_at"] = isoTime(im.CreatedAt)
-	v["updated_at"] = isoTime(im.UpdatedAt)
+	v["created_at"] = core.ISOTime(im.CreatedAt)
+	v["updated_at"] = core.ISOTime(im.UpdatedAt)
 	v["self"] = "/v2/images/" + im.ID
 	v["file"] = "/v2/images/" + im.ID + "/file"
 	v["schema"] = "/v2/schemas/image"
@@ -51,5 +55,5 @@ func (s *imageService) writeImage(w http.ResponseWriter, status int, im *image) 
 		w.Header().Set("Location", s.c.URL()+"/image/v2/images/"+im.ID)
 		w.Header().Set("OpenStack-image-import-methods", "glance-direct,web-download,copy-image")
 	}
-	writeJSON(w, status, imageView(im))
+	core.WriteJSON(w, status, imageView(im))
 }

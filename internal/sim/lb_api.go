@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // lbError is an Octavia error answer.
@@ -52,7 +54,7 @@ func writeLBError(w http.ResponseWriter, err error) {
 	if !errors.As(err, &le) {
 		le = lbErr(http.StatusInternalServerError, "Internal Server Error")
 	}
-	octaviaErrors.write(w, le.Status, le.Message)
+	core.OctaviaErrors.Write(w, le.Status, le.Message)
 }
 
 // lbReq is one Octavia API call, served under the cloud lock.
@@ -72,23 +74,23 @@ type lbHandler func(q *lbReq) (int, any, error)
 // handle registers h under both /load-balancer/v2.0/lbaas and
 // /load-balancer/v2/lbaas.
 func (s *loadBalancerService) handle(mux *http.ServeMux, method, path string, h lbHandler) {
-	serve := s.c.authed(octaviaErrors, func(w http.ResponseWriter, r *http.Request, tok *token) {
+	serve := s.c.Authed(core.OctaviaErrors, func(w http.ResponseWriter, r *http.Request, tok *token) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		if err != nil {
 			writeLBError(w, lbErr(http.StatusBadRequest, "Malformed request body"))
 			return
 		}
 		q := &lbReq{r: r, tok: tok, body: body, query: r.URL.Query()}
-		s.c.mu.Lock()
+		s.c.Lock()
 		status, out, err := h(q)
-		s.c.mu.Unlock()
+		s.c.Unlock()
 		switch {
 		case err != nil:
 			writeLBError(w, err)
 		case out == nil:
 			w.WriteHeader(status)
 		default:
-			writeJSON(w, status, out)
+			core.WriteJSON(w, status, out)
 		}
 	})
 	for _, v := range []string{"v2.0", "v2"} {

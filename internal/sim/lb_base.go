@@ -3,6 +3,8 @@ package sim
 import (
 	"slices"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // Octavia's provisioning and operating statuses.
@@ -26,7 +28,7 @@ type lbObject struct {
 }
 
 func newLBObject(projectID string, t time.Time) lbObject {
-	return lbObject{ID: newID(), ProjectID: projectID, AdminStateUp: true,
+	return lbObject{ID: core.NewID(), ProjectID: projectID, AdminStateUp: true,
 		Prov: lbPendingCreate, Oper: lbOffline, Created: t}
 }
 
@@ -96,7 +98,7 @@ func (s *loadBalancerService) beginChange(lb *lbLoadBalancer, parents ...*lbObje
 		p.Prov = lbPendingUpdate
 	}
 	id := lb.ID
-	s.c.later(1, func() { s.settleLocked(id) })
+	s.c.Later(1, func() { s.settleLocked(id) })
 	return nil
 }
 
@@ -112,7 +114,7 @@ func (s *loadBalancerService) settleLocked(lbID string) {
 		s.removeLBLocked(lb)
 		return
 	}
-	t := s.c.now()
+	t := s.c.Now()
 	settle := func(o *lbObject, oper string) bool {
 		if o.Prov == lbPendingDelete {
 			return false

@@ -146,7 +146,7 @@ func (s *loadBalancerService) createListener(q *lbReq) (int, any, error) {
 	if err != nil {
 		return 0, nil, lbSubresource(err, "Load Balancer", b.LoadbalancerID)
 	}
-	l := &lbListener{lbObject: newLBObject(q.project(), s.c.now()), LBID: lb.ID, Protocol: b.Protocol, Port: *b.ProtocolPort,
+	l := &lbListener{lbObject: newLBObject(q.project(), s.c.Now()), LBID: lb.ID, Protocol: b.Protocol, Port: *b.ProtocolPort,
 		ConnLimit: -1, ClientAuth: "NONE", TimeoutClientData: 50000, TimeoutMemberConnect: 5000, TimeoutMemberData: 50000}
 	if l.Protocol == "TERMINATED_HTTPS" {
 		l.TLSCiphers, l.TLSVersions, l.ALPN = lbDefaultTLSCiphers, []string{"TLSv1.2", "TLSv1.3"}, []string{"h2", "http/1.1", "http/1.0"}
@@ -312,7 +312,7 @@ func (s *loadBalancerService) updateListener(q *lbReq) (int, any, error) {
 	}
 	prov := l.Prov
 	*l = upd
-	l.Prov, l.Updated = prov, s.c.now()
+	l.Prov, l.Updated = prov, s.c.Now()
 	return http.StatusOK, map[string]any{"listener": s.listenerDoc(l)}, nil
 }
 

@@ -108,7 +108,7 @@ func (s *loadBalancerService) createLB(q *lbReq) (int, any, error) {
 	lb.VIP = vip
 	s.lbs[lb.ID] = lb
 	id := lb.ID
-	s.c.later(3, func() { s.settleLocked(id) })
+	s.c.Later(3, func() { s.settleLocked(id) })
 	return http.StatusCreated, map[string]any{"loadbalancer": s.lbDoc(lb)}, nil
 }
 
@@ -134,7 +134,7 @@ func (s *loadBalancerService) newLB(q *lbReq, b lbCreateBody) (*lbLoadBalancer, 
 	if limit := s.c.quotaLocked(q.project()).LoadBalancers; limit >= 0 && s.countLBs(q.project()) >= limit {
 		return nil, lbErr(http.StatusForbidden, "Quota has been met for resources: Load Balancer")
 	}
-	lb := &lbLoadBalancer{lbObject: newLBObject(q.project(), s.c.now()), Provider: provider, QoS: b.VipQosPolicyID}
+	lb := &lbLoadBalancer{lbObject: newLBObject(q.project(), s.c.Now()), Provider: provider, QoS: b.VipQosPolicyID}
 	lb.apply(b.Name, b.Description, b.AdminStateUp, b.Tags)
 	return lb, nil
 }
@@ -201,7 +201,7 @@ func (s *loadBalancerService) updateLB(q *lbReq) (int, any, error) {
 	if b.VipQosPolicyID != nil {
 		lb.QoS = *b.VipQosPolicyID
 	}
-	lb.Updated = s.c.now()
+	lb.Updated = s.c.Now()
 	return http.StatusOK, map[string]any{"loadbalancer": s.lbDoc(lb)}, nil
 }
 
@@ -226,7 +226,7 @@ func (s *loadBalancerService) deleteLB(q *lbReq) (int, any, error) {
 		s.markPoolDeleted(p)
 	}
 	id := lb.ID
-	s.c.later(2, func() { s.settleLocked(id) })
+	s.c.Later(2, func() { s.settleLocked(id) })
 	return http.StatusNoContent, nil, nil
 }
 

@@ -121,7 +121,7 @@ func (s *loadBalancerService) newMember(q *lbReq, p *lbPool, b lbMemberBody) (*l
 			return nil, lbErr(http.StatusConflict, "Another member on this pool is already using ip %s on protocol_port %d", addr, *b.ProtocolPort)
 		}
 	}
-	m := &lbMember{lbObject: newLBObject(q.project(), s.c.now()), PoolID: p.ID, Address: addr.String(),
+	m := &lbMember{lbObject: newLBObject(q.project(), s.c.Now()), PoolID: p.ID, Address: addr.String(),
 		SubnetID: b.SubnetID, Port: *b.ProtocolPort, Weight: 1}
 	m.Oper = lbNoMonitor
 	if s.poolMonitor(p.ID) != nil {
@@ -179,7 +179,7 @@ func (s *loadBalancerService) updateMember(q *lbReq) (int, any, error) {
 	}
 	prov := m.Prov
 	*m = upd
-	m.Prov, m.Updated = prov, s.c.now()
+	m.Prov, m.Updated = prov, s.c.Now()
 	return http.StatusOK, map[string]any{"member": s.memberDoc(m)}, nil
 }
 

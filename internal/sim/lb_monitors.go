@@ -141,7 +141,7 @@ func (s *loadBalancerService) createMonitor(q *lbReq) (int, any, error) {
 	if s.poolMonitor(p.ID) != nil {
 		return 0, nil, lbErr(http.StatusConflict, "This pool already has a health monitor")
 	}
-	hm := &lbMonitor{lbObject: newLBObject(q.project(), s.c.now()), PoolID: p.ID, Type: b.Type, MaxRetriesDown: 3}
+	hm := &lbMonitor{lbObject: newLBObject(q.project(), s.c.Now()), PoolID: p.ID, Type: b.Type, MaxRetriesDown: 3}
 	if hm.isHTTP() {
 		hm.HTTPMethod, hm.URLPath, hm.ExpectedCodes = "GET", "/", "200"
 	}
@@ -233,7 +233,7 @@ func (s *loadBalancerService) updateMonitor(q *lbReq) (int, any, error) {
 	}
 	prov := hm.Prov
 	*hm = upd
-	hm.Prov, hm.Updated = prov, s.c.now()
+	hm.Prov, hm.Updated = prov, s.c.Now()
 	return http.StatusOK, map[string]any{"healthmonitor": s.monitorDoc(hm)}, nil
 }
 

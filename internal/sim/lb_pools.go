@@ -149,7 +149,7 @@ func (s *loadBalancerService) createPool(q *lbReq) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	p := &lbPool{lbObject: newLBObject(q.project(), s.c.now()), LBID: lb.ID, Protocol: b.Protocol}
+	p := &lbPool{lbObject: newLBObject(q.project(), s.c.Now()), LBID: lb.ID, Protocol: b.Protocol}
 	if err := applyPool(p, b); err != nil {
 		return 0, nil, err
 	}
@@ -271,7 +271,7 @@ func (s *loadBalancerService) updatePool(q *lbReq) (int, any, error) {
 	}
 	prov := p.Prov
 	*p = upd
-	p.Prov, p.Updated = prov, s.c.now()
+	p.Prov, p.Updated = prov, s.c.Now()
 	return http.StatusOK, map[string]any{"pool": s.poolDoc(p)}, nil
 }
 

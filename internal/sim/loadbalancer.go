@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // loadBalancerService is Octavia v2 with the amphora provider: load
@@ -119,12 +121,12 @@ func (s *loadBalancerService) versionDocs() []map[string]any {
 }
 
 func (s *loadBalancerService) versions(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"versions": s.versionDocs()})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"versions": s.versionDocs()})
 }
 
 func (s *loadBalancerService) version(w http.ResponseWriter, r *http.Request) {
 	docs := s.versionDocs()
-	writeJSON(w, http.StatusOK, map[string]any{"versions": docs[len(docs)-1:]})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"versions": docs[len(docs)-1:]})
 }
 
 func (s *loadBalancerService) emptyList(plural string) lbHandler {

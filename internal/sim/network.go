@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // networkService is Neutron v2.0 as an ML2/OVS cloud with L3 and DHCP
@@ -123,7 +125,7 @@ func (s *networkService) routeMeta(mux *http.ServeMux) {
 
 // seedProviderLocked creates the shared external network and its subnet.
 func (s *networkService) seedProviderLocked(p Profile) {
-	s.adminProject = newHexID()
+	s.adminProject = core.NewHexID()
 	s.azs = slices.Clone(p.ComputeAZs)
 	if len(s.azs) == 0 {
 		s.azs = []string{"nova"}
@@ -131,11 +133,11 @@ func (s *networkService) seedProviderLocked(p Profile) {
 	if p.ExternalNetwork == "" || p.FloatingCIDR == "" {
 		return
 	}
-	n := &network{nStdAttrs: newNStdAttrs(s.adminProject, s.c.now()), Name: p.ExternalNetwork,
+	n := &network{nStdAttrs: newNStdAttrs(s.adminProject, s.c.Now()), Name: p.ExternalNetwork,
 		AdminStateUp: true, External: true, MTU: 1500, PortSecurity: true}
 	s.networks[n.ID] = n
 	cidr := netip.MustParsePrefix(p.FloatingCIDR).Masked()
-	sub := &subnet{nStdAttrs: newNStdAttrs(s.adminProject, s.c.now()), Name: p.ExternalNetwork + "-subnet",
+	sub := &subnet{nStdAttrs: newNStdAttrs(s.adminProject, s.c.Now()), Name: p.ExternalNetwork + "-subnet",
 		NetworkID: n.ID, CIDR: cidr, Gateway: cidr.Addr().Next()}
 	last := nLastAddr(cidr).Prev()
 	end := nAddrAdd(cidr.Addr(), 250)
@@ -237,7 +239,7 @@ func (s *networkService) bindPortLocked(portID, serverID, az string) error {
 	}
 	p.DeviceID, p.DeviceOwner = serverID, "compute:"+az
 	p.HostID, p.Status = "compute-"+az, "ACTIVE"
-	p.touch(s.c.now())
+	p.touch(s.c.Now())
 	return nil
 }
 
@@ -253,7 +255,7 @@ func (s *networkService) unbindPortLocked(portID string, deletePort bool) {
 		return
 	}
 	p.DeviceID, p.DeviceOwner, p.HostID, p.Status = "", "", "", "DOWN"
-	p.touch(s.c.now())
+	p.touch(s.c.Now())
 }
 
 // securityGroupIDLocked resolves a security group name or ID within the

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // neutronError is an error answer of Neutron: status, NeutronError type
@@ -58,7 +60,7 @@ func writeNeutronError(w http.ResponseWriter, err error) {
 		ne = nErr(http.StatusInternalServerError, "HTTPInternalServerError",
 			"Request Failed: internal server error while processing your request.")
 	}
-	neutronErrors.writeTyped(w, ne.Status, ne.Type, ne.Message)
+	core.NeutronErrors.WriteTyped(w, ne.Status, ne.Type, ne.Message)
 }
 
 // nreq is one Neutron API call, served under the cloud lock.
@@ -82,24 +84,24 @@ type nhandler func(q *nreq) (int, any, error)
 // cloud lock held, after the caller's project got its default security
 // group; the answer is written after the lock is released.
 func (s *networkService) handle(mux *http.ServeMux, method, path string, h nhandler) {
-	mux.HandleFunc(method+" /network/v2.0"+path, s.c.authed(neutronErrors, func(w http.ResponseWriter, r *http.Request, tok *token) {
+	mux.HandleFunc(method+" /network/v2.0"+path, s.c.Authed(core.NeutronErrors, func(w http.ResponseWriter, r *http.Request, tok *token) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, 4<<20))
 		if err != nil {
 			writeNeutronError(w, nBadRequest("Malformed request body"))
 			return
 		}
 		q := &nreq{r: r, tok: tok, body: body, query: r.URL.Query()}
-		s.c.mu.Lock()
+		s.c.Lock()
 		s.ensureDefaultSGLocked(tok.ProjectID)
 		status, out, err := h(q)
-		s.c.mu.Unlock()
+		s.c.Unlock()
 		switch {
 		case err != nil:
 			writeNeutronError(w, err)
 		case out == nil:
 			w.WriteHeader(status)
 		default:
-			writeJSON(w, status, out)
+			core.WriteJSON(w, status, out)
 		}
 	}))
 }

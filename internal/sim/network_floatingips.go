@@ -96,7 +96,7 @@ func (s *networkService) createFloatingIP(q *nreq) (int, any, error) {
 	if err := a.required("floating_network_id"); err != nil {
 		return 0, nil, err
 	}
-	f := &floatingIP{nStdAttrs: newNStdAttrs(q.project(), s.c.now()), Status: "DOWN"}
+	f := &floatingIP{nStdAttrs: newNStdAttrs(q.project(), s.c.Now()), Status: "DOWN"}
 	var subnetID, portID, fixed string
 	r := a.reader()
 	r.str("floating_network_id", 0, &f.NetworkID)
@@ -207,7 +207,7 @@ func (s *networkService) associateLocked(projectID string, f *floatingIP, portID
 			f.NetworkID, ip.SubnetID, p.ID)
 	}
 	f.PortID, f.FixedIP, f.RouterID = p.ID, ip.IPAddress, rt.ID
-	f.touch(s.c.now())
+	f.touch(s.c.Now())
 	s.settleFIP(f.ID)
 	return nil
 }
@@ -264,7 +264,7 @@ func (s *networkService) routerFor(extNet, subnetID string) *router {
 // settleFIP plays the L3 agent: after a moment the floating IP is ACTIVE
 // when associated and DOWN when not.
 func (s *networkService) settleFIP(id string) {
-	s.c.later(1, func() {
+	s.c.Later(1, func() {
 		if f := s.fips[id]; f != nil {
 			f.Status = "DOWN"
 			if f.PortID != "" {
@@ -276,7 +276,7 @@ func (s *networkService) settleFIP(id string) {
 
 func (s *networkService) disassociateLocked(f *floatingIP) {
 	f.PortID, f.FixedIP, f.RouterID = "", "", ""
-	f.touch(s.c.now())
+	f.touch(s.c.Now())
 	s.settleFIP(f.ID)
 }
 
@@ -310,7 +310,7 @@ func (s *networkService) updateFloatingIP(q *nreq) (int, any, error) {
 		}
 	}
 	f.Description = desc
-	f.touch(s.c.now())
+	f.touch(s.c.Now())
 	return http.StatusOK, map[string]any{"floatingip": s.fipDoc(f)}, nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // nStdAttrs are Neutron's standard attributes: every resource has an ID,
@@ -21,7 +23,7 @@ type nStdAttrs struct {
 }
 
 func newNStdAttrs(projectID string, t time.Time) nStdAttrs {
-	return nStdAttrs{ID: newID(), ProjectID: projectID, Revision: 1, Created: t, Updated: t}
+	return nStdAttrs{ID: core.NewID(), ProjectID: projectID, Revision: 1, Created: t, Updated: t}
 }
 
 // touch records a change of the resource.
@@ -37,8 +39,8 @@ func (a *nStdAttrs) fill(doc map[string]any, tagged bool) map[string]any {
 	doc["tenant_id"] = a.ProjectID
 	doc["description"] = a.Description
 	doc["revision_number"] = a.Revision
-	doc["created_at"] = isoTime(a.Created)
-	doc["updated_at"] = isoTime(a.Updated)
+	doc["created_at"] = core.ISOTime(a.Created)
+	doc["updated_at"] = core.ISOTime(a.Updated)
 	if tagged {
 		doc["tags"] = append([]string{}, a.Tags...)
 	}

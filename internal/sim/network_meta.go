@@ -3,11 +3,13 @@ package sim
 import (
 	"net/http"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // versions is GET /network/: the one API version, without auth.
 func (s *networkService) versions(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"versions": []any{map[string]any{
+	core.WriteJSON(w, http.StatusOK, map[string]any{"versions": []any{map[string]any{
 		"id": "v2.0", "status": "CURRENT",
 		"links": []map[string]string{{"rel": "self", "href": s.c.URL() + "/network/v2.0/"}},
 	}}})

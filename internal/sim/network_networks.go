@@ -101,7 +101,7 @@ func (s *networkService) createNetwork(q *nreq) (int, any, error) {
 	if err := s.checkQuota(q.project(), "network", 1); err != nil {
 		return 0, nil, err
 	}
-	n := &network{nStdAttrs: newNStdAttrs(q.project(), s.c.now()), AdminStateUp: true, MTU: nTenantMTU, PortSecurity: true}
+	n := &network{nStdAttrs: newNStdAttrs(q.project(), s.c.Now()), AdminStateUp: true, MTU: nTenantMTU, PortSecurity: true}
 	if err := s.readNetwork(a, n); err != nil {
 		return 0, nil, err
 	}
@@ -171,7 +171,7 @@ func (s *networkService) updateNetwork(q *nreq) (int, any, error) {
 		return 0, nil, err
 	}
 	*n = upd
-	n.touch(s.c.now())
+	n.touch(s.c.Now())
 	return http.StatusOK, map[string]any{"network": s.networkDoc(n)}, nil
 }
 

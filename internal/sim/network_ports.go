@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // port is a Neutron port.
@@ -138,7 +140,7 @@ func (s *networkService) newPortLocked(spec nPortSpec) (*port, error) {
 			return nil, err
 		}
 	}
-	p := &port{nStdAttrs: newNStdAttrs(spec.ProjectID, s.c.now()), Name: spec.Name, NetworkID: n.ID,
+	p := &port{nStdAttrs: newNStdAttrs(spec.ProjectID, s.c.Now()), Name: spec.Name, NetworkID: n.ID,
 		DeviceID: spec.DeviceID, DeviceOwner: spec.DeviceOwner, AdminStateUp: spec.AdminStateUp,
 		Status: nCmpOr(spec.Status, "DOWN"), PortSecurity: n.PortSecurity, VNICType: nCmpOr(spec.VNICType, "normal")}
 	p.Description = spec.Description
@@ -175,7 +177,7 @@ func nCmpOr(s, def string) string {
 func (s *networkService) portMAC(n *network, mac string) (string, error) {
 	if mac == "" {
 		for {
-			mac = newMAC()
+			mac = core.NewMAC()
 			if !s.macInUse(n.ID, mac, "") {
 				return mac, nil
 			}
@@ -354,7 +356,7 @@ func (s *networkService) updatePort(q *nreq) (int, any, error) {
 		return 0, nil, err
 	}
 	*p = upd
-	p.touch(s.c.now())
+	p.touch(s.c.Now())
 	return http.StatusOK, map[string]any{"port": s.portDoc(p)}, nil
 }
 

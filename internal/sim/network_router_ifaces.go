@@ -59,9 +59,9 @@ func (s *networkService) addRouterInterface(q *nreq) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	rt.touch(s.c.now())
+	rt.touch(s.c.Now())
 	id := p.ID
-	s.c.later(1, func() {
+	s.c.Later(1, func() {
 		if p := s.ports[id]; p != nil && p.DeviceOwner == ownerRouterInterface {
 			p.Status = "ACTIVE"
 		}
@@ -133,7 +133,7 @@ func (s *networkService) interfaceByPort(q *nreq, rt *router, portID string) (*p
 		return nil, nBadResource("router", "Cannot have multiple IPv4 subnets on router port")
 	}
 	p.DeviceID, p.DeviceOwner = rt.ID, ownerRouterInterface
-	p.touch(s.c.now())
+	p.touch(s.c.Now())
 	return p, nil
 }
 
@@ -155,7 +155,7 @@ func (s *networkService) removeRouterInterface(q *nreq) (int, any, error) {
 	}
 	info := nInterfaceInfo(rt, p)
 	s.removePortLocked(p)
-	rt.touch(s.c.now())
+	rt.touch(s.c.Now())
 	return http.StatusOK, info, nil
 }
 

@@ -105,7 +105,7 @@ func (s *networkService) createRouter(q *nreq) (int, any, error) {
 	if err := nAdminOnlyAttrs(a, "create_router", "distributed", "ha"); err != nil {
 		return 0, nil, err
 	}
-	rt := &router{nStdAttrs: newNStdAttrs(q.project(), s.c.now()), AdminStateUp: true}
+	rt := &router{nStdAttrs: newNStdAttrs(q.project(), s.c.Now()), AdminStateUp: true}
 	r := a.reader()
 	r.str("name", 255, &rt.Name)
 	r.str("description", 255, &rt.Description)
@@ -233,7 +233,7 @@ func (s *networkService) updateRouter(q *nreq) (int, any, error) {
 		}
 	}
 	*rt = upd
-	rt.touch(s.c.now())
+	rt.touch(s.c.Now())
 	return http.StatusOK, map[string]any{"router": s.routerDoc(rt)}, nil
 }
 
@@ -329,7 +329,7 @@ func (s *networkService) changeExtraRoutes(q *nreq, add bool) (int, any, error) 
 		return 0, nil, err
 	}
 	rt.Routes = orEmpty(next)
-	rt.touch(s.c.now())
+	rt.touch(s.c.Now())
 	return http.StatusOK, map[string]any{"router": s.routerDoc(rt)}, nil
 }
 

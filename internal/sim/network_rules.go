@@ -71,7 +71,7 @@ func ruleNotFound(id string) error {
 // addRuleLocked stores a rule of a group, owned by the group's project.
 func (s *networkService) addRuleLocked(r *sgRule) {
 	g := s.groups[r.GroupID]
-	r.nStdAttrs = newNStdAttrs(g.ProjectID, s.c.now())
+	r.nStdAttrs = newNStdAttrs(g.ProjectID, s.c.Now())
 	s.ruleSeq++
 	r.seq = s.ruleSeq
 	s.rules[r.ID] = r
@@ -110,7 +110,7 @@ func (s *networkService) deleteRule(q *nreq) (int, any, error) {
 	}
 	delete(s.rules, r.ID)
 	if g := s.groups[r.GroupID]; g != nil {
-		g.touch(s.c.now())
+		g.touch(s.c.Now())
 	}
 	return http.StatusNoContent, nil, nil
 }
@@ -138,7 +138,7 @@ func (s *networkService) createRule(q *nreq) (int, any, error) {
 	desc := r.Description
 	s.addRuleLocked(r)
 	r.Description = desc
-	s.groups[r.GroupID].touch(s.c.now())
+	s.groups[r.GroupID].touch(s.c.Now())
 	return http.StatusCreated, map[string]any{"security_group_rule": s.ruleDoc(r)}, nil
 }
 

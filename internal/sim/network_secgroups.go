@@ -24,7 +24,7 @@ func (s *networkService) ensureDefaultSGLocked(projectID string) {
 	if projectID == "" || projectID == s.adminProject || s.defaultSG[projectID] != "" {
 		return
 	}
-	g := &secGroup{nStdAttrs: newNStdAttrs(projectID, s.c.now()), Name: "default", Stateful: true}
+	g := &secGroup{nStdAttrs: newNStdAttrs(projectID, s.c.Now()), Name: "default", Stateful: true}
 	g.Description = "Default security group"
 	s.groups[g.ID] = g
 	s.defaultSG[projectID] = g.ID
@@ -90,7 +90,7 @@ func (s *networkService) createSecurityGroup(q *nreq) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	g := &secGroup{nStdAttrs: newNStdAttrs(q.project(), s.c.now()), Stateful: true}
+	g := &secGroup{nStdAttrs: newNStdAttrs(q.project(), s.c.Now()), Stateful: true}
 	r := a.reader()
 	r.str("name", 255, &g.Name)
 	r.str("description", 255, &g.Description)
@@ -142,7 +142,7 @@ func (s *networkService) updateSecurityGroup(q *nreq) (int, any, error) {
 		return 0, nil, nErr(http.StatusConflict, "SecurityGroupInUse", "Security Group %s in use.", g.ID)
 	}
 	*g = upd
-	g.touch(s.c.now())
+	g.touch(s.c.Now())
 	return http.StatusOK, map[string]any{"security_group": s.groupDoc(g)}, nil
 }
 
@@ -171,7 +171,7 @@ func (s *networkService) deleteSecurityGroup(q *nreq) (int, any, error) {
 		if r.GroupID == g.ID || r.RemoteGroup == g.ID {
 			delete(s.rules, id)
 			if o := s.groups[r.GroupID]; o != nil && o != g {
-				o.touch(s.c.now())
+				o.touch(s.c.Now())
 			}
 		}
 	}

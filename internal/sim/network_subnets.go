@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // subnet is a Neutron subnet.
@@ -145,7 +147,7 @@ func (s *networkService) createSubnet(q *nreq) (int, any, error) {
 	n := s.networks[sn.NetworkID]
 	s.subnets[sn.ID] = sn
 	n.Subnets = append(n.Subnets, sn.ID)
-	n.touch(s.c.now())
+	n.touch(s.c.Now())
 	if sn.autoAddress() {
 		s.addAutoAddressesLocked(sn)
 	}
@@ -155,7 +157,7 @@ func (s *networkService) createSubnet(q *nreq) (int, any, error) {
 
 // newSubnet validates a create body into a subnet that is not stored yet.
 func (s *networkService) newSubnet(q *nreq, a nAttrs) (*subnet, error) {
-	sn := &subnet{nStdAttrs: newNStdAttrs(q.project(), s.c.now()), EnableDHCP: true}
+	sn := &subnet{nStdAttrs: newNStdAttrs(q.project(), s.c.Now()), EnableDHCP: true}
 	var netID, cidr string
 	var version int
 	r := a.reader()
@@ -421,7 +423,7 @@ func (s *networkService) updateSubnet(q *nreq) (int, any, error) {
 		return 0, nil, nInvalidInput("ipv6_ra_mode or ipv6_address_mode cannot be set when enable_dhcp is set to False")
 	}
 	*sn = upd
-	sn.touch(s.c.now())
+	sn.touch(s.c.Now())
 	s.syncDHCPLocked(s.networks[sn.NetworkID])
 	return http.StatusOK, map[string]any{"subnet": s.subnetDoc(sn)}, nil
 }
@@ -443,12 +445,12 @@ func (s *networkService) deleteSubnet(q *nreq) (int, any, error) {
 	for _, p := range s.ports {
 		if p.hasSubnet(sn.ID) {
 			p.FixedIPs = slices.DeleteFunc(p.FixedIPs, func(f fixedIP) bool { return f.SubnetID == sn.ID })
-			p.touch(s.c.now())
+			p.touch(s.c.Now())
 		}
 	}
 	n := s.networks[sn.NetworkID]
 	n.Subnets = slices.DeleteFunc(n.Subnets, func(id string) bool { return id == sn.ID })
-	n.touch(s.c.now())
+	n.touch(s.c.Now())
 	delete(s.subnets, sn.ID)
 	s.syncDHCPLocked(n)
 	return http.StatusNoContent, nil, nil
@@ -463,7 +465,7 @@ func (s *networkService) addAutoAddressesLocked(sn *subnet) {
 		}
 		if a, ok := nEUI64(sn.CIDR, p.MAC); ok {
 			p.FixedIPs = append(p.FixedIPs, fixedIP{SubnetID: sn.ID, IPAddress: a.String()})
-			p.touch(s.c.now())
+			p.touch(s.c.Now())
 		}
 	}
 }
@@ -496,7 +498,7 @@ func (s *networkService) syncDHCPLocked(n *network) {
 			reqs = append(reqs, nFixedIPReq{SubnetID: id})
 		}
 		s.newPortLocked(nPortSpec{ProjectID: n.ProjectID, Network: n, AdminStateUp: true,
-			DeviceOwner: ownerDHCP, DeviceID: "dhcp" + newHexID()[:24] + "-" + n.ID,
+			DeviceOwner: ownerDHCP, DeviceID: "dhcp" + core.NewHexID()[:24] + "-" + n.ID,
 			FixedIPs: reqs, Status: "ACTIVE", NoSecurityGroups: true})
 		return
 	}
@@ -521,5 +523,5 @@ func (s *networkService) syncDHCPPortLocked(dhcp *port, n *network, want []strin
 		}
 	}
 	dhcp.FixedIPs = ips
-	dhcp.touch(s.c.now())
+	dhcp.touch(s.c.Now())
 }

@@ -120,7 +120,7 @@ func (s *networkService) replaceTags(kind string) nhandler {
 			}
 		}
 		a.Tags = slices.Sorted(slices.Values(tags))
-		a.touch(s.c.now())
+		a.touch(s.c.Now())
 		return http.StatusOK, map[string]any{"tags": append([]string{}, a.Tags...)}, nil
 	}
 }
@@ -132,7 +132,7 @@ func (s *networkService) deleteAllTags(kind string) nhandler {
 			return 0, nil, err
 		}
 		a.Tags = nil
-		a.touch(s.c.now())
+		a.touch(s.c.Now())
 		return http.StatusNoContent, nil, nil
 	}
 }
@@ -150,7 +150,7 @@ func (s *networkService) addTag(kind string) nhandler {
 		if !slices.Contains(a.Tags, tag) {
 			a.Tags = append(a.Tags, tag)
 			slices.Sort(a.Tags)
-			a.touch(s.c.now())
+			a.touch(s.c.Now())
 		}
 		return http.StatusCreated, nil, nil
 	}
@@ -168,7 +168,7 @@ func (s *networkService) deleteTag(kind string) nhandler {
 			return 0, nil, nTagNotFound(tag)
 		}
 		a.Tags = slices.Delete(a.Tags, i, i+1)
-		a.touch(s.c.now())
+		a.touch(s.c.Now())
 		return http.StatusNoContent, nil, nil
 	}
 }

@@ -236,8 +236,8 @@ func TestNeutronCrossServiceContract(t *testing.T) {
 		"external_gateway_info": map[string]any{"network_id": ext["id"]}}}, "router")
 	h.must(200, "PUT", "/network/v2.0/routers/"+rt["id"].(string)+"/add_router_interface", map[string]any{"subnet_id": subnetID}, "")
 
-	h.c.mu.Lock()
-	defer h.c.mu.Unlock()
+	h.c.Lock()
+	defer h.c.Unlock()
 	net := h.c.network
 	id, err := net.createPortLocked(h.project, netID, "10.7.0.50", nil)
 	if err != nil {
@@ -256,7 +256,7 @@ func TestNeutronCrossServiceContract(t *testing.T) {
 	if err := net.bindPortLocked(id, "server-2", "nova"); err == nil {
 		t.Error("bound a port twice")
 	}
-	f := &floatingIP{nStdAttrs: newNStdAttrs(h.project, h.c.now()), NetworkID: ext["id"].(string), Address: "203.0.113.99"}
+	f := &floatingIP{nStdAttrs: newNStdAttrs(h.project, h.c.Now()), NetworkID: ext["id"].(string), Address: "203.0.113.99"}
 	net.fips[f.ID] = f
 	if err := net.associateLocked(h.project, f, id, ""); err != nil {
 		t.Fatal(err)

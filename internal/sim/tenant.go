@@ -138,8 +138,8 @@ func (c *Cloud) UpdateQuotas(projectName string, o TenantQuotas) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.Lock()
+	defer c.Unlock()
 	p := c.identity.projectByName(projectName)
 	if p == nil {
 		return fmt.Errorf("no project %q", projectName)

@@ -7,6 +7,8 @@ import (
 	"os"
 	"slices"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // volumeService is Cinder v3: volume types, volumes and their actions,
@@ -114,7 +116,7 @@ const volumeGiB = int64(1) << 30
 
 func newVolumeService(c *Cloud) *volumeService {
 	return &volumeService{c: c, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
-		backups: map[string]*backup{}, serviceUUID: newID()}
+		backups: map[string]*backup{}, serviceUUID: core.NewID()}
 }
 
 func (s *volumeService) routes(mux *http.ServeMux) {
@@ -174,11 +176,11 @@ func (s *volumeService) apiRoutes() []volumeRoute {
 // seedProviderLocked creates the profile's volume types.
 func (s *volumeService) seedProviderLocked(p Profile) {
 	for _, spec := range p.VolumeTypes {
-		s.types = append(s.types, &volumeType{ID: newID(), Name: spec.Name, Description: spec.Description,
+		s.types = append(s.types, &volumeType{ID: core.NewID(), Name: spec.Name, Description: spec.Description,
 			ExtraSpecs: maps.Clone(spec.ExtraSpecs)})
 	}
 	if len(s.types) == 0 {
-		s.types = []*volumeType{{ID: newID(), Name: "__DEFAULT__", Description: "Default Volume Type"}}
+		s.types = []*volumeType{{ID: core.NewID(), Name: "__DEFAULT__", Description: "Default Volume Type"}}
 	}
 }
 
@@ -286,10 +288,10 @@ func (s *volumeService) attachLocked(volumeID, serverID, device string) error {
 }
 
 func (s *volumeService) addAttachment(v *volume, serverID, device, host string) {
-	v.Attachments = append(v.Attachments, &volumeAttachment{ID: newID(), ServerID: serverID,
-		Device: device, HostName: host, AttachedAt: s.c.now()})
+	v.Attachments = append(v.Attachments, &volumeAttachment{ID: core.NewID(), ServerID: serverID,
+		Device: device, HostName: host, AttachedAt: s.c.Now()})
 	v.Status = volInUse
-	v.touch(s.c.now())
+	v.touch(s.c.Now())
 }
 
 // detachLocked removes the server's attachment; the volume becomes
@@ -307,7 +309,7 @@ func (s *volumeService) detachLocked(volumeID, serverID string) error {
 	if len(v.Attachments) == 0 && (v.Status == volInUse || v.Status == volDetaching) {
 		v.Status = volAvailable
 	}
-	v.touch(s.c.now())
+	v.touch(s.c.Now())
 	return nil
 }
 
@@ -325,8 +327,8 @@ func (s *volumeService) deleteLocked(volumeID string) {
 // its bytes a moment later.
 func (s *volumeService) startDeleteLocked(v *volume) {
 	v.Status = volDeleting
-	v.touch(s.c.now())
-	s.c.later(1, func() {
+	v.touch(s.c.Now())
+	s.c.Later(1, func() {
 		if s.volumes[v.ID] == v {
 			delete(s.volumes, v.ID)
 			os.Remove(v.Path)

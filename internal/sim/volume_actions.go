@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // volumeActionFunc performs one volume action under the lock and writes
@@ -37,11 +38,11 @@ var volumeActions = map[string]volumeActionFunc{
 
 func (s *volumeService) volumeAction(w http.ResponseWriter, r *http.Request, q volumeRequest) {
 	var body map[string]json.RawMessage
-	if !readJSON(w, r, novaErrors, &body) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
 		return
 	}
 	if len(body) != 1 {
-		novaErrors.write(w, http.StatusBadRequest, "Malformed request body")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Malformed request body")
 		return
 	}
 	var name string
@@ -50,11 +51,11 @@ func (s *volumeService) volumeAction(w http.ResponseWriter, r *http.Request, q v
 	}
 	act := volumeActions[name]
 	if act == nil {
-		novaErrors.write(w, http.StatusBadRequest, "There is no such action: "+name)
+		core.NovaErrors.Write(w, http.StatusBadRequest, "There is no such action: "+name)
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
@@ -66,7 +67,7 @@ func (s *volumeService) volumeAction(w http.ResponseWriter, r *http.Request, q v
 // decodeVolumeAction reads an action's argument; on failure it answers 400.
 func decodeVolumeAction(w http.ResponseWriter, arg json.RawMessage, v any) bool {
 	if err := json.Unmarshal(arg, v); err != nil {
-		novaErrors.write(w, http.StatusBadRequest, "Invalid input for field/attribute: "+err.Error())
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid input for field/attribute: "+err.Error())
 		return false
 	}
 	return true
@@ -80,11 +81,11 @@ func (s *volumeService) actExtend(w http.ResponseWriter, v *volume, arg json.Raw
 		return
 	}
 	if a.NewSize == nil {
-		novaErrors.write(w, http.StatusBadRequest, "Invalid input for field/attribute new_size. Value: None. None is not of type 'integer', 'string'")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid input for field/attribute new_size. Value: None. None is not of type 'integer', 'string'")
 		return
 	}
 	if v.Status != volAvailable {
-		novaErrors.write(w, http.StatusBadRequest, "Invalid volume: Volume "+v.ID+" status must be 'available' to extend, currently "+v.Status+".")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid volume: Volume "+v.ID+" status must be 'available' to extend, currently "+v.Status+".")
 		return
 	}
 	if *a.NewSize <= v.SizeGB {
@@ -96,7 +97,7 @@ func (s *volumeService) actExtend(w http.ResponseWriter, v *volume, arg json.Raw
 		return
 	}
 	v.Status = volExtending
-	v.touch(s.c.now())
+	v.touch(s.c.Now())
 	newSize, path := *a.NewSize, v.Path
 	s.volumeJob(func() error {
 		return blob.Resize(path, int64(newSize)*volumeGiB)
@@ -110,7 +111,7 @@ func (s *volumeService) actExtend(w http.ResponseWriter, v *volume, arg json.Raw
 		} else {
 			v.SizeGB = newSize
 		}
-		v.touch(s.c.now())
+		v.touch(s.c.Now())
 	})
 	w.WriteHeader(http.StatusAccepted)
 }
@@ -123,7 +124,7 @@ func (s *volumeService) actSetImageMetadata(w http.ResponseWriter, v *volume, ar
 		return
 	}
 	if a.Metadata == nil {
-		novaErrors.write(w, http.StatusBadRequest, "Malformed request body")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Malformed request body")
 		return
 	}
 	if v.ImageMetadata == nil {
@@ -132,8 +133,8 @@ func (s *volumeService) actSetImageMetadata(w http.ResponseWriter, v *volume, ar
 	for k, val := range a.Metadata {
 		v.ImageMetadata[k] = val
 	}
-	v.touch(s.c.now())
-	writeJSON(w, http.StatusOK, map[string]any{"metadata": cinderMeta(v.ImageMetadata)})
+	v.touch(s.c.Now())
+	core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": cinderMeta(v.ImageMetadata)})
 }
 
 func (s *volumeService) actUnsetImageMetadata(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
@@ -144,16 +145,16 @@ func (s *volumeService) actUnsetImageMetadata(w http.ResponseWriter, v *volume, 
 		return
 	}
 	if _, ok := v.ImageMetadata[a.Key]; !ok {
-		novaErrors.write(w, http.StatusNotFound, "Glance metadata for volume "+v.ID+" cannot be found.")
+		core.NovaErrors.Write(w, http.StatusNotFound, "Glance metadata for volume "+v.ID+" cannot be found.")
 		return
 	}
 	delete(v.ImageMetadata, a.Key)
-	v.touch(s.c.now())
+	v.touch(s.c.Now())
 	w.WriteHeader(http.StatusOK)
 }
 
 func (s *volumeService) actShowImageMetadata(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
-	writeJSON(w, http.StatusOK, map[string]any{"metadata": cinderMeta(v.ImageMetadata)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": cinderMeta(v.ImageMetadata)})
 }
 
 func (s *volumeService) actSetBootable(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
@@ -172,18 +173,18 @@ func (s *volumeService) actSetBootable(w http.ResponseWriter, v *volume, arg jso
 		cinderInvalid("Bootable must be a boolean.").write(w)
 		return
 	}
-	v.touch(s.c.now())
+	v.touch(s.c.Now())
 	w.WriteHeader(http.StatusOK)
 }
 
 func (s *volumeService) actReserve(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
 	if v.Status != volAvailable && !(v.Status == volInUse && v.Multiattach) {
-		novaErrors.write(w, http.StatusBadRequest, "Invalid volume: Volume "+v.ID+" status must be available or downloading to reserve, but the current status is "+v.Status+".")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid volume: Volume "+v.ID+" status must be available or downloading to reserve, but the current status is "+v.Status+".")
 		return
 	}
 	if v.Status == volAvailable {
 		v.Status = volAttaching
-		v.touch(s.c.now())
+		v.touch(s.c.Now())
 	}
 	w.WriteHeader(http.StatusAccepted)
 }
@@ -194,7 +195,7 @@ func (s *volumeService) actUnreserve(w http.ResponseWriter, v *volume, arg json.
 		if len(v.Attachments) > 0 {
 			v.Status = volInUse
 		}
-		v.touch(s.c.now())
+		v.touch(s.c.Now())
 	}
 	w.WriteHeader(http.StatusAccepted)
 }
@@ -213,7 +214,7 @@ func (s *volumeService) actAttach(w http.ResponseWriter, v *volume, arg json.Raw
 		return
 	}
 	if err := s.attachLocked(v.ID, a.InstanceUUID, a.MountPoint); err != nil {
-		novaErrors.write(w, http.StatusBadRequest, err.Error())
+		core.NovaErrors.Write(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	if a.HostName != "" {
@@ -224,18 +225,18 @@ func (s *volumeService) actAttach(w http.ResponseWriter, v *volume, arg json.Raw
 
 func (s *volumeService) actBeginDetaching(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
 	if v.Status != volInUse {
-		novaErrors.write(w, http.StatusBadRequest, "Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach.")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach.")
 		return
 	}
 	v.Status = volDetaching
-	v.touch(s.c.now())
+	v.touch(s.c.Now())
 	w.WriteHeader(http.StatusAccepted)
 }
 
 func (s *volumeService) actRollDetaching(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
 	if v.Status == volDetaching {
 		v.Status = volInUse
-		v.touch(s.c.now())
+		v.touch(s.c.Now())
 	}
 	w.WriteHeader(http.StatusAccepted)
 }
@@ -251,14 +252,14 @@ func (s *volumeService) actDetach(w http.ResponseWriter, v *volume, arg json.Raw
 		return a.AttachmentID == "" || at.ID == a.AttachmentID
 	})
 	if len(keep) == len(v.Attachments) {
-		novaErrors.write(w, http.StatusBadRequest, "Invalid volume: Volume "+v.ID+" is not attached.")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid volume: Volume "+v.ID+" is not attached.")
 		return
 	}
 	v.Attachments = keep
 	if len(keep) == 0 {
 		v.Status = volAvailable
 	}
-	v.touch(s.c.now())
+	v.touch(s.c.Now())
 	w.WriteHeader(http.StatusAccepted)
 }
 
@@ -275,15 +276,15 @@ func (s *volumeService) actRetype(w http.ResponseWriter, v *volume, arg json.Raw
 		return
 	}
 	if v.Status != volAvailable && v.Status != volInUse {
-		novaErrors.write(w, http.StatusBadRequest, "Invalid volume: Volume status must be available or in-use, but current status is: "+v.Status+".")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid volume: Volume status must be available or in-use, but current status is: "+v.Status+".")
 		return
 	}
 	if t.encrypted() != (v.EncryptionKeyID != "") {
-		novaErrors.write(w, http.StatusBadRequest, "Invalid volume type: Retype cannot change encryption requirements.")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid volume type: Retype cannot change encryption requirements.")
 		return
 	}
 	v.TypeID = t.ID
-	v.touch(s.c.now())
+	v.touch(s.c.Now())
 	w.WriteHeader(http.StatusAccepted)
 }
 
@@ -294,5 +295,5 @@ func (s *volumeService) actAccepted(w http.ResponseWriter, v *volume, arg json.R
 // actAdminOnly answers actions the admin policy reserves, as a project
 // member meets them.
 func (s *volumeService) actAdminOnly(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
-	novaErrors.write(w, http.StatusForbidden, "Policy doesn't allow this action to be performed.")
+	core.NovaErrors.Write(w, http.StatusForbidden, "Policy doesn't allow this action to be performed.")
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // Cinder's microversion range (Zed).
@@ -23,7 +25,7 @@ type cinderError struct {
 
 func (e *cinderError) Error() string { return e.msg }
 
-func (e *cinderError) write(w http.ResponseWriter) { novaErrors.write(w, e.status, e.msg) }
+func (e *cinderError) write(w http.ResponseWriter) { core.NovaErrors.Write(w, e.status, e.msg) }
 
 func cinderErr(status int, format string, args ...any) *cinderError {
 	return &cinderError{status: status, msg: fmt.Sprintf(format, args...)}
@@ -46,9 +48,9 @@ type volumeHandler func(w http.ResponseWriter, r *http.Request, q volumeRequest)
 // handle authenticates the call, checks the project in the URL and
 // negotiates the microversion, as Cinder's WSGI layer does.
 func (s *volumeService) handle(h volumeHandler) http.HandlerFunc {
-	return s.c.authed(novaErrors, func(w http.ResponseWriter, r *http.Request, tok *token) {
+	return s.c.Authed(core.NovaErrors, func(w http.ResponseWriter, r *http.Request, tok *token) {
 		if r.PathValue("project_id") != tok.ProjectID {
-			novaErrors.write(w, http.StatusBadRequest, "Malformed request url")
+			core.NovaErrors.Write(w, http.StatusBadRequest, "Malformed request url")
 			return
 		}
 		mv, verr := volumeMicroversion(r.Header.Get("OpenStack-API-Version"))
@@ -103,11 +105,11 @@ func (s *volumeService) versionDoc() map[string]any {
 
 // versions is Cinder's root: 300 Multiple Choices.
 func (s *volumeService) versions(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusMultipleChoices, map[string]any{"versions": []any{s.versionDoc()}})
+	core.WriteJSON(w, http.StatusMultipleChoices, map[string]any{"versions": []any{s.versionDoc()}})
 }
 
 func (s *volumeService) version(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"versions": []any{s.versionDoc()}})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"versions": []any{s.versionDoc()}})
 }
 
 // ownVolumeLocked returns the project's volume or Cinder's 404.
@@ -123,32 +125,32 @@ func (s *volumeService) createVolume(w http.ResponseWriter, r *http.Request, q v
 	var body struct {
 		Volume *volumeCreate `json:"volume"`
 	}
-	if !readJSON(w, r, novaErrors, &body) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
 		return
 	}
 	if body.Volume == nil {
-		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'volume' in request body.")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'volume' in request body.")
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	v, verr := s.createLocked(q.tok.ProjectID, q.tok.UserID, *body.Volume)
 	if verr != nil {
 		verr.write(w)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"volume": s.volumeView(v, q.mv)})
+	core.WriteJSON(w, http.StatusAccepted, map[string]any{"volume": s.volumeView(v, q.mv)})
 }
 
 func (s *volumeService) getVolume(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
 }
 
 func (s *volumeService) updateVolume(w http.ResponseWriter, r *http.Request, q volumeRequest) {
@@ -159,15 +161,15 @@ func (s *volumeService) updateVolume(w http.ResponseWriter, r *http.Request, q v
 			Metadata    *map[string]string `json:"metadata"`
 		} `json:"volume"`
 	}
-	if !readJSON(w, r, novaErrors, &body) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
 		return
 	}
 	if body.Volume == nil {
-		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'volume' in request body.")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'volume' in request body.")
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
@@ -183,16 +185,16 @@ func (s *volumeService) updateVolume(w http.ResponseWriter, r *http.Request, q v
 	if u.Metadata != nil {
 		v.Metadata = cinderMeta(*u.Metadata)
 	}
-	v.touch(s.c.now())
-	writeJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
+	v.touch(s.c.Now())
+	core.WriteJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
 }
 
 // volumeDeletable are the statuses a volume may be deleted in.
 var volumeDeletable = []string{volAvailable, volError, "error_restoring", "error_extending", "error_managing"}
 
 func (s *volumeService) deleteVolume(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
@@ -201,7 +203,7 @@ func (s *volumeService) deleteVolume(w http.ResponseWriter, r *http.Request, q v
 	cascade := r.URL.Query().Get("cascade") == "true"
 	snaps := s.snapshotsOfLocked(v.ID)
 	if !slices.Contains(volumeDeletable, v.Status) || len(v.Attachments) > 0 || (len(snaps) > 0 && !cascade) {
-		novaErrors.write(w, http.StatusBadRequest, "Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots or be disassociated from snapshots after volume transfer.")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots or be disassociated from snapshots after volume transfer.")
 		return
 	}
 	for _, sn := range snaps {
@@ -234,16 +236,16 @@ func (s *volumeService) editVolumeMetadata(w http.ResponseWriter, r *http.Reques
 		Metadata map[string]string `json:"metadata"`
 	}
 	if edit != nil {
-		if !readJSON(w, r, novaErrors, &body) {
+		if !core.ReadJSON(w, r, core.NovaErrors, &body) {
 			return
 		}
 		if body.Metadata == nil {
-			novaErrors.write(w, http.StatusBadRequest, "Malformed request body")
+			core.NovaErrors.Write(w, http.StatusBadRequest, "Malformed request body")
 			return
 		}
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
@@ -251,14 +253,14 @@ func (s *volumeService) editVolumeMetadata(w http.ResponseWriter, r *http.Reques
 	}
 	if edit != nil {
 		edit(v, body.Metadata)
-		v.touch(s.c.now())
+		v.touch(s.c.Now())
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"metadata": cinderMeta(v.Metadata)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": cinderMeta(v.Metadata)})
 }
 
 func (s *volumeService) deleteVolumeMetadataKey(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
@@ -266,11 +268,11 @@ func (s *volumeService) deleteVolumeMetadataKey(w http.ResponseWriter, r *http.R
 	}
 	key := r.PathValue("key")
 	if _, ok := v.Metadata[key]; !ok {
-		novaErrors.write(w, http.StatusNotFound, "Metadata item was not found")
+		core.NovaErrors.Write(w, http.StatusNotFound, "Metadata item was not found")
 		return
 	}
 	delete(v.Metadata, key)
-	v.touch(s.c.now())
+	v.touch(s.c.Now())
 	w.WriteHeader(http.StatusOK)
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // backupCreate is the body of POST /backups.
@@ -31,15 +32,15 @@ func (s *volumeService) createBackup(w http.ResponseWriter, r *http.Request, q v
 	var body struct {
 		Backup *backupCreate `json:"backup"`
 	}
-	if !readJSON(w, r, novaErrors, &body) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
 		return
 	}
 	if body.Backup == nil {
-		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'backup' in request body.")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'backup' in request body.")
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	b, verr := s.createBackupLocked(q.tok, *body.Backup)
 	if verr != nil {
 		verr.write(w)
@@ -49,7 +50,7 @@ func (s *volumeService) createBackup(w http.ResponseWriter, r *http.Request, q v
 	if q.mv >= 43 {
 		view["metadata"] = cinderMeta(b.Metadata)
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"backup": view})
+	core.WriteJSON(w, http.StatusAccepted, map[string]any{"backup": view})
 }
 
 // createBackupLocked checks the volume and quota, records the backup as
@@ -59,16 +60,16 @@ func (s *volumeService) createBackupLocked(tok *token, req backupCreate) (*backu
 	if verr != nil {
 		return nil, verr
 	}
-	t := s.c.now()
-	b := &backup{ID: newID(), ProjectID: tok.ProjectID, UserID: tok.UserID, VolumeID: v.ID,
+	t := s.c.Now()
+	b := &backup{ID: core.NewID(), ProjectID: tok.ProjectID, UserID: tok.UserID, VolumeID: v.ID,
 		SnapshotID: req.SnapshotID, Name: req.Name, Description: req.Description, SizeGB: v.SizeGB,
 		Status: volCreating, Incremental: parent != "", ParentID: parent, Metadata: cinderMeta(req.Metadata),
 		CreatedAt: t, DataTimestamp: t, bootable: v.Bootable, imageMetadata: maps.Clone(v.ImageMetadata)}
-	b.Path = s.c.blobPath("backups", b.ID)
+	b.Path = s.c.BlobPath("backups", b.ID)
 	s.backups[b.ID] = b
 	if req.SnapshotID == "" {
 		v.resumeStatus, v.Status = v.Status, volBackingUp
-		v.touch(s.c.now())
+		v.touch(s.c.Now())
 	}
 	size := int64(v.SizeGB) * volumeGiB
 	s.volumeJob(func() error {
@@ -76,7 +77,7 @@ func (s *volumeService) createBackupLocked(tok *token, req backupCreate) (*backu
 	}, func(err error) {
 		if s.volumes[v.ID] == v && v.Status == volBackingUp {
 			v.Status = v.resumeStatus
-			v.touch(s.c.now())
+			v.touch(s.c.Now())
 		}
 		if s.backups[b.ID] != b {
 			os.Remove(b.Path)
@@ -86,7 +87,7 @@ func (s *volumeService) createBackupLocked(tok *token, req backupCreate) (*backu
 		if err != nil {
 			b.Status = volError
 		}
-		b.UpdatedAt = s.c.now()
+		b.UpdatedAt = s.c.Now()
 	})
 	return b, nil
 }
@@ -149,8 +150,8 @@ func (s *volumeService) listBackupsDetail(w http.ResponseWriter, r *http.Request
 
 func (s *volumeService) writeBackups(w http.ResponseWriter, r *http.Request, q volumeRequest, detail bool) {
 	query := r.URL.Query()
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	var items []cinderItem
 	for _, b := range s.backups {
 		if b.ProjectID != q.tok.ProjectID || !cinderFilterMatches(query, valueOf(b.Name), b.Status, b.Metadata) {
@@ -183,24 +184,24 @@ func (s *volumeService) writeBackups(w http.ResponseWriter, r *http.Request, q v
 	if q.mv >= 45 && query.Get("with_count") == "true" {
 		body["count"] = total
 	}
-	writeJSON(w, http.StatusOK, body)
+	core.WriteJSON(w, http.StatusOK, body)
 }
 
 func (s *volumeService) getBackup(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"backup": s.backupView(b, q.mv)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"backup": s.backupView(b, q.mv)})
 }
 
 // updateBackup changes name, description and (3.43) metadata (3.9).
 func (s *volumeService) updateBackup(w http.ResponseWriter, r *http.Request, q volumeRequest) {
 	if q.mv < 9 {
-		novaErrors.write(w, http.StatusNotFound, "The resource could not be found.")
+		core.NovaErrors.Write(w, http.StatusNotFound, "The resource could not be found.")
 		return
 	}
 	var body struct {
@@ -210,15 +211,15 @@ func (s *volumeService) updateBackup(w http.ResponseWriter, r *http.Request, q v
 			Metadata    *map[string]string `json:"metadata"`
 		} `json:"backup"`
 	}
-	if !readJSON(w, r, novaErrors, &body) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
 		return
 	}
 	if body.Backup == nil {
-		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'backup' in request body.")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'backup' in request body.")
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
@@ -233,29 +234,29 @@ func (s *volumeService) updateBackup(w http.ResponseWriter, r *http.Request, q v
 	if u := body.Backup; u.Metadata != nil && q.mv >= 43 {
 		b.Metadata = cinderMeta(*u.Metadata)
 	}
-	b.UpdatedAt = s.c.now()
-	writeJSON(w, http.StatusOK, map[string]any{"backup": s.backupView(b, q.mv)})
+	b.UpdatedAt = s.c.Now()
+	core.WriteJSON(w, http.StatusOK, map[string]any{"backup": s.backupView(b, q.mv)})
 }
 
 func (s *volumeService) deleteBackup(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
 		return
 	}
 	if b.Status != volAvailable && b.Status != volError {
-		novaErrors.write(w, http.StatusBadRequest, "Invalid backup: Backup status must be available or error")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid backup: Backup status must be available or error")
 		return
 	}
 	if s.hasDependentsLocked(b.ID) {
-		novaErrors.write(w, http.StatusBadRequest, "Invalid backup: Incremental backups exist for this backup.")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid backup: Incremental backups exist for this backup.")
 		return
 	}
 	b.Status = volDeleting
-	b.UpdatedAt = s.c.now()
-	s.c.later(1, func() {
+	b.UpdatedAt = s.c.Now()
+	s.c.Later(1, func() {
 		if s.backups[b.ID] == b {
 			delete(s.backups, b.ID)
 			os.Remove(b.Path)

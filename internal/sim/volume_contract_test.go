@@ -30,9 +30,9 @@ func waitLocked(t *testing.T, c *Cloud, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c.mu.Lock()
+		c.Lock()
 		ok := cond()
-		c.mu.Unlock()
+		c.Unlock()
 		if ok {
 			return
 		}
@@ -45,8 +45,8 @@ func waitLocked(t *testing.T, c *Cloud, what string, cond func() bool) {
 
 func standardImageID(t *testing.T, c *Cloud, name string) string {
 	t.Helper()
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.Lock()
+	defer c.Unlock()
 	for _, im := range c.image.images {
 		if valueOf(im.Name) == name {
 			return im.ID
@@ -59,10 +59,10 @@ func standardImageID(t *testing.T, c *Cloud, name string) string {
 func TestNovaVolumeContract(t *testing.T) {
 	c, project := newContractCloud(t)
 	imageID := standardImageID(t, c, "Ubuntu 24.04")
-	c.mu.Lock()
+	c.Lock()
 	info, ok := c.image.infoLocked(project, imageID)
 	volID, err := c.volume.createFromImageLocked(project, "", 2, imageID, "", "")
-	c.mu.Unlock()
+	c.Unlock()
 	if !ok || info.Path == "" || info.Properties["os_distro"] != "ubuntu" || err != nil {
 		t.Fatalf("image info %+v (%v), create volume: %v", info, ok, err)
 	}
@@ -77,8 +77,8 @@ func TestNovaVolumeContract(t *testing.T) {
 	if fi, err := os.Stat(vi.Path); err != nil || fi.Size() != 2<<30 {
 		t.Errorf("volume file: %v, %v", fi, err)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.Lock()
+	defer c.Unlock()
 	if err := c.volume.attachLocked(volID, "server-1", "/dev/vda"); err != nil {
 		t.Fatalf("attach: %v", err)
 	}
@@ -103,11 +103,11 @@ func TestNovaVolumeContract(t *testing.T) {
 
 func TestNewImageContract(t *testing.T) {
 	c, project := newContractCloud(t)
-	c.mu.Lock()
+	c.Lock()
 	id, path := c.image.newImageLocked(project, newImage{Name: "snap", DiskFormat: "raw", ContainerFormat: "bare",
 		Properties: map[string]string{"image_type": "snapshot"}})
 	info, ok := c.image.infoLocked(project, id)
-	c.mu.Unlock()
+	c.Unlock()
 	if !ok || info.Status != imageSaving || info.Path != "" || info.Visibility != "private" {
 		t.Fatalf("new image: %+v", info)
 	}
@@ -115,14 +115,14 @@ func TestNewImageContract(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.mu.Lock()
+	c.Lock()
 	c.image.activateImageLocked(id, d)
 	info, _ = c.image.infoLocked(project, id)
 	failedID, failedPath := c.image.newImageLocked(project, newImage{Name: "broken"})
 	os.WriteFile(failedPath, []byte("half"), 0o600)
 	c.image.failImageLocked(failedID)
 	_, failedOK := c.image.infoLocked(project, failedID)
-	c.mu.Unlock()
+	c.Unlock()
 	if info.Status != imageActive || info.Size != 14 || info.Checksum != d.MD5 || info.Path != path {
 		t.Errorf("activated image: %+v", info)
 	}
@@ -201,26 +201,26 @@ func TestCreateFromSnapshotContract(t *testing.T) {
 	}
 	t.Cleanup(func() { c.Close() })
 	project := c.ProjectID("tenant")
-	c.mu.Lock()
+	c.Lock()
 	luks, _ := c.volume.resolveTypeLocked("LUKS")
 	src, err := c.volume.addEmptyVolumeLocked(project, c.volume.userOfProjectLocked(project), "src", 3, luks, "az2")
 	if err != nil {
-		c.mu.Unlock()
+		c.Unlock()
 		t.Fatal(err)
 	}
 	src.Bootable, src.ImageMetadata = true, map[string]string{"image_id": "img-1", "os_distro": "debian"}
 	snapID, err := c.volume.snapshotLocked(project, src.ID, "s")
-	c.mu.Unlock()
+	c.Unlock()
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitLocked(t, c, "snapshot", func() bool { return c.volume.snapshots[snapID].Status == volAvailable })
 
-	c.mu.Lock()
+	c.Lock()
 	si, ok := c.volume.snapshotInfoLocked(project, snapID)
 	_, foreign := c.volume.snapshotInfoLocked("someone-else", snapID)
 	id, err := c.volume.createFromSnapshotLocked(project, "copy", 0, snapID, "", "")
-	c.mu.Unlock()
+	c.Unlock()
 	if !ok || foreign || si.SizeGB != 3 || si.VolumeID != src.ID || !si.Bootable || si.ImageMetadata["os_distro"] != "debian" {
 		t.Errorf("snapshot info %+v (%v), seen by another project: %v", si, ok, foreign)
 	}
@@ -238,8 +238,8 @@ func TestCreateFromSnapshotContract(t *testing.T) {
 		t.Errorf("volume from snapshot: %+v", vi)
 	}
 
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.Lock()
+	defer c.Unlock()
 	for _, tc := range []struct {
 		size            int
 		snap, az, vtype string

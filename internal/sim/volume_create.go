@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
@@ -57,17 +58,17 @@ func (s *volumeService) createLocked(projectID, userID string, req volumeCreate)
 	if verr := s.checkVolumeQuotaLocked(projectID, 1, size); verr != nil {
 		return nil, verr
 	}
-	t := s.c.now()
+	t := s.c.Now()
 	v := &volume{
-		ID: newID(), ProjectID: projectID, UserID: userID, Name: req.Name, Description: req.Description,
+		ID: core.NewID(), ProjectID: projectID, UserID: userID, Name: req.Name, Description: req.Description,
 		SizeGB: size, Status: volCreating, TypeID: vt.ID, AZ: az, Multiattach: req.Multiattach || vt.multiattach(),
 		Metadata: cinderMeta(req.Metadata), SnapshotID: req.SnapshotID, SourceVolID: req.SourceVolID,
 		BackupID: req.BackupID, CreatedAt: t,
 	}
 	if vt.encrypted() {
-		v.EncryptionKeyID = newID()
+		v.EncryptionKeyID = core.NewID()
 	}
-	v.Path = s.c.blobPath("volumes", v.ID)
+	v.Path = s.c.BlobPath("volumes", v.ID)
 	s.inheritLocked(v, req, src)
 	s.volumes[v.ID] = v
 	s.fillVolume(v, src)
@@ -78,14 +79,14 @@ func (s *volumeService) createLocked(projectID, userID string, req volumeCreate)
 // sparse file of its size), as a blank volume ends up once Cinder has
 // made it; SeedBulk creates volumes this way.
 func (s *volumeService) addEmptyVolumeLocked(projectID, userID, name string, sizeGB int, vt *volumeType, az string) (*volume, error) {
-	t := s.c.now()
-	v := &volume{ID: newID(), ProjectID: projectID, UserID: userID, Name: &name, SizeGB: sizeGB,
+	t := s.c.Now()
+	v := &volume{ID: core.NewID(), ProjectID: projectID, UserID: userID, Name: &name, SizeGB: sizeGB,
 		Status: volAvailable, TypeID: vt.ID, AZ: az, Multiattach: vt.multiattach(),
 		Metadata: map[string]string{}, CreatedAt: t, UpdatedAt: t}
 	if vt.encrypted() {
-		v.EncryptionKeyID = newID()
+		v.EncryptionKeyID = core.NewID()
 	}
-	v.Path = s.c.blobPath("volumes", v.ID)
+	v.Path = s.c.BlobPath("volumes", v.ID)
 	if err := blob.Create(v.Path, int64(sizeGB)*volumeGiB); err != nil {
 		return nil, fmt.Errorf("volume %s: %w", name, err)
 	}
@@ -323,7 +324,7 @@ func (s *volumeService) resolveTypeLocked(nameOrID string) (*volumeType, *cinder
 // zones are the volume availability zones ("nova" when the profile
 // names none, as Cinder's default storage_availability_zone).
 func (s *volumeService) zones() []string {
-	if azs := s.c.opts.Profile.VolumeAZs; len(azs) > 0 {
+	if azs := s.c.Profile().VolumeAZs; len(azs) > 0 {
 		return azs
 	}
 	return []string{"nova"}

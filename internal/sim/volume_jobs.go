@@ -14,14 +14,14 @@ import (
 // delay (so that clients see the transitional status), then done under
 // the lock with work's result. Byte copies run this way.
 func (s *volumeService) volumeJob(work func() error, done func(err error)) {
-	s.c.background(func() {
-		time.Sleep(s.c.delay)
-		if s.c.closed.Load() {
+	s.c.Background(func() {
+		time.Sleep(s.c.Delay())
+		if s.c.Closed() {
 			return
 		}
 		err := work()
-		s.c.mu.Lock()
-		defer s.c.mu.Unlock()
+		s.c.Lock()
+		defer s.c.Unlock()
 		done(err)
 	})
 }
@@ -33,10 +33,10 @@ func (s *volumeService) fillVolume(v *volume, src volumeSource) {
 	size := int64(v.SizeGB) * volumeGiB
 	path := v.Path
 	if src.image != nil {
-		s.c.later(0.5, func() {
+		s.c.Later(0.5, func() {
 			if v.Status == volCreating {
 				v.Status = volDownloading
-				v.touch(s.c.now())
+				v.touch(s.c.Now())
 			}
 		})
 	}
@@ -58,7 +58,7 @@ func (s *volumeService) fillVolume(v *volume, src volumeSource) {
 			v.Status = volAvailable
 			v.Bootable = v.Bootable || src.image != nil
 		}
-		v.touch(s.c.now())
+		v.touch(s.c.Now())
 	})
 }
 

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // cinderMaxLimit is Cinder's osapi_max_limit.
@@ -161,7 +163,7 @@ func (s *volumeService) cinderLinksFor(r *http.Request, next string) []map[strin
 	if next == "" {
 		return nil
 	}
-	return []map[string]string{{"rel": "next", "href": nextLink(r, s.c.URL(), next)}}
+	return []map[string]string{{"rel": "next", "href": core.NextLink(r, s.c.URL(), next)}}
 }
 
 // cinderFilterMatches applies the name, status and metadata filters a
@@ -215,8 +217,8 @@ func (s *volumeService) listVolumesDetail(w http.ResponseWriter, r *http.Request
 // that pass the filters, one page of them.
 func (s *volumeService) writeVolumes(w http.ResponseWriter, r *http.Request, q volumeRequest, detail bool) {
 	query := r.URL.Query()
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	var items []cinderItem
 	for _, v := range s.volumes {
 		if v.ProjectID != q.tok.ProjectID || !s.volumeMatches(v, query) {
@@ -247,7 +249,7 @@ func (s *volumeService) writeVolumes(w http.ResponseWriter, r *http.Request, q v
 	if q.mv >= 45 && query.Get("with_count") == "true" {
 		body["count"] = total
 	}
-	writeJSON(w, http.StatusOK, body)
+	core.WriteJSON(w, http.StatusOK, body)
 }
 
 func (s *volumeService) volumeMatches(v *volume, q url.Values) bool {

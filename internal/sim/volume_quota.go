@@ -1,6 +1,10 @@
 package sim
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+)
 
 // Cinder quotas the simulator's Quotas struct does not carry, at
 // Cinder's defaults.
@@ -91,10 +95,10 @@ func (s *volumeService) checkBackupQuotaLocked(projectID string, sizeGB int) *ci
 }
 
 func (s *volumeService) limits(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	qs, u := s.c.quotaLocked(q.tok.ProjectID), s.usageLocked(q.tok.ProjectID)
-	writeJSON(w, http.StatusOK, map[string]any{"limits": map[string]any{"rate": []any{}, "absolute": map[string]int{
+	core.WriteJSON(w, http.StatusOK, map[string]any{"limits": map[string]any{"rate": []any{}, "absolute": map[string]int{
 		"maxTotalVolumes": qs.Volumes, "maxTotalSnapshots": qs.Snapshots, "maxTotalVolumeGigabytes": qs.Gigabytes,
 		"maxTotalBackups": qs.Backups, "maxTotalBackupGigabytes": cinderBackupGigabytes,
 		"totalVolumesUsed": u.volumes, "totalGigabytesUsed": u.gigabytes, "totalSnapshotsUsed": u.snapshots,
@@ -115,11 +119,11 @@ func (s *volumeService) quotaDefaults(w http.ResponseWriter, r *http.Request, q 
 func (s *volumeService) writeQuotaSet(w http.ResponseWriter, r *http.Request, q volumeRequest, usage bool) {
 	tenant := r.PathValue("tenant")
 	if tenant != q.tok.ProjectID {
-		novaErrors.write(w, http.StatusForbidden, "Policy doesn't allow volume_extension:quotas:show to be performed.")
+		core.NovaErrors.Write(w, http.StatusForbidden, "Policy doesn't allow volume_extension:quotas:show to be performed.")
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	qs, u := s.c.quotaLocked(tenant), s.usageLocked(tenant)
 	set := map[string]any{"id": tenant}
 	put := func(key string, limit, inUse int) {
@@ -141,7 +145,7 @@ func (s *volumeService) writeQuotaSet(w http.ResponseWriter, r *http.Request, q 
 		put("gigabytes_"+t.Name, -1, u.typeGigabytes[t.Name])
 		put("snapshots_"+t.Name, -1, u.typeSnapshots[t.Name])
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"quota_set": set})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"quota_set": set})
 }
 
 func (s *volumeService) availabilityZones(w http.ResponseWriter, r *http.Request, q volumeRequest) {
@@ -149,5 +153,5 @@ func (s *volumeService) availabilityZones(w http.ResponseWriter, r *http.Request
 	for _, az := range s.zones() {
 		out = append(out, map[string]any{"zoneName": az, "zoneState": map[string]bool{"available": true}})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"availabilityZoneInfo": orEmpty(out)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"availabilityZoneInfo": orEmpty(out)})
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // restoreBackup restores a backup into an existing volume or into a new
@@ -17,22 +18,22 @@ func (s *volumeService) restoreBackup(w http.ResponseWriter, r *http.Request, q 
 			Name     string `json:"name"`
 		} `json:"restore"`
 	}
-	if !readJSON(w, r, novaErrors, &body) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
 		return
 	}
 	if body.Restore == nil {
-		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'restore' in request body.")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'restore' in request body.")
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
 		return
 	}
 	if b.Status != volAvailable {
-		novaErrors.write(w, http.StatusBadRequest, "Invalid backup: Backup status must be available")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid backup: Backup status must be available")
 		return
 	}
 	v, verr := s.restoreTargetLocked(q.tok, b, body.Restore.VolumeID, body.Restore.Name)
@@ -41,7 +42,7 @@ func (s *volumeService) restoreBackup(w http.ResponseWriter, r *http.Request, q 
 		return
 	}
 	s.startRestoreLocked(b, v)
-	writeJSON(w, http.StatusAccepted, map[string]any{"restore": map[string]any{
+	core.WriteJSON(w, http.StatusAccepted, map[string]any{"restore": map[string]any{
 		"backup_id": b.ID, "volume_id": v.ID, "volume_name": v.Name}})
 }
 
@@ -67,26 +68,26 @@ func (s *volumeService) restoreTargetLocked(tok *token, b *backup, volumeID, nam
 	if verr := s.checkVolumeQuotaLocked(tok.ProjectID, 1, b.SizeGB); verr != nil {
 		return nil, verr
 	}
-	t := s.c.now()
-	v := &volume{ID: newID(), ProjectID: tok.ProjectID, UserID: tok.UserID, Name: &name,
+	t := s.c.Now()
+	v := &volume{ID: core.NewID(), ProjectID: tok.ProjectID, UserID: tok.UserID, Name: &name,
 		SizeGB: b.SizeGB, Status: volCreating, TypeID: s.types[0].ID, AZ: s.defaultAZ(),
 		Metadata: map[string]string{}, CreatedAt: t}
-	v.Path = s.c.blobPath("volumes", v.ID)
+	v.Path = s.c.BlobPath("volumes", v.ID)
 	s.volumes[v.ID] = v
 	return v, nil
 }
 
 func (s *volumeService) startRestoreLocked(b *backup, v *volume) {
 	b.Status, v.Status = "restoring", volRestoring
-	b.UpdatedAt = s.c.now()
-	v.touch(s.c.now())
+	b.UpdatedAt = s.c.Now()
+	v.touch(s.c.Now())
 	src, dst, n, size := b.Path, v.Path, int64(b.SizeGB)*volumeGiB, int64(v.SizeGB)*volumeGiB
 	s.volumeJob(func() error {
 		return blob.CopyPrefix(dst, src, n, size)
 	}, func(err error) {
 		if s.backups[b.ID] == b {
 			b.Status = volAvailable
-			b.UpdatedAt = s.c.now()
+			b.UpdatedAt = s.c.Now()
 		}
 		if s.volumes[v.ID] != v {
 			return
@@ -97,6 +98,6 @@ func (s *volumeService) startRestoreLocked(b *backup, v *volume) {
 		} else {
 			v.Bootable, v.ImageMetadata = b.bootable, maps.Clone(b.imageMetadata)
 		}
-		v.touch(s.c.now())
+		v.touch(s.c.Now())
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // snapshotCreate is the body of POST /snapshots.
@@ -38,24 +39,24 @@ func (s *volumeService) createSnapshot(w http.ResponseWriter, r *http.Request, q
 	var body struct {
 		Snapshot *snapshotCreate `json:"snapshot"`
 	}
-	if !readJSON(w, r, novaErrors, &body) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
 		return
 	}
 	if body.Snapshot == nil {
-		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'snapshot' in request body.")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'snapshot' in request body.")
 		return
 	}
 	if q.mv >= 66 {
 		body.Snapshot.Force = true // 3.66 snapshots in-use volumes without force
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	sn, verr := s.createSnapshotLocked(q.tok.ProjectID, q.tok.UserID, *body.Snapshot)
 	if verr != nil {
 		verr.write(w)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
+	core.WriteJSON(w, http.StatusAccepted, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
 }
 
 // createSnapshotLocked checks the volume and quota, records the
@@ -74,11 +75,11 @@ func (s *volumeService) createSnapshotLocked(projectID, userID string, req snaps
 	if verr := s.checkSnapshotQuotaLocked(projectID, v.SizeGB); verr != nil {
 		return nil, verr
 	}
-	t := s.c.now()
-	sn := &snapshot{ID: newID(), ProjectID: projectID, UserID: userID, VolumeID: v.ID, Name: req.Name,
+	t := s.c.Now()
+	sn := &snapshot{ID: core.NewID(), ProjectID: projectID, UserID: userID, VolumeID: v.ID, Name: req.Name,
 		Description: req.Description, SizeGB: v.SizeGB, Status: volCreating,
 		Metadata: cinderMeta(req.Metadata), CreatedAt: t}
-	sn.Path = s.c.blobPath("snapshots", sn.ID)
+	sn.Path = s.c.BlobPath("snapshots", sn.ID)
 	s.snapshots[sn.ID] = sn
 	size, volPath := int64(v.SizeGB)*volumeGiB, v.Path
 	s.volumeJob(func() error {
@@ -92,7 +93,7 @@ func (s *volumeService) createSnapshotLocked(projectID, userID string, req snaps
 		if err != nil {
 			sn.Status = volError
 		}
-		sn.UpdatedAt = s.c.now()
+		sn.UpdatedAt = s.c.Now()
 	})
 	return sn, nil
 }
@@ -109,8 +110,8 @@ func (s *volumeService) listSnapshotsDetail(w http.ResponseWriter, r *http.Reque
 
 func (s *volumeService) writeSnapshots(w http.ResponseWriter, r *http.Request, q volumeRequest, detail bool) {
 	query := r.URL.Query()
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	var items []cinderItem
 	for _, sn := range s.snapshots {
 		if sn.ProjectID != q.tok.ProjectID || !cinderFilterMatches(query, valueOf(sn.Name), sn.Status, sn.Metadata) {
@@ -135,18 +136,18 @@ func (s *volumeService) writeSnapshots(w http.ResponseWriter, r *http.Request, q
 	if links := s.cinderLinksFor(r, next); links != nil {
 		body["snapshots_links"] = links
 	}
-	writeJSON(w, http.StatusOK, body)
+	core.WriteJSON(w, http.StatusOK, body)
 }
 
 func (s *volumeService) getSnapshot(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
 }
 
 func (s *volumeService) updateSnapshot(w http.ResponseWriter, r *http.Request, q volumeRequest) {
@@ -156,15 +157,15 @@ func (s *volumeService) updateSnapshot(w http.ResponseWriter, r *http.Request, q
 			Description *string `json:"description"`
 		} `json:"snapshot"`
 	}
-	if !readJSON(w, r, novaErrors, &body) {
+	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
 		return
 	}
 	if body.Snapshot == nil {
-		novaErrors.write(w, http.StatusBadRequest, "Missing required element 'snapshot' in request body.")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'snapshot' in request body.")
 		return
 	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
@@ -176,20 +177,20 @@ func (s *volumeService) updateSnapshot(w http.ResponseWriter, r *http.Request, q
 	if body.Snapshot.Description != nil {
 		sn.Description = body.Snapshot.Description
 	}
-	sn.UpdatedAt = s.c.now()
-	writeJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
+	sn.UpdatedAt = s.c.Now()
+	core.WriteJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
 }
 
 func (s *volumeService) deleteSnapshot(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
 		return
 	}
 	if sn.Status != volAvailable && sn.Status != volError {
-		novaErrors.write(w, http.StatusBadRequest, "Invalid snapshot: Volume Snapshot status must be available or error and must not be part of a group.")
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid snapshot: Volume Snapshot status must be available or error and must not be part of a group.")
 		return
 	}
 	s.startSnapshotDeleteLocked(sn)
@@ -200,8 +201,8 @@ func (s *volumeService) deleteSnapshot(w http.ResponseWriter, r *http.Request, q
 // it a moment later.
 func (s *volumeService) startSnapshotDeleteLocked(sn *snapshot) {
 	sn.Status = volDeleting
-	sn.UpdatedAt = s.c.now()
-	s.c.later(1, func() {
+	sn.UpdatedAt = s.c.Now()
+	s.c.Later(1, func() {
 		if s.snapshots[sn.ID] == sn {
 			delete(s.snapshots, sn.ID)
 			os.Remove(sn.Path)

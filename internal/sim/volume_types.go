@@ -1,21 +1,25 @@
 package sim
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+)
 
 func (s *volumeService) listTypes(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	out := make([]any, 0, len(s.types))
 	for _, t := range s.types {
 		out = append(out, volumeTypeView(t))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"volume_types": out})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"volume_types": out})
 }
 
 func (s *volumeService) defaultType(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"volume_type": volumeTypeView(s.types[0])})
+	s.c.Lock()
+	defer s.c.Unlock()
+	core.WriteJSON(w, http.StatusOK, map[string]any{"volume_type": volumeTypeView(s.types[0])})
 }
 
 // typeLocked finds a volume type by ID (Cinder also accepts the name).
@@ -29,30 +33,30 @@ func (s *volumeService) typeLocked(id string) (*volumeType, *cinderError) {
 }
 
 func (s *volumeService) getType(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	t, verr := s.typeLocked(r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"volume_type": volumeTypeView(t)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"volume_type": volumeTypeView(t)})
 }
 
 func (s *volumeService) typeExtraSpecs(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	t, verr := s.typeLocked(r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"extra_specs": volumeVisibleSpecs(t)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"extra_specs": volumeVisibleSpecs(t)})
 }
 
 func (s *volumeService) typeExtraSpec(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
+	s.c.Lock()
+	defer s.c.Unlock()
 	t, verr := s.typeLocked(r.PathValue("id"))
 	if verr != nil {
 		verr.write(w)
@@ -61,8 +65,8 @@ func (s *volumeService) typeExtraSpec(w http.ResponseWriter, r *http.Request, q 
 	key := r.PathValue("key")
 	v, ok := volumeVisibleSpecs(t)[key]
 	if !ok {
-		novaErrors.write(w, http.StatusNotFound, "Volume Type "+t.ID+" has no extra specs with key "+key+".")
+		core.NovaErrors.Write(w, http.StatusNotFound, "Volume Type "+t.ID+" has no extra specs with key "+key+".")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{key: v})
+	core.WriteJSON(w, http.StatusOK, map[string]string{key: v})
 }

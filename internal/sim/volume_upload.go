@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
@@ -61,7 +62,7 @@ func (s *volumeService) actUploadImage(w http.ResponseWriter, v *volume, arg jso
 	protected := cinderBool(a.Protected)
 	s.c.image.images[imageID].Protected = protected
 	v.resumeStatus, v.Status = v.Status, volUploading
-	v.touch(s.c.now())
+	v.touch(s.c.Now())
 	volPath, size, format := v.Path, int64(v.SizeGB)*volumeGiB, a.DiskFormat
 	var d blob.Digests
 	s.volumeJob(func() (err error) {
@@ -75,10 +76,10 @@ func (s *volumeService) actUploadImage(w http.ResponseWriter, v *volume, arg jso
 		}
 		if s.volumes[v.ID] == v && v.Status == volUploading {
 			v.Status = v.resumeStatus
-			v.touch(s.c.now())
+			v.touch(s.c.Now())
 		}
 	})
-	writeJSON(w, http.StatusAccepted, map[string]any{"os-volume_upload_image": map[string]any{
+	core.WriteJSON(w, http.StatusAccepted, map[string]any{"os-volume_upload_image": map[string]any{
 		"id": v.ID, "updated_at": cinderTime(v.UpdatedAt), "status": volUploading,
 		"display_description": v.Description, "size": v.SizeGB, "volume_type": s.uploadTypeView(v.TypeID),
 		"image_id": imageID, "container_format": a.ContainerFormat, "disk_format": a.DiskFormat,

@@ -1,4 +1,4 @@
-package sim
+package core
 
 import (
 	"net/http"
@@ -7,7 +7,7 @@ import (
 )
 
 // page is one page of a marker-paginated list.
-type page[T any] struct {
+type Page[T any] struct {
 	Items []T
 	// Next is the marker for the next page, or "" when this is the last.
 	Next string
@@ -19,7 +19,7 @@ type page[T any] struct {
 // when limit is absent or larger). A marker that names no item is
 // reported with ok=false; the caller answers 400 (Nova, Cinder, Glance) or
 // 404 (Neutron) as its service does.
-func paginate[T any](items []T, id func(T) string, q url.Values, maxLimit int) (p page[T], ok bool, badLimit bool) {
+func Paginate[T any](items []T, id func(T) string, q url.Values, maxLimit int) (p Page[T], ok bool, badLimit bool) {
 	start := 0
 	if m := q.Get("marker"); m != "" {
 		start = -1
@@ -54,7 +54,7 @@ func paginate[T any](items []T, id func(T) string, q url.Values, maxLimit int) (
 // nextLink is the URL of the request with its marker replaced by marker,
 // as the services put it in their "next" links. base is the cloud's base
 // URL (Cloud.URL); the request path already holds the service prefix.
-func nextLink(r *http.Request, base, marker string) string {
+func NextLink(r *http.Request, base, marker string) string {
 	q := r.URL.Query()
 	q.Set("marker", marker)
 	u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}

@@ -1,4 +1,4 @@
-package sim
+package core
 
 import (
 	"fmt"
@@ -76,29 +76,29 @@ func (f *Faults) set(key, value string) error {
 	return fmt.Errorf("unknown fault %q (known: error-rate, rate-limit-rate, reset-rate, latency, token-ttl)", key)
 }
 
-// faultInjector decides, call by call, which fault strikes.
-type faultInjector struct {
+// FaultInjector decides, call by call, which fault strikes.
+type FaultInjector struct {
 	mu sync.Mutex
 	f  Faults
 }
 
-func newFaultInjector(f Faults) *faultInjector { return &faultInjector{f: f} }
+func NewFaultInjector(f Faults) *FaultInjector { return &FaultInjector{f: f} }
 
-func (fi *faultInjector) set(f Faults) {
+func (fi *FaultInjector) Set(f Faults) {
 	fi.mu.Lock()
 	fi.f = f
 	fi.mu.Unlock()
 }
 
-func (fi *faultInjector) get() Faults {
+func (fi *FaultInjector) Get() Faults {
 	fi.mu.Lock()
 	defer fi.mu.Unlock()
 	return fi.f
 }
 
-// callFault returns the status code to fail an API call with, or 0.
-func (fi *faultInjector) callFault() int {
-	f := fi.get()
+// CallFault returns the status code to fail an API call with, or 0.
+func (fi *FaultInjector) CallFault() int {
+	f := fi.Get()
 	if f.RateLimitRate > 0 && rand.Float64() < f.RateLimitRate {
 		return 429
 	}
@@ -108,18 +108,18 @@ func (fi *faultInjector) callFault() int {
 	return 0
 }
 
-// streamResetAt returns, for a data stream of size bytes, the offset at
+// StreamResetAt returns, for a data stream of size bytes, the offset at
 // which its connection is to be reset, or -1 for no reset.
-func (fi *faultInjector) streamResetAt(size int64) int64 {
-	f := fi.get()
+func (fi *FaultInjector) StreamResetAt(size int64) int64 {
+	f := fi.Get()
 	if f.ResetRate <= 0 || size <= 1 || rand.Float64() >= f.ResetRate {
 		return -1
 	}
 	return 1 + rand.Int64N(size-1)
 }
 
-func (fi *faultInjector) tokenTTL() time.Duration {
-	if ttl := fi.get().TokenTTL; ttl > 0 {
+func (fi *FaultInjector) TokenTTL() time.Duration {
+	if ttl := fi.Get().TokenTTL; ttl > 0 {
 		return ttl
 	}
 	return time.Hour

@@ -1,4 +1,4 @@
-package sim
+package core
 
 // Profile is an SCS-compliant provider as the simulator plays it. Two
 // profiles differ the way real providers do: external network names, AZ
@@ -108,8 +108,8 @@ func TargetProfile() Profile {
 	}
 }
 
-// quotas returns the profile's quotas with defaults filled in.
-func (p Profile) quotas() Quotas {
+// FilledQuotas returns the profile's quotas with defaults filled in.
+func (p Profile) FilledQuotas() Quotas {
 	q := p.Quotas
 	d := DefaultQuotas
 	fill := func(v *int, def int) {
@@ -135,4 +135,15 @@ func (p Profile) quotas() Quotas {
 	fill(&q.SecurityGroupRules, d.SecurityGroupRules)
 	fill(&q.LoadBalancers, d.LoadBalancers)
 	return q
+}
+
+// ProjectSpec is a project and the one member user that works in it.
+type ProjectSpec struct {
+	Name     string
+	User     string
+	Password string
+	// AppCredName and AppCredSecret, when set, create an application
+	// credential for the user, scoped to the project.
+	AppCredName   string
+	AppCredSecret string
 }

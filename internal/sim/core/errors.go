@@ -1,4 +1,4 @@
-package sim
+package core
 
 import (
 	"encoding/json"
@@ -7,7 +7,7 @@ import (
 )
 
 // writeJSON writes v as the JSON body of a response with the given status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	if v != nil {
@@ -17,29 +17,29 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // readJSON decodes the request body into v. On failure it writes the
 // service's 400 answer and returns false.
-func readJSON(w http.ResponseWriter, r *http.Request, style errorStyle, v any) bool {
+func ReadJSON(w http.ResponseWriter, r *http.Request, style ErrorStyle, v any) bool {
 	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
-		style.write(w, http.StatusBadRequest, "Malformed request body: "+err.Error())
+		style.Write(w, http.StatusBadRequest, "Malformed request body: "+err.Error())
 		return false
 	}
 	return true
 }
 
 // errorStyle is the error body format of one OpenStack service.
-type errorStyle int
+type ErrorStyle int
 
 const (
 	// novaErrors: {"itemNotFound": {"code": 404, "message": "…"}}; Cinder
 	// uses the same shape.
-	novaErrors errorStyle = iota
+	NovaErrors ErrorStyle = iota
 	// neutronErrors: {"NeutronError": {"type": "…", "message": "…", "detail": ""}}.
-	neutronErrors
+	NeutronErrors
 	// glanceErrors: webob's plain-text pages ("404 Not Found\n\n…").
-	glanceErrors
+	GlanceErrors
 	// keystoneErrors: {"error": {"code": 401, "message": "…", "title": "Unauthorized"}}.
-	keystoneErrors
+	KeystoneErrors
 	// octaviaErrors: {"faultcode": "Client", "faultstring": "…", "debuginfo": null}.
-	octaviaErrors
+	OctaviaErrors
 )
 
 // novaFaultNames are the body keys Nova and Cinder use per status code.
@@ -58,33 +58,33 @@ var novaFaultNames = map[int]string{
 	503: "serviceUnavailable",
 }
 
-func (s errorStyle) write(w http.ResponseWriter, status int, message string) {
-	s.writeTyped(w, status, "", message)
+func (s ErrorStyle) Write(w http.ResponseWriter, status int, message string) {
+	s.WriteTyped(w, status, "", message)
 }
 
 // writeTyped writes an error; neutronType is the NeutronError type
 // (e.g. "NetworkNotFound") and is ignored by the other styles.
-func (s errorStyle) writeTyped(w http.ResponseWriter, status int, neutronType, message string) {
+func (s ErrorStyle) WriteTyped(w http.ResponseWriter, status int, neutronType, message string) {
 	switch s {
-	case novaErrors:
+	case NovaErrors:
 		name := novaFaultNames[status]
 		if name == "" {
 			name = "computeFault"
 		}
-		writeJSON(w, status, map[string]any{name: map[string]any{"code": status, "message": message}})
-	case neutronErrors:
+		WriteJSON(w, status, map[string]any{name: map[string]any{"code": status, "message": message}})
+	case NeutronErrors:
 		if neutronType == "" {
 			neutronType = http.StatusText(status)
 		}
-		writeJSON(w, status, map[string]any{"NeutronError": map[string]any{"type": neutronType, "message": message, "detail": ""}})
-	case keystoneErrors:
-		writeJSON(w, status, map[string]any{"error": map[string]any{"code": status, "message": message, "title": http.StatusText(status)}})
-	case octaviaErrors:
+		WriteJSON(w, status, map[string]any{"NeutronError": map[string]any{"type": neutronType, "message": message, "detail": ""}})
+	case KeystoneErrors:
+		WriteJSON(w, status, map[string]any{"error": map[string]any{"code": status, "message": message, "title": http.StatusText(status)}})
+	case OctaviaErrors:
 		fault := "Client"
 		if status >= 500 {
 			fault = "Server"
 		}
-		writeJSON(w, status, map[string]any{"faultcode": fault, "faultstring": message, "debuginfo": nil})
+		WriteJSON(w, status, map[string]any{"faultcode": fault, "faultstring": message, "debuginfo": nil})
 	default:
 		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
 		w.WriteHeader(status)

@@ -1,4 +1,4 @@
-package sim
+package core
 
 import (
 	"crypto/rand"
@@ -7,7 +7,7 @@ import (
 )
 
 // newID returns a random UUID in the canonical 8-4-4-4-12 form.
-func newID() string {
+func NewID() string {
 	var b [16]byte
 	rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
@@ -17,7 +17,7 @@ func newID() string {
 
 // newHexID returns a 32-digit hex identifier as Keystone uses for
 // projects, users and application credentials.
-func newHexID() string {
+func NewHexID() string {
 	var b [16]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
@@ -25,7 +25,7 @@ func newHexID() string {
 
 // newMAC returns a locally administered unicast MAC address with the
 // fa:16:3e prefix Neutron uses by default.
-func newMAC() string {
+func NewMAC() string {
 	var b [3]byte
 	rand.Read(b[:])
 	return fmt.Sprintf("fa:16:3e:%02x:%02x:%02x", b[0], b[1], b[2])
