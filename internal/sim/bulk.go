@@ -132,11 +132,11 @@ func (c *Cloud) SeedBulk(projectName string, spec BulkSpec) (BulkResult, error) 
 	start := time.Now() // wall clock: how long seeding took
 	c.Lock()
 	defer c.Unlock()
-	p := c.identity.projectByName(projectName)
-	if p == nil {
+	project := c.identity.ProjectIDLocked(projectName)
+	if project == "" {
 		return BulkResult{}, fmt.Errorf("seed bulk: no project %q", projectName)
 	}
-	b := &bulkSeeder{c: c, spec: spec, project: p.ID, user: c.volume.userOfProjectLocked(p.ID)}
+	b := &bulkSeeder{c: c, spec: spec, project: project, user: c.identity.UserOfProjectLocked(project)}
 	err := b.run()
 	b.res.Elapsed = time.Since(start)
 	if err != nil {

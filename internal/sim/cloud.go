@@ -11,6 +11,8 @@ import (
 
 	"github.com/scs-migrate/scs-migrate/internal/clock"
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+	"github.com/scs-migrate/scs-migrate/internal/sim/identity"
+	"github.com/scs-migrate/scs-migrate/internal/sim/placement"
 )
 
 // Options configure one simulated cloud.
@@ -57,7 +59,8 @@ type Cloud struct {
 	tap   tap    // tokens issued and the request log (tap.go)
 	caPEM []byte // the CA of a cloud served with TLS (tls.go)
 
-	identity *identityService
+	identity *identity.Room
+	rooms    []core.Room // the rooms in their own packages
 	compute  *computeService
 	image    *imageService
 	volume   *volumeService
@@ -84,8 +87,9 @@ func New(opts Options) (*Cloud, error) {
 	}
 	c.Cloud = core.New(core.Config{Profile: opts.Profile, Projects: opts.Projects, Clock: opts.Clock,
 		Delay: opts.AsyncDelay, DataDir: dataDir, Faults: opts.Faults})
-	c.identity = newIdentityService(c)
+	c.identity = identity.New(c.Cloud)
 	c.SetAuthenticator(c.identity)
+	c.rooms = []core.Room{c.identity, placement.New(c.Cloud)}
 	c.compute = newComputeService(c)
 	c.image = newImageService(c)
 	c.volume = newVolumeService(c)
@@ -142,8 +146,8 @@ func (c *Cloud) listen() error {
 func (c *Cloud) seedProvider() error {
 	c.Lock()
 	defer c.Unlock()
-	for _, p := range c.opts.Projects {
-		if err := c.identity.addProjectLocked(p); err != nil {
+	for _, r := range c.rooms {
+		if err := r.SeedLocked(); err != nil {
 			return err
 		}
 	}
@@ -182,4 +186,30 @@ func (c *Cloud) Close() error {
 	c.Wait()
 	c.removeDataDir()
 	return err
+}
+
+// ProjectID returns the ID of the named project, or "".
+func (c *Cloud) ProjectID(name string) string {
+	c.Lock()
+	defer c.Unlock()
+	return c.identity.ProjectIDLocked(name)
+}
+
+// AppCredentialID returns the ID of the named application credential.
+func (c *Cloud) AppCredentialID(name string) string {
+	c.Lock()
+	defer c.Unlock()
+	return c.identity.AppCredentialIDLocked(name)
+}
+
+// SetQuotas replaces the quotas of the named project.
+func (c *Cloud) SetQuotas(projectName string, q Quotas) error {
+	c.Lock()
+	defer c.Unlock()
+	id := c.identity.ProjectIDLocked(projectName)
+	if id == "" {
+		return fmt.Errorf("no project %q", projectName)
+	}
+	c.SetQuotaLocked(id, q)
+	return nil
 }

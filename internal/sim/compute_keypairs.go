@@ -173,7 +173,7 @@ func (s *computeService) checkNewKeypairLocked(tok *token, name string) (int, st
 	if _, dup := s.keypairs[keypairKey(tok.UserID, name)]; dup {
 		return http.StatusConflict, fmt.Sprintf("Key pair '%s' already exists.", name)
 	}
-	if len(s.userKeypairsLocked(tok.UserID)) >= s.c.quotaLocked(tok.ProjectID).KeyPairs {
+	if len(s.userKeypairsLocked(tok.UserID)) >= s.c.QuotaLocked(tok.ProjectID).KeyPairs {
 		return http.StatusForbidden, "Quota exceeded, too many key pairs."
 	}
 	return 0, ""

@@ -24,7 +24,7 @@ type novaQuota struct {
 // microversion v; keypairs count per user, as in Nova.
 func (s *computeService) quotaUsesLocked(tok *token, v novaVersion, defaults bool) []novaQuota {
 	projectID := tok.ProjectID
-	q := s.c.quotaLocked(projectID)
+	q := s.c.QuotaLocked(projectID)
 	if defaults {
 		q = s.c.Profile().FilledQuotas()
 	}

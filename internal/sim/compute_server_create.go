@@ -232,7 +232,7 @@ func (p *serverPlan) diskRules() *novaError {
 
 // quota checks instances, cores and RAM, answering Nova's 403.
 func (p *serverPlan) quota() *novaError {
-	q := p.s.c.quotaLocked(p.tok.ProjectID)
+	q := p.s.c.QuotaLocked(p.tok.ProjectID)
 	instances, cores, ram := p.s.usageLocked(p.tok.ProjectID)
 	var overs, req, used, allowed []string
 	check := func(name string, want, have, limit int) {

@@ -100,7 +100,7 @@ func (s *computeService) createServerGroup(w http.ResponseWriter, r *http.Reques
 	}
 	s.c.Lock()
 	defer s.c.Unlock()
-	if len(s.projectGroupsLocked(tok.ProjectID)) >= s.c.quotaLocked(tok.ProjectID).ServerGroups {
+	if len(s.projectGroupsLocked(tok.ProjectID)) >= s.c.QuotaLocked(tok.ProjectID).ServerGroups {
 		core.NovaErrors.Write(w, http.StatusForbidden, "Quota exceeded, too many server groups.")
 		return
 	}

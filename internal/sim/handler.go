@@ -14,13 +14,14 @@ import (
 // cloud under its path prefix.
 func (c *Cloud) handler() http.Handler {
 	mux := http.NewServeMux()
-	c.identity.routes(mux)
+	for _, r := range c.rooms {
+		r.Routes(mux)
+	}
 	c.compute.routes(mux)
 	c.image.routes(mux)
 	c.volume.routes(mux)
 	c.network.routes(mux)
 	c.lb.routes(mux)
-	routePlacement(c, mux)
 	return c.observe(mux)
 }
 
@@ -48,7 +49,7 @@ func (c *Cloud) observe(next http.Handler) http.Handler {
 			if code == http.StatusTooManyRequests {
 				w.Header().Set("Retry-After", "1")
 			}
-			styleOf(svc).Write(w, code, "Injected fault: the service is unavailable, try again later.")
+			c.styleOf(svc).Write(w, code, "Injected fault: the service is unavailable, try again later.")
 			return
 		}
 		w.Header().Set("X-Openstack-Request-Id", "req-"+core.NewID())
@@ -57,7 +58,12 @@ func (c *Cloud) observe(next http.Handler) http.Handler {
 }
 
 // styleOf is the error style of a service, by its path prefix.
-func styleOf(service string) core.ErrorStyle {
+func (c *Cloud) styleOf(service string) core.ErrorStyle {
+	for _, r := range c.rooms {
+		if r.Prefix() == service {
+			return r.Style()
+		}
+	}
 	switch service {
 	case "network":
 		return core.NeutronErrors

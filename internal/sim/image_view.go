@@ -32,7 +32,7 @@ func imageView(im *image) map[string]any {
 	if im.HashValue != "" {
 		v["os_hash_algo"] = "sha512"
 	}
-	v["tags"] = orEmpty(im.Tags)
+	v["tags"] = core.OrEmpty(im.Tags)
 	v["created_at"] = core.ISOTime(im.CreatedAt)
 	v["updated_at"] = core.ISOTime(im.UpdatedAt)
 	v["self"] = "/v2/images/" + im.ID

@@ -131,7 +131,7 @@ func (s *loadBalancerService) newLB(q *lbReq, b lbCreateBody) (*lbLoadBalancer, 
 	if b.AvailabilityZone != "" {
 		return nil, lbValidation("Invalid availability zone.")
 	}
-	if limit := s.c.quotaLocked(q.project()).LoadBalancers; limit >= 0 && s.countLBs(q.project()) >= limit {
+	if limit := s.c.QuotaLocked(q.project()).LoadBalancers; limit >= 0 && s.countLBs(q.project()) >= limit {
 		return nil, lbErr(http.StatusForbidden, "Quota has been met for resources: Load Balancer")
 	}
 	lb := &lbLoadBalancer{lbObject: newLBObject(q.project(), s.c.Now()), Provider: provider, QoS: b.VipQosPolicyID}

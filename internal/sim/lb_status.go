@@ -56,7 +56,7 @@ func (s *loadBalancerService) lbStats(q *lbReq) (int, any, error) {
 
 // lbQuota is the quota document of a project.
 func (s *loadBalancerService) lbQuota(projectID string) map[string]any {
-	n := s.c.quotaLocked(projectID).LoadBalancers
+	n := s.c.QuotaLocked(projectID).LoadBalancers
 	return map[string]any{"load_balancer": n, "loadbalancer": n, "listener": -1, "member": -1,
 		"pool": -1, "health_monitor": -1, "healthmonitor": -1, "l7policy": -1, "l7rule": -1}
 }

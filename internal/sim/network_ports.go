@@ -392,7 +392,7 @@ func (s *networkService) applyPortUpdate(a nAttrs, p *port) error {
 		return err
 	}
 	if hasIPs {
-		ips, err := s.allocateIPsLocked(s.networks[p.NetworkID], orEmpty(reqs), p)
+		ips, err := s.allocateIPsLocked(s.networks[p.NetworkID], core.OrEmpty(reqs), p)
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,7 @@ import (
 // quotaLimits are the Neutron quotas of a project, by Neutron's resource
 // names; -1 is unlimited.
 func (s *networkService) quotaLimits(projectID string) map[string]int {
-	q := s.c.quotaLocked(projectID)
+	q := s.c.QuotaLocked(projectID)
 	return map[string]int{
 		"network": q.Networks, "subnet": q.Subnets, "subnetpool": -1, "port": q.Ports,
 		"router": q.Routers, "floatingip": q.FloatingIPs, "security_group": q.SecurityGroups,

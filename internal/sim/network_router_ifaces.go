@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // nInterfaceBody is the body of add_ and remove_router_interface.
@@ -35,7 +37,7 @@ func nInterfaceInfo(rt *router, p *port) map[string]any {
 		first = subnets[0]
 	}
 	return map[string]any{"id": rt.ID, "tenant_id": rt.ProjectID, "project_id": rt.ProjectID,
-		"port_id": p.ID, "subnet_id": first, "subnet_ids": orEmpty(subnets), "network_id": p.NetworkID}
+		"port_id": p.ID, "subnet_id": first, "subnet_ids": core.OrEmpty(subnets), "network_id": p.NetworkID}
 }
 
 func (s *networkService) addRouterInterface(q *nreq) (int, any, error) {

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/netip"
 	"slices"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // router is a Neutron router. Its interfaces are the ports with
@@ -222,10 +224,10 @@ func (s *networkService) updateRouter(q *nreq) (int, any, error) {
 		return 0, nil, r.err
 	}
 	if hasRoutes {
-		if err := s.checkRoutes(&upd, orEmpty(routes)); err != nil {
+		if err := s.checkRoutes(&upd, core.OrEmpty(routes)); err != nil {
 			return 0, nil, err
 		}
-		upd.Routes = orEmpty(routes)
+		upd.Routes = core.OrEmpty(routes)
 	}
 	if a.has("external_gateway_info") {
 		if err := s.setGateway(q, &upd, a, "update_router"); err != nil {
@@ -328,7 +330,7 @@ func (s *networkService) changeExtraRoutes(q *nreq, add bool) (int, any, error) 
 	if err := s.checkRoutes(rt, next); err != nil {
 		return 0, nil, err
 	}
-	rt.Routes = orEmpty(next)
+	rt.Routes = core.OrEmpty(next)
 	rt.touch(s.c.Now())
 	return http.StatusOK, map[string]any{"router": s.routerDoc(rt)}, nil
 }

@@ -3,6 +3,8 @@ package sim
 import (
 	"net/http"
 	"slices"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // secGroup is a Neutron security group; its rules live in
@@ -43,7 +45,7 @@ func (s *networkService) groupDoc(g *secGroup) map[string]any {
 		"name":                 g.Name,
 		"stateful":             g.Stateful,
 		"shared":               false,
-		"security_group_rules": orEmpty(rules),
+		"security_group_rules": core.OrEmpty(rules),
 	}, true)
 }
 

@@ -140,11 +140,11 @@ func (c *Cloud) UpdateQuotas(projectName string, o TenantQuotas) error {
 	}
 	c.Lock()
 	defer c.Unlock()
-	p := c.identity.projectByName(projectName)
-	if p == nil {
+	id := c.identity.ProjectIDLocked(projectName)
+	if id == "" {
 		return fmt.Errorf("no project %q", projectName)
 	}
-	c.identity.quotas[p.ID] = o.Apply(c.identity.quotas[p.ID])
+	c.SetQuotaLocked(id, o.Apply(c.QuotaLocked(id)))
 	return nil
 }
 

@@ -215,7 +215,7 @@ func (s *volumeService) createFromImageLocked(projectID, name string, sizeGB int
 	if name != "" {
 		req.Name = &name
 	}
-	v, verr := s.createLocked(projectID, s.userOfProjectLocked(projectID), req)
+	v, verr := s.createLocked(projectID, s.c.identity.UserOfProjectLocked(projectID), req)
 	if verr != nil {
 		return "", verr
 	}
@@ -236,7 +236,7 @@ func (s *volumeService) createFromSnapshotLocked(projectID, name string, sizeGB 
 	if name != "" {
 		req.Name = &name
 	}
-	v, verr := s.createLocked(projectID, s.userOfProjectLocked(projectID), req)
+	v, verr := s.createLocked(projectID, s.c.identity.UserOfProjectLocked(projectID), req)
 	if verr != nil {
 		return "", verr
 	}
@@ -343,22 +343,11 @@ func (s *volumeService) snapshotLocked(projectID, volumeID, name string) (string
 	if name != "" {
 		req.Name = &name
 	}
-	sn, verr := s.createSnapshotLocked(projectID, s.userOfProjectLocked(projectID), req)
+	sn, verr := s.createSnapshotLocked(projectID, s.c.identity.UserOfProjectLocked(projectID), req)
 	if verr != nil {
 		return "", verr
 	}
 	return sn.ID, nil
-}
-
-// userOfProjectLocked is the user that works in a project (the one
-// Nova acts for when it creates volumes).
-func (s *volumeService) userOfProjectLocked(projectID string) string {
-	for _, u := range s.c.identity.users {
-		if u.ProjectID == projectID {
-			return u.ID
-		}
-	}
-	return ""
 }
 
 func (v *volume) touch(t time.Time) { v.UpdatedAt = t }

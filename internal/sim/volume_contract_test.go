@@ -203,7 +203,7 @@ func TestCreateFromSnapshotContract(t *testing.T) {
 	project := c.ProjectID("tenant")
 	c.Lock()
 	luks, _ := c.volume.resolveTypeLocked("LUKS")
-	src, err := c.volume.addEmptyVolumeLocked(project, c.volume.userOfProjectLocked(project), "src", 3, luks, "az2")
+	src, err := c.volume.addEmptyVolumeLocked(project, c.identity.UserOfProjectLocked(project), "src", 3, luks, "az2")
 	if err != nil {
 		c.Unlock()
 		t.Fatal(err)

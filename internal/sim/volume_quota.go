@@ -62,7 +62,7 @@ func cinderGigabytesExceeded(add, limit, used int) *cinderError {
 }
 
 func (s *volumeService) checkVolumeQuotaLocked(projectID string, addVolumes, addGB int) *cinderError {
-	q, u := s.c.quotaLocked(projectID), s.usageLocked(projectID)
+	q, u := s.c.QuotaLocked(projectID), s.usageLocked(projectID)
 	if addVolumes > 0 && quotaExceeds(q.Volumes, u.volumes, addVolumes) {
 		return cinderErr(http.StatusRequestEntityTooLarge, "VolumeLimitExceeded: Maximum number of volumes allowed (%d) exceeded for quota 'volumes'.", q.Volumes)
 	}
@@ -73,7 +73,7 @@ func (s *volumeService) checkVolumeQuotaLocked(projectID string, addVolumes, add
 }
 
 func (s *volumeService) checkSnapshotQuotaLocked(projectID string, sizeGB int) *cinderError {
-	q, u := s.c.quotaLocked(projectID), s.usageLocked(projectID)
+	q, u := s.c.QuotaLocked(projectID), s.usageLocked(projectID)
 	if quotaExceeds(q.Snapshots, u.snapshots, 1) {
 		return cinderErr(http.StatusRequestEntityTooLarge, "SnapshotLimitExceeded: Maximum number of snapshots allowed (%d) exceeded", q.Snapshots)
 	}
@@ -84,7 +84,7 @@ func (s *volumeService) checkSnapshotQuotaLocked(projectID string, sizeGB int) *
 }
 
 func (s *volumeService) checkBackupQuotaLocked(projectID string, sizeGB int) *cinderError {
-	q, u := s.c.quotaLocked(projectID), s.usageLocked(projectID)
+	q, u := s.c.QuotaLocked(projectID), s.usageLocked(projectID)
 	if quotaExceeds(q.Backups, u.backups, 1) {
 		return cinderErr(http.StatusRequestEntityTooLarge, "BackupLimitExceeded: Maximum number of backups allowed (%d) exceeded", q.Backups)
 	}
@@ -97,7 +97,7 @@ func (s *volumeService) checkBackupQuotaLocked(projectID string, sizeGB int) *ci
 func (s *volumeService) limits(w http.ResponseWriter, r *http.Request, q volumeRequest) {
 	s.c.Lock()
 	defer s.c.Unlock()
-	qs, u := s.c.quotaLocked(q.tok.ProjectID), s.usageLocked(q.tok.ProjectID)
+	qs, u := s.c.QuotaLocked(q.tok.ProjectID), s.usageLocked(q.tok.ProjectID)
 	core.WriteJSON(w, http.StatusOK, map[string]any{"limits": map[string]any{"rate": []any{}, "absolute": map[string]int{
 		"maxTotalVolumes": qs.Volumes, "maxTotalSnapshots": qs.Snapshots, "maxTotalVolumeGigabytes": qs.Gigabytes,
 		"maxTotalBackups": qs.Backups, "maxTotalBackupGigabytes": cinderBackupGigabytes,
@@ -124,7 +124,7 @@ func (s *volumeService) writeQuotaSet(w http.ResponseWriter, r *http.Request, q 
 	}
 	s.c.Lock()
 	defer s.c.Unlock()
-	qs, u := s.c.quotaLocked(tenant), s.usageLocked(tenant)
+	qs, u := s.c.QuotaLocked(tenant), s.usageLocked(tenant)
 	set := map[string]any{"id": tenant}
 	put := func(key string, limit, inUse int) {
 		if usage {
@@ -153,5 +153,5 @@ func (s *volumeService) availabilityZones(w http.ResponseWriter, r *http.Request
 	for _, az := range s.zones() {
 		out = append(out, map[string]any{"zoneName": az, "zoneState": map[string]bool{"available": true}})
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"availabilityZoneInfo": orEmpty(out)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"availabilityZoneInfo": core.OrEmpty(out)})
 }

@@ -43,6 +43,7 @@ type Cloud struct {
 	faults   *FaultInjector
 	url      string
 	auth     Authenticator
+	quotas   map[string]Quotas // by project ID
 
 	pending sync.WaitGroup
 	closed  atomic.Bool
@@ -134,3 +135,23 @@ func (c *Cloud) Now() time.Time { return c.clock.Now().UTC().Truncate(time.Secon
 
 // ISOTime formats t the way Nova, Cinder and Neutron do ("2026-11-29T11:00:00Z").
 func ISOTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
+// QuotaLocked is the quota set of a project.
+func (c *Cloud) QuotaLocked(projectID string) Quotas { return c.quotas[projectID] }
+
+// SetQuotaLocked replaces the quota set of a project.
+func (c *Cloud) SetQuotaLocked(projectID string, q Quotas) {
+	if c.quotas == nil {
+		c.quotas = map[string]Quotas{}
+	}
+	c.quotas[projectID] = q
+}
+
+// OrEmpty turns a nil slice into an empty one so it encodes as [] rather
+// than null, as the services do.
+func OrEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,4 +1,6 @@
-package sim
+// Package identity is the simulator's Keystone v3 room: projects, users,
+// application credentials, tokens and the service catalog.
+package identity
 
 import (
 	"crypto/subtle"
@@ -10,17 +12,17 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// identityService is Keystone v3: projects, users, application
-// credentials, tokens and the service catalog.
-type identityService struct {
-	c        *Cloud
+// Room is Keystone v3 under /identity.
+type Room struct {
+	c        *core.Cloud
 	domainID string
 	projects map[string]*project // by ID
 	users    map[string]*user    // by ID
 	appCreds map[string]*appCred // by ID
 	tokens   map[string]*token   // by token ID
-	quotas   map[string]Quotas   // by project ID
 }
+
+type token = core.Token
 
 type project struct {
 	ID, Name string
@@ -34,19 +36,36 @@ type appCred struct {
 	ID, Name, Secret, UserID, ProjectID string
 }
 
-func newIdentityService(c *Cloud) *identityService {
-	return &identityService{
+// New makes the identity room of a cloud.
+func New(c *core.Cloud) *Room {
+	return &Room{
 		c:        c,
 		domainID: "default",
 		projects: map[string]*project{},
 		users:    map[string]*user{},
 		appCreds: map[string]*appCred{},
 		tokens:   map[string]*token{},
-		quotas:   map[string]Quotas{},
 	}
 }
 
-func (s *identityService) addProjectLocked(p ProjectSpec) error {
+// Prefix is the room's path prefix.
+func (s *Room) Prefix() string { return "identity" }
+
+// Style is Keystone's error style.
+func (s *Room) Style() core.ErrorStyle { return core.KeystoneErrors }
+
+// SeedLocked creates the cloud's projects, their users and application
+// credentials.
+func (s *Room) SeedLocked() error {
+	for _, p := range s.c.Projects() {
+		if err := s.addProjectLocked(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Room) addProjectLocked(p core.ProjectSpec) error {
 	if p.Name == "" || p.User == "" || p.Password == "" {
 		return fmt.Errorf("project %q: name, user and password are required", p.Name)
 	}
@@ -54,7 +73,7 @@ func (s *identityService) addProjectLocked(p ProjectSpec) error {
 	u := &user{ID: core.NewHexID(), Name: p.User, Password: p.Password, ProjectID: pr.ID}
 	s.projects[pr.ID] = pr
 	s.users[u.ID] = u
-	s.quotas[pr.ID] = s.c.Profile().FilledQuotas()
+	s.c.SetQuotaLocked(pr.ID, s.c.Profile().FilledQuotas())
 	if p.AppCredName != "" {
 		ac := &appCred{ID: core.NewHexID(), Name: p.AppCredName, Secret: p.AppCredSecret, UserID: u.ID, ProjectID: pr.ID}
 		s.appCreds[ac.ID] = ac
@@ -62,21 +81,17 @@ func (s *identityService) addProjectLocked(p ProjectSpec) error {
 	return nil
 }
 
-// ProjectID returns the ID of the named project, or "".
-func (c *Cloud) ProjectID(name string) string {
-	c.Lock()
-	defer c.Unlock()
-	if p := c.identity.projectByName(name); p != nil {
+// ProjectIDLocked returns the ID of the named project, or "".
+func (s *Room) ProjectIDLocked(name string) string {
+	if p := s.projectByName(name); p != nil {
 		return p.ID
 	}
 	return ""
 }
 
-// AppCredentialID returns the ID of the named application credential.
-func (c *Cloud) AppCredentialID(name string) string {
-	c.Lock()
-	defer c.Unlock()
-	for _, ac := range c.identity.appCreds {
+// AppCredentialIDLocked returns the ID of the named application credential.
+func (s *Room) AppCredentialIDLocked(name string) string {
+	for _, ac := range s.appCreds {
 		if ac.Name == name {
 			return ac.ID
 		}
@@ -84,22 +99,18 @@ func (c *Cloud) AppCredentialID(name string) string {
 	return ""
 }
 
-// SetQuotas replaces the quotas of the named project.
-func (c *Cloud) SetQuotas(projectName string, q Quotas) error {
-	c.Lock()
-	defer c.Unlock()
-	p := c.identity.projectByName(projectName)
-	if p == nil {
-		return fmt.Errorf("no project %q", projectName)
+// UserOfProjectLocked is the user that works in a project (the one Nova
+// acts for when it creates volumes).
+func (s *Room) UserOfProjectLocked(projectID string) string {
+	for _, u := range s.users {
+		if u.ProjectID == projectID {
+			return u.ID
+		}
 	}
-	c.identity.quotas[p.ID] = q
-	return nil
+	return ""
 }
 
-// quotaLocked is the quota set of a project.
-func (c *Cloud) quotaLocked(projectID string) Quotas { return c.identity.quotas[projectID] }
-
-func (s *identityService) projectByName(name string) *project {
+func (s *Room) projectByName(name string) *project {
 	for _, p := range s.projects {
 		if p.Name == name {
 			return p
@@ -108,7 +119,8 @@ func (s *identityService) projectByName(name string) *project {
 	return nil
 }
 
-func (s *identityService) routes(mux *http.ServeMux) {
+// Routes registers Keystone's handlers.
+func (s *Room) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /identity", s.versions)
 	mux.HandleFunc("GET /identity/", s.versions)
 	mux.HandleFunc("GET /identity/v3", s.version)
@@ -124,7 +136,7 @@ func (s *identityService) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /identity/v3/users/{id}", s.c.Authed(core.KeystoneErrors, s.getUser))
 }
 
-func (s *identityService) versionDoc() map[string]any {
+func (s *Room) versionDoc() map[string]any {
 	return map[string]any{
 		"id": "v3.14", "status": "stable", "updated": "2020-04-07T00:00:00Z",
 		"links": []map[string]string{{"rel": "self", "href": s.c.AuthURL() + "/"}},
@@ -133,12 +145,12 @@ func (s *identityService) versionDoc() map[string]any {
 	}
 }
 
-func (s *identityService) versions(w http.ResponseWriter, r *http.Request) {
+func (s *Room) versions(w http.ResponseWriter, r *http.Request) {
 	core.WriteJSON(w, http.StatusMultipleChoices, map[string]any{
 		"versions": map[string]any{"values": []any{s.versionDoc()}}})
 }
 
-func (s *identityService) version(w http.ResponseWriter, r *http.Request) {
+func (s *Room) version(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/identity/v3" && r.URL.Path != "/identity/v3/" {
 		core.KeystoneErrors.Write(w, http.StatusNotFound, "The resource could not be found.")
 		return
@@ -187,7 +199,7 @@ type domainWant struct {
 	Name string `json:"name"`
 }
 
-func (s *identityService) issueToken(w http.ResponseWriter, r *http.Request) {
+func (s *Room) issueToken(w http.ResponseWriter, r *http.Request) {
 	var req authRequest
 	if !core.ReadJSON(w, r, core.KeystoneErrors, &req) {
 		return
@@ -208,7 +220,7 @@ const unauthorized = "The request you have made requires authentication."
 
 // authenticateLocked checks the credentials and scope of an auth request
 // and returns the new token, or a status and message.
-func (s *identityService) authenticateLocked(req *authRequest) (*token, int, string) {
+func (s *Room) authenticateLocked(req *authRequest) (*token, int, string) {
 	id := req.Auth.Identity
 	var u *user
 	var methods []string
@@ -260,7 +272,7 @@ func (s *identityService) authenticateLocked(req *authRequest) (*token, int, str
 	}, 0, ""
 }
 
-func (s *identityService) findUserLocked(id, name string) *user {
+func (s *Room) findUserLocked(id, name string) *user {
 	for _, u := range s.users {
 		if (id != "" && u.ID == id) || (id == "" && u.Name == name) {
 			return u
@@ -269,7 +281,7 @@ func (s *identityService) findUserLocked(id, name string) *user {
 	return nil
 }
 
-func (s *identityService) findAppCredLocked(id, name string) *appCred {
+func (s *Room) findAppCredLocked(id, name string) *appCred {
 	for _, ac := range s.appCreds {
 		if (id != "" && ac.ID == id) || (id == "" && ac.Name == name) {
 			return ac
@@ -278,7 +290,7 @@ func (s *identityService) findAppCredLocked(id, name string) *appCred {
 	return nil
 }
 
-func (s *identityService) scopeProjectLocked(id, name string) *project {
+func (s *Room) scopeProjectLocked(id, name string) *project {
 	if id != "" {
 		return s.projects[id]
 	}
@@ -287,13 +299,14 @@ func (s *identityService) scopeProjectLocked(id, name string) *project {
 
 // validate returns the token with the given ID if it exists and has not
 // expired.
-func (s *identityService) Validate(id string) *token {
+// Validate returns the valid, unexpired token with the given ID, or nil.
+func (s *Room) Validate(id string) *token {
 	s.c.Lock()
 	defer s.c.Unlock()
 	return s.validateLocked(id)
 }
 
-func (s *identityService) validateLocked(id string) *token {
+func (s *Room) validateLocked(id string) *token {
 	t := s.tokens[id]
 	if t == nil {
 		return nil
@@ -305,7 +318,7 @@ func (s *identityService) validateLocked(id string) *token {
 	return t
 }
 
-func (s *identityService) tokenBodyLocked(t *token) map[string]any {
+func (s *Room) tokenBodyLocked(t *token) map[string]any {
 	body := map[string]any{
 		"methods":    t.Methods,
 		"user":       map[string]any{"id": t.UserID, "name": t.UserName, "domain": s.domainDoc(), "password_expires_at": nil},
@@ -323,7 +336,7 @@ func (s *identityService) tokenBodyLocked(t *token) map[string]any {
 	return body
 }
 
-func (s *identityService) domainDoc() map[string]string {
+func (s *Room) domainDoc() map[string]string {
 	return map[string]string{"id": s.domainID, "name": "Default"}
 }
 
@@ -342,7 +355,7 @@ var catalogEntries = []struct{ typ, name, path string }{
 
 // catalog is the service catalog as Keystone renders it for a token of
 // the project: %(project_id)s in endpoint URLs is substituted.
-func (s *identityService) catalog(projectID string) []map[string]any {
+func (s *Room) catalog(projectID string) []map[string]any {
 	out := make([]map[string]any, 0, len(catalogEntries))
 	region := s.c.Profile().Region
 	for i, e := range catalogEntries {
@@ -358,7 +371,7 @@ func (s *identityService) catalog(projectID string) []map[string]any {
 	return out
 }
 
-func (s *identityService) checkToken(w http.ResponseWriter, r *http.Request, _ *token) {
+func (s *Room) checkToken(w http.ResponseWriter, r *http.Request, _ *token) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	subject := s.validateLocked(r.Header.Get("X-Subject-Token"))
@@ -374,7 +387,7 @@ func (s *identityService) checkToken(w http.ResponseWriter, r *http.Request, _ *
 	core.WriteJSON(w, http.StatusOK, map[string]any{"token": s.tokenBodyLocked(subject)})
 }
 
-func (s *identityService) revokeToken(w http.ResponseWriter, r *http.Request, _ *token) {
+func (s *Room) revokeToken(w http.ResponseWriter, r *http.Request, _ *token) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	if s.validateLocked(r.Header.Get("X-Subject-Token")) == nil {
@@ -385,18 +398,18 @@ func (s *identityService) revokeToken(w http.ResponseWriter, r *http.Request, _ 
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *identityService) getCatalog(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) getCatalog(w http.ResponseWriter, r *http.Request, tok *token) {
 	core.WriteJSON(w, http.StatusOK, map[string]any{"catalog": s.catalog(tok.ProjectID),
 		"links": map[string]any{"self": s.c.AuthURL() + "/auth/catalog", "previous": nil, "next": nil}})
 }
 
-func (s *identityService) projectDoc(p *project) map[string]any {
+func (s *Room) projectDoc(p *project) map[string]any {
 	return map[string]any{"id": p.ID, "name": p.Name, "domain_id": s.domainID, "enabled": true,
 		"description": "", "is_domain": false, "parent_id": s.domainID, "tags": []string{},
 		"links": map[string]string{"self": s.c.AuthURL() + "/projects/" + p.ID}}
 }
 
-func (s *identityService) listAuthProjects(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) listAuthProjects(w http.ResponseWriter, r *http.Request, tok *token) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	core.WriteJSON(w, http.StatusOK, map[string]any{"projects": []any{s.projectDoc(s.projects[tok.ProjectID])},
@@ -405,7 +418,7 @@ func (s *identityService) listAuthProjects(w http.ResponseWriter, r *http.Reques
 
 // listProjects answers as Keystone does for a non-admin user: only the
 // caller's own project is visible.
-func (s *identityService) listProjects(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) listProjects(w http.ResponseWriter, r *http.Request, tok *token) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	var out []any
@@ -413,11 +426,11 @@ func (s *identityService) listProjects(w http.ResponseWriter, r *http.Request, t
 	if name := r.URL.Query().Get("name"); name == "" || name == p.Name {
 		out = append(out, s.projectDoc(p))
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"projects": orEmpty(out),
+	core.WriteJSON(w, http.StatusOK, map[string]any{"projects": core.OrEmpty(out),
 		"links": map[string]any{"self": s.c.AuthURL() + "/projects", "previous": nil, "next": nil}})
 }
 
-func (s *identityService) getProject(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) getProject(w http.ResponseWriter, r *http.Request, tok *token) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	id := r.PathValue("id")
@@ -432,7 +445,7 @@ func (s *identityService) getProject(w http.ResponseWriter, r *http.Request, tok
 	core.WriteJSON(w, http.StatusOK, map[string]any{"project": s.projectDoc(p)})
 }
 
-func (s *identityService) getUser(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) getUser(w http.ResponseWriter, r *http.Request, tok *token) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	u := s.users[r.PathValue("id")]
@@ -443,13 +456,4 @@ func (s *identityService) getUser(w http.ResponseWriter, r *http.Request, tok *t
 	core.WriteJSON(w, http.StatusOK, map[string]any{"user": map[string]any{"id": u.ID, "name": u.Name,
 		"domain_id": s.domainID, "enabled": true, "password_expires_at": nil,
 		"links": map[string]string{"self": s.c.AuthURL() + "/users/" + u.ID}}})
-}
-
-// orEmpty turns a nil slice into an empty one so it encodes as [] rather
-// than null, as the services do.
-func orEmpty[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }

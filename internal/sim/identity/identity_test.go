@@ -1,4 +1,4 @@
-package sim_test
+package identity_test
 
 import (
 	"context"
