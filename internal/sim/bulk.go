@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 )
 
 // BulkSpec says how many resources of each kind SeedBulk adds to a
@@ -154,7 +156,7 @@ type bulkSeeder struct {
 
 	// Resolved by prepare before anything is created.
 	flavor  novaFlavor
-	image   imageInfo
+	image   image.Info
 	volType *volumeType
 	ext     *network
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 )
 
 // seedKeypairs imports generated ed25519 public keys for the project's
@@ -71,7 +72,7 @@ func (b *bulkSeeder) seedServers() error {
 
 // bootSource resolves the spec's flavor and image by name and applies
 // Nova's checks of an image boot.
-func (b *bulkSeeder) bootSource() (novaFlavor, imageInfo, error) {
+func (b *bulkSeeder) bootSource() (novaFlavor, image.Info, error) {
 	var f *novaFlavor
 	for _, fl := range b.c.compute.flavors {
 		if fl.Name == b.spec.Flavor {
@@ -79,33 +80,18 @@ func (b *bulkSeeder) bootSource() (novaFlavor, imageInfo, error) {
 		}
 	}
 	if f == nil {
-		return novaFlavor{}, imageInfo{}, fmt.Errorf("no flavor %q", b.spec.Flavor)
+		return novaFlavor{}, image.Info{}, fmt.Errorf("no flavor %q", b.spec.Flavor)
 	}
-	img, err := b.imageByName(b.spec.Image)
+	img, err := b.c.image.ByNameLocked(b.project, b.spec.Image)
 	switch {
 	case err != nil:
-		return novaFlavor{}, imageInfo{}, err
-	case img.Status != imageActive || img.Path == "":
-		return novaFlavor{}, imageInfo{}, fmt.Errorf("image %q is not active", b.spec.Image)
+		return novaFlavor{}, image.Info{}, err
+	case img.Status != image.StatusActive || img.Path == "":
+		return novaFlavor{}, image.Info{}, fmt.Errorf("image %q is not active", b.spec.Image)
 	case f.DiskGB == 0 || int64(f.DiskGB)*novaGiB < img.Size || f.DiskGB < img.MinDisk || f.RAMMiB < img.MinRAM:
-		return novaFlavor{}, imageInfo{}, fmt.Errorf("flavor %s is too small for image %q", f.Name, b.spec.Image)
+		return novaFlavor{}, image.Info{}, fmt.Errorf("flavor %s is too small for image %q", f.Name, b.spec.Image)
 	}
 	return *f, img, nil
-}
-
-// imageByName is the one image of that name the project sees.
-func (b *bulkSeeder) imageByName(name string) (imageInfo, error) {
-	var ids []string
-	for id, im := range b.c.image.images {
-		if valueOf(im.Name) == name && im.visibleTo(b.project) {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) != 1 {
-		return imageInfo{}, fmt.Errorf("%d images named %q, want one", len(ids), name)
-	}
-	img, _ := b.c.image.infoLocked(b.project, ids[0])
-	return img, nil
 }
 
 // seedVolumes creates empty, sparse, available volumes and attaches

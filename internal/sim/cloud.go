@@ -12,6 +12,7 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/clock"
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 	"github.com/scs-migrate/scs-migrate/internal/sim/identity"
+	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 	"github.com/scs-migrate/scs-migrate/internal/sim/placement"
 )
 
@@ -62,7 +63,7 @@ type Cloud struct {
 	identity *identity.Room
 	rooms    []core.Room // the rooms in their own packages
 	compute  *computeService
-	image    *imageService
+	image    *image.Room
 	volume   *volumeService
 	network  *networkService
 	lb       *loadBalancerService
@@ -89,9 +90,9 @@ func New(opts Options) (*Cloud, error) {
 		Delay: opts.AsyncDelay, DataDir: dataDir, Faults: opts.Faults})
 	c.identity = identity.New(c.Cloud)
 	c.SetAuthenticator(c.identity)
-	c.rooms = []core.Room{c.identity, placement.New(c.Cloud)}
+	c.image = image.New(c.Cloud)
+	c.rooms = []core.Room{c.identity, c.image, placement.New(c.Cloud)}
 	c.compute = newComputeService(c)
-	c.image = newImageService(c)
 	c.volume = newVolumeService(c)
 	c.network = newNetworkService(c)
 	c.lb = newLoadBalancerService(c)
@@ -155,7 +156,7 @@ func (c *Cloud) seedProvider() error {
 	c.network.seedProviderLocked(c.opts.Profile)
 	c.volume.seedProviderLocked(c.opts.Profile)
 	c.lb.seedProviderLocked(c.opts.Profile)
-	return c.image.seedProviderLocked(c.opts.Profile)
+	return nil
 }
 
 // SetFaults replaces the fault configuration; seeding a tenant is done

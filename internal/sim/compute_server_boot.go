@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 )
 
 // errNovaBootSequence is Nova's answer when no (or more than one) root disk
@@ -68,7 +69,7 @@ func novaBootIndex(b *novaBDMSpec) int {
 }
 
 func (p *serverPlan) imageBoot(id string) *novaError {
-	img, ok := p.s.c.image.infoLocked(p.tok.ProjectID, id)
+	img, ok := p.s.c.image.InfoLocked(p.tok.ProjectID, id)
 	if !ok {
 		return novaBadRequest("Can not find requested image")
 	}
@@ -146,7 +147,7 @@ func (p *serverPlan) snapshotVolume(bv *serverVolume, id string, sizeGB int) *no
 }
 
 func (p *serverPlan) imageVolume(bv *serverVolume, id string, sizeGB int) *novaError {
-	img, ok := p.s.c.image.infoLocked(p.tok.ProjectID, id)
+	img, ok := p.s.c.image.InfoLocked(p.tok.ProjectID, id)
 	switch {
 	case !ok:
 		return novaBadRequest("Block Device Mapping is Invalid: failed to get image %s.", id)
@@ -165,7 +166,7 @@ func (p *serverPlan) imageVolume(bv *serverVolume, id string, sizeGB int) *novaE
 	return nil
 }
 
-func baseFromImage(img imageInfo) novaBaseImage {
+func baseFromImage(img image.Info) novaBaseImage {
 	return novaBaseImage{ID: img.ID, DiskFormat: img.DiskFormat, ContainerFormat: img.ContainerFormat,
 		MinDisk: img.MinDisk, MinRAM: img.MinRAM, Properties: maps.Clone(img.Properties)}
 }

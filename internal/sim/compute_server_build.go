@@ -95,7 +95,7 @@ func (s *computeService) waitVolumesLocked(id string, since time.Time) {
 // copyRootDiskLocked gives an image-backed server its root disk: a
 // sparse copy of the image bytes, made in the background.
 func (s *computeService) copyRootDiskLocked(srv *novaServer) {
-	img, ok := s.c.image.infoLocked(srv.ProjectID, srv.ImageID)
+	img, ok := s.c.image.InfoLocked(srv.ProjectID, srv.ImageID)
 	if !ok || img.Path == "" {
 		s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: Image %s could not be found.", srv.ID, srv.ImageID))
 		return

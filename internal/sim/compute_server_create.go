@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 )
 
 // serverPlan is a validated create request: everything needed to make
@@ -21,7 +22,7 @@ type serverPlan struct {
 	req   serverCreateRequest
 	spec  *serverSpec
 	srv   *novaServer
-	image *imageInfo // image boot
+	image *image.Info // image boot
 	nets  []novaNetSpec
 	sgIDs []string
 }

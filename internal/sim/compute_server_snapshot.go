@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 )
 
 // novaNonInheritable are the image properties a snapshot does not take from
@@ -86,10 +87,10 @@ func (s *computeService) snapshotDiskLocked(tok *token, srv *novaServer, req cre
 	if err != nil {
 		return "", &novaError{http.StatusInternalServerError, fmt.Sprintf("Unexpected API Error: %v", err)}
 	}
-	spec := newImage{Name: *req.Name, DiskFormat: srv.Base.DiskFormat, ContainerFormat: srv.Base.ContainerFormat,
+	spec := image.NewImage{Name: *req.Name, DiskFormat: srv.Base.DiskFormat, ContainerFormat: srv.Base.ContainerFormat,
 		MinDisk: max(srv.Base.MinDisk, srv.Flavor.DiskGB), MinRAM: srv.Base.MinRAM,
 		Properties: novaSnapshotProperties(tok, srv, req.Metadata)}
-	imageID, path := s.c.image.newImageLocked(srv.ProjectID, spec)
+	imageID, path := s.c.image.NewImageLocked(srv.ProjectID, spec)
 	if imageID == "" {
 		disk.Close()
 		return "", &novaError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}
@@ -103,9 +104,9 @@ func (s *computeService) snapshotDiskLocked(tok *token, srv *novaServer, req cre
 		s.c.Lock()
 		defer s.c.Unlock()
 		if err != nil {
-			s.c.image.failImageLocked(imageID)
+			s.c.image.FailLocked(imageID)
 		} else {
-			s.c.image.activateImageLocked(imageID, d)
+			s.c.image.ActivateLocked(imageID, d)
 		}
 		if srv := s.servers[id]; srv != nil && srv.TaskState == "image_uploading" {
 			srv.TaskState = ""
@@ -136,17 +137,17 @@ func (s *computeService) snapshotVolumesLocked(tok *token, srv *novaServer, req 
 		b, _ := json.Marshal(mapping)
 		props["block_device_mapping"], props["bdm_v2"] = string(b), "True"
 	}
-	spec := newImage{Name: *req.Name, MinDisk: srv.Base.MinDisk, MinRAM: srv.Base.MinRAM, Properties: props}
-	imageID, path := s.c.image.newImageLocked(srv.ProjectID, spec)
+	spec := image.NewImage{Name: *req.Name, MinDisk: srv.Base.MinDisk, MinRAM: srv.Base.MinRAM, Properties: props}
+	imageID, path := s.c.image.NewImageLocked(srv.ProjectID, spec)
 	if imageID == "" {
 		return "", &novaError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}
 	}
 	d, err := blob.WriteFile(path, strings.NewReader(""), -1)
 	if err != nil {
-		s.c.image.failImageLocked(imageID)
+		s.c.image.FailLocked(imageID)
 		return "", &novaError{http.StatusInternalServerError, fmt.Sprintf("Unexpected API Error: %v", err)}
 	}
-	s.c.image.activateImageLocked(imageID, d)
+	s.c.image.ActivateLocked(imageID, d)
 	return imageID, nil
 }
 

@@ -353,7 +353,7 @@ func TestComputeVolumeBackedSnapshot(t *testing.T) {
 	n := newNovaTest(t, Options{})
 	image := n.imageID()
 	n.c.Lock()
-	info, _ := n.c.image.infoLocked(n.s.ProjectID, image)
+	info, _ := n.c.image.InfoLocked(n.s.ProjectID, image)
 	n.c.Unlock()
 	size := max(info.MinDisk, int((info.Size+novaGiB-1)/novaGiB), 1)
 	code, _, body := n.call("POST", "/servers", "2.79", map[string]any{"server": map[string]any{
@@ -384,7 +384,7 @@ func TestComputeVolumeBackedSnapshot(t *testing.T) {
 		t.Fatalf("createImage: %d %v", code, body)
 	}
 	n.c.Lock()
-	snap, ok := n.c.image.infoLocked(n.s.ProjectID, imageID)
+	snap, ok := n.c.image.InfoLocked(n.s.ProjectID, imageID)
 	n.c.Unlock()
 	var mapping []map[string]any
 	json.Unmarshal([]byte(snap.Properties["block_device_mapping"]), &mapping)

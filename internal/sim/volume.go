@@ -200,7 +200,7 @@ func (s *volumeService) infoLocked(projectID, id string) (volumeInfo, bool) {
 	if v == nil || v.ProjectID != projectID {
 		return volumeInfo{}, false
 	}
-	return volumeInfo{ID: v.ID, Name: valueOf(v.Name), Status: v.Status, VolumeType: s.typeName(v.TypeID),
+	return volumeInfo{ID: v.ID, Name: core.Deref(v.Name), Status: v.Status, VolumeType: s.typeName(v.TypeID),
 		AZ: v.AZ, SizeGB: v.SizeGB, Bootable: v.Bootable, ImageMetadata: maps.Clone(v.ImageMetadata),
 		Path: v.Path}, true
 }

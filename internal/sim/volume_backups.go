@@ -154,13 +154,13 @@ func (s *volumeService) writeBackups(w http.ResponseWriter, r *http.Request, q v
 	defer s.c.Unlock()
 	var items []cinderItem
 	for _, b := range s.backups {
-		if b.ProjectID != q.tok.ProjectID || !cinderFilterMatches(query, valueOf(b.Name), b.Status, b.Metadata) {
+		if b.ProjectID != q.tok.ProjectID || !cinderFilterMatches(query, core.Deref(b.Name), b.Status, b.Metadata) {
 			continue
 		}
 		if vid := query.Get("volume_id"); vid != "" && vid != b.VolumeID {
 			continue
 		}
-		items = append(items, cinderItem{id: b.ID, name: valueOf(b.Name), status: b.Status, size: b.SizeGB,
+		items = append(items, cinderItem{id: b.ID, name: core.Deref(b.Name), status: b.Status, size: b.SizeGB,
 			created: b.CreatedAt, updated: b.UpdatedAt, extra: map[string]string{"volume_id": b.VolumeID}})
 	}
 	total := len(items)

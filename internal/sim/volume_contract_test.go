@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 )
 
 // newContractCloud is a cloud for testing the cross-service methods
@@ -47,20 +48,18 @@ func standardImageID(t *testing.T, c *Cloud, name string) string {
 	t.Helper()
 	c.Lock()
 	defer c.Unlock()
-	for _, im := range c.image.images {
-		if valueOf(im.Name) == name {
-			return im.ID
-		}
+	im, err := c.image.ByNameLocked(c.identity.ProjectIDLocked(c.Projects()[0].Name), name)
+	if err != nil {
+		t.Fatalf("image %q: %v", name, err)
 	}
-	t.Fatalf("no image %q", name)
-	return ""
+	return im.ID
 }
 
 func TestNovaVolumeContract(t *testing.T) {
 	c, project := newContractCloud(t)
 	imageID := standardImageID(t, c, "Ubuntu 24.04")
 	c.Lock()
-	info, ok := c.image.infoLocked(project, imageID)
+	info, ok := c.image.InfoLocked(project, imageID)
 	volID, err := c.volume.createFromImageLocked(project, "", 2, imageID, "", "")
 	c.Unlock()
 	if !ok || info.Path == "" || info.Properties["os_distro"] != "ubuntu" || err != nil {
@@ -104,11 +103,11 @@ func TestNovaVolumeContract(t *testing.T) {
 func TestNewImageContract(t *testing.T) {
 	c, project := newContractCloud(t)
 	c.Lock()
-	id, path := c.image.newImageLocked(project, newImage{Name: "snap", DiskFormat: "raw", ContainerFormat: "bare",
+	id, path := c.image.NewImageLocked(project, image.NewImage{Name: "snap", DiskFormat: "raw", ContainerFormat: "bare",
 		Properties: map[string]string{"image_type": "snapshot"}})
-	info, ok := c.image.infoLocked(project, id)
+	info, ok := c.image.InfoLocked(project, id)
 	c.Unlock()
-	if !ok || info.Status != imageSaving || info.Path != "" || info.Visibility != "private" {
+	if !ok || info.Status != "saving" || info.Path != "" || info.Visibility != "private" {
 		t.Fatalf("new image: %+v", info)
 	}
 	d, err := blob.WriteFile(path, strings.NewReader("snapshot bytes"), -1)
@@ -116,14 +115,14 @@ func TestNewImageContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Lock()
-	c.image.activateImageLocked(id, d)
-	info, _ = c.image.infoLocked(project, id)
-	failedID, failedPath := c.image.newImageLocked(project, newImage{Name: "broken"})
+	c.image.ActivateLocked(id, d)
+	info, _ = c.image.InfoLocked(project, id)
+	failedID, failedPath := c.image.NewImageLocked(project, image.NewImage{Name: "broken"})
 	os.WriteFile(failedPath, []byte("half"), 0o600)
-	c.image.failImageLocked(failedID)
-	_, failedOK := c.image.infoLocked(project, failedID)
+	c.image.FailLocked(failedID)
+	_, failedOK := c.image.InfoLocked(project, failedID)
 	c.Unlock()
-	if info.Status != imageActive || info.Size != 14 || info.Checksum != d.MD5 || info.Path != path {
+	if info.Status != image.StatusActive || info.Size != 14 || info.Checksum != d.MD5 || info.Path != path {
 		t.Errorf("activated image: %+v", info)
 	}
 	if _, err := os.Stat(failedPath); failedOK || !os.IsNotExist(err) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
@@ -36,7 +37,7 @@ type volumeSource struct {
 	n     int64
 	qcow2 bool
 	// image is set for a volume made from an image.
-	image *imageInfo
+	image *image.Info
 }
 
 // createLocked validates a create request, checks quota, records the
@@ -166,7 +167,7 @@ func (s *volumeService) inheritLocked(v *volume, req volumeCreate, src volumeSou
 
 // volumeImageMetadata is what Cinder records of the image a volume was
 // made from: the core fields and every additional property.
-func volumeImageMetadata(im imageInfo) map[string]string {
+func volumeImageMetadata(im image.Info) map[string]string {
 	m := maps.Clone(im.Properties)
 	if m == nil {
 		m = map[string]string{}
@@ -280,11 +281,11 @@ func (s *volumeService) backupSourceLocked(projectID string, req volumeCreate) (
 // imageSourceLocked checks an image as Cinder's _check_image_metadata
 // does: visible, active, fitting the volume.
 func (s *volumeService) imageSourceLocked(projectID, imageID string, sizeGB int) (volumeSource, *cinderError) {
-	im, ok := s.c.image.infoLocked(projectID, imageID)
+	im, ok := s.c.image.InfoLocked(projectID, imageID)
 	if !ok {
 		return volumeSource{}, cinderErr(http.StatusNotFound, "Image %s could not be found.", imageID)
 	}
-	if im.Status != imageActive || im.Path == "" {
+	if im.Status != image.StatusActive || im.Path == "" {
 		return volumeSource{}, cinderInvalid("Image %s is not active.", imageID)
 	}
 	if gb := qcow2.CeilDiv(im.Size, volumeGiB); gb > int64(sizeGB) {

@@ -224,7 +224,7 @@ func (s *volumeService) writeVolumes(w http.ResponseWriter, r *http.Request, q v
 		if v.ProjectID != q.tok.ProjectID || !s.volumeMatches(v, query) {
 			continue
 		}
-		items = append(items, cinderItem{id: v.ID, name: valueOf(v.Name), status: v.Status, size: v.SizeGB,
+		items = append(items, cinderItem{id: v.ID, name: core.Deref(v.Name), status: v.Status, size: v.SizeGB,
 			created: v.CreatedAt, updated: v.UpdatedAt, extra: map[string]string{
 				"availability_zone": v.AZ, "bootable": strconv.FormatBool(v.Bootable), "volume_type": s.typeName(v.TypeID)}})
 	}
@@ -253,7 +253,7 @@ func (s *volumeService) writeVolumes(w http.ResponseWriter, r *http.Request, q v
 }
 
 func (s *volumeService) volumeMatches(v *volume, q url.Values) bool {
-	if !cinderFilterMatches(q, valueOf(v.Name), v.Status, v.Metadata) {
+	if !cinderFilterMatches(q, core.Deref(v.Name), v.Status, v.Metadata) {
 		return false
 	}
 	if b := q.Get("bootable"); b != "" && !strings.EqualFold(b, strconv.FormatBool(v.Bootable)) {

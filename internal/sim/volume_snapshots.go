@@ -114,13 +114,13 @@ func (s *volumeService) writeSnapshots(w http.ResponseWriter, r *http.Request, q
 	defer s.c.Unlock()
 	var items []cinderItem
 	for _, sn := range s.snapshots {
-		if sn.ProjectID != q.tok.ProjectID || !cinderFilterMatches(query, valueOf(sn.Name), sn.Status, sn.Metadata) {
+		if sn.ProjectID != q.tok.ProjectID || !cinderFilterMatches(query, core.Deref(sn.Name), sn.Status, sn.Metadata) {
 			continue
 		}
 		if vid := query.Get("volume_id"); vid != "" && vid != sn.VolumeID {
 			continue
 		}
-		items = append(items, cinderItem{id: sn.ID, name: valueOf(sn.Name), status: sn.Status, size: sn.SizeGB,
+		items = append(items, cinderItem{id: sn.ID, name: core.Deref(sn.Name), status: sn.Status, size: sn.SizeGB,
 			created: sn.CreatedAt, updated: sn.UpdatedAt, extra: map[string]string{"volume_id": sn.VolumeID}})
 	}
 	pg, next, verr := cinderPage(items, query, snapshotSortKeys)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
@@ -57,10 +58,9 @@ func (s *volumeService) actUploadImage(w http.ResponseWriter, v *volume, arg jso
 	for _, k := range cinderGlanceCoreProperties {
 		delete(props, k)
 	}
-	imageID, imagePath := s.c.image.newImageLocked(v.ProjectID, newImage{Name: a.ImageName,
-		DiskFormat: a.DiskFormat, ContainerFormat: a.ContainerFormat, Properties: props, Visibility: a.Visibility})
 	protected := cinderBool(a.Protected)
-	s.c.image.images[imageID].Protected = protected
+	imageID, imagePath := s.c.image.NewImageLocked(v.ProjectID, image.NewImage{Name: a.ImageName,
+		DiskFormat: a.DiskFormat, ContainerFormat: a.ContainerFormat, Properties: props, Visibility: a.Visibility, Protected: protected})
 	v.resumeStatus, v.Status = v.Status, volUploading
 	v.touch(s.c.Now())
 	volPath, size, format := v.Path, int64(v.SizeGB)*volumeGiB, a.DiskFormat
@@ -70,9 +70,9 @@ func (s *volumeService) actUploadImage(w http.ResponseWriter, v *volume, arg jso
 		return err
 	}, func(err error) {
 		if err != nil {
-			s.c.image.failImageLocked(imageID)
+			s.c.image.FailLocked(imageID)
 		} else {
-			s.c.image.activateImageLocked(imageID, d)
+			s.c.image.ActivateLocked(imageID, d)
 		}
 		if s.volumes[v.ID] == v && v.Status == volUploading {
 			v.Status = v.resumeStatus
@@ -107,7 +107,7 @@ func (s *volumeService) checkUpload(v *volume, a *volumeUploadRequest) *cinderEr
 	if a.ContainerFormat == "" {
 		a.ContainerFormat = "bare"
 	}
-	if !slices.Contains(imageContainerFormats, a.ContainerFormat) {
+	if !slices.Contains(image.ContainerFormats, a.ContainerFormat) {
 		return cinderErr(http.StatusBadRequest, "Invalid container-format '%s' is specified.", a.ContainerFormat)
 	}
 	if a.Visibility == "" {
@@ -116,7 +116,7 @@ func (s *volumeService) checkUpload(v *volume, a *volumeUploadRequest) *cinderEr
 	if a.Visibility == "public" {
 		return cinderErr(http.StatusForbidden, "Policy doesn't allow volume_extension:volume_actions:upload_public to be performed.")
 	}
-	if !slices.Contains(imageVisibilities, a.Visibility) {
+	if !slices.Contains(image.Visibilities, a.Visibility) {
 		return cinderInvalid("Invalid visibility '%s'.", a.Visibility)
 	}
 	return nil

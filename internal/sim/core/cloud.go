@@ -155,3 +155,16 @@ func OrEmpty[T any](s []T) []T {
 	}
 	return s
 }
+
+// Ref returns a pointer to a copy of v, for the nullable fields of API
+// bodies.
+func Ref[T any](v T) *T { return &v }
+
+// Deref is the value p points at, or the zero value for nil.
+func Deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

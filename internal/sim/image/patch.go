@@ -1,4 +1,4 @@
-package sim
+package image
 
 import (
 	"encoding/json"
@@ -17,21 +17,21 @@ var imagePatchTypes = []string{
 	"application/openstack-images-v2.0-json-patch",
 }
 
-// imagePatchOp is one operation of a PATCH request.
-type imagePatchOp struct {
+// patchOp is one operation of a PATCH request.
+type patchOp struct {
 	Op    string           `json:"op"`
 	Path  *string          `json:"path"`
 	Value *json.RawMessage `json:"value"`
 }
 
-func (s *imageService) update(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) update(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if !slices.Contains(imagePatchTypes, ct) {
 		w.Header().Set("Accept-Patch", strings.Join(imagePatchTypes, ", "))
 		core.GlanceErrors.Write(w, http.StatusUnsupportedMediaType, "The request has an unsupported Content-Type; expected one of "+strings.Join(imagePatchTypes, ", ")+".")
 		return
 	}
-	var ops []imagePatchOp
+	var ops []patchOp
 	if err := json.NewDecoder(r.Body).Decode(&ops); err != nil {
 		core.GlanceErrors.Write(w, http.StatusBadRequest, "Request body must be a JSON array of operation objects.")
 		return
@@ -48,7 +48,7 @@ func (s *imageService) update(w http.ResponseWriter, r *http.Request, tok *token
 	next.Properties = maps.Clone(im.Properties)
 	next.Tags = slices.Clone(im.Tags)
 	for _, op := range ops {
-		if ierr := applyImagePatch(&next, op, tok.ProjectID); ierr != nil {
+		if ierr := applyPatch(&next, op, tok.ProjectID); ierr != nil {
 			ierr.write(w)
 			return
 		}
@@ -60,57 +60,57 @@ func (s *imageService) update(w http.ResponseWriter, r *http.Request, tok *token
 	s.writeImage(w, http.StatusOK, im)
 }
 
-// applyImagePatch applies one add, replace or remove operation.
-func applyImagePatch(im *image, op imagePatchOp, projectID string) *imageError {
+// applyPatch applies one add, replace or remove operation.
+func applyPatch(im *image, op patchOp, projectID string) *apiError {
 	if op.Op != "add" && op.Op != "replace" && op.Op != "remove" {
-		return imageErr(http.StatusBadRequest, "Invalid operation: `%s`", op.Op)
+		return errorf(http.StatusBadRequest, "Invalid operation: `%s`", op.Op)
 	}
 	if op.Path == nil {
-		return imageErr(http.StatusBadRequest, "Unable to find 'path' in JSON Schema change")
+		return errorf(http.StatusBadRequest, "Unable to find 'path' in JSON Schema change")
 	}
-	key, ierr := imagePatchKey(*op.Path)
+	key, ierr := patchKey(*op.Path)
 	if ierr != nil {
 		return ierr
 	}
-	if err := imageCheckWritable(key); err != nil {
+	if err := checkWritable(key); err != nil {
 		return err
 	}
 	base := slices.Contains(imageBaseAttrs, key)
 	_, isProp := im.Properties[key]
 	if op.Op == "remove" {
 		if base {
-			return imageErr(http.StatusForbidden, "Property %s may not be removed.", key)
+			return errorf(http.StatusForbidden, "Property %s may not be removed.", key)
 		}
 		if !isProp {
-			return imageErr(http.StatusConflict, "Property %s does not exist.", key)
+			return errorf(http.StatusConflict, "Property %s does not exist.", key)
 		}
 		delete(im.Properties, key)
 		return nil
 	}
 	if op.Value == nil {
-		return imageErr(http.StatusBadRequest, "Operation \"%s\" requires a member named \"value\".", op.Op)
+		return errorf(http.StatusBadRequest, "Operation \"%s\" requires a member named \"value\".", op.Op)
 	}
 	if op.Op == "replace" && !base && !isProp {
-		return imageErr(http.StatusConflict, "Property %s does not exist.", key)
+		return errorf(http.StatusConflict, "Property %s does not exist.", key)
 	}
 	var val any
 	if err := json.Unmarshal(*op.Value, &val); err != nil {
-		return imageErr(http.StatusBadRequest, "Malformed JSON in request body.")
+		return errorf(http.StatusBadRequest, "Malformed JSON in request body.")
 	}
-	return setImageAttr(im, key, val, projectID)
+	return setAttr(im, key, val, projectID)
 }
 
-// imagePatchKey decodes a one-level JSON pointer such as "/os_distro".
-func imagePatchKey(pointer string) (string, *imageError) {
+// patchKey decodes a one-level JSON pointer such as "/os_distro".
+func patchKey(pointer string) (string, *apiError) {
 	if !strings.HasPrefix(pointer, "/") {
-		return "", imageErr(http.StatusBadRequest, "Pointer `%s` does not start with \"/\".", pointer)
+		return "", errorf(http.StatusBadRequest, "Pointer `%s` does not start with \"/\".", pointer)
 	}
 	p := pointer[1:]
 	if p == "" || strings.Contains(p, "/") {
-		return "", imageErr(http.StatusBadRequest, "Invalid JSON pointer for this resource: '%s'", pointer)
+		return "", errorf(http.StatusBadRequest, "Invalid JSON pointer for this resource: '%s'", pointer)
 	}
 	if strings.Contains(strings.ReplaceAll(strings.ReplaceAll(p, "~0", ""), "~1", ""), "~") {
-		return "", imageErr(http.StatusBadRequest, "Pointer `%s` contains \"~\" not part of a recognized escape sequence.", pointer)
+		return "", errorf(http.StatusBadRequest, "Pointer `%s` contains \"~\" not part of a recognized escape sequence.", pointer)
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(p, "~1", "/"), "~0", "~"), nil
 }

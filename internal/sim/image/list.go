@@ -1,4 +1,4 @@
-package sim
+package image
 
 import (
 	"cmp"
@@ -14,8 +14,8 @@ import (
 
 // Glance's paging defaults (limit_param_default, api_limit_max).
 const (
-	imageDefaultLimit = 25
-	imageMaxLimit     = 1000
+	defaultLimit = 25
+	maxLimit     = 1000
 )
 
 // imageListParams are the query parameters that are not filters on
@@ -27,20 +27,20 @@ var imageListParams = []string{"limit", "marker", "sort", "sort_key", "sort_dir"
 var imageSortKeys = []string{"name", "status", "container_format", "disk_format", "size", "id",
 	"created_at", "updated_at", "visibility", "owner", "min_disk", "min_ram", "virtual_size", "os_hidden"}
 
-// imageSort is one sort key with its direction.
-type imageSort struct {
+// sortKey is one sort key with its direction.
+type sortKey struct {
 	key  string
 	desc bool
 }
 
-func (s *imageService) list(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) list(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	q := r.URL.Query()
-	limit, ierr := imageLimit(q)
+	limit, ierr := limitOf(q)
 	if ierr != nil {
 		ierr.write(w)
 		return
 	}
-	sorts, ierr := imageSorts(q)
+	sorts, ierr := sorts(q)
 	if ierr == nil {
 		ierr = checkImageListValues(q)
 	}
@@ -69,9 +69,9 @@ func (s *imageService) list(w http.ResponseWriter, r *http.Request, tok *token) 
 	pg := items[start:min(start+limit, len(items))]
 	out := make([]any, len(pg))
 	for i, im := range pg {
-		out[i] = imageView(im)
+		out[i] = view(im)
 	}
-	body := map[string]any{"images": out, "schema": "/v2/schemas/images", "first": imageFirstLink(q)}
+	body := map[string]any{"images": out, "schema": "/v2/schemas/images", "first": firstLink(q)}
 	if len(pg) > 0 && len(pg) == limit {
 		q.Set("marker", pg[len(pg)-1].ID)
 		body["next"] = "/v2/images?" + q.Encode()
@@ -81,17 +81,17 @@ func (s *imageService) list(w http.ResponseWriter, r *http.Request, tok *token) 
 
 // checkImageListValues rejects unknown visibility and member_status
 // filters, as Glance does.
-func checkImageListValues(q url.Values) *imageError {
-	if v := q.Get("visibility"); v != "" && v != "all" && !slices.Contains(imageVisibilities, v) {
-		return imageErr(http.StatusBadRequest, "Invalid visibility value: %s", v)
+func checkImageListValues(q url.Values) *apiError {
+	if v := q.Get("visibility"); v != "" && v != "all" && !slices.Contains(Visibilities, v) {
+		return errorf(http.StatusBadRequest, "Invalid visibility value: %s", v)
 	}
 	if m := q.Get("member_status"); m != "" && !slices.Contains([]string{"accepted", "pending", "rejected", "all"}, m) {
-		return imageErr(http.StatusBadRequest, "Invalid status value: %s", m)
+		return errorf(http.StatusBadRequest, "Invalid status value: %s", m)
 	}
 	return nil
 }
 
-func imageFirstLink(q url.Values) string {
+func firstLink(q url.Values) string {
 	first := url.Values{}
 	for k, v := range q {
 		if k != "marker" {
@@ -104,32 +104,32 @@ func imageFirstLink(q url.Values) string {
 	return "/v2/images?" + first.Encode()
 }
 
-func imageLimit(q url.Values) (int, *imageError) {
+func limitOf(q url.Values) (int, *apiError) {
 	l := q.Get("limit")
 	if l == "" {
-		return imageDefaultLimit, nil
+		return defaultLimit, nil
 	}
 	n, err := strconv.Atoi(l)
 	if err != nil {
-		return 0, imageErr(http.StatusBadRequest, "limit param must be an integer")
+		return 0, errorf(http.StatusBadRequest, "limit param must be an integer")
 	}
 	if n < 0 {
-		return 0, imageErr(http.StatusBadRequest, "limit param must be positive")
+		return 0, errorf(http.StatusBadRequest, "limit param must be positive")
 	}
-	return min(n, imageMaxLimit), nil
+	return min(n, maxLimit), nil
 }
 
-// imageSorts reads sort=k1:dir,k2 or sort_key/sort_dir; created_at and
+// sorts reads sort=k1:dir,k2 or sort_key/sort_dir; created_at and
 // id always break ties.
-func imageSorts(q url.Values) ([]imageSort, *imageError) {
-	var sorts []imageSort
+func sorts(q url.Values) ([]sortKey, *apiError) {
+	var sorts []sortKey
 	if v := q.Get("sort"); v != "" {
 		if q.Has("sort_key") || q.Has("sort_dir") {
-			return nil, imageErr(http.StatusBadRequest, "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.")
+			return nil, errorf(http.StatusBadRequest, "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.")
 		}
 		for _, part := range strings.Split(v, ",") {
 			key, dir, _ := strings.Cut(strings.TrimSpace(part), ":")
-			srt, ierr := newImageSort(key, cmp.Or(dir, "desc"))
+			srt, ierr := newSortKey(key, cmp.Or(dir, "desc"))
 			if ierr != nil {
 				return nil, ierr
 			}
@@ -144,29 +144,29 @@ func imageSorts(q url.Values) ([]imageSort, *imageError) {
 			} else if len(dirs) > 0 {
 				dir = dirs[len(dirs)-1]
 			}
-			srt, ierr := newImageSort(key, dir)
+			srt, ierr := newSortKey(key, dir)
 			if ierr != nil {
 				return nil, ierr
 			}
 			sorts = append(sorts, srt)
 		}
 	}
-	return append(sorts, imageSort{"created_at", true}, imageSort{"id", true}), nil
+	return append(sorts, sortKey{"created_at", true}, sortKey{"id", true}), nil
 }
 
-func newImageSort(key, dir string) (imageSort, *imageError) {
+func newSortKey(key, dir string) (sortKey, *apiError) {
 	if !slices.Contains(imageSortKeys, key) {
-		return imageSort{}, imageErr(http.StatusBadRequest, "Invalid sort key: %s. It must be one of the following: %s.", key, strings.Join(imageSortKeys, ", "))
+		return sortKey{}, errorf(http.StatusBadRequest, "Invalid sort key: %s. It must be one of the following: %s.", key, strings.Join(imageSortKeys, ", "))
 	}
 	if dir != "asc" && dir != "desc" {
-		return imageSort{}, imageErr(http.StatusBadRequest, "Invalid sort direction: %s", dir)
+		return sortKey{}, errorf(http.StatusBadRequest, "Invalid sort direction: %s", dir)
 	}
-	return imageSort{key: key, desc: dir == "desc"}, nil
+	return sortKey{key: key, desc: dir == "desc"}, nil
 }
 
-func compareImages(a, b *image, sorts []imageSort) int {
+func compareImages(a, b *image, sorts []sortKey) int {
 	for _, s := range sorts {
-		c := cmp.Compare(imageSortValue(a, s.key), imageSortValue(b, s.key))
+		c := cmp.Compare(sortValue(a, s.key), sortValue(b, s.key))
 		if s.desc {
 			c = -c
 		}
@@ -177,22 +177,22 @@ func compareImages(a, b *image, sorts []imageSort) int {
 	return 0
 }
 
-// imageSortValue is a sortable text for an attribute (numbers padded).
-func imageSortValue(im *image, key string) string {
+// sortValue is a sortable text for an attribute (numbers padded).
+func sortValue(im *image, key string) string {
 	num := func(n int64) string { return strconv.FormatInt(n+1<<62, 10) }
 	switch key {
 	case "name":
-		return valueOf(im.Name)
+		return core.Deref(im.Name)
 	case "status":
 		return im.Status
 	case "container_format":
-		return valueOf(im.ContainerFormat)
+		return core.Deref(im.ContainerFormat)
 	case "disk_format":
-		return valueOf(im.DiskFormat)
+		return core.Deref(im.DiskFormat)
 	case "size":
-		return num(valueOf(im.Size))
+		return num(core.Deref(im.Size))
 	case "virtual_size":
-		return num(valueOf(im.VirtualSize))
+		return num(core.Deref(im.VirtualSize))
 	case "min_disk":
 		return num(int64(im.MinDisk))
 	case "min_ram":
@@ -213,21 +213,21 @@ func imageSortValue(im *image, key string) string {
 
 // listedLocked decides whether an image is in the project's list for
 // the query: Glance's visibility rules first, then the filters.
-func (s *imageService) listedLocked(im *image, projectID string, q url.Values) bool {
-	if !imageInScope(im, projectID, q) {
+func (s *Room) listedLocked(im *image, projectID string, q url.Values) bool {
+	if !inScope(im, projectID, q) {
 		return false
 	}
 	hidden := q.Get("os_hidden") == "true"
 	if im.Hidden != hidden {
 		return false
 	}
-	return imageMatches(im, q)
+	return matches(im, q)
 }
 
-// imageInScope applies the visibility filter: without one a project
+// inScope applies the visibility filter: without one a project
 // lists its own images, public ones and shared ones it accepted, but not
 // other projects' community images.
-func imageInScope(im *image, projectID string, q url.Values) bool {
+func inScope(im *image, projectID string, q url.Values) bool {
 	if !im.visibleTo(projectID) {
 		return false
 	}
@@ -252,16 +252,16 @@ func imageInScope(im *image, projectID string, q url.Values) bool {
 	}
 }
 
-// imageMatches applies the attribute and property filters.
-func imageMatches(im *image, q url.Values) bool {
+// matches applies the attribute and property filters.
+func matches(im *image, q url.Values) bool {
 	checks := map[string]string{
-		"name": valueOf(im.Name), "status": im.Status, "owner": im.Owner, "id": im.ID,
+		"name": core.Deref(im.Name), "status": im.Status, "owner": im.Owner, "id": im.ID,
 		"checksum": im.Checksum, "os_hash_value": im.HashValue,
-		"container_format": valueOf(im.ContainerFormat), "disk_format": valueOf(im.DiskFormat),
+		"container_format": core.Deref(im.ContainerFormat), "disk_format": core.Deref(im.DiskFormat),
 		"protected": strconv.FormatBool(im.Protected),
 	}
 	for key, have := range checks {
-		if want, ok := q[key]; ok && !imageValueMatches(have, want[0]) {
+		if want, ok := q[key]; ok && !valueMatches(have, want[0]) {
 			return false
 		}
 	}
@@ -270,13 +270,13 @@ func imageMatches(im *image, q url.Values) bool {
 			return false
 		}
 	}
-	if !imageSizeMatches(im, q) || !imageTimeMatches(im.CreatedAt, q.Get("created_at")) ||
-		!imageTimeMatches(im.UpdatedAt, q.Get("updated_at")) {
+	if !sizeMatches(im, q) || !timeMatches(im.CreatedAt, q.Get("created_at")) ||
+		!timeMatches(im.UpdatedAt, q.Get("updated_at")) {
 		return false
 	}
 	for key, want := range q {
 		if !slices.Contains(imageListParams, key) {
-			if have, ok := im.Properties[key]; !ok || !imageValueMatches(have, want[0]) {
+			if have, ok := im.Properties[key]; !ok || !valueMatches(have, want[0]) {
 				return false
 			}
 		}
@@ -284,16 +284,16 @@ func imageMatches(im *image, q url.Values) bool {
 	return true
 }
 
-// imageValueMatches compares exactly, or against a list with "in:a,b".
-func imageValueMatches(have, want string) bool {
+// valueMatches compares exactly, or against a list with "in:a,b".
+func valueMatches(have, want string) bool {
 	if list, ok := strings.CutPrefix(want, "in:"); ok {
 		return slices.Contains(strings.Split(list, ","), have)
 	}
 	return have == want
 }
 
-func imageSizeMatches(im *image, q url.Values) bool {
-	size := valueOf(im.Size)
+func sizeMatches(im *image, q url.Values) bool {
+	size := core.Deref(im.Size)
 	if v := q.Get("size_min"); v != "" {
 		n, _ := strconv.ParseInt(v, 10, 64)
 		if im.Size == nil || size < n {
@@ -309,8 +309,8 @@ func imageSizeMatches(im *image, q url.Values) bool {
 	return true
 }
 
-// imageTimeMatches applies a time filter such as "gte:2026-01-01T00:00:00Z".
-func imageTimeMatches(t time.Time, filter string) bool {
+// timeMatches applies a time filter such as "gte:2026-01-01T00:00:00Z".
+func timeMatches(t time.Time, filter string) bool {
 	if filter == "" {
 		return true
 	}

@@ -1,4 +1,4 @@
-package sim
+package image
 
 import (
 	"net/http"
@@ -8,25 +8,25 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-func imageMemberView(imageID, projectID string, m *imageMember) map[string]any {
+func memberView(imageID, projectID string, m *member) map[string]any {
 	return map[string]any{"image_id": imageID, "member_id": projectID, "status": m.Status,
 		"created_at": core.ISOTime(m.CreatedAt), "updated_at": core.ISOTime(m.UpdatedAt), "schema": "/v2/schemas/member"}
 }
 
 // sharedLocked returns a visible image that can have members.
-func (s *imageService) sharedLocked(projectID, id string) (*image, *imageError) {
+func (s *Room) sharedLocked(projectID, id string) (*image, *apiError) {
 	im := s.visibleLocked(projectID, id)
 	if im == nil {
-		return nil, notFoundImage(id)
+		return nil, notFound(id)
 	}
 	if im.Visibility != "shared" {
-		return nil, imageErr(http.StatusForbidden, "Only shared images have members.")
+		return nil, errorf(http.StatusForbidden, "Only shared images have members.")
 	}
 	return im, nil
 }
 
 // listMembers shows the owner every member and a member itself only.
-func (s *imageService) listMembers(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) listMembers(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	im, ierr := s.sharedLocked(tok.ProjectID, r.PathValue("id"))
@@ -43,12 +43,12 @@ func (s *imageService) listMembers(w http.ResponseWriter, r *http.Request, tok *
 	sort.Strings(ids)
 	out := make([]any, len(ids))
 	for i, p := range ids {
-		out[i] = imageMemberView(im.ID, p, im.Members[p])
+		out[i] = memberView(im.ID, p, im.Members[p])
 	}
 	core.WriteJSON(w, http.StatusOK, map[string]any{"members": out, "schema": "/v2/schemas/members"})
 }
 
-func (s *imageService) addMember(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) addMember(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	var body struct {
 		Member string `json:"member"`
 	}
@@ -59,7 +59,7 @@ func (s *imageService) addMember(w http.ResponseWriter, r *http.Request, tok *to
 	defer s.c.Unlock()
 	im, ierr := s.sharedLocked(tok.ProjectID, r.PathValue("id"))
 	if ierr == nil && im.Owner != tok.ProjectID {
-		ierr = imageErr(http.StatusForbidden, "You are not authorized to complete add_member action.")
+		ierr = errorf(http.StatusForbidden, "You are not authorized to complete add_member action.")
 	}
 	if ierr != nil {
 		ierr.write(w)
@@ -74,28 +74,28 @@ func (s *imageService) addMember(w http.ResponseWriter, r *http.Request, tok *to
 		return
 	}
 	t := s.c.Now()
-	m := &imageMember{Status: "pending", CreatedAt: t, UpdatedAt: t}
+	m := &member{Status: "pending", CreatedAt: t, UpdatedAt: t}
 	if im.Members == nil {
-		im.Members = map[string]*imageMember{}
+		im.Members = map[string]*member{}
 	}
 	im.Members[body.Member] = m
-	core.WriteJSON(w, http.StatusOK, imageMemberView(im.ID, body.Member, m))
+	core.WriteJSON(w, http.StatusOK, memberView(im.ID, body.Member, m))
 }
 
 // memberLocked finds a membership the caller may see.
-func (s *imageService) memberLocked(projectID, id, member string) (*image, *imageMember, *imageError) {
+func (s *Room) memberLocked(projectID, id, member string) (*image, *member, *apiError) {
 	im, ierr := s.sharedLocked(projectID, id)
 	if ierr != nil {
 		return nil, nil, ierr
 	}
 	m := im.Members[member]
 	if m == nil || (im.Owner != projectID && member != projectID) {
-		return nil, nil, imageErr(http.StatusNotFound, "Member %s not found", member)
+		return nil, nil, errorf(http.StatusNotFound, "Member %s not found", member)
 	}
 	return im, m, nil
 }
 
-func (s *imageService) getMember(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) getMember(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	im, m, ierr := s.memberLocked(tok.ProjectID, r.PathValue("id"), r.PathValue("member"))
@@ -103,11 +103,11 @@ func (s *imageService) getMember(w http.ResponseWriter, r *http.Request, tok *to
 		ierr.write(w)
 		return
 	}
-	core.WriteJSON(w, http.StatusOK, imageMemberView(im.ID, r.PathValue("member"), m))
+	core.WriteJSON(w, http.StatusOK, memberView(im.ID, r.PathValue("member"), m))
 }
 
 // updateMember lets the member (only) accept or reject the share.
-func (s *imageService) updateMember(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) updateMember(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	var body struct {
 		Status string `json:"status"`
 	}
@@ -118,7 +118,7 @@ func (s *imageService) updateMember(w http.ResponseWriter, r *http.Request, tok 
 	defer s.c.Unlock()
 	im, m, ierr := s.memberLocked(tok.ProjectID, r.PathValue("id"), r.PathValue("member"))
 	if ierr == nil && r.PathValue("member") != tok.ProjectID {
-		ierr = imageErr(http.StatusForbidden, "You are not permitted to modify 'status' on this image member.")
+		ierr = errorf(http.StatusForbidden, "You are not permitted to modify 'status' on this image member.")
 	}
 	if ierr != nil {
 		ierr.write(w)
@@ -129,15 +129,15 @@ func (s *imageService) updateMember(w http.ResponseWriter, r *http.Request, tok 
 		return
 	}
 	m.Status, m.UpdatedAt = body.Status, s.c.Now()
-	core.WriteJSON(w, http.StatusOK, imageMemberView(im.ID, r.PathValue("member"), m))
+	core.WriteJSON(w, http.StatusOK, memberView(im.ID, r.PathValue("member"), m))
 }
 
-func (s *imageService) deleteMember(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) deleteMember(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	im, _, ierr := s.memberLocked(tok.ProjectID, r.PathValue("id"), r.PathValue("member"))
 	if ierr == nil && im.Owner != tok.ProjectID {
-		ierr = imageErr(http.StatusForbidden, "You are not authorized to complete delete_member action.")
+		ierr = errorf(http.StatusForbidden, "You are not authorized to complete delete_member action.")
 	}
 	if ierr != nil {
 		ierr.write(w)

@@ -1,4 +1,4 @@
-package sim
+package image
 
 import (
 	"errors"
@@ -20,7 +20,7 @@ var errImageStreamReset = errors.New("data stream reset (injected fault)")
 // upload streams PUT /v2/images/{id}/file to disk through the hasher:
 // queued → saving → active. A short or aborted body puts the image back
 // to queued and removes what arrived, as Glance does.
-func (s *imageService) upload(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) upload(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "" && ct != "application/octet-stream" {
 		core.GlanceErrors.Write(w, http.StatusUnsupportedMediaType, "The request has an unsupported Content-Type; image data must be sent as application/octet-stream.")
 		return
@@ -38,7 +38,7 @@ func (s *imageService) upload(w http.ResponseWriter, r *http.Request, tok *token
 	if err != nil {
 		os.Remove(path)
 		if im != nil && im.Path == path {
-			im.Status, im.Path = imageQueued, ""
+			im.Status, im.Path = statusQueued, ""
 			im.touch(s.c.Now())
 		}
 		if errors.Is(err, errImageStreamReset) {
@@ -58,20 +58,20 @@ func (s *imageService) upload(w http.ResponseWriter, r *http.Request, tok *token
 
 // beginUpload moves a queued image of the project to saving and returns
 // where its bytes go.
-func (s *imageService) beginUpload(projectID, id string) (string, *imageError) {
+func (s *Room) beginUpload(projectID, id string) (string, *apiError) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(projectID, id, "upload_image")
 	if ierr != nil {
 		return "", ierr
 	}
-	if im.Status != imageQueued {
-		return "", imageErr(http.StatusConflict, "Image status transition from %s to %s is not allowed", im.Status, imageSaving)
+	if im.Status != statusQueued {
+		return "", errorf(http.StatusConflict, "Image status transition from %s to %s is not allowed", im.Status, statusSaving)
 	}
 	if im.DiskFormat == nil || im.ContainerFormat == nil {
-		return "", imageErr(http.StatusBadRequest, "Properties disk_format, container_format must be set prior to saving data.")
+		return "", errorf(http.StatusBadRequest, "Properties disk_format, container_format must be set prior to saving data.")
 	}
-	im.Status, im.Path = imageSaving, s.c.BlobPath("images", id)
+	im.Status, im.Path = statusSaving, s.c.BlobPath("images", id)
 	im.touch(s.c.Now())
 	return im.Path, nil
 }
@@ -79,8 +79,8 @@ func (s *imageService) beginUpload(projectID, id string) (string, *imageError) {
 // receive writes the request body to path and returns its digests. It
 // fails when the body is shorter than announced or the client goes away,
 // and when the fault injector resets the stream.
-func (s *imageService) receive(r *http.Request, path string) (blob.Digests, error) {
-	var body io.Reader = imageBody{r.Body}
+func (s *Room) receive(r *http.Request, path string) (blob.Digests, error) {
+	var body io.Reader = body{r.Body}
 	reset := int64(-1)
 	if r.ContentLength > 0 {
 		reset = s.c.Faults().StreamResetAt(r.ContentLength)
@@ -100,11 +100,11 @@ func (s *imageService) receive(r *http.Request, path string) (blob.Digests, erro
 	return d, nil
 }
 
-// imageBody wraps every read error but io.EOF, so that a body cut
+// body wraps every read error but io.EOF, so that a body cut
 // short (io.ErrUnexpectedEOF from net/http) is not taken for its end.
-type imageBody struct{ r io.Reader }
+type body struct{ r io.Reader }
 
-func (b imageBody) Read(p []byte) (int, error) {
+func (b body) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	if err != nil && err != io.EOF {
 		err = fmt.Errorf("read image data: %w", err)
@@ -115,7 +115,7 @@ func (b imageBody) Read(p []byte) (int, error) {
 // download serves GET /v2/images/{id}/file from disk, whole or one
 // byte range. Content-MD5 carries the hex checksum, as Glance sends it
 // and glanceclient and openstacksdk verify it.
-func (s *imageService) download(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) download(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	path, size, checksum, ierr := s.dataOf(tok.ProjectID, r.PathValue("id"))
 	if ierr != nil {
 		ierr.write(w)
@@ -127,11 +127,11 @@ func (s *imageService) download(w http.ResponseWriter, r *http.Request, tok *tok
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		notFoundImage(r.PathValue("id")).write(w)
+		notFound(r.PathValue("id")).write(w)
 		return
 	}
 	defer f.Close()
-	start, n, partial, ok := imageByteRange(r.Header.Get("Range"), size)
+	start, n, partial, ok := byteRange(r.Header.Get("Range"), size)
 	if !ok {
 		w.Header().Set("Content-Range", "bytes */"+strconv.FormatInt(size, 10))
 		core.GlanceErrors.Write(w, http.StatusRequestedRangeNotSatisfiable, "The Range requested is not available.")
@@ -152,24 +152,24 @@ func (s *imageService) download(w http.ResponseWriter, r *http.Request, tok *tok
 
 // dataOf returns where a visible image's bytes are ("" when it has
 // none), their size and checksum.
-func (s *imageService) dataOf(projectID, id string) (string, int64, string, *imageError) {
+func (s *Room) dataOf(projectID, id string) (string, int64, string, *apiError) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	im := s.visibleLocked(projectID, id)
 	switch {
 	case im == nil:
-		return "", 0, "", notFoundImage(id)
-	case im.Status == imageDeactivated:
-		return "", 0, "", imageErr(http.StatusForbidden, "The requested image has been deactivated. Image data download is forbidden.")
-	case im.Status != imageActive:
+		return "", 0, "", notFound(id)
+	case im.Status == statusDeactivated:
+		return "", 0, "", errorf(http.StatusForbidden, "The requested image has been deactivated. Image data download is forbidden.")
+	case im.Status != StatusActive:
 		return "", 0, "", nil
 	}
-	return im.Path, valueOf(im.Size), im.Checksum, nil
+	return im.Path, core.Deref(im.Size), im.Checksum, nil
 }
 
 // send copies n bytes of f from start to the client; an injected fault
 // cuts the connection part way.
-func (s *imageService) send(w http.ResponseWriter, f *os.File, start, n int64) {
+func (s *Room) send(w http.ResponseWriter, f *os.File, start, n int64) {
 	if _, err := f.Seek(start, io.SeekStart); err != nil {
 		panic(http.ErrAbortHandler)
 	}
@@ -181,10 +181,10 @@ func (s *imageService) send(w http.ResponseWriter, f *os.File, start, n int64) {
 	io.CopyN(w, f, n)
 }
 
-// imageByteRange reads a single "bytes=N-", "bytes=N-M" or "bytes=-S"
+// byteRange reads a single "bytes=N-", "bytes=N-M" or "bytes=-S"
 // range. Without a Range header the whole object is served. ok is false
 // for a range that cannot be satisfied.
-func imageByteRange(header string, size int64) (start, n int64, partial, ok bool) {
+func byteRange(header string, size int64) (start, n int64, partial, ok bool) {
 	if header == "" {
 		return 0, size, false, true
 	}

@@ -1,6 +1,10 @@
-package sim
+// Package image is the simulator's Glance v2 room: images, their data
+// (stored sparse, qcow2 or raw), members, tags, schemas and the
+// provider's public standard images.
+package image
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
 	"os"
@@ -11,10 +15,10 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
-// imageService is Glance v2: images, their data, tags, members and the
+// Room is Glance v2: images, their data, tags, members and the
 // JSON schemas the clients read.
-type imageService struct {
-	c      *Cloud
+type Room struct {
+	c      *core.Cloud
 	images map[string]*image // by ID
 	// providerProject owns the provider's public images.
 	providerProject string
@@ -39,32 +43,39 @@ type image struct {
 	Hidden          bool
 	Tags            []string
 	Properties      map[string]string
-	Members         map[string]*imageMember // by project ID
+	Members         map[string]*member // by project ID
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	// Path holds the image bytes once the image has data.
 	Path string
 }
 
-// imageMember is a project an image is shared with.
-type imageMember struct {
+// member is a project an image is shared with.
+type member struct {
 	Status               string // pending, accepted, rejected
 	CreatedAt, UpdatedAt time.Time
 }
 
 // Glance image statuses.
 const (
-	imageQueued      = "queued"
-	imageSaving      = "saving"
-	imageActive      = "active"
-	imageDeactivated = "deactivated"
+	statusQueued      = "queued"
+	statusSaving      = "saving"
+	StatusActive      = "active"
+	statusDeactivated = "deactivated"
 )
 
-func newImageService(c *Cloud) *imageService {
-	return &imageService{c: c, images: map[string]*image{}, providerProject: core.NewHexID()}
+// Prefix is the room's path prefix.
+func (s *Room) Prefix() string { return "image" }
+
+// Style is Glance's error style.
+func (s *Room) Style() core.ErrorStyle { return core.GlanceErrors }
+
+// New makes the Glance room of a cloud.
+func New(c *core.Cloud) *Room {
+	return &Room{c: c, images: map[string]*image{}, providerProject: core.NewHexID()}
 }
 
-func (s *imageService) routes(mux *http.ServeMux) {
+func (s *Room) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /image", s.versions)
 	mux.HandleFunc("GET /image/{$}", s.versions)
 	mux.HandleFunc("GET /image/versions", s.versionList)
@@ -107,7 +118,7 @@ func (im *image) visibleTo(projectID string) bool {
 }
 
 // visibleLocked returns the image if the project may see it.
-func (s *imageService) visibleLocked(projectID, id string) *image {
+func (s *Room) visibleLocked(projectID, id string) *image {
 	im := s.images[id]
 	if im == nil || !im.visibleTo(projectID) {
 		return nil
@@ -117,15 +128,15 @@ func (s *imageService) visibleLocked(projectID, id string) *image {
 
 func (im *image) touch(t time.Time) { im.UpdatedAt = t }
 
-// infoLocked returns the image if it is visible to the project.
-func (s *imageService) infoLocked(projectID, id string) (imageInfo, bool) {
+// InfoLocked returns the image if it is visible to the project.
+func (s *Room) InfoLocked(projectID, id string) (Info, bool) {
 	im := s.visibleLocked(projectID, id)
 	if im == nil {
-		return imageInfo{}, false
+		return Info{}, false
 	}
-	info := imageInfo{
-		ID: im.ID, Name: valueOf(im.Name), Status: im.Status, Visibility: im.Visibility, Owner: im.Owner,
-		DiskFormat: valueOf(im.DiskFormat), ContainerFormat: valueOf(im.ContainerFormat),
+	info := Info{
+		ID: im.ID, Name: core.Deref(im.Name), Status: im.Status, Visibility: im.Visibility, Owner: im.Owner,
+		DiskFormat: core.Deref(im.DiskFormat), ContainerFormat: core.Deref(im.ContainerFormat),
 		MinDisk: im.MinDisk, MinRAM: im.MinRAM, Properties: maps.Clone(im.Properties),
 		Checksum: im.Checksum,
 	}
@@ -135,14 +146,14 @@ func (s *imageService) infoLocked(projectID, id string) (imageInfo, bool) {
 	if im.Size != nil {
 		info.Size = *im.Size
 	}
-	if im.Status == imageActive || im.Status == imageDeactivated {
+	if im.Status == StatusActive || im.Status == statusDeactivated {
 		info.Path = im.Path
 	}
 	return info, true
 }
 
-// imageInfo is what other services need to know of an image.
-type imageInfo struct {
+// Info is what other services need to know of an image.
+type Info struct {
 	ID, Name, Status, Visibility, Owner string
 	DiskFormat, ContainerFormat         string
 	Size                                int64
@@ -155,26 +166,26 @@ type imageInfo struct {
 	Path string
 }
 
-// newImageLocked is the first half of creating an image from data that
+// NewImageLocked is the first half of creating an image from data that
 // another service produces (a volume upload, a server snapshot): the
 // image is created in status "saving" owned by projectID, and the path
 // to write its bytes to is returned. The caller writes the bytes without
-// the lock, then calls activateImageLocked (or failImageLocked).
-func (s *imageService) newImageLocked(projectID string, spec newImage) (id, path string) {
+// the lock, then calls ActivateLocked (or FailLocked).
+func (s *Room) NewImageLocked(projectID string, spec NewImage) (id, path string) {
 	t := s.c.Now()
 	im := &image{
-		ID: core.NewID(), Name: refTo(spec.Name), Status: imageSaving, Visibility: spec.Visibility,
-		Owner: projectID, MinDisk: spec.MinDisk, MinRAM: spec.MinRAM,
+		ID: core.NewID(), Name: core.Ref(spec.Name), Status: statusSaving, Visibility: spec.Visibility,
+		Owner: projectID, MinDisk: spec.MinDisk, MinRAM: spec.MinRAM, Protected: spec.Protected,
 		Properties: maps.Clone(spec.Properties), Tags: []string{}, CreatedAt: t, UpdatedAt: t,
 	}
 	if im.Visibility == "" {
 		im.Visibility = "private"
 	}
 	if spec.DiskFormat != "" {
-		im.DiskFormat = refTo(spec.DiskFormat)
+		im.DiskFormat = core.Ref(spec.DiskFormat)
 	}
 	if spec.ContainerFormat != "" {
-		im.ContainerFormat = refTo(spec.ContainerFormat)
+		im.ContainerFormat = core.Ref(spec.ContainerFormat)
 	}
 	if im.Properties == nil {
 		im.Properties = map[string]string{}
@@ -184,17 +195,18 @@ func (s *imageService) newImageLocked(projectID string, spec newImage) (id, path
 	return im.ID, im.Path
 }
 
-// newImage describes an image another service creates.
-type newImage struct {
+// NewImage describes an image another service creates.
+type NewImage struct {
 	Name                        string
 	DiskFormat, ContainerFormat string
 	MinDisk, MinRAM             int
 	Properties                  map[string]string
 	Visibility                  string // default "private"
+	Protected                   bool
 }
 
-// activateImageLocked finishes an image created by newImageLocked.
-func (s *imageService) activateImageLocked(id string, d blob.Digests) {
+// ActivateLocked finishes an image created by newImageLocked.
+func (s *Room) ActivateLocked(id string, d blob.Digests) {
 	im := s.images[id]
 	if im == nil {
 		// Deleted while its data were being written.
@@ -206,18 +218,18 @@ func (s *imageService) activateImageLocked(id string, d blob.Digests) {
 
 // setDataLocked records the digests of the image's stored bytes and
 // makes it active.
-func (s *imageService) setDataLocked(im *image, d blob.Digests) {
-	im.Size = refTo(d.Size)
+func (s *Room) setDataLocked(im *image, d blob.Digests) {
+	im.Size = core.Ref(d.Size)
 	im.Checksum, im.HashValue = d.MD5, d.SHA512
-	im.VirtualSize = imageVirtualSize(im.Path, valueOf(im.DiskFormat), d.Size)
-	im.Status = imageActive
+	im.VirtualSize = virtualSize(im.Path, core.Deref(im.DiskFormat), d.Size)
+	im.Status = StatusActive
 	im.touch(s.c.Now())
 }
 
-// imageVirtualSize is what Glance's format inspector reports: the size in
+// virtualSize is what Glance's format inspector reports: the size in
 // the qcow2 header, the data size of raw (and iso) images, null where
 // it cannot tell.
-func imageVirtualSize(path, diskFormat string, size int64) *int64 {
+func virtualSize(path, diskFormat string, size int64) *int64 {
 	f, err := os.Open(path)
 	if err == nil {
 		defer f.Close()
@@ -231,19 +243,24 @@ func imageVirtualSize(path, diskFormat string, size int64) *int64 {
 	return nil
 }
 
-// failImageLocked removes (killed) an image whose data could not be
+// FailLocked removes (killed) an image whose data could not be
 // produced.
-func (s *imageService) failImageLocked(id string) {
+func (s *Room) FailLocked(id string) {
 	delete(s.images, id)
 	os.Remove(s.c.BlobPath("images", id))
 }
 
-func refTo[T any](v T) *T { return &v }
-
-func valueOf[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
+// ByNameLocked is the one image of that name the project sees.
+func (s *Room) ByNameLocked(projectID, name string) (Info, error) {
+	var ids []string
+	for id, im := range s.images {
+		if core.Deref(im.Name) == name && im.visibleTo(projectID) {
+			ids = append(ids, id)
+		}
 	}
-	return *p
+	if len(ids) != 1 {
+		return Info{}, fmt.Errorf("%d images named %q, want one", len(ids), name)
+	}
+	info, _ := s.InfoLocked(projectID, ids[0])
+	return info, nil
 }

@@ -1,4 +1,4 @@
-package sim
+package image
 
 import (
 	"net/http"
@@ -6,9 +6,9 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// imageView is the JSON of an image as Glance shows it: the base
+// view is the JSON of an image as Glance shows it: the base
 // properties and, at the same level, every additional property.
-func imageView(im *image) map[string]any {
+func view(im *image) map[string]any {
 	v := make(map[string]any, len(im.Properties)+24)
 	for k, p := range im.Properties {
 		v[k] = p
@@ -50,10 +50,10 @@ func glanceNullable(s string) any {
 
 // writeImage answers with one image; create also says where it lives
 // and which import methods the cloud offers, as Glance does.
-func (s *imageService) writeImage(w http.ResponseWriter, status int, im *image) {
+func (s *Room) writeImage(w http.ResponseWriter, status int, im *image) {
 	if status == http.StatusCreated {
 		w.Header().Set("Location", s.c.URL()+"/image/v2/images/"+im.ID)
 		w.Header().Set("OpenStack-image-import-methods", "glance-direct,web-download,copy-image")
 	}
-	core.WriteJSON(w, status, imageView(im))
+	core.WriteJSON(w, status, view(im))
 }

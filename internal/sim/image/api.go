@@ -1,4 +1,4 @@
-package sim
+package image
 
 import (
 	"encoding/json"
@@ -10,25 +10,25 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// notFoundImage is Glance's 404 for an image the caller cannot see.
-func notFoundImage(id string) *imageError {
-	return imageErr(http.StatusNotFound, "No image found with ID %s", id)
+// notFound is Glance's 404 for an image the caller cannot see.
+func notFound(id string) *apiError {
+	return errorf(http.StatusNotFound, "No image found with ID %s", id)
 }
 
 // ownedLocked returns the image for a change by the project: 404 when
 // the project cannot see it, 403 when it can but does not own it.
-func (s *imageService) ownedLocked(projectID, id, action string) (*image, *imageError) {
+func (s *Room) ownedLocked(projectID, id, action string) (*image, *apiError) {
 	im := s.visibleLocked(projectID, id)
 	if im == nil {
-		return nil, notFoundImage(id)
+		return nil, notFound(id)
 	}
 	if im.Owner != projectID {
-		return nil, imageErr(http.StatusForbidden, "You are not authorized to complete %s action.", action)
+		return nil, errorf(http.StatusForbidden, "You are not authorized to complete %s action.", action)
 	}
 	return im, nil
 }
 
-func (s *imageService) create(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) create(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	var body map[string]any
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body == nil {
 		core.GlanceErrors.Write(w, http.StatusBadRequest, "Body expected in request.")
@@ -46,22 +46,22 @@ func (s *imageService) create(w http.ResponseWriter, r *http.Request, tok *token
 }
 
 // newFromBodyLocked builds a queued image from a create request.
-func (s *imageService) newFromBodyLocked(body map[string]any, projectID string) (*image, *imageError) {
+func (s *Room) newFromBodyLocked(body map[string]any, projectID string) (*image, *apiError) {
 	t := s.c.Now()
-	im := &image{ID: core.NewID(), Status: imageQueued, Visibility: "shared", Owner: projectID,
+	im := &image{ID: core.NewID(), Status: statusQueued, Visibility: "shared", Owner: projectID,
 		Tags: []string{}, Properties: map[string]string{}, CreatedAt: t, UpdatedAt: t}
 	if raw, ok := body["id"]; ok {
 		id, ok := raw.(string)
-		if !ok || !imageUUIDPattern.MatchString(id) {
-			return nil, imageSchemaErr("%s does not match '%s'", imageReprJSON(raw), imageUUIDPattern)
+		if !ok || !uuidPattern.MatchString(id) {
+			return nil, schemaErr("%s does not match '%s'", reprJSON(raw), uuidPattern)
 		}
 		if s.images[id] != nil {
-			return nil, imageErr(http.StatusConflict, "Image with identifier %s already exists!", id)
+			return nil, errorf(http.StatusConflict, "Image with identifier %s already exists!", id)
 		}
 		im.ID = id
 	}
 	if owner, ok := body["owner"]; ok && owner != projectID {
-		return nil, imageErr(http.StatusForbidden, "You are not permitted to create images owned by '%v'.", owner)
+		return nil, errorf(http.StatusForbidden, "You are not permitted to create images owned by '%v'.", owner)
 	}
 	keys := make([]string, 0, len(body))
 	for k := range body {
@@ -71,25 +71,25 @@ func (s *imageService) newFromBodyLocked(body map[string]any, projectID string) 
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if err := setImageAttr(im, k, body[k], projectID); err != nil {
+		if err := setAttr(im, k, body[k], projectID); err != nil {
 			return nil, err
 		}
 	}
 	return im, nil
 }
 
-func (s *imageService) get(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) get(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	im := s.visibleLocked(tok.ProjectID, r.PathValue("id"))
 	if im == nil {
-		notFoundImage(r.PathValue("id")).write(w)
+		notFound(r.PathValue("id")).write(w)
 		return
 	}
 	s.writeImage(w, http.StatusOK, im)
 }
 
-func (s *imageService) delete(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) delete(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "delete_image")
@@ -102,14 +102,14 @@ func (s *imageService) delete(w http.ResponseWriter, r *http.Request, tok *token
 		return
 	}
 	delete(s.images, im.ID)
-	if im.Path != "" && im.Status != imageSaving {
+	if im.Path != "" && im.Status != statusSaving {
 		// A file still being written is removed by its writer.
 		os.Remove(im.Path)
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *imageService) addTag(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) addTag(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image")
@@ -129,7 +129,7 @@ func (s *imageService) addTag(w http.ResponseWriter, r *http.Request, tok *token
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *imageService) deleteTag(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) deleteTag(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image")
@@ -147,17 +147,17 @@ func (s *imageService) deleteTag(w http.ResponseWriter, r *http.Request, tok *to
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *imageService) deactivate(w http.ResponseWriter, r *http.Request, tok *token) {
-	s.setActivation(w, r, tok, imageActive, imageDeactivated, "deactivate")
+func (s *Room) deactivate(w http.ResponseWriter, r *http.Request, tok *core.Token) {
+	s.setActivation(w, r, tok, StatusActive, statusDeactivated, "deactivate")
 }
 
-func (s *imageService) reactivate(w http.ResponseWriter, r *http.Request, tok *token) {
-	s.setActivation(w, r, tok, imageDeactivated, imageActive, "reactivate")
+func (s *Room) reactivate(w http.ResponseWriter, r *http.Request, tok *core.Token) {
+	s.setActivation(w, r, tok, statusDeactivated, StatusActive, "reactivate")
 }
 
 // setActivation moves an image between active and deactivated; doing it
 // again is a no-op, as in Glance.
-func (s *imageService) setActivation(w http.ResponseWriter, r *http.Request, tok *token, from, to, action string) {
+func (s *Room) setActivation(w http.ResponseWriter, r *http.Request, tok *core.Token, from, to, action string) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), action)

@@ -1,4 +1,4 @@
-package sim
+package image
 
 import (
 	"crypto/sha256"
@@ -63,7 +63,9 @@ var seedDataPieces = []struct{ off, n int64 }{{0, 768 << 10}, {600 << 20, 256 <<
 
 // seedProviderLocked creates the scs-0104 standard public images with
 // scs-0102 metadata and small real bytes.
-func (s *imageService) seedProviderLocked(p Profile) error {
+// SeedLocked uploads the provider's public standard images.
+func (s *Room) SeedLocked() error {
+	p := s.c.Profile()
 	built := s.c.Now().AddDate(0, 0, -3)
 	for _, si := range standardImages {
 		if si.sourceOnly && p.Name != "source" {
@@ -76,11 +78,11 @@ func (s *imageService) seedProviderLocked(p Profile) error {
 	return nil
 }
 
-func (s *imageService) seedImageLocked(si standardImage, built time.Time) error {
+func (s *Room) seedImageLocked(si standardImage, built time.Time) error {
 	t := s.c.Now()
 	im := &image{
-		ID: core.NewID(), Name: refTo(si.name), Status: imageQueued, Visibility: "public",
-		Owner: s.providerProject, DiskFormat: refTo("qcow2"), ContainerFormat: refTo("bare"),
+		ID: core.NewID(), Name: core.Ref(si.name), Status: statusQueued, Visibility: "public",
+		Owner: s.providerProject, DiskFormat: core.Ref("qcow2"), ContainerFormat: core.Ref("bare"),
 		MinDisk: seedMinDiskGB, MinRAM: si.minRAM, Tags: []string{}, Properties: si.properties(built),
 		CreatedAt: t, UpdatedAt: t,
 	}
