@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/scs-migrate/scs-migrate/internal/sim/image"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+	"github.com/scs-migrate/scs-migrate/internal/sim/volume"
 )
 
 // BulkSpec says how many resources of each kind SeedBulk adds to a
@@ -156,8 +157,8 @@ type bulkSeeder struct {
 
 	// Resolved by prepare before anything is created.
 	flavor  novaFlavor
-	image   image.Info
-	volType *volumeType
+	image   core.ImageInfo
+	volType *volume.Type
 	ext     *network
 
 	networks []*network
@@ -219,7 +220,7 @@ func (b *bulkSeeder) prepare() error {
 		}
 	}
 	if b.spec.Volumes > 0 {
-		vt, verr := b.c.volume.resolveTypeLocked(b.spec.VolumeType)
+		vt, verr := b.c.volume.ResolveTypeLocked(b.spec.VolumeType)
 		if verr != nil {
 			return fmt.Errorf("volumes: %w", verr)
 		}

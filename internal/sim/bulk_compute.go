@@ -7,7 +7,6 @@ import (
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
-	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 )
 
 // seedKeypairs imports generated ed25519 public keys for the project's
@@ -72,7 +71,7 @@ func (b *bulkSeeder) seedServers() error {
 
 // bootSource resolves the spec's flavor and image by name and applies
 // Nova's checks of an image boot.
-func (b *bulkSeeder) bootSource() (novaFlavor, image.Info, error) {
+func (b *bulkSeeder) bootSource() (novaFlavor, core.ImageInfo, error) {
 	var f *novaFlavor
 	for _, fl := range b.c.compute.flavors {
 		if fl.Name == b.spec.Flavor {
@@ -80,16 +79,16 @@ func (b *bulkSeeder) bootSource() (novaFlavor, image.Info, error) {
 		}
 	}
 	if f == nil {
-		return novaFlavor{}, image.Info{}, fmt.Errorf("no flavor %q", b.spec.Flavor)
+		return novaFlavor{}, core.ImageInfo{}, fmt.Errorf("no flavor %q", b.spec.Flavor)
 	}
 	img, err := b.c.image.ByNameLocked(b.project, b.spec.Image)
 	switch {
 	case err != nil:
-		return novaFlavor{}, image.Info{}, err
-	case img.Status != image.StatusActive || img.Path == "":
-		return novaFlavor{}, image.Info{}, fmt.Errorf("image %q is not active", b.spec.Image)
+		return novaFlavor{}, core.ImageInfo{}, err
+	case img.Status != core.ImageActive || img.Path == "":
+		return novaFlavor{}, core.ImageInfo{}, fmt.Errorf("image %q is not active", b.spec.Image)
 	case f.DiskGB == 0 || int64(f.DiskGB)*novaGiB < img.Size || f.DiskGB < img.MinDisk || f.RAMMiB < img.MinRAM:
-		return novaFlavor{}, image.Info{}, fmt.Errorf("flavor %s is too small for image %q", f.Name, b.spec.Image)
+		return novaFlavor{}, core.ImageInfo{}, fmt.Errorf("flavor %s is too small for image %q", f.Name, b.spec.Image)
 	}
 	return *f, img, nil
 }
@@ -99,15 +98,15 @@ func (b *bulkSeeder) bootSource() (novaFlavor, image.Info, error) {
 func (b *bulkSeeder) seedVolumes() error {
 	vs := b.c.volume
 	for k := range b.spec.Volumes {
-		az := vs.defaultAZ()
+		az := vs.DefaultAZ()
 		var srv *novaServer
 		if k < len(b.servers) {
 			srv = b.servers[k]
-			if slices.Contains(vs.zones(), srv.AZ) {
+			if slices.Contains(vs.Zones(), srv.AZ) {
 				az = srv.AZ
 			}
 		}
-		v, err := vs.addEmptyVolumeLocked(b.project, b.user, b.name("vol", k, b.spec.Volumes), b.spec.VolumeSizeGB, b.volType, az)
+		v, err := vs.AddEmptyLocked(b.project, b.user, b.name("vol", k, b.spec.Volumes), b.spec.VolumeSizeGB, b.volType, az)
 		if err != nil {
 			return err
 		}
@@ -117,7 +116,7 @@ func (b *bulkSeeder) seedVolumes() error {
 		}
 		bv := &serverVolume{VolumeID: v.ID, Device: srv.nextDevice(), BootIndex: -1, SourceType: "volume",
 			VolumeSize: v.SizeGB, BDMID: core.NewID(), AttachmentID: core.NewID()}
-		if err := vs.attachLocked(v.ID, srv.ID, bv.Device); err != nil {
+		if err := vs.AttachLocked(v.ID, srv.ID, bv.Device); err != nil {
 			return err
 		}
 		bv.Attached = true

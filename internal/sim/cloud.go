@@ -14,6 +14,7 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/identity"
 	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 	"github.com/scs-migrate/scs-migrate/internal/sim/placement"
+	"github.com/scs-migrate/scs-migrate/internal/sim/volume"
 )
 
 // Options configure one simulated cloud.
@@ -64,7 +65,7 @@ type Cloud struct {
 	rooms    []core.Room // the rooms in their own packages
 	compute  *computeService
 	image    *image.Room
-	volume   *volumeService
+	volume   *volume.Room
 	network  *networkService
 	lb       *loadBalancerService
 }
@@ -91,9 +92,9 @@ func New(opts Options) (*Cloud, error) {
 	c.identity = identity.New(c.Cloud)
 	c.SetAuthenticator(c.identity)
 	c.image = image.New(c.Cloud)
-	c.rooms = []core.Room{c.identity, c.image, placement.New(c.Cloud)}
+	c.volume = volume.New(c.Cloud, c.identity, c.image)
+	c.rooms = []core.Room{c.identity, c.volume, c.image, placement.New(c.Cloud)}
 	c.compute = newComputeService(c)
-	c.volume = newVolumeService(c)
 	c.network = newNetworkService(c)
 	c.lb = newLoadBalancerService(c)
 	if err := c.listen(); err != nil {
@@ -154,7 +155,6 @@ func (c *Cloud) seedProvider() error {
 	}
 	c.compute.seedProviderLocked(c.opts.Profile)
 	c.network.seedProviderLocked(c.opts.Profile)
-	c.volume.seedProviderLocked(c.opts.Profile)
 	c.lb.seedProviderLocked(c.opts.Profile)
 	return nil
 }

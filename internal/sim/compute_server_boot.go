@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
-	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 )
 
 // errNovaBootSequence is Nova's answer when no (or more than one) root disk
@@ -113,7 +112,7 @@ func (p *serverPlan) volumeMapping(b *novaBDMSpec, boot int) (*serverVolume, *no
 }
 
 func (p *serverPlan) existingVolume(bv *serverVolume, id string) *novaError {
-	vi, ok := p.s.c.volume.infoLocked(p.tok.ProjectID, id)
+	vi, ok := p.s.c.volume.InfoLocked(p.tok.ProjectID, id)
 	if !ok {
 		return novaBadRequest("Block Device Mapping is Invalid: failed to get volume %s.", id)
 	}
@@ -132,7 +131,7 @@ func (p *serverPlan) existingVolume(bv *serverVolume, id string) *novaError {
 // Cinder's to judge when the build creates the volume) and takes its size
 // when none is given.
 func (p *serverPlan) snapshotVolume(bv *serverVolume, id string, sizeGB int) *novaError {
-	si, ok := p.s.c.volume.snapshotInfoLocked(p.tok.ProjectID, id)
+	si, ok := p.s.c.volume.SnapshotInfoLocked(p.tok.ProjectID, id)
 	if !ok {
 		return novaBadRequest("Block Device Mapping is Invalid: failed to get snapshot %s.", id)
 	}
@@ -141,7 +140,7 @@ func (p *serverPlan) snapshotVolume(bv *serverVolume, id string, sizeGB int) *no
 		bv.VolumeSize = sizeGB
 	}
 	if bv.BootIndex == 0 {
-		p.srv.Base = baseFromVolume(volumeInfo{ImageMetadata: si.ImageMetadata})
+		p.srv.Base = baseFromVolume(core.VolumeInfo{ImageMetadata: si.ImageMetadata})
 	}
 	return nil
 }
@@ -166,7 +165,7 @@ func (p *serverPlan) imageVolume(bv *serverVolume, id string, sizeGB int) *novaE
 	return nil
 }
 
-func baseFromImage(img image.Info) novaBaseImage {
+func baseFromImage(img core.ImageInfo) novaBaseImage {
 	return novaBaseImage{ID: img.ID, DiskFormat: img.DiskFormat, ContainerFormat: img.ContainerFormat,
 		MinDisk: img.MinDisk, MinRAM: img.MinRAM, Properties: maps.Clone(img.Properties)}
 }
@@ -178,7 +177,7 @@ var novaVolumeImageCoreKeys = []string{"image_id", "image_name", "checksum", "si
 
 // baseFromVolume is the image a volume was made from, as its
 // volume_image_metadata records it.
-func baseFromVolume(vi volumeInfo) novaBaseImage {
+func baseFromVolume(vi core.VolumeInfo) novaBaseImage {
 	md := vi.ImageMetadata
 	b := novaBaseImage{ID: md["image_id"], DiskFormat: md["disk_format"], ContainerFormat: md["container_format"],
 		Properties: maps.Clone(md)}

@@ -51,9 +51,9 @@ func (s *computeService) buildLocked(id string) {
 // Nova to make: from a snapshot, from an image, or blank.
 func (s *computeService) createMappedVolumeLocked(srv *novaServer, bv *serverVolume) (string, error) {
 	if bv.SnapshotID != "" {
-		return s.c.volume.createFromSnapshotLocked(srv.ProjectID, "", bv.VolumeSize, bv.SnapshotID, "", bv.VolumeType)
+		return s.c.volume.CreateFromSnapshotLocked(srv.ProjectID, "", bv.VolumeSize, bv.SnapshotID, "", bv.VolumeType)
 	}
-	return s.c.volume.createFromImageLocked(srv.ProjectID, "", bv.VolumeSize, bv.ImageID, "", bv.VolumeType)
+	return s.c.volume.CreateFromImageLocked(srv.ProjectID, "", bv.VolumeSize, bv.ImageID, "", bv.VolumeType)
 }
 
 // waitVolumesLocked polls until every volume is available, then attaches
@@ -64,7 +64,7 @@ func (s *computeService) waitVolumesLocked(id string, since time.Time) {
 		return
 	}
 	for _, bv := range srv.Volumes {
-		vi, ok := s.c.volume.infoLocked(srv.ProjectID, bv.VolumeID)
+		vi, ok := s.c.volume.InfoLocked(srv.ProjectID, bv.VolumeID)
 		waited := time.Since(since)
 		if !ok || vi.Status == "error" || waited > novaVolumeWait && vi.Status != "available" {
 			s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: Volume %s did not finish being created even after we waited %d seconds. And its status is %s.",
@@ -77,7 +77,7 @@ func (s *computeService) waitVolumesLocked(id string, since time.Time) {
 		}
 	}
 	for _, bv := range srv.Volumes {
-		if err := s.c.volume.attachLocked(bv.VolumeID, srv.ID, bv.Device); err != nil {
+		if err := s.c.volume.AttachLocked(bv.VolumeID, srv.ID, bv.Device); err != nil {
 			s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: %v", srv.ID, err))
 			return
 		}

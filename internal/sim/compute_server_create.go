@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
-	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 )
 
 // serverPlan is a validated create request: everything needed to make
@@ -22,7 +21,7 @@ type serverPlan struct {
 	req   serverCreateRequest
 	spec  *serverSpec
 	srv   *novaServer
-	image *image.Info // image boot
+	image *core.ImageInfo // image boot
 	nets  []novaNetSpec
 	sgIDs []string
 }

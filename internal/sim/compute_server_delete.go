@@ -41,10 +41,10 @@ func (s *computeService) teardownLocked(id string) {
 	s.unplugPortsLocked(srv)
 	for _, bv := range srv.Volumes {
 		if bv.Attached {
-			s.c.volume.detachLocked(bv.VolumeID, srv.ID)
+			s.c.volume.DetachLocked(bv.VolumeID, srv.ID)
 		}
 		if bv.DeleteOnTermination && bv.VolumeID != "" {
-			s.c.volume.deleteLocked(bv.VolumeID)
+			s.c.volume.DeleteLocked(bv.VolumeID)
 		}
 	}
 	srv.Volumes = nil

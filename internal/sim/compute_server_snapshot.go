@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
-	"github.com/scs-migrate/scs-migrate/internal/sim/image"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // novaNonInheritable are the image properties a snapshot does not take from
@@ -87,7 +87,7 @@ func (s *computeService) snapshotDiskLocked(tok *token, srv *novaServer, req cre
 	if err != nil {
 		return "", &novaError{http.StatusInternalServerError, fmt.Sprintf("Unexpected API Error: %v", err)}
 	}
-	spec := image.NewImage{Name: *req.Name, DiskFormat: srv.Base.DiskFormat, ContainerFormat: srv.Base.ContainerFormat,
+	spec := core.NewImage{Name: *req.Name, DiskFormat: srv.Base.DiskFormat, ContainerFormat: srv.Base.ContainerFormat,
 		MinDisk: max(srv.Base.MinDisk, srv.Flavor.DiskGB), MinRAM: srv.Base.MinRAM,
 		Properties: novaSnapshotProperties(tok, srv, req.Metadata)}
 	imageID, path := s.c.image.NewImageLocked(srv.ProjectID, spec)
@@ -125,7 +125,7 @@ func (s *computeService) snapshotVolumesLocked(tok *token, srv *novaServer, req 
 		if !bv.Attached {
 			continue
 		}
-		snapID, err := s.c.volume.snapshotLocked(srv.ProjectID, bv.VolumeID, "snapshot for "+*req.Name)
+		snapID, err := s.c.volume.SnapshotLocked(srv.ProjectID, bv.VolumeID, "snapshot for "+*req.Name)
 		if err != nil {
 			return "", novaBadRequest("%s", err.Error())
 		}
@@ -137,7 +137,7 @@ func (s *computeService) snapshotVolumesLocked(tok *token, srv *novaServer, req 
 		b, _ := json.Marshal(mapping)
 		props["block_device_mapping"], props["bdm_v2"] = string(b), "True"
 	}
-	spec := image.NewImage{Name: *req.Name, MinDisk: srv.Base.MinDisk, MinRAM: srv.Base.MinRAM, Properties: props}
+	spec := core.NewImage{Name: *req.Name, MinDisk: srv.Base.MinDisk, MinRAM: srv.Base.MinRAM, Properties: props}
 	imageID, path := s.c.image.NewImageLocked(srv.ProjectID, spec)
 	if imageID == "" {
 		return "", &novaError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}

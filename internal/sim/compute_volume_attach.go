@@ -107,7 +107,7 @@ func (s *computeService) attachVolume(w http.ResponseWriter, r *http.Request, to
 		err.write(w)
 		return
 	}
-	if err := s.c.volume.attachLocked(bv.VolumeID, srv.ID, bv.Device); err != nil {
+	if err := s.c.volume.AttachLocked(bv.VolumeID, srv.ID, bv.Device); err != nil {
 		novaBadRequest("%s", err.Error()).write(w)
 		return
 	}
@@ -143,7 +143,7 @@ func parseAttachRequest(req volumeAttachRequest, v novaVersion) (*serverVolume, 
 
 // checkAttachLocked checks the volume and picks its device.
 func (s *computeService) checkAttachLocked(tok *token, srv *novaServer, bv *serverVolume) *novaError {
-	vi, ok := s.c.volume.infoLocked(tok.ProjectID, bv.VolumeID)
+	vi, ok := s.c.volume.InfoLocked(tok.ProjectID, bv.VolumeID)
 	if !ok {
 		return &novaError{http.StatusNotFound, fmt.Sprintf("Volume %s could not be found.", bv.VolumeID)}
 	}
@@ -174,7 +174,7 @@ func (s *computeService) detachVolume(w http.ResponseWriter, r *http.Request, to
 		return
 	}
 	if bv.Attached {
-		if err := s.c.volume.detachLocked(bv.VolumeID, srv.ID); err != nil {
+		if err := s.c.volume.DetachLocked(bv.VolumeID, srv.ID); err != nil {
 			novaBadRequest("%s", err.Error()).write(w)
 			return
 		}

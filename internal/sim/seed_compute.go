@@ -127,7 +127,7 @@ func (s *seeder) writeVolumeData(id string, v TenantVolume) error {
 		return nil
 	}
 	s.c.Lock()
-	info, ok := s.c.volume.infoLocked(s.project, id)
+	info, ok := s.c.volume.InfoLocked(s.project, id)
 	s.c.Unlock()
 	if !ok || info.Path == "" {
 		return fmt.Errorf("volume %s has no backing file", id)

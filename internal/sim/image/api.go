@@ -148,11 +148,11 @@ func (s *Room) deleteTag(w http.ResponseWriter, r *http.Request, tok *core.Token
 }
 
 func (s *Room) deactivate(w http.ResponseWriter, r *http.Request, tok *core.Token) {
-	s.setActivation(w, r, tok, StatusActive, statusDeactivated, "deactivate")
+	s.setActivation(w, r, tok, statusActive, statusDeactivated, "deactivate")
 }
 
 func (s *Room) reactivate(w http.ResponseWriter, r *http.Request, tok *core.Token) {
-	s.setActivation(w, r, tok, statusDeactivated, StatusActive, "reactivate")
+	s.setActivation(w, r, tok, statusDeactivated, statusActive, "reactivate")
 }
 
 // setActivation moves an image between active and deactivated; doing it

@@ -31,9 +31,7 @@ func schemaErr(format string, args ...any) *apiError {
 }
 
 var (
-	diskFormats      = []string{"ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"}
-	ContainerFormats = []string{"ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"}
-	Visibilities     = []string{"community", "public", "private", "shared"}
+	diskFormats = []string{"ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"}
 	// readOnly are the attributes Glance computes itself.
 	readOnly = []string{"checksum", "created_at", "updated_at", "status", "size", "virtual_size",
 		"os_hash_algo", "os_hash_value", "direct_url", "self", "file", "schema", "stores"}
@@ -120,7 +118,7 @@ func setNullable(dst **string, key string, val any, enum []string) *apiError {
 
 func setVisibility(im *image, val any) *apiError {
 	s, ok := val.(string)
-	if !ok || !slices.Contains(Visibilities, s) {
+	if !ok || !slices.Contains(core.ImageVisibilities, s) {
 		return schemaErr("%s is not one of ['community', 'public', 'private', 'shared']", reprJSON(val))
 	}
 	if s == "public" && im.Visibility != "public" {
@@ -154,7 +152,7 @@ func setCount(dst *int, key string, val any) *apiError {
 func setFormat(im *image, key string, val any) *apiError {
 	dst, enum := &im.DiskFormat, diskFormats
 	if key == "container_format" {
-		dst, enum = &im.ContainerFormat, ContainerFormats
+		dst, enum = &im.ContainerFormat, core.ImageContainerFormats
 	}
 	if im.Status != statusQueued {
 		return errorf(http.StatusForbidden, "Attribute %s can be only replaced for a queued image.", key)

@@ -161,7 +161,7 @@ func (s *Room) dataOf(projectID, id string) (string, int64, string, *apiError) {
 		return "", 0, "", notFound(id)
 	case im.Status == statusDeactivated:
 		return "", 0, "", errorf(http.StatusForbidden, "The requested image has been deactivated. Image data download is forbidden.")
-	case im.Status != StatusActive:
+	case im.Status != statusActive:
 		return "", 0, "", nil
 	}
 	return im.Path, core.Deref(im.Size), im.Checksum, nil

@@ -60,7 +60,7 @@ type member struct {
 const (
 	statusQueued      = "queued"
 	statusSaving      = "saving"
-	StatusActive      = "active"
+	statusActive      = core.ImageActive
 	statusDeactivated = "deactivated"
 )
 
@@ -129,12 +129,12 @@ func (s *Room) visibleLocked(projectID, id string) *image {
 func (im *image) touch(t time.Time) { im.UpdatedAt = t }
 
 // InfoLocked returns the image if it is visible to the project.
-func (s *Room) InfoLocked(projectID, id string) (Info, bool) {
+func (s *Room) InfoLocked(projectID, id string) (core.ImageInfo, bool) {
 	im := s.visibleLocked(projectID, id)
 	if im == nil {
-		return Info{}, false
+		return core.ImageInfo{}, false
 	}
-	info := Info{
+	info := core.ImageInfo{
 		ID: im.ID, Name: core.Deref(im.Name), Status: im.Status, Visibility: im.Visibility, Owner: im.Owner,
 		DiskFormat: core.Deref(im.DiskFormat), ContainerFormat: core.Deref(im.ContainerFormat),
 		MinDisk: im.MinDisk, MinRAM: im.MinRAM, Properties: maps.Clone(im.Properties),
@@ -146,24 +146,10 @@ func (s *Room) InfoLocked(projectID, id string) (Info, bool) {
 	if im.Size != nil {
 		info.Size = *im.Size
 	}
-	if im.Status == StatusActive || im.Status == statusDeactivated {
+	if im.Status == statusActive || im.Status == statusDeactivated {
 		info.Path = im.Path
 	}
 	return info, true
-}
-
-// Info is what other services need to know of an image.
-type Info struct {
-	ID, Name, Status, Visibility, Owner string
-	DiskFormat, ContainerFormat         string
-	Size                                int64
-	MinDisk, MinRAM                     int
-	// Properties are the additional (non-core) properties, e.g. hw_*,
-	// os_distro, image_source.
-	Properties map[string]string
-	Checksum   string
-	// Path is the file holding the image bytes ("" until active).
-	Path string
 }
 
 // NewImageLocked is the first half of creating an image from data that
@@ -171,7 +157,7 @@ type Info struct {
 // image is created in status "saving" owned by projectID, and the path
 // to write its bytes to is returned. The caller writes the bytes without
 // the lock, then calls ActivateLocked (or FailLocked).
-func (s *Room) NewImageLocked(projectID string, spec NewImage) (id, path string) {
+func (s *Room) NewImageLocked(projectID string, spec core.NewImage) (id, path string) {
 	t := s.c.Now()
 	im := &image{
 		ID: core.NewID(), Name: core.Ref(spec.Name), Status: statusSaving, Visibility: spec.Visibility,
@@ -195,16 +181,6 @@ func (s *Room) NewImageLocked(projectID string, spec NewImage) (id, path string)
 	return im.ID, im.Path
 }
 
-// NewImage describes an image another service creates.
-type NewImage struct {
-	Name                        string
-	DiskFormat, ContainerFormat string
-	MinDisk, MinRAM             int
-	Properties                  map[string]string
-	Visibility                  string // default "private"
-	Protected                   bool
-}
-
 // ActivateLocked finishes an image created by newImageLocked.
 func (s *Room) ActivateLocked(id string, d blob.Digests) {
 	im := s.images[id]
@@ -222,7 +198,7 @@ func (s *Room) setDataLocked(im *image, d blob.Digests) {
 	im.Size = core.Ref(d.Size)
 	im.Checksum, im.HashValue = d.MD5, d.SHA512
 	im.VirtualSize = virtualSize(im.Path, core.Deref(im.DiskFormat), d.Size)
-	im.Status = StatusActive
+	im.Status = statusActive
 	im.touch(s.c.Now())
 }
 
@@ -251,7 +227,7 @@ func (s *Room) FailLocked(id string) {
 }
 
 // ByNameLocked is the one image of that name the project sees.
-func (s *Room) ByNameLocked(projectID, name string) (Info, error) {
+func (s *Room) ByNameLocked(projectID, name string) (core.ImageInfo, error) {
 	var ids []string
 	for id, im := range s.images {
 		if core.Deref(im.Name) == name && im.visibleTo(projectID) {
@@ -259,7 +235,7 @@ func (s *Room) ByNameLocked(projectID, name string) (Info, error) {
 		}
 	}
 	if len(ids) != 1 {
-		return Info{}, fmt.Errorf("%d images named %q, want one", len(ids), name)
+		return core.ImageInfo{}, fmt.Errorf("%d images named %q, want one", len(ids), name)
 	}
 	info, _ := s.InfoLocked(projectID, ids[0])
 	return info, nil

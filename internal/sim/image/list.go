@@ -82,7 +82,7 @@ func (s *Room) list(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 // checkImageListValues rejects unknown visibility and member_status
 // filters, as Glance does.
 func checkImageListValues(q url.Values) *apiError {
-	if v := q.Get("visibility"); v != "" && v != "all" && !slices.Contains(Visibilities, v) {
+	if v := q.Get("visibility"); v != "" && v != "all" && !slices.Contains(core.ImageVisibilities, v) {
 		return errorf(http.StatusBadRequest, "Invalid visibility value: %s", v)
 	}
 	if m := q.Get("member_status"); m != "" && !slices.Contains([]string{"accepted", "pending", "rejected", "all"}, m) {

@@ -1,29 +1,29 @@
-package sim
+package volume
 
 import (
 	"strconv"
 	"time"
 )
 
-// cinderTime formats a time the way Cinder prints it
+// timeOf formats a time the way Cinder prints it
 // ("2018-11-29T06:50:07.000000"); the zero time is null.
-func cinderTime(t time.Time) any {
+func timeOf(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
 	return t.UTC().Format("2006-01-02T15:04:05.000000")
 }
 
-// cinderNull is null for "".
-func cinderNull(s string) any {
+// null is null for "".
+func null(s string) any {
 	if s == "" {
 		return nil
 	}
 	return s
 }
 
-// cinderLinks are the self and bookmark links of a resource.
-func (s *volumeService) cinderLinks(projectID, collection, id string) []map[string]string {
+// links are the self and bookmark links of a resource.
+func (s *Room) links(projectID, collection, id string) []map[string]string {
 	return []map[string]string{
 		{"rel": "self", "href": s.c.URL() + "/volume/v3/" + projectID + "/" + collection + "/" + id},
 		{"rel": "bookmark", "href": s.c.URL() + "/volume/" + projectID + "/" + collection + "/" + id},
@@ -31,39 +31,39 @@ func (s *volumeService) cinderLinks(projectID, collection, id string) []map[stri
 }
 
 // volumeSummary is a volume in GET /volumes.
-func (s *volumeService) volumeSummary(v *volume) map[string]any {
-	return map[string]any{"id": v.ID, "name": v.Name, "links": s.cinderLinks(v.ProjectID, "volumes", v.ID)}
+func (s *Room) volumeSummary(v *volume) map[string]any {
+	return map[string]any{"id": v.ID, "name": v.Name, "links": s.links(v.ProjectID, "volumes", v.ID)}
 }
 
 // volumeView is the full volume as the owner sees it at microversion
 // 3.mv (the host and migration attributes are for admins only).
-func (s *volumeService) volumeView(v *volume, mv int) map[string]any {
+func (s *Room) volumeView(v *volume, mv int) map[string]any {
 	atts := make([]any, 0, len(v.Attachments))
 	for _, a := range v.Attachments {
 		atts = append(atts, map[string]any{
 			"id": v.ID, "attachment_id": a.ID, "volume_id": v.ID, "server_id": a.ServerID,
-			"host_name": cinderNull(a.HostName), "device": a.Device, "attached_at": cinderTime(a.AttachedAt),
+			"host_name": null(a.HostName), "device": a.Device, "attached_at": timeOf(a.AttachedAt),
 		})
 	}
 	m := map[string]any{
 		"id": v.ID, "name": v.Name, "description": v.Description, "size": v.SizeGB, "status": v.Status,
 		"availability_zone": v.AZ, "bootable": strconv.FormatBool(v.Bootable),
 		"encrypted": v.EncryptionKeyID != "", "multiattach": v.Multiattach, "attachments": atts,
-		"metadata": cinderMeta(v.Metadata), "os-vol-tenant-attr:tenant_id": v.ProjectID,
-		"snapshot_id": cinderNull(v.SnapshotID), "source_volid": cinderNull(v.SourceVolID),
-		"created_at": cinderTime(v.CreatedAt), "updated_at": cinderTime(v.UpdatedAt), "user_id": v.UserID,
-		"links": s.cinderLinks(v.ProjectID, "volumes", v.ID), "consistencygroup_id": nil,
+		"metadata": meta(v.Metadata), "os-vol-tenant-attr:tenant_id": v.ProjectID,
+		"snapshot_id": null(v.SnapshotID), "source_volid": null(v.SourceVolID),
+		"created_at": timeOf(v.CreatedAt), "updated_at": timeOf(v.UpdatedAt), "user_id": v.UserID,
+		"links": s.links(v.ProjectID, "volumes", v.ID), "consistencygroup_id": nil,
 		"replication_status": nil, "migration_status": nil, "volume_type": s.typeName(v.TypeID),
 	}
 	if v.ImageMetadata != nil {
-		m["volume_image_metadata"] = cinderMeta(v.ImageMetadata)
+		m["volume_image_metadata"] = meta(v.ImageMetadata)
 	}
 	s.addVersioned(m, v, mv)
 	return m
 }
 
 // addVersioned adds the attributes later microversions brought.
-func (s *volumeService) addVersioned(m map[string]any, v *volume, mv int) {
+func (s *Room) addVersioned(m map[string]any, v *volume, mv int) {
 	if mv >= 13 {
 		m["group_id"] = nil
 	}
@@ -71,7 +71,7 @@ func (s *volumeService) addVersioned(m map[string]any, v *volume, mv int) {
 		m["provider_id"] = nil
 	}
 	if mv >= 47 {
-		m["backup_id"] = cinderNull(v.BackupID)
+		m["backup_id"] = null(v.BackupID)
 	}
 	if mv >= 48 {
 		m["service_uuid"] = s.serviceUUID
@@ -84,7 +84,7 @@ func (s *volumeService) addVersioned(m map[string]any, v *volume, mv int) {
 		m["volume_type_id"] = v.TypeID
 	}
 	if mv >= 64 {
-		m["encryption_key_id"] = cinderNull(v.EncryptionKeyID)
+		m["encryption_key_id"] = null(v.EncryptionKeyID)
 	}
 	if mv >= 65 {
 		m["consumes_quota"] = true
@@ -92,11 +92,11 @@ func (s *volumeService) addVersioned(m map[string]any, v *volume, mv int) {
 }
 
 // snapshotView is a snapshot; detail adds the extended attributes.
-func (s *volumeService) snapshotView(sn *snapshot, mv int, detail bool) map[string]any {
+func (s *Room) snapshotView(sn *snapshot, mv int, detail bool) map[string]any {
 	m := map[string]any{
 		"id": sn.ID, "name": sn.Name, "description": sn.Description, "volume_id": sn.VolumeID,
-		"status": sn.Status, "size": sn.SizeGB, "metadata": cinderMeta(sn.Metadata),
-		"created_at": cinderTime(sn.CreatedAt), "updated_at": cinderTime(sn.UpdatedAt),
+		"status": sn.Status, "size": sn.SizeGB, "metadata": meta(sn.Metadata),
+		"created_at": timeOf(sn.CreatedAt), "updated_at": timeOf(sn.UpdatedAt),
 	}
 	if detail {
 		progress := "0%"
@@ -119,25 +119,25 @@ func (s *volumeService) snapshotView(sn *snapshot, mv int, detail bool) map[stri
 }
 
 // backupSummary is a backup in GET /backups.
-func (s *volumeService) backupSummary(b *backup) map[string]any {
-	return map[string]any{"id": b.ID, "name": b.Name, "links": s.cinderLinks(b.ProjectID, "backups", b.ID)}
+func (s *Room) backupSummary(b *backup) map[string]any {
+	return map[string]any{"id": b.ID, "name": b.Name, "links": s.links(b.ProjectID, "backups", b.ID)}
 }
 
-func (s *volumeService) backupView(b *backup, mv int) map[string]any {
+func (s *Room) backupView(b *backup, mv int) map[string]any {
 	container := any(nil)
 	if b.Status != volCreating {
 		container = "backups"
 	}
 	m := map[string]any{
 		"id": b.ID, "name": b.Name, "description": b.Description, "volume_id": b.VolumeID,
-		"snapshot_id": cinderNull(b.SnapshotID), "status": b.Status, "size": b.SizeGB,
+		"snapshot_id": null(b.SnapshotID), "status": b.Status, "size": b.SizeGB,
 		"object_count": 0, "container": container, "availability_zone": nil, "fail_reason": nil,
 		"is_incremental": b.Incremental, "has_dependent_backups": s.hasDependentsLocked(b.ID),
-		"created_at": cinderTime(b.CreatedAt), "updated_at": cinderTime(b.UpdatedAt),
-		"data_timestamp": cinderTime(b.DataTimestamp), "links": s.cinderLinks(b.ProjectID, "backups", b.ID),
+		"created_at": timeOf(b.CreatedAt), "updated_at": timeOf(b.UpdatedAt),
+		"data_timestamp": timeOf(b.DataTimestamp), "links": s.links(b.ProjectID, "backups", b.ID),
 	}
 	if mv >= 43 {
-		m["metadata"] = cinderMeta(b.Metadata)
+		m["metadata"] = meta(b.Metadata)
 	}
 	if mv >= 56 {
 		m["user_id"] = b.UserID
@@ -148,7 +148,7 @@ func (s *volumeService) backupView(b *backup, mv int) map[string]any {
 	return m
 }
 
-func (s *volumeService) hasDependentsLocked(id string) bool {
+func (s *Room) hasDependentsLocked(id string) bool {
 	for _, b := range s.backups {
 		if b.ParentID == id {
 			return true
@@ -157,19 +157,19 @@ func (s *volumeService) hasDependentsLocked(id string) bool {
 	return false
 }
 
-// volumeTypeView is a volume type as a project member sees it: only the
+// typeView is a volume type as a project member sees it: only the
 // user-visible extra specs.
-func volumeTypeView(t *volumeType) map[string]any {
+func typeView(t *Type) map[string]any {
 	return map[string]any{
 		"id": t.ID, "name": t.Name, "description": t.Description, "is_public": true,
-		"os-volume-type-access:is_public": true, "qos_specs_id": nil, "extra_specs": volumeVisibleSpecs(t),
+		"os-volume-type-access:is_public": true, "qos_specs_id": nil, "extra_specs": visibleSpecs(t),
 	}
 }
 
 // volumeUserVisibleSpecs are the extra specs Cinder shows to non-admins.
 var volumeUserVisibleSpecs = []string{"multiattach", "RESKEY:availability_zones", "replication_enabled"}
 
-func volumeVisibleSpecs(t *volumeType) map[string]string {
+func visibleSpecs(t *Type) map[string]string {
 	out := map[string]string{}
 	for _, k := range volumeUserVisibleSpecs {
 		if v, ok := t.ExtraSpecs[k]; ok {

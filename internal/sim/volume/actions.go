@@ -1,4 +1,4 @@
-package sim
+package volume
 
 import (
 	"encoding/json"
@@ -9,34 +9,34 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// volumeActionFunc performs one volume action under the lock and writes
+// actionFunc performs one volume action under the lock and writes
 // its answer.
-type volumeActionFunc func(s *volumeService, w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest)
+type actionFunc func(s *Room, w http.ResponseWriter, v *volume, arg json.RawMessage, q request)
 
-var volumeActions = map[string]volumeActionFunc{
-	"os-extend":                    (*volumeService).actExtend,
-	"os-set_image_metadata":        (*volumeService).actSetImageMetadata,
-	"os-unset_image_metadata":      (*volumeService).actUnsetImageMetadata,
-	"os-show_image_metadata":       (*volumeService).actShowImageMetadata,
-	"os-volume_upload_image":       (*volumeService).actUploadImage,
-	"os-set_bootable":              (*volumeService).actSetBootable,
-	"os-reserve":                   (*volumeService).actReserve,
-	"os-unreserve":                 (*volumeService).actUnreserve,
-	"os-attach":                    (*volumeService).actAttach,
-	"os-begin_detaching":           (*volumeService).actBeginDetaching,
-	"os-roll_detaching":            (*volumeService).actRollDetaching,
-	"os-detach":                    (*volumeService).actDetach,
-	"os-retype":                    (*volumeService).actRetype,
-	"os-terminate_connection":      (*volumeService).actAccepted,
-	"os-force_delete":              (*volumeService).actAdminOnly,
-	"os-reset_status":              (*volumeService).actAdminOnly,
-	"os-force_detach":              (*volumeService).actAdminOnly,
-	"os-migrate_volume":            (*volumeService).actAdminOnly,
-	"os-update_readonly_flag":      (*volumeService).actAccepted,
-	"os-migrate_volume_completion": (*volumeService).actAdminOnly,
+var volumeActions = map[string]actionFunc{
+	"os-extend":                    (*Room).actExtend,
+	"os-set_image_metadata":        (*Room).actSetImageMetadata,
+	"os-unset_image_metadata":      (*Room).actUnsetImageMetadata,
+	"os-show_image_metadata":       (*Room).actShowImageMetadata,
+	"os-volume_upload_image":       (*Room).actUploadImage,
+	"os-set_bootable":              (*Room).actSetBootable,
+	"os-reserve":                   (*Room).actReserve,
+	"os-unreserve":                 (*Room).actUnreserve,
+	"os-attach":                    (*Room).actAttach,
+	"os-begin_detaching":           (*Room).actBeginDetaching,
+	"os-roll_detaching":            (*Room).actRollDetaching,
+	"os-detach":                    (*Room).actDetach,
+	"os-retype":                    (*Room).actRetype,
+	"os-terminate_connection":      (*Room).actAccepted,
+	"os-force_delete":              (*Room).actAdminOnly,
+	"os-reset_status":              (*Room).actAdminOnly,
+	"os-force_detach":              (*Room).actAdminOnly,
+	"os-migrate_volume":            (*Room).actAdminOnly,
+	"os-update_readonly_flag":      (*Room).actAccepted,
+	"os-migrate_volume_completion": (*Room).actAdminOnly,
 }
 
-func (s *volumeService) volumeAction(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) volumeAction(w http.ResponseWriter, r *http.Request, q request) {
 	var body map[string]json.RawMessage
 	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
 		return
@@ -73,7 +73,7 @@ func decodeVolumeAction(w http.ResponseWriter, arg json.RawMessage, v any) bool 
 	return true
 }
 
-func (s *volumeService) actExtend(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
+func (s *Room) actExtend(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
 	var a struct {
 		NewSize *int `json:"new_size"`
 	}
@@ -89,7 +89,7 @@ func (s *volumeService) actExtend(w http.ResponseWriter, v *volume, arg json.Raw
 		return
 	}
 	if *a.NewSize <= v.SizeGB {
-		cinderInvalid("New size for extend must be greater than current size. (current: %d, extended: %d).", v.SizeGB, *a.NewSize).write(w)
+		invalid("New size for extend must be greater than current size. (current: %d, extended: %d).", v.SizeGB, *a.NewSize).write(w)
 		return
 	}
 	if verr := s.checkVolumeQuotaLocked(v.ProjectID, 0, *a.NewSize-v.SizeGB); verr != nil {
@@ -116,7 +116,7 @@ func (s *volumeService) actExtend(w http.ResponseWriter, v *volume, arg json.Raw
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (s *volumeService) actSetImageMetadata(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
+func (s *Room) actSetImageMetadata(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
 	var a struct {
 		Metadata map[string]string `json:"metadata"`
 	}
@@ -134,10 +134,10 @@ func (s *volumeService) actSetImageMetadata(w http.ResponseWriter, v *volume, ar
 		v.ImageMetadata[k] = val
 	}
 	v.touch(s.c.Now())
-	core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": cinderMeta(v.ImageMetadata)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": meta(v.ImageMetadata)})
 }
 
-func (s *volumeService) actUnsetImageMetadata(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
+func (s *Room) actUnsetImageMetadata(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
 	var a struct {
 		Key string `json:"key"`
 	}
@@ -153,11 +153,11 @@ func (s *volumeService) actUnsetImageMetadata(w http.ResponseWriter, v *volume, 
 	w.WriteHeader(http.StatusOK)
 }
 
-func (s *volumeService) actShowImageMetadata(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
-	core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": cinderMeta(v.ImageMetadata)})
+func (s *Room) actShowImageMetadata(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
+	core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": meta(v.ImageMetadata)})
 }
 
-func (s *volumeService) actSetBootable(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
+func (s *Room) actSetBootable(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
 	var a struct {
 		Bootable any `json:"bootable"`
 	}
@@ -170,14 +170,14 @@ func (s *volumeService) actSetBootable(w http.ResponseWriter, v *volume, arg jso
 	case string:
 		v.Bootable = b == "true" || b == "True" || b == "1" || b == "yes"
 	default:
-		cinderInvalid("Bootable must be a boolean.").write(w)
+		invalid("Bootable must be a boolean.").write(w)
 		return
 	}
 	v.touch(s.c.Now())
 	w.WriteHeader(http.StatusOK)
 }
 
-func (s *volumeService) actReserve(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
+func (s *Room) actReserve(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
 	if v.Status != volAvailable && !(v.Status == volInUse && v.Multiattach) {
 		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid volume: Volume "+v.ID+" status must be available or downloading to reserve, but the current status is "+v.Status+".")
 		return
@@ -189,7 +189,7 @@ func (s *volumeService) actReserve(w http.ResponseWriter, v *volume, arg json.Ra
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (s *volumeService) actUnreserve(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
+func (s *Room) actUnreserve(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
 	if v.Status == volAttaching {
 		v.Status = volAvailable
 		if len(v.Attachments) > 0 {
@@ -200,7 +200,7 @@ func (s *volumeService) actUnreserve(w http.ResponseWriter, v *volume, arg json.
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (s *volumeService) actAttach(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
+func (s *Room) actAttach(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
 	var a struct {
 		InstanceUUID string `json:"instance_uuid"`
 		MountPoint   string `json:"mountpoint"`
@@ -210,10 +210,10 @@ func (s *volumeService) actAttach(w http.ResponseWriter, v *volume, arg json.Raw
 		return
 	}
 	if a.MountPoint == "" {
-		cinderInvalid("Must specify 'mountpoint'").write(w)
+		invalid("Must specify 'mountpoint'").write(w)
 		return
 	}
-	if err := s.attachLocked(v.ID, a.InstanceUUID, a.MountPoint); err != nil {
+	if err := s.AttachLocked(v.ID, a.InstanceUUID, a.MountPoint); err != nil {
 		core.NovaErrors.Write(w, http.StatusBadRequest, err.Error())
 		return
 	}
@@ -223,7 +223,7 @@ func (s *volumeService) actAttach(w http.ResponseWriter, v *volume, arg json.Raw
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (s *volumeService) actBeginDetaching(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
+func (s *Room) actBeginDetaching(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
 	if v.Status != volInUse {
 		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach.")
 		return
@@ -233,7 +233,7 @@ func (s *volumeService) actBeginDetaching(w http.ResponseWriter, v *volume, arg 
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (s *volumeService) actRollDetaching(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
+func (s *Room) actRollDetaching(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
 	if v.Status == volDetaching {
 		v.Status = volInUse
 		v.touch(s.c.Now())
@@ -241,14 +241,14 @@ func (s *volumeService) actRollDetaching(w http.ResponseWriter, v *volume, arg j
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (s *volumeService) actDetach(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
+func (s *Room) actDetach(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
 	var a struct {
 		AttachmentID string `json:"attachment_id"`
 	}
 	if !decodeVolumeAction(w, arg, &a) {
 		return
 	}
-	keep := slices.DeleteFunc(slices.Clone(v.Attachments), func(at *volumeAttachment) bool {
+	keep := slices.DeleteFunc(slices.Clone(v.Attachments), func(at *attachment) bool {
 		return a.AttachmentID == "" || at.ID == a.AttachmentID
 	})
 	if len(keep) == len(v.Attachments) {
@@ -263,14 +263,14 @@ func (s *volumeService) actDetach(w http.ResponseWriter, v *volume, arg json.Raw
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (s *volumeService) actRetype(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
+func (s *Room) actRetype(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
 	var a struct {
 		NewType string `json:"new_type"`
 	}
 	if !decodeVolumeAction(w, arg, &a) {
 		return
 	}
-	t, verr := s.resolveTypeLocked(a.NewType)
+	t, verr := s.ResolveTypeLocked(a.NewType)
 	if verr != nil {
 		verr.write(w)
 		return
@@ -288,12 +288,12 @@ func (s *volumeService) actRetype(w http.ResponseWriter, v *volume, arg json.Raw
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (s *volumeService) actAccepted(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
+func (s *Room) actAccepted(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
 // actAdminOnly answers actions the admin policy reserves, as a project
 // member meets them.
-func (s *volumeService) actAdminOnly(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
+func (s *Room) actAdminOnly(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
 	core.NovaErrors.Write(w, http.StatusForbidden, "Policy doesn't allow this action to be performed.")
 }

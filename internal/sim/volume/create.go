@@ -1,4 +1,4 @@
-package sim
+package volume
 
 import (
 	"errors"
@@ -11,12 +11,11 @@ import (
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
-	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
-// volumeCreate is the body of POST /volumes.
-type volumeCreate struct {
+// createRequest is the body of POST /volumes.
+type createRequest struct {
 	Size             *int              `json:"size"`
 	Name             *string           `json:"name"`
 	Description      *string           `json:"description"`
@@ -30,19 +29,19 @@ type volumeCreate struct {
 	Multiattach      bool              `json:"multiattach"`
 }
 
-// volumeSource is where a new volume's bytes come from: a file to copy
+// source is where a new volume's bytes come from: a file to copy
 // (raw or qcow2) of n bytes, or nothing for an empty volume.
-type volumeSource struct {
+type source struct {
 	path  string
 	n     int64
 	qcow2 bool
 	// image is set for a volume made from an image.
-	image *image.Info
+	image *core.ImageInfo
 }
 
 // createLocked validates a create request, checks quota, records the
 // volume as "creating" and starts filling it.
-func (s *volumeService) createLocked(projectID, userID string, req volumeCreate) (*volume, *cinderError) {
+func (s *Room) createLocked(projectID, userID string, req createRequest) (*volume, *apiError) {
 	src, size, verr := s.resolveSourceLocked(projectID, req)
 	if verr != nil {
 		return nil, verr
@@ -63,7 +62,7 @@ func (s *volumeService) createLocked(projectID, userID string, req volumeCreate)
 	v := &volume{
 		ID: core.NewID(), ProjectID: projectID, UserID: userID, Name: req.Name, Description: req.Description,
 		SizeGB: size, Status: volCreating, TypeID: vt.ID, AZ: az, Multiattach: req.Multiattach || vt.multiattach(),
-		Metadata: cinderMeta(req.Metadata), SnapshotID: req.SnapshotID, SourceVolID: req.SourceVolID,
+		Metadata: meta(req.Metadata), SnapshotID: req.SnapshotID, SourceVolID: req.SourceVolID,
 		BackupID: req.BackupID, CreatedAt: t,
 	}
 	if vt.encrypted() {
@@ -76,10 +75,10 @@ func (s *volumeService) createLocked(projectID, userID string, req volumeCreate)
 	return v, nil
 }
 
-// addEmptyVolumeLocked records an available volume without data (a
+// AddEmptyLocked records an available volume without data (a
 // sparse file of its size), as a blank volume ends up once Cinder has
 // made it; SeedBulk creates volumes this way.
-func (s *volumeService) addEmptyVolumeLocked(projectID, userID, name string, sizeGB int, vt *volumeType, az string) (*volume, error) {
+func (s *Room) AddEmptyLocked(projectID, userID, name string, sizeGB int, vt *Type, az string) (*volume, error) {
 	t := s.c.Now()
 	v := &volume{ID: core.NewID(), ProjectID: projectID, UserID: userID, Name: &name, SizeGB: sizeGB,
 		Status: volAvailable, TypeID: vt.ID, AZ: az, Multiattach: vt.multiattach(),
@@ -98,7 +97,7 @@ func (s *volumeService) addEmptyVolumeLocked(projectID, userID, name string, siz
 // sourceVolumeLocked is the volume a new volume descends from: the
 // volume of its snapshot or backup, or the volume it clones (nil for
 // image and blank volumes, or when that volume is gone).
-func (s *volumeService) sourceVolumeLocked(req volumeCreate) *volume {
+func (s *Room) sourceVolumeLocked(req createRequest) *volume {
 	switch {
 	case req.SnapshotID != "":
 		if sn := s.snapshots[req.SnapshotID]; sn != nil {
@@ -118,35 +117,35 @@ func (s *volumeService) sourceVolumeLocked(req volumeCreate) *volume {
 // ExtractVolumeRequestTask does: the requested type, else the type of the
 // snapshot or source volume, else the default type. (All types share
 // one backend here, so any type is a possible retype of the source's.)
-func (s *volumeService) typeForLocked(req volumeCreate, from *volume) (*volumeType, *cinderError) {
+func (s *Room) typeForLocked(req createRequest, from *volume) (*Type, *apiError) {
 	if from != nil && req.VolumeType == "" && (req.SnapshotID != "" || req.SourceVolID != "") {
 		if vt := s.typeByID(from.TypeID); vt != nil {
 			return vt, nil
 		}
 	}
-	return s.resolveTypeLocked(req.VolumeType)
+	return s.ResolveTypeLocked(req.VolumeType)
 }
 
 // zoneForLocked picks the availability zone of a new volume: the
 // requested one, else the snapshot's or source volume's, else the
 // default. A volume from a snapshot or clone must stay in its source's
 // zone.
-func (s *volumeService) zoneForLocked(req volumeCreate, from *volume) (string, *cinderError) {
+func (s *Room) zoneForLocked(req createRequest, from *volume) (string, *apiError) {
 	az := req.AvailabilityZone
 	sameZone := from != nil && (req.SnapshotID != "" || req.SourceVolID != "")
 	switch {
 	case az == "" && sameZone:
 		return from.AZ, nil
 	case az == "":
-		return s.defaultAZ(), nil
-	case !slices.Contains(s.zones(), az):
-		return "", cinderErr(http.StatusBadRequest, "Availability zone '%s' is invalid.", az)
+		return s.DefaultAZ(), nil
+	case !slices.Contains(s.Zones(), az):
+		return "", errorf(http.StatusBadRequest, "Availability zone '%s' is invalid.", az)
 	case sameZone && az != from.AZ:
 		what := "snapshot"
 		if req.SnapshotID == "" {
 			what = "source volume"
 		}
-		return "", cinderInvalid("Volume must be in the same availability zone as the %s", what)
+		return "", invalid("Volume must be in the same availability zone as the %s", what)
 	}
 	return az, nil
 }
@@ -154,9 +153,9 @@ func (s *volumeService) zoneForLocked(req volumeCreate, from *volume) (string, *
 // inheritLocked copies what a volume takes over from its source: the
 // image's metadata, or a source volume's bootable flag and image
 // metadata.
-func (s *volumeService) inheritLocked(v *volume, req volumeCreate, src volumeSource) {
+func (s *Room) inheritLocked(v *volume, req createRequest, src source) {
 	if src.image != nil {
-		v.ImageMetadata = volumeImageMetadata(*src.image)
+		v.ImageMetadata = imageMetadata(*src.image)
 		return
 	}
 	if from := s.sourceVolumeLocked(req); from != nil {
@@ -165,9 +164,9 @@ func (s *volumeService) inheritLocked(v *volume, req volumeCreate, src volumeSou
 	}
 }
 
-// volumeImageMetadata is what Cinder records of the image a volume was
+// imageMetadata is what Cinder records of the image a volume was
 // made from: the core fields and every additional property.
-func volumeImageMetadata(im image.Info) map[string]string {
+func imageMetadata(im core.ImageInfo) map[string]string {
 	m := maps.Clone(im.Properties)
 	if m == nil {
 		m = map[string]string{}
@@ -195,7 +194,7 @@ var errGlanceMetadataExists = errors.New("GlanceMetadataExists: Glance metadata 
 
 // resolveSourceLocked finds the source of a new volume and its size,
 // defaulting the size to the source's.
-func (s *volumeService) resolveSourceLocked(projectID string, req volumeCreate) (volumeSource, int, *cinderError) {
+func (s *Room) resolveSourceLocked(projectID string, req createRequest) (source, int, *apiError) {
 	n := 0
 	for _, id := range []string{req.ImageRef, req.SnapshotID, req.SourceVolID, req.BackupID} {
 		if id != "" {
@@ -203,7 +202,7 @@ func (s *volumeService) resolveSourceLocked(projectID string, req volumeCreate) 
 		}
 	}
 	if n > 1 {
-		return volumeSource{}, 0, cinderInvalid("Only one of snapshot_id, source_volid, imageRef and backup_id may be given.")
+		return source{}, 0, invalid("Only one of snapshot_id, source_volid, imageRef and backup_id may be given.")
 	}
 	switch {
 	case req.SnapshotID != "":
@@ -214,93 +213,93 @@ func (s *volumeService) resolveSourceLocked(projectID string, req volumeCreate) 
 		return s.backupSourceLocked(projectID, req)
 	}
 	if req.Size == nil || *req.Size <= 0 {
-		return volumeSource{}, 0, cinderInvalid("Volume size '%s' must be an integer and greater than 0", cinderSizeText(req.Size))
+		return source{}, 0, invalid("Volume size '%s' must be an integer and greater than 0", sizeText(req.Size))
 	}
 	if req.ImageRef != "" {
 		src, verr := s.imageSourceLocked(projectID, req.ImageRef, *req.Size)
 		return src, *req.Size, verr
 	}
-	return volumeSource{}, *req.Size, nil
+	return source{}, *req.Size, nil
 }
 
-func cinderSizeText(size *int) string {
+func sizeText(size *int) string {
 	if size == nil {
 		return "None"
 	}
 	return strconv.Itoa(*size)
 }
 
-// cinderSizeFrom defaults a requested size to the source's and rejects a
+// sizeFrom defaults a requested size to the source's and rejects a
 // smaller one with Cinder's words for the kind of source.
-func cinderSizeFrom(req *int, srcGB int, what string) (int, *cinderError) {
+func sizeFrom(req *int, srcGB int, what string) (int, *apiError) {
 	if req == nil {
 		return srcGB, nil
 	}
 	if *req < srcGB {
-		return 0, cinderInvalid("Volume size '%d'GB cannot be smaller than the %s size %dGB. They must be >= original %s size.", *req, what, srcGB, what)
+		return 0, invalid("Volume size '%d'GB cannot be smaller than the %s size %dGB. They must be >= original %s size.", *req, what, srcGB, what)
 	}
 	return *req, nil
 }
 
-func (s *volumeService) snapshotSourceLocked(projectID string, req volumeCreate) (volumeSource, int, *cinderError) {
+func (s *Room) snapshotSourceLocked(projectID string, req createRequest) (source, int, *apiError) {
 	sn, verr := s.ownSnapshotLocked(projectID, req.SnapshotID)
 	if verr != nil {
-		return volumeSource{}, 0, verr
+		return source{}, 0, verr
 	}
 	if sn.Status != volAvailable {
-		return volumeSource{}, 0, cinderErr(http.StatusBadRequest, "Invalid snapshot: Originating snapshot status must be one of 'available' values")
+		return source{}, 0, errorf(http.StatusBadRequest, "Invalid snapshot: Originating snapshot status must be one of 'available' values")
 	}
-	size, verr := cinderSizeFrom(req.Size, sn.SizeGB, "snapshot")
-	return volumeSource{path: sn.Path, n: int64(sn.SizeGB) * volumeGiB}, size, verr
+	size, verr := sizeFrom(req.Size, sn.SizeGB, "snapshot")
+	return source{path: sn.Path, n: int64(sn.SizeGB) * volumeGiB}, size, verr
 }
 
-func (s *volumeService) volumeSourceLocked(projectID string, req volumeCreate) (volumeSource, int, *cinderError) {
+func (s *Room) volumeSourceLocked(projectID string, req createRequest) (source, int, *apiError) {
 	src, verr := s.ownVolumeLocked(projectID, req.SourceVolID)
 	if verr != nil {
-		return volumeSource{}, 0, verr
+		return source{}, 0, verr
 	}
 	if src.Status != volAvailable && src.Status != volInUse {
-		return volumeSource{}, 0, cinderErr(http.StatusBadRequest, "Invalid volume: Unable to clone volumes that are in an error state")
+		return source{}, 0, errorf(http.StatusBadRequest, "Invalid volume: Unable to clone volumes that are in an error state")
 	}
-	size, verr := cinderSizeFrom(req.Size, src.SizeGB, "volume")
-	return volumeSource{path: src.Path, n: int64(src.SizeGB) * volumeGiB}, size, verr
+	size, verr := sizeFrom(req.Size, src.SizeGB, "volume")
+	return source{path: src.Path, n: int64(src.SizeGB) * volumeGiB}, size, verr
 }
 
-func (s *volumeService) backupSourceLocked(projectID string, req volumeCreate) (volumeSource, int, *cinderError) {
+func (s *Room) backupSourceLocked(projectID string, req createRequest) (source, int, *apiError) {
 	b, verr := s.ownBackupLocked(projectID, req.BackupID)
 	if verr != nil {
-		return volumeSource{}, 0, verr
+		return source{}, 0, verr
 	}
 	if b.Status != volAvailable {
-		return volumeSource{}, 0, cinderErr(http.StatusBadRequest, "Invalid backup: Backup status must be available")
+		return source{}, 0, errorf(http.StatusBadRequest, "Invalid backup: Backup status must be available")
 	}
-	size, verr := cinderSizeFrom(req.Size, b.SizeGB, "backup")
-	return volumeSource{path: b.Path, n: int64(b.SizeGB) * volumeGiB}, size, verr
+	size, verr := sizeFrom(req.Size, b.SizeGB, "backup")
+	return source{path: b.Path, n: int64(b.SizeGB) * volumeGiB}, size, verr
 }
 
 // imageSourceLocked checks an image as Cinder's _check_image_metadata
 // does: visible, active, fitting the volume.
-func (s *volumeService) imageSourceLocked(projectID, imageID string, sizeGB int) (volumeSource, *cinderError) {
-	im, ok := s.c.image.InfoLocked(projectID, imageID)
+func (s *Room) imageSourceLocked(projectID, imageID string, sizeGB int) (source, *apiError) {
+	im, ok := s.images.InfoLocked(projectID, imageID)
 	if !ok {
-		return volumeSource{}, cinderErr(http.StatusNotFound, "Image %s could not be found.", imageID)
+		return source{}, errorf(http.StatusNotFound, "Image %s could not be found.", imageID)
 	}
-	if im.Status != image.StatusActive || im.Path == "" {
-		return volumeSource{}, cinderInvalid("Image %s is not active.", imageID)
+	if im.Status != core.ImageActive || im.Path == "" {
+		return source{}, invalid("Image %s is not active.", imageID)
 	}
 	if gb := qcow2.CeilDiv(im.Size, volumeGiB); gb > int64(sizeGB) {
-		return volumeSource{}, cinderInvalid("Size of specified image %dGB is larger than volume size %dGB.", gb, sizeGB)
+		return source{}, invalid("Size of specified image %dGB is larger than volume size %dGB.", gb, sizeGB)
 	}
 	if sizeGB < im.MinDisk {
-		return volumeSource{}, cinderInvalid("Volume size %dGB cannot be smaller than the image minDisk size %dGB.", sizeGB, im.MinDisk)
+		return source{}, invalid("Volume size %dGB cannot be smaller than the image minDisk size %dGB.", sizeGB, im.MinDisk)
 	}
-	src := volumeSource{path: im.Path, n: im.Size, image: &im}
+	src := source{path: im.Path, n: im.Size, image: &im}
 	if f, err := os.Open(im.Path); err == nil {
 		vs, isQcow2 := qcow2.VirtualSize(f)
 		f.Close()
 		if isQcow2 {
 			if gb := qcow2.CeilDiv(vs, volumeGiB); gb > int64(sizeGB) {
-				return volumeSource{}, cinderInvalid("Image virtual size is %dGB and doesn't fit in a volume of size %dGB.", gb, sizeGB)
+				return source{}, invalid("Image virtual size is %dGB and doesn't fit in a volume of size %dGB.", gb, sizeGB)
 			}
 			src.qcow2 = true
 		}
@@ -308,9 +307,9 @@ func (s *volumeService) imageSourceLocked(projectID, imageID string, sizeGB int)
 	return src, nil
 }
 
-// resolveTypeLocked finds a volume type by name or ID; "" is the
+// ResolveTypeLocked finds a volume type by name or ID; "" is the
 // default type.
-func (s *volumeService) resolveTypeLocked(nameOrID string) (*volumeType, *cinderError) {
+func (s *Room) ResolveTypeLocked(nameOrID string) (*Type, *apiError) {
 	if nameOrID == "" {
 		return s.types[0], nil
 	}
@@ -319,16 +318,16 @@ func (s *volumeService) resolveTypeLocked(nameOrID string) (*volumeType, *cinder
 			return t, nil
 		}
 	}
-	return nil, cinderErr(http.StatusNotFound, "Volume type with name %s could not be found.", nameOrID)
+	return nil, errorf(http.StatusNotFound, "Volume type with name %s could not be found.", nameOrID)
 }
 
-// zones are the volume availability zones ("nova" when the profile
+// Zones are the volume availability zones ("nova" when the profile
 // names none, as Cinder's default storage_availability_zone).
-func (s *volumeService) zones() []string {
+func (s *Room) Zones() []string {
 	if azs := s.c.Profile().VolumeAZs; len(azs) > 0 {
 		return azs
 	}
 	return []string{"nova"}
 }
 
-func (s *volumeService) defaultAZ() string { return s.zones()[0] }
+func (s *Room) DefaultAZ() string { return s.Zones()[0] }

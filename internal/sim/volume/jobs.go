@@ -1,4 +1,4 @@
-package sim
+package volume
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 // volumeJob runs work without the lock after the cloud's asynchronous
 // delay (so that clients see the transitional status), then done under
 // the lock with work's result. Byte copies run this way.
-func (s *volumeService) volumeJob(work func() error, done func(err error)) {
+func (s *Room) volumeJob(work func() error, done func(err error)) {
 	s.c.Background(func() {
 		time.Sleep(s.c.Delay())
 		if s.c.Closed() {
@@ -29,7 +29,7 @@ func (s *volumeService) volumeJob(work func() error, done func(err error)) {
 // fillVolume writes a new volume's bytes from its source and makes it
 // available (or error). A volume made from an image is "downloading"
 // while its bytes are written.
-func (s *volumeService) fillVolume(v *volume, src volumeSource) {
+func (s *Room) fillVolume(v *volume, src source) {
 	size := int64(v.SizeGB) * volumeGiB
 	path := v.Path
 	if src.image != nil {
@@ -65,7 +65,7 @@ func (s *volumeService) fillVolume(v *volume, src volumeSource) {
 // writeVolumeData makes path a sparse file of size bytes holding the
 // source's bytes: an image converted from qcow2 to raw, or a copy of a
 // raw image, snapshot, volume or backup.
-func writeVolumeData(path string, src volumeSource, size int64) error {
+func writeVolumeData(path string, src source, size int64) error {
 	switch {
 	case src.path == "":
 		return blob.Create(path, size)

@@ -1,4 +1,4 @@
-package sim
+package volume
 
 import (
 	"net/http"
@@ -6,33 +6,33 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-func (s *volumeService) listTypes(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) listTypes(w http.ResponseWriter, r *http.Request, q request) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	out := make([]any, 0, len(s.types))
 	for _, t := range s.types {
-		out = append(out, volumeTypeView(t))
+		out = append(out, typeView(t))
 	}
 	core.WriteJSON(w, http.StatusOK, map[string]any{"volume_types": out})
 }
 
-func (s *volumeService) defaultType(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) defaultType(w http.ResponseWriter, r *http.Request, q request) {
 	s.c.Lock()
 	defer s.c.Unlock()
-	core.WriteJSON(w, http.StatusOK, map[string]any{"volume_type": volumeTypeView(s.types[0])})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"volume_type": typeView(s.types[0])})
 }
 
 // typeLocked finds a volume type by ID (Cinder also accepts the name).
-func (s *volumeService) typeLocked(id string) (*volumeType, *cinderError) {
+func (s *Room) typeLocked(id string) (*Type, *apiError) {
 	for _, t := range s.types {
 		if t.ID == id || t.Name == id {
 			return t, nil
 		}
 	}
-	return nil, cinderErr(http.StatusNotFound, "Volume type %s could not be found.", id)
+	return nil, errorf(http.StatusNotFound, "Volume type %s could not be found.", id)
 }
 
-func (s *volumeService) getType(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) getType(w http.ResponseWriter, r *http.Request, q request) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	t, verr := s.typeLocked(r.PathValue("id"))
@@ -40,10 +40,10 @@ func (s *volumeService) getType(w http.ResponseWriter, r *http.Request, q volume
 		verr.write(w)
 		return
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"volume_type": volumeTypeView(t)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"volume_type": typeView(t)})
 }
 
-func (s *volumeService) typeExtraSpecs(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) typeExtraSpecs(w http.ResponseWriter, r *http.Request, q request) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	t, verr := s.typeLocked(r.PathValue("id"))
@@ -51,10 +51,10 @@ func (s *volumeService) typeExtraSpecs(w http.ResponseWriter, r *http.Request, q
 		verr.write(w)
 		return
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"extra_specs": volumeVisibleSpecs(t)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"extra_specs": visibleSpecs(t)})
 }
 
-func (s *volumeService) typeExtraSpec(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) typeExtraSpec(w http.ResponseWriter, r *http.Request, q request) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	t, verr := s.typeLocked(r.PathValue("id"))
@@ -63,7 +63,7 @@ func (s *volumeService) typeExtraSpec(w http.ResponseWriter, r *http.Request, q 
 		return
 	}
 	key := r.PathValue("key")
-	v, ok := volumeVisibleSpecs(t)[key]
+	v, ok := visibleSpecs(t)[key]
 	if !ok {
 		core.NovaErrors.Write(w, http.StatusNotFound, "Volume Type "+t.ID+" has no extra specs with key "+key+".")
 		return

@@ -1,4 +1,4 @@
-package sim
+package volume
 
 import (
 	"maps"
@@ -20,15 +20,15 @@ type backupCreate struct {
 	Metadata    map[string]string `json:"metadata"`
 }
 
-func (s *volumeService) ownBackupLocked(projectID, id string) (*backup, *cinderError) {
+func (s *Room) ownBackupLocked(projectID, id string) (*backup, *apiError) {
 	b := s.backups[id]
 	if b == nil || b.ProjectID != projectID {
-		return nil, cinderErr(http.StatusNotFound, "Backup %s could not be found.", id)
+		return nil, errorf(http.StatusNotFound, "Backup %s could not be found.", id)
 	}
 	return b, nil
 }
 
-func (s *volumeService) createBackup(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) createBackup(w http.ResponseWriter, r *http.Request, q request) {
 	var body struct {
 		Backup *backupCreate `json:"backup"`
 	}
@@ -48,14 +48,14 @@ func (s *volumeService) createBackup(w http.ResponseWriter, r *http.Request, q v
 	}
 	view := s.backupSummary(b)
 	if q.mv >= 43 {
-		view["metadata"] = cinderMeta(b.Metadata)
+		view["metadata"] = meta(b.Metadata)
 	}
 	core.WriteJSON(w, http.StatusAccepted, map[string]any{"backup": view})
 }
 
 // createBackupLocked checks the volume and quota, records the backup as
 // "creating" (the volume "backing-up") and copies the bytes.
-func (s *volumeService) createBackupLocked(tok *token, req backupCreate) (*backup, *cinderError) {
+func (s *Room) createBackupLocked(tok *core.Token, req backupCreate) (*backup, *apiError) {
 	v, src, parent, verr := s.checkBackupLocked(tok.ProjectID, req)
 	if verr != nil {
 		return nil, verr
@@ -63,7 +63,7 @@ func (s *volumeService) createBackupLocked(tok *token, req backupCreate) (*backu
 	t := s.c.Now()
 	b := &backup{ID: core.NewID(), ProjectID: tok.ProjectID, UserID: tok.UserID, VolumeID: v.ID,
 		SnapshotID: req.SnapshotID, Name: req.Name, Description: req.Description, SizeGB: v.SizeGB,
-		Status: volCreating, Incremental: parent != "", ParentID: parent, Metadata: cinderMeta(req.Metadata),
+		Status: volCreating, Incremental: parent != "", ParentID: parent, Metadata: meta(req.Metadata),
 		CreatedAt: t, DataTimestamp: t, bootable: v.Bootable, imageMetadata: maps.Clone(v.ImageMetadata)}
 	b.Path = s.c.BlobPath("backups", b.ID)
 	s.backups[b.ID] = b
@@ -95,15 +95,15 @@ func (s *volumeService) createBackupLocked(tok *token, req backupCreate) (*backu
 // checkBackupLocked validates a backup request: the volume, the file to
 // copy (the volume's or a snapshot's), the parent of an incremental
 // backup, and the quota.
-func (s *volumeService) checkBackupLocked(projectID string, req backupCreate) (v *volume, src, parent string, verr *cinderError) {
+func (s *Room) checkBackupLocked(projectID string, req backupCreate) (v *volume, src, parent string, verr *apiError) {
 	if v, verr = s.ownVolumeLocked(projectID, req.VolumeID); verr != nil {
 		return nil, "", "", verr
 	}
 	if v.Status != volAvailable && v.Status != volInUse {
-		return nil, "", "", cinderErr(http.StatusBadRequest, "Invalid volume: Volume to be backed up must be available or in-use, but the current status is \"%s\".", v.Status)
+		return nil, "", "", errorf(http.StatusBadRequest, "Invalid volume: Volume to be backed up must be available or in-use, but the current status is \"%s\".", v.Status)
 	}
-	if v.Status == volInUse && !cinderBool(req.Force) && req.SnapshotID == "" {
-		return nil, "", "", cinderErr(http.StatusBadRequest, "Invalid volume: Backing up an in-use volume must use the force flag.")
+	if v.Status == volInUse && !boolOf(req.Force) && req.SnapshotID == "" {
+		return nil, "", "", errorf(http.StatusBadRequest, "Invalid volume: Backing up an in-use volume must use the force flag.")
 	}
 	src = v.Path
 	if req.SnapshotID != "" {
@@ -112,20 +112,20 @@ func (s *volumeService) checkBackupLocked(projectID string, req backupCreate) (v
 			return nil, "", "", verr
 		}
 		if sn.VolumeID != v.ID || sn.Status != volAvailable {
-			return nil, "", "", cinderErr(http.StatusBadRequest, "Invalid snapshot: Snapshot to be backed up must be available, but the current status is \"%s\".", sn.Status)
+			return nil, "", "", errorf(http.StatusBadRequest, "Invalid snapshot: Snapshot to be backed up must be available, but the current status is \"%s\".", sn.Status)
 		}
 		src = sn.Path
 	}
-	if cinderBool(req.Incremental) {
+	if boolOf(req.Incremental) {
 		if parent = s.latestBackupLocked(v.ID); parent == "" {
-			return nil, "", "", cinderErr(http.StatusBadRequest, "Invalid backup: No backups available to do an incremental backup.")
+			return nil, "", "", errorf(http.StatusBadRequest, "Invalid backup: No backups available to do an incremental backup.")
 		}
 	}
 	return v, src, parent, s.checkBackupQuotaLocked(projectID, v.SizeGB)
 }
 
 // latestBackupLocked is the newest available backup of a volume.
-func (s *volumeService) latestBackupLocked(volumeID string) string {
+func (s *Room) latestBackupLocked(volumeID string) string {
 	var latest *backup
 	for _, b := range s.backups {
 		if b.VolumeID == volumeID && b.Status == volAvailable && (latest == nil || b.CreatedAt.After(latest.CreatedAt)) {
@@ -140,31 +140,31 @@ func (s *volumeService) latestBackupLocked(volumeID string) string {
 
 var backupSortKeys = []string{"id", "name", "status", "size", "created_at", "updated_at", "volume_id"}
 
-func (s *volumeService) listBackups(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) listBackups(w http.ResponseWriter, r *http.Request, q request) {
 	s.writeBackups(w, r, q, false)
 }
 
-func (s *volumeService) listBackupsDetail(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) listBackupsDetail(w http.ResponseWriter, r *http.Request, q request) {
 	s.writeBackups(w, r, q, true)
 }
 
-func (s *volumeService) writeBackups(w http.ResponseWriter, r *http.Request, q volumeRequest, detail bool) {
+func (s *Room) writeBackups(w http.ResponseWriter, r *http.Request, q request, detail bool) {
 	query := r.URL.Query()
 	s.c.Lock()
 	defer s.c.Unlock()
-	var items []cinderItem
+	var items []item
 	for _, b := range s.backups {
-		if b.ProjectID != q.tok.ProjectID || !cinderFilterMatches(query, core.Deref(b.Name), b.Status, b.Metadata) {
+		if b.ProjectID != q.tok.ProjectID || !filterMatches(query, core.Deref(b.Name), b.Status, b.Metadata) {
 			continue
 		}
 		if vid := query.Get("volume_id"); vid != "" && vid != b.VolumeID {
 			continue
 		}
-		items = append(items, cinderItem{id: b.ID, name: core.Deref(b.Name), status: b.Status, size: b.SizeGB,
+		items = append(items, item{id: b.ID, name: core.Deref(b.Name), status: b.Status, size: b.SizeGB,
 			created: b.CreatedAt, updated: b.UpdatedAt, extra: map[string]string{"volume_id": b.VolumeID}})
 	}
 	total := len(items)
-	pg, next, verr := cinderPage(items, query, backupSortKeys)
+	pg, next, verr := pageOf(items, query, backupSortKeys)
 	if verr != nil {
 		verr.write(w)
 		return
@@ -178,7 +178,7 @@ func (s *volumeService) writeBackups(w http.ResponseWriter, r *http.Request, q v
 		}
 	}
 	body := map[string]any{"backups": out}
-	if links := s.cinderLinksFor(r, next); links != nil {
+	if links := s.linksFor(r, next); links != nil {
 		body["backups_links"] = links
 	}
 	if q.mv >= 45 && query.Get("with_count") == "true" {
@@ -187,7 +187,7 @@ func (s *volumeService) writeBackups(w http.ResponseWriter, r *http.Request, q v
 	core.WriteJSON(w, http.StatusOK, body)
 }
 
-func (s *volumeService) getBackup(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) getBackup(w http.ResponseWriter, r *http.Request, q request) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
@@ -199,7 +199,7 @@ func (s *volumeService) getBackup(w http.ResponseWriter, r *http.Request, q volu
 }
 
 // updateBackup changes name, description and (3.43) metadata (3.9).
-func (s *volumeService) updateBackup(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) updateBackup(w http.ResponseWriter, r *http.Request, q request) {
 	if q.mv < 9 {
 		core.NovaErrors.Write(w, http.StatusNotFound, "The resource could not be found.")
 		return
@@ -232,13 +232,13 @@ func (s *volumeService) updateBackup(w http.ResponseWriter, r *http.Request, q v
 		b.Description = u.Description
 	}
 	if u := body.Backup; u.Metadata != nil && q.mv >= 43 {
-		b.Metadata = cinderMeta(*u.Metadata)
+		b.Metadata = meta(*u.Metadata)
 	}
 	b.UpdatedAt = s.c.Now()
 	core.WriteJSON(w, http.StatusOK, map[string]any{"backup": s.backupView(b, q.mv)})
 }
 
-func (s *volumeService) deleteBackup(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) deleteBackup(w http.ResponseWriter, r *http.Request, q request) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))

@@ -1,4 +1,4 @@
-package sim
+package volume
 
 import (
 	"net/http"
@@ -17,15 +17,15 @@ type snapshotCreate struct {
 	Metadata    map[string]string `json:"metadata"`
 }
 
-func (s *volumeService) ownSnapshotLocked(projectID, id string) (*snapshot, *cinderError) {
+func (s *Room) ownSnapshotLocked(projectID, id string) (*snapshot, *apiError) {
 	sn := s.snapshots[id]
 	if sn == nil || sn.ProjectID != projectID {
-		return nil, cinderErr(http.StatusNotFound, "Snapshot %s could not be found.", id)
+		return nil, errorf(http.StatusNotFound, "Snapshot %s could not be found.", id)
 	}
 	return sn, nil
 }
 
-func (s *volumeService) snapshotsOfLocked(volumeID string) []*snapshot {
+func (s *Room) snapshotsOfLocked(volumeID string) []*snapshot {
 	var out []*snapshot
 	for _, sn := range s.snapshots {
 		if sn.VolumeID == volumeID {
@@ -35,7 +35,7 @@ func (s *volumeService) snapshotsOfLocked(volumeID string) []*snapshot {
 	return out
 }
 
-func (s *volumeService) createSnapshot(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) createSnapshot(w http.ResponseWriter, r *http.Request, q request) {
 	var body struct {
 		Snapshot *snapshotCreate `json:"snapshot"`
 	}
@@ -61,16 +61,16 @@ func (s *volumeService) createSnapshot(w http.ResponseWriter, r *http.Request, q
 
 // createSnapshotLocked checks the volume and quota, records the
 // snapshot as "creating" and copies the volume's bytes.
-func (s *volumeService) createSnapshotLocked(projectID, userID string, req snapshotCreate) (*snapshot, *cinderError) {
+func (s *Room) createSnapshotLocked(projectID, userID string, req snapshotCreate) (*snapshot, *apiError) {
 	v, verr := s.ownVolumeLocked(projectID, req.VolumeID)
 	if verr != nil {
 		return nil, verr
 	}
 	if v.Status != volAvailable && v.Status != volInUse {
-		return nil, cinderErr(http.StatusBadRequest, "Invalid volume: Volume %s status must be available or in-use, but current status is: %s.", v.ID, v.Status)
+		return nil, errorf(http.StatusBadRequest, "Invalid volume: Volume %s status must be available or in-use, but current status is: %s.", v.ID, v.Status)
 	}
-	if v.Status != volAvailable && !cinderBool(req.Force) {
-		return nil, cinderErr(http.StatusBadRequest, "Invalid volume: Volume %s status must be available, but current status is: %s.", v.ID, v.Status)
+	if v.Status != volAvailable && !boolOf(req.Force) {
+		return nil, errorf(http.StatusBadRequest, "Invalid volume: Volume %s status must be available, but current status is: %s.", v.ID, v.Status)
 	}
 	if verr := s.checkSnapshotQuotaLocked(projectID, v.SizeGB); verr != nil {
 		return nil, verr
@@ -78,7 +78,7 @@ func (s *volumeService) createSnapshotLocked(projectID, userID string, req snaps
 	t := s.c.Now()
 	sn := &snapshot{ID: core.NewID(), ProjectID: projectID, UserID: userID, VolumeID: v.ID, Name: req.Name,
 		Description: req.Description, SizeGB: v.SizeGB, Status: volCreating,
-		Metadata: cinderMeta(req.Metadata), CreatedAt: t}
+		Metadata: meta(req.Metadata), CreatedAt: t}
 	sn.Path = s.c.BlobPath("snapshots", sn.ID)
 	s.snapshots[sn.ID] = sn
 	size, volPath := int64(v.SizeGB)*volumeGiB, v.Path
@@ -100,30 +100,30 @@ func (s *volumeService) createSnapshotLocked(projectID, userID string, req snaps
 
 var snapshotSortKeys = []string{"id", "name", "status", "size", "created_at", "updated_at", "volume_id"}
 
-func (s *volumeService) listSnapshots(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) listSnapshots(w http.ResponseWriter, r *http.Request, q request) {
 	s.writeSnapshots(w, r, q, false)
 }
 
-func (s *volumeService) listSnapshotsDetail(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) listSnapshotsDetail(w http.ResponseWriter, r *http.Request, q request) {
 	s.writeSnapshots(w, r, q, true)
 }
 
-func (s *volumeService) writeSnapshots(w http.ResponseWriter, r *http.Request, q volumeRequest, detail bool) {
+func (s *Room) writeSnapshots(w http.ResponseWriter, r *http.Request, q request, detail bool) {
 	query := r.URL.Query()
 	s.c.Lock()
 	defer s.c.Unlock()
-	var items []cinderItem
+	var items []item
 	for _, sn := range s.snapshots {
-		if sn.ProjectID != q.tok.ProjectID || !cinderFilterMatches(query, core.Deref(sn.Name), sn.Status, sn.Metadata) {
+		if sn.ProjectID != q.tok.ProjectID || !filterMatches(query, core.Deref(sn.Name), sn.Status, sn.Metadata) {
 			continue
 		}
 		if vid := query.Get("volume_id"); vid != "" && vid != sn.VolumeID {
 			continue
 		}
-		items = append(items, cinderItem{id: sn.ID, name: core.Deref(sn.Name), status: sn.Status, size: sn.SizeGB,
+		items = append(items, item{id: sn.ID, name: core.Deref(sn.Name), status: sn.Status, size: sn.SizeGB,
 			created: sn.CreatedAt, updated: sn.UpdatedAt, extra: map[string]string{"volume_id": sn.VolumeID}})
 	}
-	pg, next, verr := cinderPage(items, query, snapshotSortKeys)
+	pg, next, verr := pageOf(items, query, snapshotSortKeys)
 	if verr != nil {
 		verr.write(w)
 		return
@@ -133,13 +133,13 @@ func (s *volumeService) writeSnapshots(w http.ResponseWriter, r *http.Request, q
 		out[i] = s.snapshotView(s.snapshots[it.id], q.mv, detail)
 	}
 	body := map[string]any{"snapshots": out}
-	if links := s.cinderLinksFor(r, next); links != nil {
+	if links := s.linksFor(r, next); links != nil {
 		body["snapshots_links"] = links
 	}
 	core.WriteJSON(w, http.StatusOK, body)
 }
 
-func (s *volumeService) getSnapshot(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) getSnapshot(w http.ResponseWriter, r *http.Request, q request) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
@@ -150,7 +150,7 @@ func (s *volumeService) getSnapshot(w http.ResponseWriter, r *http.Request, q vo
 	core.WriteJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
 }
 
-func (s *volumeService) updateSnapshot(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) updateSnapshot(w http.ResponseWriter, r *http.Request, q request) {
 	var body struct {
 		Snapshot *struct {
 			Name        *string `json:"name"`
@@ -181,7 +181,7 @@ func (s *volumeService) updateSnapshot(w http.ResponseWriter, r *http.Request, q
 	core.WriteJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
 }
 
-func (s *volumeService) deleteSnapshot(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) deleteSnapshot(w http.ResponseWriter, r *http.Request, q request) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
@@ -199,7 +199,7 @@ func (s *volumeService) deleteSnapshot(w http.ResponseWriter, r *http.Request, q
 
 // startSnapshotDeleteLocked moves a snapshot to "deleting" and removes
 // it a moment later.
-func (s *volumeService) startSnapshotDeleteLocked(sn *snapshot) {
+func (s *Room) startSnapshotDeleteLocked(sn *snapshot) {
 	sn.Status = volDeleting
 	sn.UpdatedAt = s.c.Now()
 	s.c.Later(1, func() {

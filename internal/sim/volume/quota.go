@@ -1,4 +1,4 @@
-package sim
+package volume
 
 import (
 	"net/http"
@@ -14,8 +14,8 @@ const (
 	cinderGroups             = 10
 )
 
-// volumeUsage is what a project consumes of its Cinder quotas.
-type volumeUsage struct {
+// usage is what a project consumes of its Cinder quotas.
+type usage struct {
 	volumes, gigabytes, snapshots, backups, backupGigabytes int
 	// per volume type name
 	typeVolumes, typeGigabytes, typeSnapshots map[string]int
@@ -23,8 +23,8 @@ type volumeUsage struct {
 
 // usageLocked counts the project's volumes, snapshots and backups;
 // snapshots count against gigabytes, as Cinder counts them.
-func (s *volumeService) usageLocked(projectID string) volumeUsage {
-	u := volumeUsage{typeVolumes: map[string]int{}, typeGigabytes: map[string]int{}, typeSnapshots: map[string]int{}}
+func (s *Room) usageLocked(projectID string) usage {
+	u := usage{typeVolumes: map[string]int{}, typeGigabytes: map[string]int{}, typeSnapshots: map[string]int{}}
 	for _, v := range s.volumes {
 		if v.ProjectID == projectID {
 			t := s.typeName(v.TypeID)
@@ -57,44 +57,44 @@ func (s *volumeService) usageLocked(projectID string) volumeUsage {
 // quotaExceeds reports whether used+add passes a limit (negative: unlimited).
 func quotaExceeds(limit, used, add int) bool { return limit >= 0 && used+add > limit }
 
-func cinderGigabytesExceeded(add, limit, used int) *cinderError {
-	return cinderErr(http.StatusRequestEntityTooLarge, "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. Requested %dG, quota is %dG and %dG has been consumed.", add, limit, used)
+func gigabytesExceeded(add, limit, used int) *apiError {
+	return errorf(http.StatusRequestEntityTooLarge, "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. Requested %dG, quota is %dG and %dG has been consumed.", add, limit, used)
 }
 
-func (s *volumeService) checkVolumeQuotaLocked(projectID string, addVolumes, addGB int) *cinderError {
+func (s *Room) checkVolumeQuotaLocked(projectID string, addVolumes, addGB int) *apiError {
 	q, u := s.c.QuotaLocked(projectID), s.usageLocked(projectID)
 	if addVolumes > 0 && quotaExceeds(q.Volumes, u.volumes, addVolumes) {
-		return cinderErr(http.StatusRequestEntityTooLarge, "VolumeLimitExceeded: Maximum number of volumes allowed (%d) exceeded for quota 'volumes'.", q.Volumes)
+		return errorf(http.StatusRequestEntityTooLarge, "VolumeLimitExceeded: Maximum number of volumes allowed (%d) exceeded for quota 'volumes'.", q.Volumes)
 	}
 	if quotaExceeds(q.Gigabytes, u.gigabytes, addGB) {
-		return cinderGigabytesExceeded(addGB, q.Gigabytes, u.gigabytes)
+		return gigabytesExceeded(addGB, q.Gigabytes, u.gigabytes)
 	}
 	return nil
 }
 
-func (s *volumeService) checkSnapshotQuotaLocked(projectID string, sizeGB int) *cinderError {
+func (s *Room) checkSnapshotQuotaLocked(projectID string, sizeGB int) *apiError {
 	q, u := s.c.QuotaLocked(projectID), s.usageLocked(projectID)
 	if quotaExceeds(q.Snapshots, u.snapshots, 1) {
-		return cinderErr(http.StatusRequestEntityTooLarge, "SnapshotLimitExceeded: Maximum number of snapshots allowed (%d) exceeded", q.Snapshots)
+		return errorf(http.StatusRequestEntityTooLarge, "SnapshotLimitExceeded: Maximum number of snapshots allowed (%d) exceeded", q.Snapshots)
 	}
 	if quotaExceeds(q.Gigabytes, u.gigabytes, sizeGB) {
-		return cinderGigabytesExceeded(sizeGB, q.Gigabytes, u.gigabytes)
+		return gigabytesExceeded(sizeGB, q.Gigabytes, u.gigabytes)
 	}
 	return nil
 }
 
-func (s *volumeService) checkBackupQuotaLocked(projectID string, sizeGB int) *cinderError {
+func (s *Room) checkBackupQuotaLocked(projectID string, sizeGB int) *apiError {
 	q, u := s.c.QuotaLocked(projectID), s.usageLocked(projectID)
 	if quotaExceeds(q.Backups, u.backups, 1) {
-		return cinderErr(http.StatusRequestEntityTooLarge, "BackupLimitExceeded: Maximum number of backups allowed (%d) exceeded", q.Backups)
+		return errorf(http.StatusRequestEntityTooLarge, "BackupLimitExceeded: Maximum number of backups allowed (%d) exceeded", q.Backups)
 	}
 	if quotaExceeds(cinderBackupGigabytes, u.backupGigabytes, sizeGB) {
-		return cinderErr(http.StatusRequestEntityTooLarge, "VolumeBackupSizeExceedsAvailableQuota: Requested backup exceeds allowed Backup gigabytes quota. Requested %dG, quota is %dG and %dG has been consumed.", sizeGB, cinderBackupGigabytes, u.backupGigabytes)
+		return errorf(http.StatusRequestEntityTooLarge, "VolumeBackupSizeExceedsAvailableQuota: Requested backup exceeds allowed Backup gigabytes quota. Requested %dG, quota is %dG and %dG has been consumed.", sizeGB, cinderBackupGigabytes, u.backupGigabytes)
 	}
 	return nil
 }
 
-func (s *volumeService) limits(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) limits(w http.ResponseWriter, r *http.Request, q request) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	qs, u := s.c.QuotaLocked(q.tok.ProjectID), s.usageLocked(q.tok.ProjectID)
@@ -108,15 +108,15 @@ func (s *volumeService) limits(w http.ResponseWriter, r *http.Request, q volumeR
 
 // quotaSet answers GET /os-quota-sets/{tenant}[?usage=true] for the
 // caller's own project.
-func (s *volumeService) quotaSet(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) quotaSet(w http.ResponseWriter, r *http.Request, q request) {
 	s.writeQuotaSet(w, r, q, r.URL.Query().Get("usage") == "true")
 }
 
-func (s *volumeService) quotaDefaults(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) quotaDefaults(w http.ResponseWriter, r *http.Request, q request) {
 	s.writeQuotaSet(w, r, q, false)
 }
 
-func (s *volumeService) writeQuotaSet(w http.ResponseWriter, r *http.Request, q volumeRequest, usage bool) {
+func (s *Room) writeQuotaSet(w http.ResponseWriter, r *http.Request, q request, usage bool) {
 	tenant := r.PathValue("tenant")
 	if tenant != q.tok.ProjectID {
 		core.NovaErrors.Write(w, http.StatusForbidden, "Policy doesn't allow volume_extension:quotas:show to be performed.")
@@ -148,9 +148,9 @@ func (s *volumeService) writeQuotaSet(w http.ResponseWriter, r *http.Request, q 
 	core.WriteJSON(w, http.StatusOK, map[string]any{"quota_set": set})
 }
 
-func (s *volumeService) availabilityZones(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) availabilityZones(w http.ResponseWriter, r *http.Request, q request) {
 	var out []any
-	for _, az := range s.zones() {
+	for _, az := range s.Zones() {
 		out = append(out, map[string]any{"zoneName": az, "zoneState": map[string]bool{"available": true}})
 	}
 	core.WriteJSON(w, http.StatusOK, map[string]any{"availabilityZoneInfo": core.OrEmpty(out)})

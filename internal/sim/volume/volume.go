@@ -1,4 +1,7 @@
-package sim
+// Package volume is the simulator's Cinder v3 room: volume types,
+// volumes and their actions, snapshots, backups, limits, quotas and
+// availability zones.
+package volume
 
 import (
 	"fmt"
@@ -8,14 +11,17 @@ import (
 	"slices"
 	"time"
 
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// volumeService is Cinder v3: volume types, volumes and their actions,
+// Room is Cinder v3: volume types, volumes and their actions,
 // snapshots, backups, limits, quotas and availability zones.
-type volumeService struct {
-	c         *Cloud
-	types     []*volumeType // in the profile's order; the first is the default
+type Room struct {
+	c         *core.Cloud
+	users     Users
+	images    Images
+	types     []*Type // in the profile's order; the first is the default
 	volumes   map[string]*volume
 	snapshots map[string]*snapshot
 	backups   map[string]*backup
@@ -23,18 +29,18 @@ type volumeService struct {
 	serviceUUID string
 }
 
-// volumeType is a Cinder volume type.
-type volumeType struct {
+// Type is a Cinder volume type.
+type Type struct {
 	ID, Name, Description string
 	ExtraSpecs            map[string]string
 }
 
 // encrypted reports whether volumes of the type are encrypted (the
 // simulator keeps the encryption type as an "encrypted" extra spec).
-func (t *volumeType) encrypted() bool { return t.ExtraSpecs["encrypted"] == "true" }
+func (t *Type) encrypted() bool { return t.ExtraSpecs["encrypted"] == "true" }
 
 // multiattach reports whether the type allows multi-attach volumes.
-func (t *volumeType) multiattach() bool { return t.ExtraSpecs["multiattach"] == "<is> True" }
+func (t *Type) multiattach() bool { return t.ExtraSpecs["multiattach"] == "<is> True" }
 
 // volume is one Cinder volume; its bytes are a sparse file of exactly
 // SizeGB GiB at Path.
@@ -51,7 +57,7 @@ type volume struct {
 	Bootable        bool
 	Multiattach     bool
 	EncryptionKeyID string
-	Attachments     []*volumeAttachment
+	Attachments     []*attachment
 	Metadata        map[string]string
 	// ImageMetadata is volume_image_metadata; nil for volumes not made
 	// from an image.
@@ -61,8 +67,8 @@ type volume struct {
 	Path                              string
 }
 
-// volumeAttachment is a server's attachment of a volume.
-type volumeAttachment struct {
+// attachment is a server's attachment of a volume.
+type attachment struct {
 	ID, ServerID, Device, HostName string
 	AttachedAt                     time.Time
 }
@@ -114,12 +120,34 @@ const (
 
 const volumeGiB = int64(1) << 30
 
-func newVolumeService(c *Cloud) *volumeService {
-	return &volumeService{c: c, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
+func New(c *core.Cloud, users Users, images Images) *Room {
+	return &Room{c: c, users: users, images: images, volumes: map[string]*volume{}, snapshots: map[string]*snapshot{},
 		backups: map[string]*backup{}, serviceUUID: core.NewID()}
 }
 
-func (s *volumeService) routes(mux *http.ServeMux) {
+// Users is what Cinder needs of Keystone.
+type Users interface {
+	// UserOfProjectLocked is the user that works in a project.
+	UserOfProjectLocked(projectID string) string
+}
+
+// Images is what Cinder needs of Glance: images to create volumes from,
+// and new images to upload volumes to.
+type Images interface {
+	InfoLocked(projectID, id string) (core.ImageInfo, bool)
+	NewImageLocked(projectID string, spec core.NewImage) (id, path string)
+	ActivateLocked(id string, d blob.Digests)
+	FailLocked(id string)
+}
+
+// Prefix is the room's path prefix.
+func (s *Room) Prefix() string { return "volume" }
+
+// Style is Cinder's error style (Nova's shape).
+func (s *Room) Style() core.ErrorStyle { return core.NovaErrors }
+
+// Routes registers Cinder's handlers.
+func (s *Room) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /volume", s.versions)
 	mux.HandleFunc("GET /volume/{$}", s.versions)
 	mux.HandleFunc("GET /volume/v3", s.version)
@@ -129,14 +157,14 @@ func (s *volumeService) routes(mux *http.ServeMux) {
 	}
 }
 
-// volumeRoute is one Cinder API route below /volume/v3/{project_id}.
-type volumeRoute struct {
+// route is one Cinder API route below /volume/v3/{project_id}.
+type route struct {
 	method, path string
-	h            volumeHandler
+	h            handler
 }
 
-func (s *volumeService) apiRoutes() []volumeRoute {
-	return []volumeRoute{
+func (s *Room) apiRoutes() []route {
+	return []route{
 		{"GET", "/types", s.listTypes},
 		{"GET", "/types/default", s.defaultType},
 		{"GET", "/types/{id}", s.getType},
@@ -173,103 +201,85 @@ func (s *volumeService) apiRoutes() []volumeRoute {
 	}
 }
 
-// seedProviderLocked creates the profile's volume types.
-func (s *volumeService) seedProviderLocked(p Profile) {
+// SeedLocked creates the profile's volume types.
+func (s *Room) SeedLocked() error {
+	p := s.c.Profile()
 	for _, spec := range p.VolumeTypes {
-		s.types = append(s.types, &volumeType{ID: core.NewID(), Name: spec.Name, Description: spec.Description,
+		s.types = append(s.types, &Type{ID: core.NewID(), Name: spec.Name, Description: spec.Description,
 			ExtraSpecs: maps.Clone(spec.ExtraSpecs)})
 	}
 	if len(s.types) == 0 {
-		s.types = []*volumeType{{ID: core.NewID(), Name: "__DEFAULT__", Description: "Default Volume Type"}}
+		s.types = []*Type{{ID: core.NewID(), Name: "__DEFAULT__", Description: "Default Volume Type"}}
 	}
+	return nil
 }
 
-// volumeInfo is what other services need to know of a volume.
-type volumeInfo struct {
-	ID, Name, Status, VolumeType, AZ string
-	SizeGB                           int
-	Bootable                         bool
-	// ImageMetadata is volume_image_metadata (for volumes made from an image).
-	ImageMetadata map[string]string
-	Path          string
-}
-
-// infoLocked returns the volume if it belongs to the project.
-func (s *volumeService) infoLocked(projectID, id string) (volumeInfo, bool) {
+// InfoLocked returns the volume if it belongs to the project.
+func (s *Room) InfoLocked(projectID, id string) (core.VolumeInfo, bool) {
 	v := s.volumes[id]
 	if v == nil || v.ProjectID != projectID {
-		return volumeInfo{}, false
+		return core.VolumeInfo{}, false
 	}
-	return volumeInfo{ID: v.ID, Name: core.Deref(v.Name), Status: v.Status, VolumeType: s.typeName(v.TypeID),
+	return core.VolumeInfo{ID: v.ID, Name: core.Deref(v.Name), Status: v.Status, VolumeType: s.typeName(v.TypeID),
 		AZ: v.AZ, SizeGB: v.SizeGB, Bootable: v.Bootable, ImageMetadata: maps.Clone(v.ImageMetadata),
 		Path: v.Path}, true
 }
 
-// createFromImageLocked starts creating a volume from an image, as Nova
+// CreateFromImageLocked starts creating a volume from an image, as Nova
 // does for block_device_mapping_v2 source_type=image,
 // destination_type=volume; an empty imageID makes a blank volume
 // (source_type=blank). The volume is "creating" and becomes "available"
 // asynchronously (or "error").
-func (s *volumeService) createFromImageLocked(projectID, name string, sizeGB int, imageID, az, volumeType string) (string, error) {
-	req := volumeCreate{Size: &sizeGB, ImageRef: imageID, AvailabilityZone: az, VolumeType: volumeType}
+func (s *Room) CreateFromImageLocked(projectID, name string, sizeGB int, imageID, az, Type string) (string, error) {
+	req := createRequest{Size: &sizeGB, ImageRef: imageID, AvailabilityZone: az, VolumeType: Type}
 	if name != "" {
 		req.Name = &name
 	}
-	v, verr := s.createLocked(projectID, s.c.identity.UserOfProjectLocked(projectID), req)
+	v, verr := s.createLocked(projectID, s.users.UserOfProjectLocked(projectID), req)
 	if verr != nil {
 		return "", verr
 	}
 	return v.ID, nil
 }
 
-// createFromSnapshotLocked starts creating a volume from a Cinder
+// CreateFromSnapshotLocked starts creating a volume from a Cinder
 // snapshot, as Nova does for block_device_mapping_v2 source_type=snapshot,
 // destination_type=volume. sizeGB 0 means the snapshot's size; az and
-// volumeType "" mean the snapshot's, as Cinder picks them. The volume is
+// Type "" mean the snapshot's, as Cinder picks them. The volume is
 // "creating" and becomes "available" asynchronously (or "error"). Errors
 // are *cinderError with Cinder's status and message.
-func (s *volumeService) createFromSnapshotLocked(projectID, name string, sizeGB int, snapshotID, az, volumeType string) (string, error) {
-	req := volumeCreate{SnapshotID: snapshotID, AvailabilityZone: az, VolumeType: volumeType}
+func (s *Room) CreateFromSnapshotLocked(projectID, name string, sizeGB int, snapshotID, az, Type string) (string, error) {
+	req := createRequest{SnapshotID: snapshotID, AvailabilityZone: az, VolumeType: Type}
 	if sizeGB > 0 {
 		req.Size = &sizeGB
 	}
 	if name != "" {
 		req.Name = &name
 	}
-	v, verr := s.createLocked(projectID, s.c.identity.UserOfProjectLocked(projectID), req)
+	v, verr := s.createLocked(projectID, s.users.UserOfProjectLocked(projectID), req)
 	if verr != nil {
 		return "", verr
 	}
 	return v.ID, nil
 }
 
-// snapshotInfo is what Nova needs to know of a snapshot to boot from it.
-type snapshotInfo struct {
-	ID, VolumeID, Status string
-	SizeGB               int
-	// Bootable and ImageMetadata are those of the snapshot's volume, which
-	// a volume made from the snapshot takes over.
-	Bootable      bool
-	ImageMetadata map[string]string
-}
-
-// snapshotInfoLocked returns the snapshot if it belongs to the project.
-func (s *volumeService) snapshotInfoLocked(projectID, id string) (snapshotInfo, bool) {
+// SnapshotInfoLocked returns the snapshot if it belongs to the project.
+func (s *Room) SnapshotInfoLocked(projectID, id string) (core.SnapshotInfo, bool) {
 	sn := s.snapshots[id]
 	if sn == nil || sn.ProjectID != projectID {
-		return snapshotInfo{}, false
+		return core.SnapshotInfo{}, false
 	}
-	info := snapshotInfo{ID: sn.ID, VolumeID: sn.VolumeID, Status: sn.Status, SizeGB: sn.SizeGB}
+	info := core.SnapshotInfo{ID: sn.ID, VolumeID: sn.VolumeID, Status: sn.Status, SizeGB: sn.SizeGB}
 	if v := s.volumes[sn.VolumeID]; v != nil {
 		info.Bootable, info.ImageMetadata = v.Bootable, maps.Clone(v.ImageMetadata)
 	}
 	return info, true
 }
 
-// attachLocked marks the volume in-use, attached to the server at the
+// AttachLocked marks the volume in-use, attached to the server at the
 // device. It fails (with a message fit for a 400) when the volume is not
 // available or multiattach would be violated.
-func (s *volumeService) attachLocked(volumeID, serverID, device string) error {
+func (s *Room) AttachLocked(volumeID, serverID, device string) error {
 	v := s.volumes[volumeID]
 	if v == nil {
 		return fmt.Errorf("Volume %s could not be found.", volumeID)
@@ -287,21 +297,21 @@ func (s *volumeService) attachLocked(volumeID, serverID, device string) error {
 	return nil
 }
 
-func (s *volumeService) addAttachment(v *volume, serverID, device, host string) {
-	v.Attachments = append(v.Attachments, &volumeAttachment{ID: core.NewID(), ServerID: serverID,
+func (s *Room) addAttachment(v *volume, serverID, device, host string) {
+	v.Attachments = append(v.Attachments, &attachment{ID: core.NewID(), ServerID: serverID,
 		Device: device, HostName: host, AttachedAt: s.c.Now()})
 	v.Status = volInUse
 	v.touch(s.c.Now())
 }
 
-// detachLocked removes the server's attachment; the volume becomes
+// DetachLocked removes the server's attachment; the volume becomes
 // available when no attachment is left.
-func (s *volumeService) detachLocked(volumeID, serverID string) error {
+func (s *Room) DetachLocked(volumeID, serverID string) error {
 	v := s.volumes[volumeID]
 	if v == nil {
 		return fmt.Errorf("Volume %s could not be found.", volumeID)
 	}
-	i := slices.IndexFunc(v.Attachments, func(a *volumeAttachment) bool { return a.ServerID == serverID })
+	i := slices.IndexFunc(v.Attachments, func(a *attachment) bool { return a.ServerID == serverID })
 	if i < 0 {
 		return fmt.Errorf("Invalid volume: volume %s is not attached to server %s.", volumeID, serverID)
 	}
@@ -313,8 +323,8 @@ func (s *volumeService) detachLocked(volumeID, serverID string) error {
 	return nil
 }
 
-// deleteLocked deletes a volume (delete_on_termination).
-func (s *volumeService) deleteLocked(volumeID string) {
+// DeleteLocked deletes a volume (delete_on_termination).
+func (s *Room) DeleteLocked(volumeID string) {
 	v := s.volumes[volumeID]
 	if v == nil {
 		return
@@ -325,7 +335,7 @@ func (s *volumeService) deleteLocked(volumeID string) {
 
 // startDeleteLocked moves the volume to "deleting" and removes it and
 // its bytes a moment later.
-func (s *volumeService) startDeleteLocked(v *volume) {
+func (s *Room) startDeleteLocked(v *volume) {
 	v.Status = volDeleting
 	v.touch(s.c.Now())
 	s.c.Later(1, func() {
@@ -336,14 +346,14 @@ func (s *volumeService) startDeleteLocked(v *volume) {
 	})
 }
 
-// snapshotLocked starts a snapshot of a volume (force, as Nova's
+// SnapshotLocked starts a snapshot of a volume (force, as Nova's
 // createImage of a volume-backed server does) and returns its ID.
-func (s *volumeService) snapshotLocked(projectID, volumeID, name string) (string, error) {
+func (s *Room) SnapshotLocked(projectID, volumeID, name string) (string, error) {
 	req := snapshotCreate{VolumeID: volumeID, Force: true}
 	if name != "" {
 		req.Name = &name
 	}
-	sn, verr := s.createSnapshotLocked(projectID, s.c.identity.UserOfProjectLocked(projectID), req)
+	sn, verr := s.createSnapshotLocked(projectID, s.users.UserOfProjectLocked(projectID), req)
 	if verr != nil {
 		return "", verr
 	}
@@ -353,14 +363,14 @@ func (s *volumeService) snapshotLocked(projectID, volumeID, name string) (string
 func (v *volume) touch(t time.Time) { v.UpdatedAt = t }
 
 // typeName is the name of a volume type ("" if unknown).
-func (s *volumeService) typeName(id string) string {
+func (s *Room) typeName(id string) string {
 	if t := s.typeByID(id); t != nil {
 		return t.Name
 	}
 	return ""
 }
 
-func (s *volumeService) typeByID(id string) *volumeType {
+func (s *Room) typeByID(id string) *Type {
 	for _, t := range s.types {
 		if t.ID == id {
 			return t

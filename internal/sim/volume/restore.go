@@ -1,4 +1,4 @@
-package sim
+package volume
 
 import (
 	"maps"
@@ -11,7 +11,7 @@ import (
 // restoreBackup restores a backup into an existing volume or into a new
 // one (scs-0117): the backup is "restoring" and the volume
 // "restoring-backup" until the bytes are back.
-func (s *volumeService) restoreBackup(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) restoreBackup(w http.ResponseWriter, r *http.Request, q request) {
 	var body struct {
 		Restore *struct {
 			VolumeID string `json:"volume_id"`
@@ -48,17 +48,17 @@ func (s *volumeService) restoreBackup(w http.ResponseWriter, r *http.Request, q 
 
 // restoreTargetLocked is the volume to restore into: the given one, if
 // it is available and large enough, or a new one of the backup's size.
-func (s *volumeService) restoreTargetLocked(tok *token, b *backup, volumeID, name string) (*volume, *cinderError) {
+func (s *Room) restoreTargetLocked(tok *core.Token, b *backup, volumeID, name string) (*volume, *apiError) {
 	if volumeID != "" {
 		v, verr := s.ownVolumeLocked(tok.ProjectID, volumeID)
 		if verr != nil {
 			return nil, verr
 		}
 		if v.Status != volAvailable {
-			return nil, cinderErr(http.StatusBadRequest, "Invalid volume: Volume to be restored to must be available")
+			return nil, errorf(http.StatusBadRequest, "Invalid volume: Volume to be restored to must be available")
 		}
 		if v.SizeGB < b.SizeGB {
-			return nil, cinderErr(http.StatusBadRequest, "Invalid volume: volume size %d is too small to restore backup of size %d.", v.SizeGB, b.SizeGB)
+			return nil, errorf(http.StatusBadRequest, "Invalid volume: volume size %d is too small to restore backup of size %d.", v.SizeGB, b.SizeGB)
 		}
 		return v, nil
 	}
@@ -70,14 +70,14 @@ func (s *volumeService) restoreTargetLocked(tok *token, b *backup, volumeID, nam
 	}
 	t := s.c.Now()
 	v := &volume{ID: core.NewID(), ProjectID: tok.ProjectID, UserID: tok.UserID, Name: &name,
-		SizeGB: b.SizeGB, Status: volCreating, TypeID: s.types[0].ID, AZ: s.defaultAZ(),
+		SizeGB: b.SizeGB, Status: volCreating, TypeID: s.types[0].ID, AZ: s.DefaultAZ(),
 		Metadata: map[string]string{}, CreatedAt: t}
 	v.Path = s.c.BlobPath("volumes", v.ID)
 	s.volumes[v.ID] = v
 	return v, nil
 }
 
-func (s *volumeService) startRestoreLocked(b *backup, v *volume) {
+func (s *Room) startRestoreLocked(b *backup, v *volume) {
 	b.Status, v.Status = "restoring", volRestoring
 	b.UpdatedAt = s.c.Now()
 	v.touch(s.c.Now())

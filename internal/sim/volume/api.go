@@ -1,4 +1,4 @@
-package sim
+package volume
 
 import (
 	"fmt"
@@ -12,61 +12,61 @@ import (
 
 // Cinder's microversion range (Zed).
 const (
-	volumeMinMicroversion = 0
-	volumeMaxMicroversion = 70
+	minMicroversion = 0
+	maxMicroversion = 70
 )
 
-// cinderError is a Cinder error answer; Cinder's bodies have Nova's
+// apiError is a Cinder error answer; Cinder's bodies have Nova's
 // shape ({"itemNotFound": {"code": 404, "message": "…"}}).
-type cinderError struct {
+type apiError struct {
 	status int
 	msg    string
 }
 
-func (e *cinderError) Error() string { return e.msg }
+func (e *apiError) Error() string { return e.msg }
 
-func (e *cinderError) write(w http.ResponseWriter) { core.NovaErrors.Write(w, e.status, e.msg) }
+func (e *apiError) write(w http.ResponseWriter) { core.NovaErrors.Write(w, e.status, e.msg) }
 
-func cinderErr(status int, format string, args ...any) *cinderError {
-	return &cinderError{status: status, msg: fmt.Sprintf(format, args...)}
+func errorf(status int, format string, args ...any) *apiError {
+	return &apiError{status: status, msg: fmt.Sprintf(format, args...)}
 }
 
-// cinderInvalid is Cinder's InvalidInput (400).
-func cinderInvalid(format string, args ...any) *cinderError {
-	return cinderErr(http.StatusBadRequest, "Invalid input received: "+format, args...)
+// invalid is Cinder's InvalidInput (400).
+func invalid(format string, args ...any) *apiError {
+	return errorf(http.StatusBadRequest, "Invalid input received: "+format, args...)
 }
 
-// volumeRequest is what a Cinder handler knows of its call.
-type volumeRequest struct {
-	tok *token
+// request is what a Cinder handler knows of its call.
+type request struct {
+	tok *core.Token
 	// mv is the minor microversion (3.mv).
 	mv int
 }
 
-type volumeHandler func(w http.ResponseWriter, r *http.Request, q volumeRequest)
+type handler func(w http.ResponseWriter, r *http.Request, q request)
 
 // handle authenticates the call, checks the project in the URL and
 // negotiates the microversion, as Cinder's WSGI layer does.
-func (s *volumeService) handle(h volumeHandler) http.HandlerFunc {
-	return s.c.Authed(core.NovaErrors, func(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) handle(h handler) http.HandlerFunc {
+	return s.c.Authed(core.NovaErrors, func(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 		if r.PathValue("project_id") != tok.ProjectID {
 			core.NovaErrors.Write(w, http.StatusBadRequest, "Malformed request url")
 			return
 		}
-		mv, verr := volumeMicroversion(r.Header.Get("OpenStack-API-Version"))
+		mv, verr := microversion(r.Header.Get("OpenStack-API-Version"))
 		if verr != nil {
 			verr.write(w)
 			return
 		}
 		w.Header().Set("OpenStack-API-Version", fmt.Sprintf("volume 3.%d", mv))
 		w.Header().Add("Vary", "OpenStack-API-Version")
-		h(w, r, volumeRequest{tok: tok, mv: mv})
+		h(w, r, request{tok: tok, mv: mv})
 	})
 }
 
-// volumeMicroversion reads "volume 3.64" (or "latest"); without a
+// microversion reads "volume 3.64" (or "latest"); without a
 // header Cinder serves 3.0.
-func volumeMicroversion(header string) (int, *cinderError) {
+func microversion(header string) (int, *apiError) {
 	v := ""
 	for _, part := range strings.Split(header, ",") {
 		if svc, ver, ok := strings.Cut(strings.TrimSpace(part), " "); ok && svc == "volume" {
@@ -75,24 +75,24 @@ func volumeMicroversion(header string) (int, *cinderError) {
 	}
 	switch v {
 	case "":
-		return volumeMinMicroversion, nil
+		return minMicroversion, nil
 	case "latest":
-		return volumeMaxMicroversion, nil
+		return maxMicroversion, nil
 	}
 	major, minor, ok := strings.Cut(v, ".")
 	n, err := strconv.Atoi(minor)
 	if !ok || major != "3" || err != nil {
-		return 0, cinderErr(http.StatusBadRequest, "API Version String %s is of invalid format. Must be of format MajorNum.MinorNum.", v)
+		return 0, errorf(http.StatusBadRequest, "API Version String %s is of invalid format. Must be of format MajorNum.MinorNum.", v)
 	}
-	if n < volumeMinMicroversion || n > volumeMaxMicroversion {
-		return 0, cinderErr(http.StatusNotAcceptable, "Version %s is not supported by the API. Minimum is 3.%d and maximum is 3.%d.", v, volumeMinMicroversion, volumeMaxMicroversion)
+	if n < minMicroversion || n > maxMicroversion {
+		return 0, errorf(http.StatusNotAcceptable, "Version %s is not supported by the API. Minimum is 3.%d and maximum is 3.%d.", v, minMicroversion, maxMicroversion)
 	}
 	return n, nil
 }
 
-func (s *volumeService) versionDoc() map[string]any {
+func (s *Room) versionDoc() map[string]any {
 	return map[string]any{
-		"id": "v3.0", "status": "CURRENT", "version": fmt.Sprintf("3.%d", volumeMaxMicroversion),
+		"id": "v3.0", "status": "CURRENT", "version": fmt.Sprintf("3.%d", maxMicroversion),
 		"min_version": "3.0", "updated": "2023-08-31T00:00:00Z",
 		"links": []map[string]string{
 			{"rel": "describedby", "type": "text/html", "href": "https://docs.openstack.org/"},
@@ -104,26 +104,26 @@ func (s *volumeService) versionDoc() map[string]any {
 }
 
 // versions is Cinder's root: 300 Multiple Choices.
-func (s *volumeService) versions(w http.ResponseWriter, r *http.Request) {
+func (s *Room) versions(w http.ResponseWriter, r *http.Request) {
 	core.WriteJSON(w, http.StatusMultipleChoices, map[string]any{"versions": []any{s.versionDoc()}})
 }
 
-func (s *volumeService) version(w http.ResponseWriter, r *http.Request) {
+func (s *Room) version(w http.ResponseWriter, r *http.Request) {
 	core.WriteJSON(w, http.StatusOK, map[string]any{"versions": []any{s.versionDoc()}})
 }
 
 // ownVolumeLocked returns the project's volume or Cinder's 404.
-func (s *volumeService) ownVolumeLocked(projectID, id string) (*volume, *cinderError) {
+func (s *Room) ownVolumeLocked(projectID, id string) (*volume, *apiError) {
 	v := s.volumes[id]
 	if v == nil || v.ProjectID != projectID {
-		return nil, cinderErr(http.StatusNotFound, "Volume %s could not be found.", id)
+		return nil, errorf(http.StatusNotFound, "Volume %s could not be found.", id)
 	}
 	return v, nil
 }
 
-func (s *volumeService) createVolume(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) createVolume(w http.ResponseWriter, r *http.Request, q request) {
 	var body struct {
-		Volume *volumeCreate `json:"volume"`
+		Volume *createRequest `json:"volume"`
 	}
 	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
 		return
@@ -142,7 +142,7 @@ func (s *volumeService) createVolume(w http.ResponseWriter, r *http.Request, q v
 	core.WriteJSON(w, http.StatusAccepted, map[string]any{"volume": s.volumeView(v, q.mv)})
 }
 
-func (s *volumeService) getVolume(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) getVolume(w http.ResponseWriter, r *http.Request, q request) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
@@ -153,7 +153,7 @@ func (s *volumeService) getVolume(w http.ResponseWriter, r *http.Request, q volu
 	core.WriteJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
 }
 
-func (s *volumeService) updateVolume(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) updateVolume(w http.ResponseWriter, r *http.Request, q request) {
 	var body struct {
 		Volume *struct {
 			Name        *string            `json:"name"`
@@ -183,7 +183,7 @@ func (s *volumeService) updateVolume(w http.ResponseWriter, r *http.Request, q v
 		v.Description = u.Description
 	}
 	if u.Metadata != nil {
-		v.Metadata = cinderMeta(*u.Metadata)
+		v.Metadata = meta(*u.Metadata)
 	}
 	v.touch(s.c.Now())
 	core.WriteJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
@@ -192,7 +192,7 @@ func (s *volumeService) updateVolume(w http.ResponseWriter, r *http.Request, q v
 // volumeDeletable are the statuses a volume may be deleted in.
 var volumeDeletable = []string{volAvailable, volError, "error_restoring", "error_extending", "error_managing"}
 
-func (s *volumeService) deleteVolume(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) deleteVolume(w http.ResponseWriter, r *http.Request, q request) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
@@ -213,11 +213,11 @@ func (s *volumeService) deleteVolume(w http.ResponseWriter, r *http.Request, q v
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (s *volumeService) getVolumeMetadata(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) getVolumeMetadata(w http.ResponseWriter, r *http.Request, q request) {
 	s.editVolumeMetadata(w, r, q, nil)
 }
 
-func (s *volumeService) mergeVolumeMetadata(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) mergeVolumeMetadata(w http.ResponseWriter, r *http.Request, q request) {
 	s.editVolumeMetadata(w, r, q, func(v *volume, m map[string]string) {
 		for k, val := range m {
 			v.Metadata[k] = val
@@ -225,13 +225,13 @@ func (s *volumeService) mergeVolumeMetadata(w http.ResponseWriter, r *http.Reque
 	})
 }
 
-func (s *volumeService) replaceVolumeMetadata(w http.ResponseWriter, r *http.Request, q volumeRequest) {
-	s.editVolumeMetadata(w, r, q, func(v *volume, m map[string]string) { v.Metadata = cinderMeta(m) })
+func (s *Room) replaceVolumeMetadata(w http.ResponseWriter, r *http.Request, q request) {
+	s.editVolumeMetadata(w, r, q, func(v *volume, m map[string]string) { v.Metadata = meta(m) })
 }
 
 // editVolumeMetadata reads (edit nil) or changes a volume's metadata and
 // answers with all of it.
-func (s *volumeService) editVolumeMetadata(w http.ResponseWriter, r *http.Request, q volumeRequest, edit func(*volume, map[string]string)) {
+func (s *Room) editVolumeMetadata(w http.ResponseWriter, r *http.Request, q request, edit func(*volume, map[string]string)) {
 	var body struct {
 		Metadata map[string]string `json:"metadata"`
 	}
@@ -255,10 +255,10 @@ func (s *volumeService) editVolumeMetadata(w http.ResponseWriter, r *http.Reques
 		edit(v, body.Metadata)
 		v.touch(s.c.Now())
 	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": cinderMeta(v.Metadata)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": meta(v.Metadata)})
 }
 
-func (s *volumeService) deleteVolumeMetadataKey(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) deleteVolumeMetadataKey(w http.ResponseWriter, r *http.Request, q request) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
@@ -276,7 +276,7 @@ func (s *volumeService) deleteVolumeMetadataKey(w http.ResponseWriter, r *http.R
 	w.WriteHeader(http.StatusOK)
 }
 
-func cinderMeta(m map[string]string) map[string]string {
+func meta(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
 		out[k] = v

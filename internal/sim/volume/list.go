@@ -1,4 +1,4 @@
-package sim
+package volume
 
 import (
 	"cmp"
@@ -15,35 +15,35 @@ import (
 // cinderMaxLimit is Cinder's osapi_max_limit.
 const cinderMaxLimit = 1000
 
-// cinderItem is what listing needs of a volume, snapshot or backup.
-type cinderItem struct {
+// item is what listing needs of a volume, snapshot or backup.
+type item struct {
 	id, name, status string
 	size             int
 	created, updated time.Time
 	extra            map[string]string // further sortable attributes
 }
 
-// cinderSort is one sort key with its direction.
-type cinderSort struct {
+// sortKey is one sort key with its direction.
+type sortKey struct {
 	key  string
 	desc bool
 }
 
-// cinderSorts reads sort=k1:dir,k2 or sort_key/sort_dir (default
+// sorts reads sort=k1:dir,k2 or sort_key/sort_dir (default
 // created_at desc, with id as the tie breaker).
-func cinderSorts(q url.Values, keys []string) ([]cinderSort, *cinderError) {
-	var out []cinderSort
-	add := func(key, dir string) *cinderError {
+func sorts(q url.Values, keys []string) ([]sortKey, *apiError) {
+	var out []sortKey
+	add := func(key, dir string) *apiError {
 		if key == "display_name" {
 			key = "name"
 		}
 		if !slices.Contains(keys, key) {
-			return cinderInvalid("Invalid sort key %s", key)
+			return invalid("Invalid sort key %s", key)
 		}
 		if dir != "asc" && dir != "desc" {
-			return cinderInvalid("Unknown sort direction, must be 'desc' or 'asc'")
+			return invalid("Unknown sort direction, must be 'desc' or 'asc'")
 		}
-		out = append(out, cinderSort{key, dir == "desc"})
+		out = append(out, sortKey{key, dir == "desc"})
 		return nil
 	}
 	if v := q.Get("sort"); v != "" {
@@ -59,12 +59,12 @@ func cinderSorts(q url.Values, keys []string) ([]cinderSort, *cinderError) {
 		}
 	}
 	if len(out) == 0 {
-		out = append(out, cinderSort{"created_at", true})
+		out = append(out, sortKey{"created_at", true})
 	}
-	return append(out, cinderSort{"id", true}), nil
+	return append(out, sortKey{"id", true}), nil
 }
 
-func (it cinderItem) sortValue(key string) string {
+func (it item) sortValue(key string) string {
 	switch key {
 	case "id":
 		return it.id
@@ -82,20 +82,20 @@ func (it cinderItem) sortValue(key string) string {
 	return it.extra[key]
 }
 
-// cinderPage sorts items, cuts the page at marker, offset and limit, and
+// pageOf sorts items, cuts the page at marker, offset and limit, and
 // returns the page and the marker for a "next" link. Like Cinder, a full
 // page always links to the next one.
-func cinderPage(items []cinderItem, q url.Values, sortKeys []string) ([]cinderItem, string, *cinderError) {
-	sorts, verr := cinderSorts(q, sortKeys)
+func pageOf(items []item, q url.Values, sortKeys []string) ([]item, string, *apiError) {
+	sorts, verr := sorts(q, sortKeys)
 	if verr != nil {
 		return nil, "", verr
 	}
-	sortCinderItems(items, sorts)
-	limit, verr := cinderLimit(q)
+	sortItems(items, sorts)
+	limit, verr := limitOf(q)
 	if verr != nil {
 		return nil, "", verr
 	}
-	start, verr := cinderStart(items, q)
+	start, verr := start(items, q)
 	if verr != nil {
 		return nil, "", verr
 	}
@@ -107,8 +107,8 @@ func cinderPage(items []cinderItem, q url.Values, sortKeys []string) ([]cinderIt
 	return pg, next, nil
 }
 
-func sortCinderItems(items []cinderItem, sorts []cinderSort) {
-	slices.SortFunc(items, func(a, b cinderItem) int {
+func sortItems(items []item, sorts []sortKey) {
+	slices.SortFunc(items, func(a, b item) int {
 		for _, s := range sorts {
 			c := cmp.Compare(a.sortValue(s.key), b.sortValue(s.key))
 			if s.desc {
@@ -122,54 +122,54 @@ func sortCinderItems(items []cinderItem, sorts []cinderSort) {
 	})
 }
 
-func cinderLimit(q url.Values) (int, *cinderError) {
+func limitOf(q url.Values) (int, *apiError) {
 	l := q.Get("limit")
 	if l == "" {
 		return cinderMaxLimit, nil
 	}
 	n, err := strconv.Atoi(l)
 	if err != nil {
-		return 0, cinderInvalid("limit param must be an integer")
+		return 0, invalid("limit param must be an integer")
 	}
 	if n < 0 {
-		return 0, cinderInvalid("limit param must be positive")
+		return 0, invalid("limit param must be positive")
 	}
 	return min(n, cinderMaxLimit), nil
 }
 
-// cinderStart is the index of the first item after the marker, moved
+// start is the index of the first item after the marker, moved
 // on by the offset.
-func cinderStart(items []cinderItem, q url.Values) (int, *cinderError) {
+func start(items []item, q url.Values) (int, *apiError) {
 	start := 0
 	if m := q.Get("marker"); m != "" {
-		i := slices.IndexFunc(items, func(it cinderItem) bool { return it.id == m })
+		i := slices.IndexFunc(items, func(it item) bool { return it.id == m })
 		if i < 0 {
-			return 0, cinderErr(http.StatusNotFound, "Marker %s could not be found.", m)
+			return 0, errorf(http.StatusNotFound, "Marker %s could not be found.", m)
 		}
 		start = i + 1
 	}
 	if o := q.Get("offset"); o != "" {
 		n, err := strconv.Atoi(o)
 		if err != nil || n < 0 {
-			return 0, cinderInvalid("offset param must be an integer")
+			return 0, invalid("offset param must be an integer")
 		}
 		start += n
 	}
 	return min(start, len(items)), nil
 }
 
-// cinderLinksFor is the "<collection>_links" value for a next marker.
-func (s *volumeService) cinderLinksFor(r *http.Request, next string) []map[string]string {
+// linksFor is the "<collection>_links" value for a next marker.
+func (s *Room) linksFor(r *http.Request, next string) []map[string]string {
 	if next == "" {
 		return nil
 	}
 	return []map[string]string{{"rel": "next", "href": core.NextLink(r, s.c.URL(), next)}}
 }
 
-// cinderFilterMatches applies the name, status and metadata filters a
+// filterMatches applies the name, status and metadata filters a
 // project may use. metadata is given as a Python dict literal, e.g.
 // {'k':'v'}.
-func cinderFilterMatches(q url.Values, name, status string, metadata map[string]string) bool {
+func filterMatches(q url.Values, name, status string, metadata map[string]string) bool {
 	if v, ok := q["name"]; ok && v[0] != name {
 		return false
 	}
@@ -177,7 +177,7 @@ func cinderFilterMatches(q url.Values, name, status string, metadata map[string]
 		return false
 	}
 	if v := q.Get("metadata"); v != "" {
-		for k, want := range cinderPyDict(v) {
+		for k, want := range pyDict(v) {
 			if metadata[k] != want {
 				return false
 			}
@@ -186,9 +186,9 @@ func cinderFilterMatches(q url.Values, name, status string, metadata map[string]
 	return true
 }
 
-// cinderPyDict reads the {'k': 'v', 'k2': 'v2'} form clients send for
+// pyDict reads the {'k': 'v', 'k2': 'v2'} form clients send for
 // metadata filters.
-func cinderPyDict(s string) map[string]string {
+func pyDict(s string) map[string]string {
 	out := map[string]string{}
 	s = strings.TrimSpace(s)
 	s = strings.TrimSuffix(strings.TrimPrefix(s, "{"), "}")
@@ -205,31 +205,31 @@ func cinderPyDict(s string) map[string]string {
 
 var volumeSortKeys = []string{"id", "name", "status", "size", "created_at", "updated_at", "availability_zone", "bootable", "volume_type"}
 
-func (s *volumeService) listVolumes(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) listVolumes(w http.ResponseWriter, r *http.Request, q request) {
 	s.writeVolumes(w, r, q, false)
 }
 
-func (s *volumeService) listVolumesDetail(w http.ResponseWriter, r *http.Request, q volumeRequest) {
+func (s *Room) listVolumesDetail(w http.ResponseWriter, r *http.Request, q request) {
 	s.writeVolumes(w, r, q, true)
 }
 
 // writeVolumes answers GET /volumes[/detail] with the project's volumes
 // that pass the filters, one page of them.
-func (s *volumeService) writeVolumes(w http.ResponseWriter, r *http.Request, q volumeRequest, detail bool) {
+func (s *Room) writeVolumes(w http.ResponseWriter, r *http.Request, q request, detail bool) {
 	query := r.URL.Query()
 	s.c.Lock()
 	defer s.c.Unlock()
-	var items []cinderItem
+	var items []item
 	for _, v := range s.volumes {
 		if v.ProjectID != q.tok.ProjectID || !s.volumeMatches(v, query) {
 			continue
 		}
-		items = append(items, cinderItem{id: v.ID, name: core.Deref(v.Name), status: v.Status, size: v.SizeGB,
+		items = append(items, item{id: v.ID, name: core.Deref(v.Name), status: v.Status, size: v.SizeGB,
 			created: v.CreatedAt, updated: v.UpdatedAt, extra: map[string]string{
 				"availability_zone": v.AZ, "bootable": strconv.FormatBool(v.Bootable), "volume_type": s.typeName(v.TypeID)}})
 	}
 	total := len(items)
-	pg, next, verr := cinderPage(items, query, volumeSortKeys)
+	pg, next, verr := pageOf(items, query, volumeSortKeys)
 	if verr != nil {
 		verr.write(w)
 		return
@@ -243,7 +243,7 @@ func (s *volumeService) writeVolumes(w http.ResponseWriter, r *http.Request, q v
 		}
 	}
 	body := map[string]any{"volumes": out}
-	if links := s.cinderLinksFor(r, next); links != nil {
+	if links := s.linksFor(r, next); links != nil {
 		body["volumes_links"] = links
 	}
 	if q.mv >= 45 && query.Get("with_count") == "true" {
@@ -252,8 +252,8 @@ func (s *volumeService) writeVolumes(w http.ResponseWriter, r *http.Request, q v
 	core.WriteJSON(w, http.StatusOK, body)
 }
 
-func (s *volumeService) volumeMatches(v *volume, q url.Values) bool {
-	if !cinderFilterMatches(q, core.Deref(v.Name), v.Status, v.Metadata) {
+func (s *Room) volumeMatches(v *volume, q url.Values) bool {
+	if !filterMatches(q, core.Deref(v.Name), v.Status, v.Metadata) {
 		return false
 	}
 	if b := q.Get("bootable"); b != "" && !strings.EqualFold(b, strconv.FormatBool(v.Bootable)) {

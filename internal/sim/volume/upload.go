@@ -1,4 +1,4 @@
-package sim
+package volume
 
 import (
 	"encoding/json"
@@ -11,7 +11,6 @@ import (
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
-	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
@@ -20,8 +19,8 @@ import (
 var cinderGlanceCoreProperties = []string{"checksum", "container_format", "disk_format", "image_name",
 	"image_id", "min_disk", "min_ram", "name", "size"}
 
-// volumeUploadRequest is the argument of os-volume_upload_image.
-type volumeUploadRequest struct {
+// uploadRequest is the argument of os-volume_upload_image.
+type uploadRequest struct {
 	ImageName       string `json:"image_name"`
 	Force           any    `json:"force"`
 	DiskFormat      string `json:"disk_format"`
@@ -30,8 +29,8 @@ type volumeUploadRequest struct {
 	Protected       any    `json:"protected"`
 }
 
-// cinderBool reads the booleans Cinder accepts as JSON or as strings.
-func cinderBool(v any) bool {
+// boolOf reads the booleans Cinder accepts as JSON or as strings.
+func boolOf(v any) bool {
 	switch b := v.(type) {
 	case bool:
 		return b
@@ -45,8 +44,8 @@ func cinderBool(v any) bool {
 // is "uploading" until the bytes are in, the image "saving" until then.
 // qcow2 goes through the qcow2 writer (zero clusters stay out), raw is
 // copied as is.
-func (s *volumeService) actUploadImage(w http.ResponseWriter, v *volume, arg json.RawMessage, q volumeRequest) {
-	var a volumeUploadRequest
+func (s *Room) actUploadImage(w http.ResponseWriter, v *volume, arg json.RawMessage, q request) {
+	var a uploadRequest
 	if !decodeVolumeAction(w, arg, &a) {
 		return
 	}
@@ -58,8 +57,8 @@ func (s *volumeService) actUploadImage(w http.ResponseWriter, v *volume, arg jso
 	for _, k := range cinderGlanceCoreProperties {
 		delete(props, k)
 	}
-	protected := cinderBool(a.Protected)
-	imageID, imagePath := s.c.image.NewImageLocked(v.ProjectID, image.NewImage{Name: a.ImageName,
+	protected := boolOf(a.Protected)
+	imageID, imagePath := s.images.NewImageLocked(v.ProjectID, core.NewImage{Name: a.ImageName,
 		DiskFormat: a.DiskFormat, ContainerFormat: a.ContainerFormat, Properties: props, Visibility: a.Visibility, Protected: protected})
 	v.resumeStatus, v.Status = v.Status, volUploading
 	v.touch(s.c.Now())
@@ -70,9 +69,9 @@ func (s *volumeService) actUploadImage(w http.ResponseWriter, v *volume, arg jso
 		return err
 	}, func(err error) {
 		if err != nil {
-			s.c.image.FailLocked(imageID)
+			s.images.FailLocked(imageID)
 		} else {
-			s.c.image.ActivateLocked(imageID, d)
+			s.images.ActivateLocked(imageID, d)
 		}
 		if s.volumes[v.ID] == v && v.Status == volUploading {
 			v.Status = v.resumeStatus
@@ -80,7 +79,7 @@ func (s *volumeService) actUploadImage(w http.ResponseWriter, v *volume, arg jso
 		}
 	})
 	core.WriteJSON(w, http.StatusAccepted, map[string]any{"os-volume_upload_image": map[string]any{
-		"id": v.ID, "updated_at": cinderTime(v.UpdatedAt), "status": volUploading,
+		"id": v.ID, "updated_at": timeOf(v.UpdatedAt), "status": volUploading,
 		"display_description": v.Description, "size": v.SizeGB, "volume_type": s.uploadTypeView(v.TypeID),
 		"image_id": imageID, "container_format": a.ContainerFormat, "disk_format": a.DiskFormat,
 		"image_name": a.ImageName, "visibility": a.Visibility, "protected": protected,
@@ -88,48 +87,48 @@ func (s *volumeService) actUploadImage(w http.ResponseWriter, v *volume, arg jso
 }
 
 // checkUpload validates an upload request and fills in its defaults.
-func (s *volumeService) checkUpload(v *volume, a *volumeUploadRequest) *cinderError {
+func (s *Room) checkUpload(v *volume, a *uploadRequest) *apiError {
 	if a.ImageName == "" {
-		return cinderErr(http.StatusBadRequest, "No image_name was specified in request.")
+		return errorf(http.StatusBadRequest, "No image_name was specified in request.")
 	}
 	if v.Status != volAvailable && v.Status != volInUse {
-		return cinderErr(http.StatusBadRequest, "Invalid volume: Volume status must be available/in-use.")
+		return errorf(http.StatusBadRequest, "Invalid volume: Volume status must be available/in-use.")
 	}
-	if v.Status == volInUse && !cinderBool(a.Force) {
-		return cinderErr(http.StatusBadRequest, "Invalid volume: Volume status is in-use.")
+	if v.Status == volInUse && !boolOf(a.Force) {
+		return errorf(http.StatusBadRequest, "Invalid volume: Volume status is in-use.")
 	}
 	if a.DiskFormat == "" {
 		a.DiskFormat = "raw"
 	}
 	if a.DiskFormat != "raw" && a.DiskFormat != "qcow2" {
-		return cinderErr(http.StatusBadRequest, "Invalid disk-format '%s' is specified. Allowed disk-formats are raw, qcow2.", a.DiskFormat)
+		return errorf(http.StatusBadRequest, "Invalid disk-format '%s' is specified. Allowed disk-formats are raw, qcow2.", a.DiskFormat)
 	}
 	if a.ContainerFormat == "" {
 		a.ContainerFormat = "bare"
 	}
-	if !slices.Contains(image.ContainerFormats, a.ContainerFormat) {
-		return cinderErr(http.StatusBadRequest, "Invalid container-format '%s' is specified.", a.ContainerFormat)
+	if !slices.Contains(core.ImageContainerFormats, a.ContainerFormat) {
+		return errorf(http.StatusBadRequest, "Invalid container-format '%s' is specified.", a.ContainerFormat)
 	}
 	if a.Visibility == "" {
 		a.Visibility = "private"
 	}
 	if a.Visibility == "public" {
-		return cinderErr(http.StatusForbidden, "Policy doesn't allow volume_extension:volume_actions:upload_public to be performed.")
+		return errorf(http.StatusForbidden, "Policy doesn't allow volume_extension:volume_actions:upload_public to be performed.")
 	}
-	if !slices.Contains(image.Visibilities, a.Visibility) {
-		return cinderInvalid("Invalid visibility '%s'.", a.Visibility)
+	if !slices.Contains(core.ImageVisibilities, a.Visibility) {
+		return invalid("Invalid visibility '%s'.", a.Visibility)
 	}
 	return nil
 }
 
 // uploadTypeView is the volume type as os-volume_upload_image shows it.
-func (s *volumeService) uploadTypeView(typeID string) map[string]any {
+func (s *Room) uploadTypeView(typeID string) map[string]any {
 	t := s.typeByID(typeID)
 	if t == nil {
 		return nil
 	}
 	return map[string]any{"id": t.ID, "name": t.Name, "description": t.Description, "is_public": true,
-		"extra_specs": volumeVisibleSpecs(t), "qos_specs_id": nil, "deleted": false,
+		"extra_specs": visibleSpecs(t), "qos_specs_id": nil, "deleted": false,
 		"created_at": nil, "updated_at": nil, "deleted_at": nil}
 }
 
