@@ -159,16 +159,10 @@ type bulkSeeder struct {
 	flavor  novaFlavor
 	image   core.ImageInfo
 	volType *volume.Type
-	ext     *network
+	net     *BulkSeed // Neutron's part
 
-	networks []*network
-	subnets  []*subnet
-	routers  []*router // of subnet i: routers[i % len]
-	groups   []*secGroup
 	keypairs []string
 	servers  []*novaServer
-	// firstPort is each server's first port and subnet, for floating IPs.
-	firstPort []*port
 }
 
 // run checks what could fail, then creates the kinds in dependency
@@ -181,15 +175,16 @@ func (b *bulkSeeder) run() error {
 		what string
 		run  func() error
 	}{
-		{"networks", b.seedNetworks},
-		{"routers", b.seedRouters},
-		{"security groups", b.seedGroups},
+		{"networks", b.net.SeedNetworks},
+		{"routers", b.net.SeedRouters},
+		{"security groups", b.net.SeedGroups},
 		{"keypairs", b.seedKeypairs},
 		{"servers", b.seedServers},
 		{"ports", b.seedPorts},
 		{"volumes", b.seedVolumes},
-		{"floating IPs", b.seedFloatingIPs},
+		{"floating IPs", b.net.SeedFloatingIPs},
 	}
+	defer b.count()
 	for _, st := range steps {
 		if err := st.run(); err != nil {
 			return fmt.Errorf("%s: %w", st.what, err)
@@ -198,15 +193,24 @@ func (b *bulkSeeder) run() error {
 	return nil
 }
 
-// bulkPortsPerSubnet is how many ports fit on a bulk /24 besides its
-// DHCP port (the router takes the gateway, outside the pool).
-const bulkPortsPerSubnet = 253 - 1
+// count copies Neutron's counts into the result.
+func (b *bulkSeeder) count() {
+	if b.net == nil {
+		return
+	}
+	r := &b.res
+	r.Networks, r.Subnets, r.Routers, r.SecurityGroups, r.SecurityGroupRules = b.net.Counts()
+	r.Ports, r.FloatingIPs = b.net.Ports, b.net.FloatingIPs
+}
 
 // prepare resolves the names the spec gives and checks that everything
 // fits; only the external network may grow.
 func (b *bulkSeeder) prepare() error {
-	if b.spec.Networks > 0 && (b.spec.Ports+b.spec.Networks-1)/b.spec.Networks > bulkPortsPerSubnet {
-		return fmt.Errorf("ports: more than %d per network do not fit in a /24", bulkPortsPerSubnet)
+	spec := Bulk{Project: b.project, ExternalNetwork: b.c.Profile().ExternalNetwork, Networks: b.spec.Networks,
+		Routers: b.spec.Routers, SecurityGroups: b.spec.SecurityGroups, Rules: b.spec.RulesPerGroup,
+		Ports: b.spec.Ports, FloatingIPs: b.spec.FloatingIPs, Name: b.name}
+	if err := CheckBulk(spec); err != nil {
+		return err
 	}
 	for i := range b.spec.Keypairs {
 		if name := b.name("key", i, b.spec.Keypairs); b.c.compute.keypairExistsLocked(b.user, name) {
@@ -226,12 +230,8 @@ func (b *bulkSeeder) prepare() error {
 		}
 		b.volType = vt
 	}
-	if b.spec.Routers+b.spec.FloatingIPs > 0 {
-		if b.ext, err = b.externalNetwork(); err != nil {
-			return fmt.Errorf("external network: %w", err)
-		}
-	}
-	return nil
+	b.net, err = b.c.network.PrepareBulkLocked(spec)
+	return err
 }
 
 // name is the name of the i-th resource of a kind, numbered from 1 and

@@ -52,8 +52,8 @@ func (b *bulkSeeder) seedServers() error {
 		if len(b.keypairs) > 0 {
 			srv.KeyName = b.keypairs[j%len(b.keypairs)]
 		}
-		if len(b.groups) > 0 {
-			srv.SecurityGroups = []string{b.groupOf(j).Name}
+		if g := b.net.GroupName(j); g != "" {
+			srv.SecurityGroups = []string{g}
 		}
 		srv.DiskPath = b.c.BlobPath("disks", srv.ID)
 		if err := blob.Create(srv.DiskPath, img.Size); err != nil {
@@ -124,4 +124,19 @@ func (b *bulkSeeder) seedVolumes() error {
 		b.res.Attachments++
 	}
 	return nil
+}
+
+// seedPorts has Neutron create and bind the servers' ports and records
+// them on the servers.
+func (b *bulkSeeder) seedPorts() error {
+	servers := make([]BulkServer, len(b.servers))
+	for j, srv := range b.servers {
+		servers[j] = BulkServer{ID: srv.ID, AZ: srv.AZ}
+	}
+	ports, err := b.net.SeedPorts(servers)
+	for _, p := range ports {
+		srv := b.servers[p.Server]
+		srv.Ports = append(srv.Ports, &serverPort{PortID: p.PortID, NetworkID: p.NetworkID, Created: true})
+	}
+	return err
 }

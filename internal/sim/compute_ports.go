@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // plugPortsLocked creates the ports Nova makes for requested networks
@@ -44,7 +46,7 @@ const errPortQuota = "Maximum number of ports exceeded"
 // class (403 stays 403, as ExternalNetworkAttachForbidden; a conflict
 // stays 409; a server error is Nova's 500) and message.
 func portCreateError(err error, serverID string, n novaNetSpec) *novaError {
-	var ne *neutronError
+	var ne *core.APIError
 	if !errors.As(err, &ne) {
 		return novaBadRequest("%s", err.Error())
 	}
@@ -65,7 +67,7 @@ func portCreateError(err error, serverID string, n novaNetSpec) *novaError {
 
 // novaStatusFromNeutron keeps the class of a Neutron error Nova has no
 // translation for.
-func novaStatusFromNeutron(ne *neutronError) *novaError {
+func novaStatusFromNeutron(ne *core.APIError) *novaError {
 	switch {
 	case ne.Status == http.StatusForbidden || ne.Status == http.StatusConflict:
 		return &novaError{ne.Status, ne.Message}

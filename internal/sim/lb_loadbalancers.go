@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // lbLoadBalancer is an Octavia load balancer.
@@ -151,7 +153,7 @@ func (s *loadBalancerService) countLBs(projectID string) int {
 
 // lbVIPError is Octavia's answer when Neutron refuses the VIP.
 func lbVIPError(err error) error {
-	var ne *neutronError
+	var ne *core.APIError
 	if !errors.As(err, &ne) {
 		return err
 	}
@@ -169,7 +171,7 @@ func lbVIPError(err error) error {
 }
 
 // nMessageID is the ID in a "<Kind> <id> could not be found." message.
-func nMessageID(ne *neutronError) string {
+func nMessageID(ne *core.APIError) string {
 	if f := strings.Fields(ne.Message); len(f) > 1 {
 		return f[1]
 	}

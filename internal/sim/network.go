@@ -181,7 +181,7 @@ func (s *networkService) portInfoLocked(projectID, id string) (portInfo, bool) {
 // createPortLocked creates a port on the network for a server, with a
 // fixed IP (the requested one when fixedIP is not "") and the security
 // groups (IDs; nil means the project's default group). Errors are
-// *neutronError with Neutron's status, type and message (404
+// *core.APIError with Neutron's status, type and message (404
 // NetworkNotFound, 409 IpAddressAlreadyAllocated, 400 InvalidIpFor…,
 // 409 OverQuota, …); an external network the project does not own is
 // refused with Nova's 403 ExternalNetworkAttachForbidden.

@@ -14,39 +14,31 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// neutronError is an error answer of Neutron: status, NeutronError type
-// and message. The cross-service methods return it too, so that Nova can
+// nErr is an error answer of Neutron: status, NeutronError type and
+// message. The cross-room methods return it too, so that Nova can
 // translate what Neutron said.
-type neutronError struct {
-	Status  int
-	Type    string
-	Message string
-}
-
-func (e *neutronError) Error() string { return e.Message }
-
-func nErr(status int, typ, format string, a ...any) *neutronError {
-	return &neutronError{Status: status, Type: typ, Message: fmt.Sprintf(format, a...)}
+func nErr(status int, typ, format string, a ...any) *core.APIError {
+	return &core.APIError{Status: status, Type: typ, Message: fmt.Sprintf(format, a...)}
 }
 
 // nBadRequest is webob's HTTPBadRequest as Neutron's API layer raises it.
-func nBadRequest(format string, a ...any) *neutronError {
+func nBadRequest(format string, a ...any) *core.APIError {
 	return nErr(http.StatusBadRequest, "HTTPBadRequest", format, a...)
 }
 
 // nInvalidInput is neutron-lib's InvalidInput.
-func nInvalidInput(format string, a ...any) *neutronError {
+func nInvalidInput(format string, a ...any) *core.APIError {
 	return nErr(http.StatusBadRequest, "InvalidInput", "Invalid input for operation: "+format+".", a...)
 }
 
 // nBadResource is neutron-lib's BadRequest for one resource.
-func nBadResource(resource, format string, a ...any) *neutronError {
+func nBadResource(resource, format string, a ...any) *core.APIError {
 	return nErr(http.StatusBadRequest, "BadRequest", "Bad "+resource+" request: "+format+".", a...)
 }
 
 // nPolicyDenied is oslo.policy's refusal; attr names the attribute rule
 // that failed ("" for the action itself).
-func nPolicyDenied(action, attr string) *neutronError {
+func nPolicyDenied(action, attr string) *core.APIError {
 	msg := "rule:" + action + " is disallowed by policy"
 	if attr != "" {
 		msg = "(rule:" + action + " and rule:" + action + ":" + attr + ") is disallowed by policy"
@@ -55,7 +47,7 @@ func nPolicyDenied(action, attr string) *neutronError {
 }
 
 func writeNeutronError(w http.ResponseWriter, err error) {
-	var ne *neutronError
+	var ne *core.APIError
 	if !errors.As(err, &ne) {
 		ne = nErr(http.StatusInternalServerError, "HTTPInternalServerError",
 			"Request Failed: internal server error while processing your request.")
@@ -182,7 +174,7 @@ func (a nAttrs) isNull(key string) bool {
 }
 
 // nAttrErr is the answer to an attribute that fails validation.
-func nAttrErr(key, format string, a ...any) *neutronError {
+func nAttrErr(key, format string, a ...any) *core.APIError {
 	return nBadRequest("Invalid input for %s. Reason: %s.", key, fmt.Sprintf(format, a...))
 }
 

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // floatingIP is a Neutron floating IP. Its address is held by a hidden
@@ -154,7 +156,7 @@ func (s *networkService) takeFIPAddressLocked(n *network, f *floatingIP, subnetI
 	p, err := s.newPortLocked(nPortSpec{Network: n, AdminStateUp: true, DeviceID: f.ID,
 		DeviceOwner: ownerFloatingIP, Status: "N/A", NoSecurityGroups: true,
 		FixedIPs: []nFixedIPReq{{SubnetID: subnetID}}})
-	var ne *neutronError
+	var ne *core.APIError
 	if errors.As(err, &ne) && ne.Type == "IpAddressGenerationFailure" || err == nil && len(p.FixedIPs) == 0 {
 		if p != nil {
 			delete(s.ports, p.ID)

@@ -22,7 +22,7 @@ type vipPort struct {
 // way Octavia asks Neutron for it: a given port is used as it is;
 // otherwise a port named "octavia-lb-<id>" with device_owner "Octavia"
 // is created on the subnet (or the network's first IPv4 subnet).
-// Errors are *neutronError.
+// Errors are *core.APIError.
 func (s *networkService) vipPortLocked(projectID, lbID string, req vipRequest) (vipPort, error) {
 	if req.PortID != "" {
 		return s.adoptVIPPort(projectID, req)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // apiHarness drives a simulated cloud over raw HTTP as its one tenant,
@@ -243,7 +244,7 @@ func TestNeutronCrossServiceContract(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := net.createPortLocked(h.project, netID, "10.7.0.50", nil); err == nil || err.(*neutronError).Status != 409 {
+	if _, err := net.createPortLocked(h.project, netID, "10.7.0.50", nil); err == nil || err.(*core.APIError).Status != 409 {
 		t.Errorf("second port on the same address: %v", err)
 	}
 	def, ok := net.securityGroupIDLocked(h.project, "default")

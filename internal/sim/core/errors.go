@@ -91,3 +91,24 @@ func (s ErrorStyle) WriteTyped(w http.ResponseWriter, status int, neutronType, m
 		fmt.Fprintf(w, "%d %s\n\n%s\n\n   ", status, http.StatusText(status), message)
 	}
 }
+
+// APIError is a refusal a room answers with: the status, the message
+// and, for Neutron, the exception type ("NetworkNotFound"). Rooms pass
+// them to each other, so that Nova can translate Neutron's refusals.
+type APIError struct {
+	Status  int
+	Type    string
+	Message string
+}
+
+func (e *APIError) Error() string { return e.Message }
+
+// Errorf makes an APIError without a type.
+func Errorf(status int, format string, a ...any) *APIError {
+	return &APIError{Status: status, Message: fmt.Sprintf(format, a...)}
+}
+
+// WriteError writes e in the style.
+func (s ErrorStyle) WriteError(w http.ResponseWriter, e *APIError) {
+	s.WriteTyped(w, e.Status, e.Type, e.Message)
+}

@@ -6,46 +6,120 @@ import (
 	"net/netip"
 )
 
+// Bulk is what SeedBulk makes in Neutron for one project.
+type Bulk struct {
+	Project, ExternalNetwork                 string
+	Networks, Routers, SecurityGroups, Rules int
+	Ports, FloatingIPs                       int
+	// Name is the name of the i-th resource of a kind.
+	Name func(kind string, i, count int) string
+}
+
+// BulkServer is a server SeedBulk plugs ports into.
+type BulkServer struct{ ID, AZ string }
+
+// BulkPort is a port plugged into server Server (an index).
+type BulkPort struct {
+	Server            int
+	PortID, NetworkID string
+}
+
+// BulkSeed builds the Neutron part of one bulk spec with the cloud lock
+// held, in steps the top-level seeder interleaves with Nova's.
+type BulkSeed struct {
+	s    *networkService
+	spec Bulk
+	ext  *network
+
+	networks []*network
+	subnets  []*subnet
+	routers  []*router // of subnet i: routers[i % len]
+	groups   []*secGroup
+	// firstPort is each server's first port, for floating IPs.
+	firstPort []*port
+	// Ports counts the ports made (DHCP, router interfaces, servers'),
+	// FloatingIPs the floating IPs once all are made.
+	Ports, FloatingIPs int
+}
+
 // bulkSubnetCIDR is the CIDR of the i-th bulk subnet: /24s counted up
 // from 10.128.0.0, clear of the 10.x ranges fixtures use.
 func bulkSubnetCIDR(i int) netip.Prefix {
 	return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(128 + i>>8), byte(i), 0}), 24)
 }
 
+// bulkPortsPerSubnet is how many ports fit on a bulk /24 besides its
+// DHCP port (the router takes the gateway, outside the pool).
+const bulkPortsPerSubnet = 253 - 1
+
+// CheckBulk checks that the spec's ports fit on its networks.
+func CheckBulk(spec Bulk) error {
+	if spec.Networks > 0 && (spec.Ports+spec.Networks-1)/spec.Networks > bulkPortsPerSubnet {
+		return fmt.Errorf("ports: more than %d per network do not fit in a /24", bulkPortsPerSubnet)
+	}
+	return nil
+}
+
+// PrepareBulkLocked resolves the external network, grown (once) so that
+// the spec's router gateways and floating IPs fit; it is the last check
+// before anything is created.
+func (s *networkService) PrepareBulkLocked(spec Bulk) (*BulkSeed, error) {
+	b := &BulkSeed{s: s, spec: spec}
+	if spec.Routers+spec.FloatingIPs > 0 {
+		var err error
+		if b.ext, err = b.externalNetwork(); err != nil {
+			return nil, fmt.Errorf("external network: %w", err)
+		}
+	}
+	return b, nil
+}
+
+// Counts are what the seed made: networks, subnets, routers, groups, rules.
+func (b *BulkSeed) Counts() (networks, subnets, routers, groups, rules int) {
+	return len(b.networks), len(b.subnets), len(b.routers), len(b.groups), len(b.groups) * (2 + b.spec.Rules)
+}
+
+// GroupName is the name of the security group of server j, "" without groups.
+func (b *BulkSeed) GroupName(j int) string {
+	if len(b.groups) == 0 {
+		return ""
+	}
+	return b.groupOf(j).Name
+}
+
 // seedNetworks creates the networks, each with one subnet and the DHCP
 // port the DHCP agent would add.
-func (b *bulkSeeder) seedNetworks() error {
-	ns := b.c.network
-	ns.ensureDefaultSGLocked(b.project)
+func (b *BulkSeed) SeedNetworks() error {
+	ns := b.s
+	ns.ensureDefaultSGLocked(b.spec.Project)
 	for i := range b.spec.Networks {
-		n := &network{nStdAttrs: newNStdAttrs(b.project, b.c.Now()), Name: b.name("net", i, b.spec.Networks),
+		n := &network{nStdAttrs: newNStdAttrs(b.spec.Project, b.s.c.Now()), Name: b.spec.Name("net", i, b.spec.Networks),
 			AdminStateUp: true, MTU: nTenantMTU, PortSecurity: true}
 		cidr := bulkSubnetCIDR(i)
 		gw := cidr.Addr().Next()
-		sn := &subnet{nStdAttrs: newNStdAttrs(b.project, b.c.Now()), Name: b.name("subnet", i, b.spec.Networks),
+		sn := &subnet{nStdAttrs: newNStdAttrs(b.spec.Project, b.s.c.Now()), Name: b.spec.Name("subnet", i, b.spec.Networks),
 			NetworkID: n.ID, CIDR: cidr, Gateway: gw, Pools: nDefaultPools(cidr, gw), EnableDHCP: true}
 		ns.networks[n.ID] = n
 		ns.subnets[sn.ID] = sn
 		n.Subnets = append(n.Subnets, sn.ID)
-		n.touch(b.c.Now())
+		n.touch(b.s.c.Now())
 		ns.syncDHCPLocked(n)
 		b.networks = append(b.networks, n)
 		b.subnets = append(b.subnets, sn)
 	}
-	b.res.Networks, b.res.Subnets = len(b.networks), len(b.subnets)
-	b.res.Ports += len(b.networks) // the DHCP ports
+	b.Ports += len(b.networks) // the DHCP ports
 	return nil
 }
 
 // seedRouters creates the routers with their gateways and plugs every
 // subnet into one of them at its gateway address.
-func (b *bulkSeeder) seedRouters() error {
+func (b *BulkSeed) SeedRouters() error {
 	if b.spec.Routers == 0 {
 		return nil
 	}
-	ns, ext := b.c.network, b.ext
+	ns, ext := b.s, b.ext
 	for i := range b.spec.Routers {
-		rt := &router{nStdAttrs: newNStdAttrs(b.project, b.c.Now()), Name: b.name("router", i, b.spec.Routers), AdminStateUp: true}
+		rt := &router{nStdAttrs: newNStdAttrs(b.spec.Project, b.s.c.Now()), Name: b.spec.Name("router", i, b.spec.Routers), AdminStateUp: true}
 		gw, err := ns.newPortLocked(nPortSpec{Network: ext, AdminStateUp: true, DeviceID: rt.ID,
 			DeviceOwner: ownerRouterGateway, Status: "ACTIVE", NoSecurityGroups: true})
 		if err != nil {
@@ -57,15 +131,14 @@ func (b *bulkSeeder) seedRouters() error {
 	}
 	for i, sn := range b.subnets {
 		rt := b.routers[i%len(b.routers)]
-		if _, err := ns.newPortLocked(nPortSpec{ProjectID: b.project, Network: b.networks[i], AdminStateUp: true,
+		if _, err := ns.newPortLocked(nPortSpec{ProjectID: b.spec.Project, Network: b.networks[i], AdminStateUp: true,
 			DeviceID: rt.ID, DeviceOwner: ownerRouterInterface, Status: "ACTIVE", NoSecurityGroups: true,
 			FixedIPs: []nFixedIPReq{{SubnetID: sn.ID, IPAddress: sn.Gateway.String()}}}); err != nil {
 			return err
 		}
-		rt.touch(b.c.Now())
-		b.res.Ports++
+		rt.touch(b.s.c.Now())
+		b.Ports++
 	}
-	b.res.Routers = len(b.routers)
 	return nil
 }
 
@@ -73,10 +146,10 @@ func (b *bulkSeeder) seedRouters() error {
 // then TCP ingress rules on ports 1000, 1001, …, the first from the
 // previous group (the first group: from itself), the others from
 // 10.0.0.0/8.
-func (b *bulkSeeder) seedGroups() error {
-	ns := b.c.network
+func (b *BulkSeed) SeedGroups() error {
+	ns := b.s
 	for i := range b.spec.SecurityGroups {
-		g := &secGroup{nStdAttrs: newNStdAttrs(b.project, b.c.Now()), Name: b.name("sg", i, b.spec.SecurityGroups), Stateful: true}
+		g := &secGroup{nStdAttrs: newNStdAttrs(b.spec.Project, b.s.c.Now()), Name: b.spec.Name("sg", i, b.spec.SecurityGroups), Stateful: true}
 		g.Description = "bulk security group"
 		ns.groups[g.ID] = g
 		b.groups = append(b.groups, g)
@@ -84,7 +157,7 @@ func (b *bulkSeeder) seedGroups() error {
 			ns.addRuleLocked(&sgRule{GroupID: g.ID, Direction: "egress", Ethertype: eth})
 		}
 		remote := b.groups[max(i-1, 0)].ID
-		for r := range b.spec.RulesPerGroup {
+		for r := range b.spec.Rules {
 			lo, hi := 1000+r, 1000+r
 			rule := &sgRule{GroupID: g.ID, Direction: "ingress", Ethertype: "IPv4", Protocol: "tcp", PortMin: &lo, PortMax: &hi}
 			if r == 0 {
@@ -95,59 +168,58 @@ func (b *bulkSeeder) seedGroups() error {
 			ns.addRuleLocked(rule)
 		}
 	}
-	b.res.SecurityGroups = len(b.groups)
-	b.res.SecurityGroupRules = len(b.groups) * (2 + b.spec.RulesPerGroup)
 	return nil
 }
 
-// seedPorts creates the ports Nova would have made for the servers and
-// binds them; without servers the ports are the user's, unbound.
-func (b *bulkSeeder) seedPorts() error {
-	ns := b.c.network
-	b.firstPort = make([]*port, len(b.servers))
+// SeedPorts creates the ports Nova would have made for the servers and
+// binds them; without servers the ports are the user's, unbound. It
+// returns the server ports for Nova to record.
+func (b *BulkSeed) SeedPorts(servers []BulkServer) ([]BulkPort, error) {
+	ns := b.s
+	var out []BulkPort
+	b.firstPort = make([]*port, len(servers))
 	for k := range b.spec.Ports {
 		n := b.networks[k%len(b.networks)]
-		spec := nPortSpec{ProjectID: b.project, Network: n, AdminStateUp: true}
-		var srv *novaServer
-		if len(b.servers) > 0 {
-			srv = b.servers[k%len(b.servers)]
+		spec := nPortSpec{ProjectID: b.spec.Project, Network: n, AdminStateUp: true}
+		if len(servers) > 0 {
 			if len(b.groups) > 0 {
-				spec.SecurityGroups = &[]string{b.groupOf(k % len(b.servers)).ID}
+				spec.SecurityGroups = &[]string{b.groupOf(k % len(servers)).ID}
 			}
 		} else {
-			spec.Name = b.name("port", k, b.spec.Ports)
+			spec.Name = b.spec.Name("port", k, b.spec.Ports)
 		}
 		p, err := ns.newPortLocked(spec)
 		if err != nil {
-			return err
+			return out, err
 		}
-		b.res.Ports++
-		if srv == nil {
+		b.Ports++
+		if len(servers) == 0 {
 			continue
 		}
-		if err := ns.bindPortLocked(p.ID, srv.ID, srv.AZ); err != nil {
-			return err
+		j := k % len(servers)
+		if err := ns.bindPortLocked(p.ID, servers[j].ID, servers[j].AZ); err != nil {
+			return out, err
 		}
-		srv.Ports = append(srv.Ports, &serverPort{PortID: p.ID, NetworkID: n.ID, Created: true})
-		if j := k % len(b.servers); b.firstPort[j] == nil {
+		out = append(out, BulkPort{Server: j, PortID: p.ID, NetworkID: n.ID})
+		if b.firstPort[j] == nil {
 			b.firstPort[j] = p
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // groupOf is the security group of server j.
-func (b *bulkSeeder) groupOf(j int) *secGroup { return b.groups[j%len(b.groups)] }
+func (b *BulkSeed) groupOf(j int) *secGroup { return b.groups[j%len(b.groups)] }
 
 // seedFloatingIPs allocates the floating IPs and associates each with the
 // first port of the server of its number, through that port's router.
-func (b *bulkSeeder) seedFloatingIPs() error {
+func (b *BulkSeed) SeedFloatingIPs() error {
 	if b.spec.FloatingIPs == 0 {
 		return nil
 	}
-	ns, ext := b.c.network, b.ext
+	ns, ext := b.s, b.ext
 	for k := range b.spec.FloatingIPs {
-		f := &floatingIP{nStdAttrs: newNStdAttrs(b.project, b.c.Now()), NetworkID: ext.ID, Status: "DOWN"}
+		f := &floatingIP{nStdAttrs: newNStdAttrs(b.spec.Project, b.s.c.Now()), NetworkID: ext.ID, Status: "DOWN"}
 		if err := ns.takeFIPAddressLocked(ext, f, ""); err != nil {
 			return err
 		}
@@ -156,19 +228,19 @@ func (b *bulkSeeder) seedFloatingIPs() error {
 		}
 		ns.fips[f.ID] = f
 	}
-	b.res.FloatingIPs = b.spec.FloatingIPs
+	b.FloatingIPs = b.spec.FloatingIPs
 	return nil
 }
 
 // associate points f at the port's fixed IPv4 address, through the
 // router its subnet is plugged into, as the L3 agent leaves it: ACTIVE.
-func (b *bulkSeeder) associate(f *floatingIP, p *port) {
+func (b *BulkSeed) associate(f *floatingIP, p *port) {
 	ip := p.FixedIPs[0]
 	for i, sn := range b.subnets {
 		if sn.ID == ip.SubnetID {
 			f.PortID, f.FixedIP, f.RouterID = p.ID, ip.IPAddress, b.routers[i%len(b.routers)].ID
 			f.Status = "ACTIVE"
-			f.touch(b.c.Now())
+			f.touch(b.s.c.Now())
 			return
 		}
 	}
@@ -181,11 +253,11 @@ const bulkExternalCIDR = "198.19.0.0/16"
 
 // externalNetwork is the provider's external network, grown (once) so
 // that the gateways of the routers and the floating IPs of the spec fit.
-func (b *bulkSeeder) externalNetwork() (*network, error) {
-	ns := b.c.network
+func (b *BulkSeed) externalNetwork() (*network, error) {
+	ns := b.s
 	var ext *network
 	for _, n := range ns.networks {
-		if n.External && n.ProjectID == ns.adminProject && (ext == nil || n.Name == b.c.Profile().ExternalNetwork) {
+		if n.External && n.ProjectID == ns.adminProject && (ext == nil || n.Name == b.spec.ExternalNetwork) {
 			ext = n
 		}
 	}
