@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+	"github.com/scs-migrate/scs-migrate/internal/sim/network"
 	"github.com/scs-migrate/scs-migrate/internal/sim/volume"
 )
 
@@ -159,7 +160,7 @@ type bulkSeeder struct {
 	flavor  novaFlavor
 	image   core.ImageInfo
 	volType *volume.Type
-	net     *BulkSeed // Neutron's part
+	net     *network.BulkSeed // Neutron's part
 
 	keypairs []string
 	servers  []*novaServer
@@ -206,10 +207,10 @@ func (b *bulkSeeder) count() {
 // prepare resolves the names the spec gives and checks that everything
 // fits; only the external network may grow.
 func (b *bulkSeeder) prepare() error {
-	spec := Bulk{Project: b.project, ExternalNetwork: b.c.Profile().ExternalNetwork, Networks: b.spec.Networks,
+	spec := network.Bulk{Project: b.project, ExternalNetwork: b.c.Profile().ExternalNetwork, Networks: b.spec.Networks,
 		Routers: b.spec.Routers, SecurityGroups: b.spec.SecurityGroups, Rules: b.spec.RulesPerGroup,
 		Ports: b.spec.Ports, FloatingIPs: b.spec.FloatingIPs, Name: b.name}
-	if err := CheckBulk(spec); err != nil {
+	if err := network.CheckBulk(spec); err != nil {
 		return err
 	}
 	for i := range b.spec.Keypairs {

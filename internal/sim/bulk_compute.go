@@ -7,6 +7,7 @@ import (
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+	"github.com/scs-migrate/scs-migrate/internal/sim/network"
 )
 
 // seedKeypairs imports generated ed25519 public keys for the project's
@@ -129,9 +130,9 @@ func (b *bulkSeeder) seedVolumes() error {
 // seedPorts has Neutron create and bind the servers' ports and records
 // them on the servers.
 func (b *bulkSeeder) seedPorts() error {
-	servers := make([]BulkServer, len(b.servers))
+	servers := make([]network.BulkServer, len(b.servers))
 	for j, srv := range b.servers {
-		servers[j] = BulkServer{ID: srv.ID, AZ: srv.AZ}
+		servers[j] = network.BulkServer{ID: srv.ID, AZ: srv.AZ}
 	}
 	ports, err := b.net.SeedPorts(servers)
 	for _, p := range ports {

@@ -13,6 +13,7 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 	"github.com/scs-migrate/scs-migrate/internal/sim/identity"
 	"github.com/scs-migrate/scs-migrate/internal/sim/image"
+	"github.com/scs-migrate/scs-migrate/internal/sim/network"
 	"github.com/scs-migrate/scs-migrate/internal/sim/placement"
 	"github.com/scs-migrate/scs-migrate/internal/sim/volume"
 )
@@ -66,7 +67,7 @@ type Cloud struct {
 	compute  *computeService
 	image    *image.Room
 	volume   *volume.Room
-	network  *networkService
+	network  *network.Room
 	lb       *loadBalancerService
 }
 
@@ -93,9 +94,9 @@ func New(opts Options) (*Cloud, error) {
 	c.SetAuthenticator(c.identity)
 	c.image = image.New(c.Cloud)
 	c.volume = volume.New(c.Cloud, c.identity, c.image)
-	c.rooms = []core.Room{c.identity, c.volume, c.image, placement.New(c.Cloud)}
+	c.network = network.New(c.Cloud)
+	c.rooms = []core.Room{c.identity, c.network, c.volume, c.image, placement.New(c.Cloud)}
 	c.compute = newComputeService(c)
-	c.network = newNetworkService(c)
 	c.lb = newLoadBalancerService(c)
 	if err := c.listen(); err != nil {
 		c.removeDataDir()
@@ -154,7 +155,6 @@ func (c *Cloud) seedProvider() error {
 		}
 	}
 	c.compute.seedProviderLocked(c.opts.Profile)
-	c.network.seedProviderLocked(c.opts.Profile)
 	c.lb.seedProviderLocked(c.opts.Profile)
 	return nil
 }

@@ -18,10 +18,10 @@ func (s *computeService) routeInterfaces(mux *http.ServeMux) {
 // interfaceBodyLocked is an interfaceAttachment, from the port as
 // Neutron has it; the tag appears from 2.70.
 func (s *computeService) interfaceBodyLocked(srv *novaServer, sp *serverPort, v novaVersion) map[string]any {
-	pi, _ := s.c.network.portInfoLocked(srv.ProjectID, sp.PortID)
+	pi, _ := s.c.network.PortInfoLocked(srv.ProjectID, sp.PortID)
 	ips := pi.FixedIPs
 	if ips == nil {
-		ips = []fixedIP{}
+		ips = []core.FixedIP{}
 	}
 	b := map[string]any{"port_id": sp.PortID, "net_id": pi.NetworkID, "mac_addr": pi.MAC,
 		"fixed_ips": ips, "port_state": "ACTIVE"}
@@ -66,10 +66,10 @@ func (s *computeService) getInterface(w http.ResponseWriter, r *http.Request, to
 
 type interfaceAttachRequest struct {
 	Attachment *struct {
-		PortID   string    `json:"port_id"`
-		NetID    string    `json:"net_id"`
-		FixedIPs []fixedIP `json:"fixed_ips"`
-		Tag      string    `json:"tag"`
+		PortID   string         `json:"port_id"`
+		NetID    string         `json:"net_id"`
+		FixedIPs []core.FixedIP `json:"fixed_ips"`
+		Tag      string         `json:"tag"`
 	} `json:"interfaceAttachment"`
 }
 
@@ -128,7 +128,7 @@ func (s *computeService) detachInterface(w http.ResponseWriter, r *http.Request,
 		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Port id %s could not be found.", portID))
 		return
 	}
-	s.c.network.unbindPortLocked(sp.PortID, sp.Created)
+	s.c.network.UnbindPortLocked(sp.PortID, sp.Created)
 	srv.Ports = slices.DeleteFunc(srv.Ports, func(x *serverPort) bool { return x == sp })
 	srv.touch(s.c.Now())
 	w.WriteHeader(http.StatusAccepted)

@@ -15,22 +15,22 @@ func (s *computeService) plugPortsLocked(srv *novaServer, nets []novaNetSpec, sg
 	for _, n := range nets {
 		sp := &serverPort{PortID: n.Port, Tag: n.Tag}
 		if sp.PortID == "" {
-			id, err := net.createPortLocked(srv.ProjectID, n.UUID, n.FixedIP, sgIDs)
+			id, err := net.CreatePortLocked(srv.ProjectID, n.UUID, n.FixedIP, sgIDs)
 			if err != nil {
 				s.unplugPortsLocked(srv)
 				return portCreateError(err, srv.ID, n)
 			}
 			sp.PortID, sp.Created = id, true
 		}
-		if err := net.bindPortLocked(sp.PortID, srv.ID, srv.AZ); err != nil {
+		if err := net.BindPortLocked(sp.PortID, srv.ID, srv.AZ); err != nil {
 			if sp.Created {
-				net.unbindPortLocked(sp.PortID, true)
+				net.UnbindPortLocked(sp.PortID, true)
 			}
 			s.unplugPortsLocked(srv)
 			return &novaError{http.StatusConflict, fmt.Sprintf("Port %s is still in use.", sp.PortID)}
 		}
 		srv.Ports = append(srv.Ports, sp)
-		if pi, ok := net.portInfoLocked(srv.ProjectID, sp.PortID); ok {
+		if pi, ok := net.PortInfoLocked(srv.ProjectID, sp.PortID); ok {
 			sp.NetworkID = pi.NetworkID
 		}
 	}
@@ -83,7 +83,7 @@ func novaStatusFromNeutron(ne *core.APIError) *novaError {
 // deleted, the user's are unbound.
 func (s *computeService) unplugPortsLocked(srv *novaServer) {
 	for _, sp := range srv.Ports {
-		s.c.network.unbindPortLocked(sp.PortID, sp.Created)
+		s.c.network.UnbindPortLocked(sp.PortID, sp.Created)
 	}
 	srv.Ports = nil
 }
@@ -99,7 +99,7 @@ func (s *computeService) plugMoreLocked(srv *novaServer, net novaNetSpec) *novaE
 
 // checkFreePortLocked answers 404 for an unknown port, 409 for a bound one.
 func (s *computeService) checkFreePortLocked(projectID, portID string) *novaError {
-	pi, ok := s.c.network.portInfoLocked(projectID, portID)
+	pi, ok := s.c.network.PortInfoLocked(projectID, portID)
 	if !ok {
 		return &novaError{http.StatusNotFound, fmt.Sprintf("Port id %s could not be found.", portID)}
 	}

@@ -138,7 +138,7 @@ func (p *serverPlan) securityGroups() *novaError {
 		if sg.Name == "" || slices.Contains(p.srv.SecurityGroups, sg.Name) {
 			continue
 		}
-		id, ok := p.s.c.network.securityGroupIDLocked(p.tok.ProjectID, sg.Name)
+		id, ok := p.s.c.network.SecurityGroupIDLocked(p.tok.ProjectID, sg.Name)
 		if !ok {
 			return novaBadRequest("Security group %s is not found for project %s", sg.Name, p.tok.ProjectID)
 		}
@@ -160,7 +160,7 @@ func (p *serverPlan) autoNetwork() *novaError {
 	if len(p.nets) != 1 || p.nets[0].UUID != novaNetAuto {
 		return nil
 	}
-	ids := p.s.c.network.projectNetworksLocked(p.tok.ProjectID)
+	ids := p.s.c.network.ProjectNetworksLocked(p.tok.ProjectID)
 	switch len(ids) {
 	case 0:
 		return novaBadRequest("Unable to automatically allocate a network for project %s", p.tok.ProjectID)
@@ -179,7 +179,7 @@ func (p *serverPlan) ports() *novaError {
 		if n.Port == "" {
 			continue
 		}
-		pi, ok := p.s.c.network.portInfoLocked(p.tok.ProjectID, n.Port)
+		pi, ok := p.s.c.network.PortInfoLocked(p.tok.ProjectID, n.Port)
 		if !ok {
 			return novaBadRequest("Port id %s could not be found.", n.Port)
 		}

@@ -139,13 +139,13 @@ func serverSecurityGroups(srv *novaServer) []map[string]string {
 func (s *computeService) addressesLocked(srv *novaServer) map[string][]map[string]any {
 	out := map[string][]map[string]any{}
 	for _, sp := range srv.Ports {
-		pi, ok := s.c.network.portInfoLocked(srv.ProjectID, sp.PortID)
+		pi, ok := s.c.network.PortInfoLocked(srv.ProjectID, sp.PortID)
 		if !ok {
 			continue
 		}
 		name := pi.NetworkName
 		if name == "" {
-			name = s.c.network.networkNameLocked(pi.NetworkID)
+			name = s.c.network.NetworkNameLocked(pi.NetworkID)
 		}
 		for _, ip := range pi.FixedIPs {
 			out[name] = append(out[name], novaAddress(ip.IPAddress, "fixed", pi.MAC))

@@ -22,6 +22,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/subnets"
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
 	"github.com/scs-migrate/scs-migrate/internal/scs"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // novaTest is a cloud and a token of its tenant, for raw API calls.
@@ -598,12 +599,7 @@ func TestComputeNetworksAuto(t *testing.T) {
 func TestComputeNeutronErrorStatus(t *testing.T) {
 	n := newNovaTest(t, Options{})
 	n.c.Lock()
-	var external string
-	for _, nw := range n.c.network.networks {
-		if nw.External {
-			external = nw.ID
-		}
-	}
+	external := n.c.network.ExternalNetworkIDLocked()
 	n.c.Unlock()
 	code, _, body := n.call("POST", "/servers", "2.79", map[string]any{"server": map[string]any{
 		"name": "on-public", "flavorRef": n.flavorID("SCS-2V-4-20s"), "imageRef": n.imageID(),
@@ -634,4 +630,9 @@ func TestComputeNeutronErrorStatus(t *testing.T) {
 			t.Errorf("%v: got %d %q, want %d %q", tc.err, got.status, got.msg, tc.status, tc.msg)
 		}
 	}
+}
+
+// nErr is a refusal of Neutron.
+func nErr(status int, typ, msg string) *core.APIError {
+	return &core.APIError{Status: status, Type: typ, Message: msg}
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // lbDoc is a listed object: its document and the extra attributes only
@@ -39,15 +41,15 @@ func (q *lbReq) list(base, plural string, items []lbDoc) (int, any, error) {
 		}
 	}
 	for _, sk := range sorts {
-		if _, ok := items0(items)[sk.key]; len(items) > 0 && !ok {
-			return 0, nil, lbErr(http.StatusBadRequest, "Supplied sort key '%s' is not valid.", sk.key)
+		if _, ok := items0(items)[sk.Key]; len(items) > 0 && !ok {
+			return 0, nil, lbErr(http.StatusBadRequest, "Supplied sort key '%s' is not valid.", sk.Key)
 		}
 	}
 	matched, err := q.lbFilter(items)
 	if err != nil {
 		return 0, nil, err
 	}
-	byKeys := func(a, b map[string]any) int { return nCompareDocs(a, b, sorts) }
+	byKeys := func(a, b map[string]any) int { return core.CompareDocs(a, b, sorts) }
 	slices.SortStableFunc(matched, byKeys)
 	reverse := q.query.Get("page_reverse") == "True"
 	if m := q.query.Get("marker"); m != "" {
@@ -55,7 +57,7 @@ func (q *lbReq) list(base, plural string, items []lbDoc) (int, any, error) {
 		if i < 0 {
 			return 0, nil, lbErr(http.StatusBadRequest, "Supplied pagination marker '%s' is not valid.", m)
 		}
-		matched = nAfterMarker(matched, items[i].doc, byKeys, reverse)
+		matched = core.AfterMarker(matched, items[i].doc, byKeys, reverse)
 	}
 	if limit > 0 && len(matched) > limit {
 		if reverse {
@@ -96,7 +98,7 @@ func (q *lbReq) lbLimit() (int, error) {
 	return min(n, lbMaxLimit), nil
 }
 
-func (q *lbReq) lbSorts() ([]nSortKey, error) {
+func (q *lbReq) lbSorts() ([]core.SortKey, error) {
 	var keys, dirs []string
 	if sort := q.query.Get("sort"); sort != "" {
 		for _, part := range strings.Split(sort, ",") {
@@ -107,7 +109,7 @@ func (q *lbReq) lbSorts() ([]nSortKey, error) {
 		keys = strings.Split(sk, ",")
 		dirs = strings.Split(q.query.Get("sort_dir"), ",")
 	}
-	var out []nSortKey
+	var out []core.SortKey
 	for i, k := range keys {
 		d := "desc"
 		if i < len(dirs) && dirs[i] != "" {
@@ -119,11 +121,11 @@ func (q *lbReq) lbSorts() ([]nSortKey, error) {
 		if strings.ContainsAny(k, " ;") || k == "" {
 			return nil, lbErr(http.StatusBadRequest, "Supplied sort key '%s' is not valid.", k)
 		}
-		out = append(out, nSortKey{k, d == "asc"})
+		out = append(out, core.SortKey{Key: k, Asc: d == "asc"})
 	}
 	for _, k := range []string{"created_at", "id"} {
-		if !slices.ContainsFunc(out, func(s nSortKey) bool { return s.key == k }) {
-			out = append(out, nSortKey{k, false})
+		if !slices.ContainsFunc(out, func(s core.SortKey) bool { return s.Key == k }) {
+			out = append(out, core.SortKey{Key: k})
 		}
 	}
 	return out, nil
@@ -142,7 +144,7 @@ func (q *lbReq) lbFilter(items []lbDoc) ([]map[string]any, error) {
 		}
 	}
 	for _, it := range items {
-		if nMatchesTags(it.doc, q.query) && nMatchesFilters(it.doc, q.query) {
+		if core.MatchesTags(it.doc, q.query) && core.MatchesFilters(it.doc, q.query) {
 			out = append(out, it.doc)
 		}
 	}
@@ -153,7 +155,7 @@ func (q *lbReq) lbFilter(items []lbDoc) ([]map[string]any, error) {
 // attributes.
 func (q *lbReq) lbFields(d map[string]any, items []lbDoc) map[string]any {
 	out := map[string]any{}
-	want := nListArgs(q.query, "fields")
+	want := core.ListArgs(q.query, "fields")
 	for k, v := range d {
 		if len(want) == 0 || slices.Contains(want, k) {
 			out[k] = v

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // lbListener is an Octavia listener.
@@ -40,10 +42,10 @@ func (s *loadBalancerService) listenerDoc(l *lbListener) map[string]any {
 		"protocol":                    l.Protocol,
 		"protocol_port":               l.Port,
 		"connection_limit":            l.ConnLimit,
-		"default_pool_id":             nStrOrNil(l.DefaultPool),
+		"default_pool_id":             core.StrOrNil(l.DefaultPool),
 		"loadbalancers":               idRefs([]string{l.LBID}),
 		"l7policies":                  []any{},
-		"default_tls_container_ref":   nStrOrNil(l.TLSRef),
+		"default_tls_container_ref":   core.StrOrNil(l.TLSRef),
 		"sni_container_refs":          append([]string{}, l.SNIRefs...),
 		"insert_headers":              headers,
 		"timeout_client_data":         l.TimeoutClientData,
@@ -51,8 +53,8 @@ func (s *loadBalancerService) listenerDoc(l *lbListener) map[string]any {
 		"timeout_member_data":         l.TimeoutMemberData,
 		"timeout_tcp_inspect":         l.TimeoutTCP,
 		"client_authentication":       l.ClientAuth,
-		"client_ca_tls_container_ref": nStrOrNil(l.ClientCARef),
-		"client_crl_container_ref":    nStrOrNil(l.ClientCRLRef),
+		"client_ca_tls_container_ref": core.StrOrNil(l.ClientCARef),
+		"client_crl_container_ref":    core.StrOrNil(l.ClientCRLRef),
 		"allowed_cidrs":               nilIfEmpty(l.AllowedCIDRs),
 		"tls_ciphers":                 tlsCiphers,
 		"tls_versions":                nilIfEmpty(l.TLSVersions),

@@ -11,7 +11,7 @@ import (
 // lbLoadBalancer is an Octavia load balancer.
 type lbLoadBalancer struct {
 	lbObject
-	VIP      vipPort
+	VIP      core.VIPPort
 	Provider string
 	QoS      string
 }
@@ -29,7 +29,7 @@ func (s *loadBalancerService) lbDoc(lb *lbLoadBalancer) map[string]any {
 		"vip_port_id":       lb.VIP.PortID,
 		"vip_subnet_id":     lb.VIP.SubnetID,
 		"vip_network_id":    lb.VIP.NetworkID,
-		"vip_qos_policy_id": nStrOrNil(lb.QoS),
+		"vip_qos_policy_id": core.StrOrNil(lb.QoS),
 		"provider":          lb.Provider,
 		"flavor_id":         nil,
 		"availability_zone": nil,
@@ -102,7 +102,7 @@ func (s *loadBalancerService) createLB(q *lbReq) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	vip, err := s.c.network.vipPortLocked(q.project(), lb.ID, vipRequest{SubnetID: b.VipSubnetID,
+	vip, err := s.c.network.VIPPortLocked(q.project(), lb.ID, core.VIPRequest{SubnetID: b.VipSubnetID,
 		NetworkID: b.VipNetworkID, PortID: b.VipPortID, Address: b.VipAddress})
 	if err != nil {
 		return 0, nil, lbVIPError(err)

@@ -3,6 +3,8 @@ package sim
 import (
 	"net/http"
 	"net/netip"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // lbMember is a member of an Octavia pool.
@@ -25,8 +27,8 @@ func (s *loadBalancerService) memberDoc(m *lbMember) map[string]any {
 		"protocol_port":   m.Port,
 		"weight":          m.Weight,
 		"backup":          m.Backup,
-		"subnet_id":       nStrOrNil(m.SubnetID),
-		"monitor_address": nStrOrNil(m.MonitorAddress),
+		"subnet_id":       core.StrOrNil(m.SubnetID),
+		"monitor_address": core.StrOrNil(m.MonitorAddress),
 		"monitor_port":    monPort,
 	})
 }
@@ -113,7 +115,7 @@ func (s *loadBalancerService) newMember(q *lbReq, p *lbPool, b lbMemberBody) (*l
 	if b.ProtocolPort == nil || *b.ProtocolPort < 1 || *b.ProtocolPort > 65535 {
 		return nil, lbInvalidField("protocol_port", intOrEmpty(b.ProtocolPort), "Value should be between 1 and 65535")
 	}
-	if b.SubnetID != "" && !s.c.network.subnetVisibleLocked(q.project(), b.SubnetID) {
+	if b.SubnetID != "" && !s.c.network.SubnetVisibleLocked(q.project(), b.SubnetID) {
 		return nil, lbErr(http.StatusBadRequest, "Subnet %s not found.", b.SubnetID)
 	}
 	for _, o := range s.poolMembers(p.ID) {

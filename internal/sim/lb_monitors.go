@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // lbMonitor is an Octavia health monitor.
@@ -54,11 +56,11 @@ func (s *loadBalancerService) monitorDoc(hm *lbMonitor) map[string]any {
 		"timeout":          hm.Timeout,
 		"max_retries":      hm.MaxRetries,
 		"max_retries_down": hm.MaxRetriesDown,
-		"http_method":      nStrOrNil(hm.HTTPMethod),
-		"url_path":         nStrOrNil(hm.URLPath),
-		"expected_codes":   nStrOrNil(hm.ExpectedCodes),
+		"http_method":      core.StrOrNil(hm.HTTPMethod),
+		"url_path":         core.StrOrNil(hm.URLPath),
+		"expected_codes":   core.StrOrNil(hm.ExpectedCodes),
 		"http_version":     version,
-		"domain_name":      nStrOrNil(hm.DomainName),
+		"domain_name":      core.StrOrNil(hm.DomainName),
 		"pools":            idRefs([]string{hm.PoolID}),
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // lbPool is an Octavia pool.
@@ -60,9 +62,9 @@ func (s *loadBalancerService) poolDoc(p *lbPool) map[string]any {
 		"members":              idRefs(members),
 		"healthmonitor_id":     hmID,
 		"tls_enabled":          p.TLSEnabled,
-		"tls_container_ref":    nStrOrNil(p.TLSRef),
-		"ca_tls_container_ref": nStrOrNil(p.CARef),
-		"crl_container_ref":    nStrOrNil(p.CRLRef),
+		"tls_container_ref":    core.StrOrNil(p.TLSRef),
+		"ca_tls_container_ref": core.StrOrNil(p.CARef),
+		"crl_container_ref":    core.StrOrNil(p.CRLRef),
 		"tls_ciphers":          ciphers,
 		"tls_versions":         nilIfEmpty(p.TLSVersions),
 		"alpn_protocols":       nilIfEmpty(p.ALPN),

@@ -195,7 +195,7 @@ func (s *loadBalancerService) removeLBLocked(lb *lbLoadBalancer) {
 		s.removePoolLocked(p)
 	}
 	if lb.VIP.Owned {
-		s.c.network.deleteVIPPortLocked(lb.VIP.PortID)
+		s.c.network.DeleteVIPPortLocked(lb.VIP.PortID)
 	}
 	delete(s.lbs, lb.ID)
 }

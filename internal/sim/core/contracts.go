@@ -56,3 +56,31 @@ type SnapshotInfo struct {
 	Bootable      bool
 	ImageMetadata map[string]string
 }
+
+// PortInfo is what Nova needs to know of a port.
+type PortInfo struct {
+	ID, NetworkID, NetworkName, MAC, DeviceID string
+	FixedIPs                                  []FixedIP
+	SecurityGroups                            []string // IDs
+	// FloatingIPs are the floating addresses associated with the port.
+	FloatingIPs []string
+}
+
+// FixedIP is an address of a port on one of its subnets.
+type FixedIP struct {
+	SubnetID  string `json:"subnet_id"`
+	IPAddress string `json:"ip_address"`
+}
+
+// VIPRequest is where a load balancer wants its VIP.
+type VIPRequest struct {
+	SubnetID, NetworkID, PortID, Address string
+}
+
+// VIPPort is the VIP a load balancer got.
+type VIPPort struct {
+	PortID, Address, SubnetID, NetworkID string
+	// Owned is set when Octavia created the port (and deletes it with the
+	// load balancer).
+	Owned bool
+}

@@ -1,4 +1,7 @@
-package sim
+// Package network is the simulator's Neutron v2.0 room: networks,
+// subnets, ports, routers, security groups, floating IPs, tags and
+// quotas, with the ports Nova binds and the VIPs Octavia takes.
+package network
 
 import (
 	"net/http"
@@ -8,11 +11,11 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// networkService is Neutron v2.0 as an ML2/OVS cloud with L3 and DHCP
+// Room is Neutron v2.0 as an ML2/OVS cloud with L3 and DHCP
 // agents offers it to a project member: networks, subnets, ports,
 // routers, security groups, floating IPs, tags and quotas.
-type networkService struct {
-	c *Cloud
+type Room struct {
+	c *core.Cloud
 	// adminProject owns the provider's resources (the external network).
 	adminProject string
 	azs          []string
@@ -28,8 +31,9 @@ type networkService struct {
 	ruleSeq   int               // orders rules by creation
 }
 
-func newNetworkService(c *Cloud) *networkService {
-	return &networkService{
+// New makes the Neutron room of a cloud.
+func New(c *core.Cloud) *Room {
+	return &Room{
 		c:         c,
 		networks:  map[string]*network{},
 		subnets:   map[string]*subnet{},
@@ -42,7 +46,8 @@ func newNetworkService(c *Cloud) *networkService {
 	}
 }
 
-func (s *networkService) routes(mux *http.ServeMux) {
+// Routes registers Neutron's handlers.
+func (s *Room) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /network/{$}", s.versions)
 	mux.HandleFunc("GET /network", s.versions)
 	mux.HandleFunc("/network/", s.unknownPath(mux))
@@ -52,7 +57,7 @@ func (s *networkService) routes(mux *http.ServeMux) {
 	s.routeMeta(mux)
 }
 
-func (s *networkService) routeCore(mux *http.ServeMux) {
+func (s *Room) routeCore(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/networks", s.listNetworks)
 	s.handle(mux, "POST", "/networks", s.createNetwork)
 	s.handle(mux, "GET", "/networks/{id}", s.getNetwork)
@@ -71,7 +76,7 @@ func (s *networkService) routeCore(mux *http.ServeMux) {
 	s.handle(mux, "DELETE", "/ports/{id}", s.deletePort)
 }
 
-func (s *networkService) routeL3(mux *http.ServeMux) {
+func (s *Room) routeL3(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/routers", s.listRouters)
 	s.handle(mux, "POST", "/routers", s.createRouter)
 	s.handle(mux, "GET", "/routers/{id}", s.getRouter)
@@ -88,7 +93,7 @@ func (s *networkService) routeL3(mux *http.ServeMux) {
 	s.handle(mux, "DELETE", "/floatingips/{id}", s.deleteFloatingIP)
 }
 
-func (s *networkService) routeSecurity(mux *http.ServeMux) {
+func (s *Room) routeSecurity(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/security-groups", s.listSecurityGroups)
 	s.handle(mux, "POST", "/security-groups", s.createSecurityGroup)
 	s.handle(mux, "GET", "/security-groups/{id}", s.getSecurityGroup)
@@ -100,8 +105,8 @@ func (s *networkService) routeSecurity(mux *http.ServeMux) {
 	s.handle(mux, "DELETE", "/security-group-rules/{id}", s.deleteRule)
 }
 
-func (s *networkService) routeMeta(mux *http.ServeMux) {
-	for _, kind := range nTaggableKinds {
+func (s *Room) routeMeta(mux *http.ServeMux) {
+	for _, kind := range taggableKinds {
 		base := "/" + kind
 		s.handle(mux, "GET", base+"/{id}/tags", s.listTags(kind))
 		s.handle(mux, "PUT", base+"/{id}/tags", s.replaceTags(kind))
@@ -123,53 +128,47 @@ func (s *networkService) routeMeta(mux *http.ServeMux) {
 	s.handle(mux, "GET", "", s.listResources)
 }
 
-// seedProviderLocked creates the shared external network and its subnet.
-func (s *networkService) seedProviderLocked(p Profile) {
+// Prefix is the room's path prefix.
+func (s *Room) Prefix() string { return "network" }
+
+// Style is Neutron's error style.
+func (s *Room) Style() core.ErrorStyle { return core.NeutronErrors }
+
+// SeedLocked creates the shared external network and its subnet.
+func (s *Room) SeedLocked() error {
+	p := s.c.Profile()
 	s.adminProject = core.NewHexID()
 	s.azs = slices.Clone(p.ComputeAZs)
 	if len(s.azs) == 0 {
 		s.azs = []string{"nova"}
 	}
 	if p.ExternalNetwork == "" || p.FloatingCIDR == "" {
-		return
+		return nil
 	}
-	n := &network{nStdAttrs: newNStdAttrs(s.adminProject, s.c.Now()), Name: p.ExternalNetwork,
+	n := &network{stdAttrs: newStdAttrs(s.adminProject, s.c.Now()), Name: p.ExternalNetwork,
 		AdminStateUp: true, External: true, MTU: 1500, PortSecurity: true}
 	s.networks[n.ID] = n
 	cidr := netip.MustParsePrefix(p.FloatingCIDR).Masked()
-	sub := &subnet{nStdAttrs: newNStdAttrs(s.adminProject, s.c.Now()), Name: p.ExternalNetwork + "-subnet",
+	sub := &subnet{stdAttrs: newStdAttrs(s.adminProject, s.c.Now()), Name: p.ExternalNetwork + "-subnet",
 		NetworkID: n.ID, CIDR: cidr, Gateway: cidr.Addr().Next()}
-	last := nLastAddr(cidr).Prev()
-	end := nAddrAdd(cidr.Addr(), 250)
+	last := lastAddr(cidr).Prev()
+	end := addrAdd(cidr.Addr(), 250)
 	if !cidr.Contains(end) || end.Compare(last) > 0 {
 		end = last
 	}
-	sub.Pools = []nIPRange{{nAddrAdd(cidr.Addr(), 10), end}}
+	sub.Pools = []ipRange{{addrAdd(cidr.Addr(), 10), end}}
 	s.subnets[sub.ID] = sub
 	n.Subnets = append(n.Subnets, sub.ID)
+	return nil
 }
 
-// portInfo is what Nova needs to know of a port.
-type portInfo struct {
-	ID, NetworkID, NetworkName, MAC, DeviceID string
-	FixedIPs                                  []fixedIP
-	SecurityGroups                            []string // IDs
-	// FloatingIPs are the floating addresses associated with the port.
-	FloatingIPs []string
-}
-
-type fixedIP struct {
-	SubnetID  string `json:"subnet_id"`
-	IPAddress string `json:"ip_address"`
-}
-
-// portInfoLocked returns the port if it belongs to the project.
-func (s *networkService) portInfoLocked(projectID, id string) (portInfo, bool) {
+// PortInfoLocked returns the port if it belongs to the project.
+func (s *Room) PortInfoLocked(projectID, id string) (core.PortInfo, bool) {
 	p := s.ports[id]
 	if p == nil || p.ProjectID != projectID {
-		return portInfo{}, false
+		return core.PortInfo{}, false
 	}
-	info := portInfo{ID: p.ID, NetworkID: p.NetworkID, NetworkName: s.networkNameLocked(p.NetworkID),
+	info := core.PortInfo{ID: p.ID, NetworkID: p.NetworkID, NetworkName: s.NetworkNameLocked(p.NetworkID),
 		MAC: p.MAC, DeviceID: p.DeviceID, FixedIPs: slices.Clone(p.FixedIPs),
 		SecurityGroups: slices.Clone(p.SecurityGroups)}
 	for _, f := range s.portFIPs(p.ID) {
@@ -178,26 +177,26 @@ func (s *networkService) portInfoLocked(projectID, id string) (portInfo, bool) {
 	return info, true
 }
 
-// createPortLocked creates a port on the network for a server, with a
+// CreatePortLocked creates a port on the network for a server, with a
 // fixed IP (the requested one when fixedIP is not "") and the security
 // groups (IDs; nil means the project's default group). Errors are
 // *core.APIError with Neutron's status, type and message (404
 // NetworkNotFound, 409 IpAddressAlreadyAllocated, 400 InvalidIpFor…,
 // 409 OverQuota, …); an external network the project does not own is
 // refused with Nova's 403 ExternalNetworkAttachForbidden.
-func (s *networkService) createPortLocked(projectID, networkID, fixedIP string, securityGroups []string) (string, error) {
+func (s *Room) CreatePortLocked(projectID, networkID, fixedIP string, securityGroups []string) (string, error) {
 	n, err := s.findNetwork(projectID, networkID)
 	if err != nil {
 		return "", err
 	}
 	if n.External && !n.Shared && n.ProjectID != projectID {
-		return "", nErr(http.StatusForbidden, "ExternalNetworkAttachForbidden",
+		return "", errorf(http.StatusForbidden, "ExternalNetworkAttachForbidden",
 			"It is not allowed to create an interface on external network %s", n.ID)
 	}
 	s.ensureDefaultSGLocked(projectID)
-	spec := nPortSpec{ProjectID: projectID, Network: n, AdminStateUp: true, quota: true}
+	spec := portSpec{ProjectID: projectID, Network: n, AdminStateUp: true, quota: true}
 	if fixedIP != "" {
-		spec.FixedIPs = []nFixedIPReq{{IPAddress: fixedIP}}
+		spec.FixedIPs = []fixedIPReq{{IPAddress: fixedIP}}
 	}
 	if securityGroups != nil {
 		spec.SecurityGroups = &securityGroups
@@ -209,12 +208,12 @@ func (s *networkService) createPortLocked(projectID, networkID, fixedIP string, 
 	return p.ID, nil
 }
 
-// projectNetworksLocked lists, by ID, the networks Nova may put a server
+// ProjectNetworksLocked lists, by ID, the networks Nova may put a server
 // on when it picks one itself ("networks": "auto"), as its
 // _get_available_networks finds them: the project's own networks that are
 // not shared and administratively up, and the shared networks. The
 // provider's external network is neither.
-func (s *networkService) projectNetworksLocked(projectID string) []string {
+func (s *Room) ProjectNetworksLocked(projectID string) []string {
 	var ids []string
 	for _, n := range s.networks {
 		if n.Shared || n.ProjectID == projectID && n.AdminStateUp {
@@ -225,15 +224,15 @@ func (s *networkService) projectNetworksLocked(projectID string) []string {
 	return ids
 }
 
-// bindPortLocked binds the port to the server: device_owner
+// BindPortLocked binds the port to the server: device_owner
 // "compute:<az>", device_id, binding:host_id, status ACTIVE.
-func (s *networkService) bindPortLocked(portID, serverID, az string) error {
+func (s *Room) BindPortLocked(portID, serverID, az string) error {
 	p := s.ports[portID]
 	if p == nil {
-		return nErr(http.StatusNotFound, "PortNotFound", "Port %s could not be found.", portID)
+		return errorf(http.StatusNotFound, "PortNotFound", "Port %s could not be found.", portID)
 	}
 	if p.DeviceID != "" && p.DeviceID != serverID {
-		return nErr(http.StatusConflict, "PortInUse",
+		return errorf(http.StatusConflict, "PortInUse",
 			"Unable to complete operation on port %s for network %s. Port already has an attached device %s.",
 			p.ID, p.NetworkID, p.DeviceID)
 	}
@@ -243,9 +242,9 @@ func (s *networkService) bindPortLocked(portID, serverID, az string) error {
 	return nil
 }
 
-// unbindPortLocked releases the port when its server is deleted or the
+// UnbindPortLocked releases the port when its server is deleted or the
 // interface detached; ports Nova created itself are deleted.
-func (s *networkService) unbindPortLocked(portID string, deletePort bool) {
+func (s *Room) UnbindPortLocked(portID string, deletePort bool) {
 	p := s.ports[portID]
 	if p == nil {
 		return
@@ -258,9 +257,9 @@ func (s *networkService) unbindPortLocked(portID string, deletePort bool) {
 	p.touch(s.c.Now())
 }
 
-// securityGroupIDLocked resolves a security group name or ID within the
+// SecurityGroupIDLocked resolves a security group name or ID within the
 // project. A name that several groups share resolves to none.
-func (s *networkService) securityGroupIDLocked(projectID, nameOrID string) (string, bool) {
+func (s *Room) SecurityGroupIDLocked(projectID, nameOrID string) (string, bool) {
 	s.ensureDefaultSGLocked(projectID)
 	if g := s.groups[nameOrID]; g != nil && g.ProjectID == projectID {
 		return g.ID, true
@@ -277,10 +276,21 @@ func (s *networkService) securityGroupIDLocked(projectID, nameOrID string) (stri
 	return found[0], true
 }
 
-// networkNameLocked is the name of a network ("" if unknown).
-func (s *networkService) networkNameLocked(id string) string {
+// NetworkNameLocked is the name of a network ("" if unknown).
+func (s *Room) NetworkNameLocked(id string) string {
 	if n := s.networks[id]; n != nil {
 		return n.Name
+	}
+	return ""
+}
+
+// ExternalNetworkIDLocked is the ID of the provider's external network,
+// or "".
+func (s *Room) ExternalNetworkIDLocked() string {
+	for _, n := range s.networks {
+		if n.External && n.ProjectID == s.adminProject {
+			return n.ID
+		}
 	}
 	return ""
 }

@@ -1,31 +1,31 @@
-package sim
+package network
 
 import (
 	"net/netip"
 	"strings"
 )
 
-// nIPRange is an inclusive range of addresses, such as an allocation pool.
-type nIPRange struct {
+// ipRange is an inclusive range of addresses, such as an allocation pool.
+type ipRange struct {
 	Start, End netip.Addr
 }
 
-func (p nIPRange) contains(a netip.Addr) bool {
+func (p ipRange) contains(a netip.Addr) bool {
 	return a.Compare(p.Start) >= 0 && a.Compare(p.End) <= 0
 }
 
-func (p nIPRange) overlaps(o nIPRange) bool {
+func (p ipRange) overlaps(o ipRange) bool {
 	return p.Start.Compare(o.End) <= 0 && o.Start.Compare(p.End) <= 0
 }
 
-func (p nIPRange) String() string { return p.Start.String() + "-" + p.End.String() }
+func (p ipRange) String() string { return p.Start.String() + "-" + p.End.String() }
 
-func (p nIPRange) doc() map[string]any {
+func (p ipRange) doc() map[string]any {
 	return map[string]any{"start": p.Start.String(), "end": p.End.String()}
 }
 
-// nLastAddr is the highest address of a prefix (the IPv4 broadcast).
-func nLastAddr(p netip.Prefix) netip.Addr {
+// lastAddr is the highest address of a prefix (the IPv4 broadcast).
+func lastAddr(p netip.Prefix) netip.Addr {
 	b := p.Masked().Addr().AsSlice()
 	for i := range b {
 		bitsLeft := p.Bits() - i*8
@@ -40,33 +40,33 @@ func nLastAddr(p netip.Prefix) netip.Addr {
 	return a
 }
 
-// nAddrAdd returns a moved n addresses up (n small), staying in p.
-func nAddrAdd(a netip.Addr, n int) netip.Addr {
+// addrAdd returns a moved n addresses up (n small), staying in p.
+func addrAdd(a netip.Addr, n int) netip.Addr {
 	for range n {
 		a = a.Next()
 	}
 	return a
 }
 
-// nParseCIDR reads a subnet CIDR the way Neutron validates it: it must be
+// parseCIDR reads a subnet CIDR the way Neutron validates it: it must be
 // the network address of the prefix.
-func nParseCIDR(key, s string) (netip.Prefix, error) {
+func parseCIDR(key, s string) (netip.Prefix, error) {
 	p, err := netip.ParsePrefix(s)
 	if err != nil {
-		return p, nAttrErr(key, "'%s' is not a valid IP subnet", s)
+		return p, attrErr(key, "'%s' is not a valid IP subnet", s)
 	}
 	if p.Masked() != p {
-		return p, nAttrErr(key, "'%s' isn't a recognized IP subnet cidr, '%s' is recommended", s, p.Masked())
+		return p, attrErr(key, "'%s' isn't a recognized IP subnet cidr, '%s' is recommended", s, p.Masked())
 	}
 	return p, nil
 }
 
-// nDefaultPools are Neutron's automatic allocation pools: every address
+// defaultPools are Neutron's automatic allocation pools: every address
 // but the network address, the IPv4 broadcast and the gateway.
-func nDefaultPools(p netip.Prefix, gateway netip.Addr) []nIPRange {
-	first, last := p.Addr(), nLastAddr(p)
+func defaultPools(p netip.Prefix, gateway netip.Addr) []ipRange {
+	first, last := p.Addr(), lastAddr(p)
 	if first == last {
-		return []nIPRange{{first, last}}
+		return []ipRange{{first, last}}
 	}
 	start, end := first.Next(), last
 	if p.Addr().Is4() {
@@ -75,16 +75,16 @@ func nDefaultPools(p netip.Prefix, gateway netip.Addr) []nIPRange {
 	if start.Compare(end) >= 0 {
 		return nil
 	}
-	r := nIPRange{start, end}
+	r := ipRange{start, end}
 	if !gateway.IsValid() || !r.contains(gateway) {
-		return []nIPRange{r}
+		return []ipRange{r}
 	}
-	var out []nIPRange
+	var out []ipRange
 	if gateway != start {
-		out = append(out, nIPRange{start, gateway.Prev()})
+		out = append(out, ipRange{start, gateway.Prev()})
 	}
 	if gateway != end {
-		out = append(out, nIPRange{gateway.Next(), end})
+		out = append(out, ipRange{gateway.Next(), end})
 	}
 	return out
 }
@@ -97,13 +97,13 @@ func validIPForSubnet(p netip.Prefix, a netip.Addr, routerPort bool) bool {
 		return false
 	}
 	if p.Addr().Is4() {
-		return p.Bits() >= 31 || (a != p.Addr() && a != nLastAddr(p))
+		return p.Bits() >= 31 || (a != p.Addr() && a != lastAddr(p))
 	}
 	return routerPort || a != p.Addr()
 }
 
-// nEUI64 is the SLAAC address of a MAC address in a /64 prefix.
-func nEUI64(p netip.Prefix, mac string) (netip.Addr, bool) {
+// eui64 is the SLAAC address of a MAC address in a /64 prefix.
+func eui64(p netip.Prefix, mac string) (netip.Addr, bool) {
 	parts := strings.Split(mac, ":")
 	if len(parts) != 6 || p.Bits() != 64 {
 		return netip.Addr{}, false
@@ -112,7 +112,7 @@ func nEUI64(p netip.Prefix, mac string) (netip.Addr, bool) {
 	for i, h := range parts {
 		var v byte
 		for _, c := range h {
-			d, ok := nHexDigit(c)
+			d, ok := hexDigit(c)
 			if !ok || len(h) != 2 {
 				return netip.Addr{}, false
 			}
@@ -125,7 +125,7 @@ func nEUI64(p netip.Prefix, mac string) (netip.Addr, bool) {
 	return netip.AddrFrom16(b), true
 }
 
-func nHexDigit(c rune) (byte, bool) {
+func hexDigit(c rune) (byte, bool) {
 	switch {
 	case c >= '0' && c <= '9':
 		return byte(c - '0'), true
@@ -137,8 +137,8 @@ func nHexDigit(c rune) (byte, bool) {
 	return 0, false
 }
 
-// nValidMAC reports whether s is a unicast MAC address in colon notation.
-func nValidMAC(s string) bool {
+// validMAC reports whether s is a unicast MAC address in colon notation.
+func validMAC(s string) bool {
 	parts := strings.Split(s, ":")
 	if len(parts) != 6 {
 		return false
@@ -148,18 +148,18 @@ func nValidMAC(s string) bool {
 			return false
 		}
 		for _, c := range p {
-			if _, ok := nHexDigit(c); !ok {
+			if _, ok := hexDigit(c); !ok {
 				return false
 			}
 		}
 	}
-	first, _ := nHexDigit(rune(s[1]))
+	first, _ := hexDigit(rune(s[1]))
 	return first&1 == 0 && s != "00:00:00:00:00:00"
 }
 
-// nParseIPOrCIDR reads an address or a prefix (an address becomes a host
+// parseIPOrCIDR reads an address or a prefix (an address becomes a host
 // prefix), as remote_ip_prefix and allowed address pairs take it.
-func nParseIPOrCIDR(s string) (netip.Prefix, bool) {
+func parseIPOrCIDR(s string) (netip.Prefix, bool) {
 	if p, err := netip.ParsePrefix(s); err == nil {
 		return p, true
 	}

@@ -1,4 +1,4 @@
-package sim
+package network
 
 import (
 	"net/http"
@@ -10,18 +10,18 @@ import (
 
 // port is a Neutron port.
 type port struct {
-	nStdAttrs
+	stdAttrs
 	Name, NetworkID, MAC       string
 	DeviceID, DeviceOwner      string
 	Status                     string
 	AdminStateUp, PortSecurity bool
-	FixedIPs                   []fixedIP
+	FixedIPs                   []core.FixedIP
 	SecurityGroups             []string
-	AddressPairs               []nAddressPair
+	AddressPairs               []addressPair
 	HostID, VNICType           string
 }
 
-type nAddressPair struct {
+type addressPair struct {
 	IPAddress string `json:"ip_address"`
 	MAC       string `json:"mac_address,omitempty"`
 }
@@ -34,17 +34,17 @@ const (
 	ownerFloatingIP      = "network:floatingip"
 )
 
-// nIsRouterPort reports whether a device owner is one of a router's.
-func nIsRouterPort(owner string) bool {
+// isRouterPort reports whether a device owner is one of a router's.
+func isRouterPort(owner string) bool {
 	return owner == ownerRouterInterface || owner == ownerRouterGateway ||
 		owner == "network:router_interface_distributed" || owner == "network:ha_router_replicated_interface"
 }
 
 func (p *port) hasSubnet(id string) bool {
-	return slices.ContainsFunc(p.FixedIPs, func(f fixedIP) bool { return f.SubnetID == id })
+	return slices.ContainsFunc(p.FixedIPs, func(f core.FixedIP) bool { return f.SubnetID == id })
 }
 
-func (s *networkService) portDoc(p *port) map[string]any {
+func (s *Room) portDoc(p *port) map[string]any {
 	ips := make([]map[string]any, len(p.FixedIPs))
 	for i, f := range p.FixedIPs {
 		ips[i] = map[string]any{"subnet_id": f.SubnetID, "ip_address": f.IPAddress}
@@ -72,11 +72,11 @@ func (s *networkService) portDoc(p *port) map[string]any {
 }
 
 func portNotFound(id string) error {
-	return nErr(http.StatusNotFound, "PortNotFound", "Port %s could not be found.", id)
+	return errorf(http.StatusNotFound, "PortNotFound", "Port %s could not be found.", id)
 }
 
 // portVisible: a project sees its ports and the ports on its networks.
-func (s *networkService) portVisible(p *port, projectID string) bool {
+func (s *Room) portVisible(p *port, projectID string) bool {
 	if p.ProjectID == projectID && projectID != "" {
 		return true
 	}
@@ -84,7 +84,7 @@ func (s *networkService) portVisible(p *port, projectID string) bool {
 	return n != nil && n.ProjectID == projectID
 }
 
-func (s *networkService) findPort(projectID, id string) (*port, error) {
+func (s *Room) findPort(projectID, id string) (*port, error) {
 	p := s.ports[id]
 	if p == nil || !s.portVisible(p, projectID) {
 		return nil, portNotFound(id)
@@ -92,7 +92,7 @@ func (s *networkService) findPort(projectID, id string) (*port, error) {
 	return p, nil
 }
 
-func (s *networkService) listPorts(q *nreq) (int, any, error) {
+func (s *Room) listPorts(q *request) (int, any, error) {
 	var docs []map[string]any
 	for _, p := range s.ports {
 		if s.portVisible(p, q.project()) {
@@ -102,7 +102,7 @@ func (s *networkService) listPorts(q *nreq) (int, any, error) {
 	return q.list(s.c.URL(), "ports", docs, portNotFound)
 }
 
-func (s *networkService) getPort(q *nreq) (int, any, error) {
+func (s *Room) getPort(q *request) (int, any, error) {
 	p, err := s.findPort(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err
@@ -110,39 +110,39 @@ func (s *networkService) getPort(q *nreq) (int, any, error) {
 	return q.show("port", s.portDoc(p))
 }
 
-// nPortSpec describes a port to create.
-type nPortSpec struct {
+// portSpec describes a port to create.
+type portSpec struct {
 	ProjectID                       string
 	Network                         *network
 	Name, Description, MAC          string
 	DeviceID, DeviceOwner, VNICType string
 	Status                          string // "" means DOWN
 	AdminStateUp                    bool
-	FixedIPs                        []nFixedIPReq // nil: automatic
-	SecurityGroups                  *[]string     // nil: the project's default group
+	FixedIPs                        []fixedIPReq // nil: automatic
+	SecurityGroups                  *[]string    // nil: the project's default group
 	NoSecurityGroups                bool
 	PortSecurity                    *bool // nil: the network's setting
-	AddressPairs                    []nAddressPair
+	AddressPairs                    []addressPair
 	quota                           bool
 }
 
-type nFixedIPReq struct {
+type fixedIPReq struct {
 	SubnetID  string `json:"subnet_id"`
 	IPAddress string `json:"ip_address"`
 }
 
 // newPortLocked creates a port: MAC, fixed IPs, security groups and
 // address pairs validated as Neutron does.
-func (s *networkService) newPortLocked(spec nPortSpec) (*port, error) {
+func (s *Room) newPortLocked(spec portSpec) (*port, error) {
 	n := spec.Network
 	if spec.quota {
 		if err := s.checkQuota(spec.ProjectID, "port", 1); err != nil {
 			return nil, err
 		}
 	}
-	p := &port{nStdAttrs: newNStdAttrs(spec.ProjectID, s.c.Now()), Name: spec.Name, NetworkID: n.ID,
+	p := &port{stdAttrs: newStdAttrs(spec.ProjectID, s.c.Now()), Name: spec.Name, NetworkID: n.ID,
 		DeviceID: spec.DeviceID, DeviceOwner: spec.DeviceOwner, AdminStateUp: spec.AdminStateUp,
-		Status: nCmpOr(spec.Status, "DOWN"), PortSecurity: n.PortSecurity, VNICType: nCmpOr(spec.VNICType, "normal")}
+		Status: cmpOr(spec.Status, "DOWN"), PortSecurity: n.PortSecurity, VNICType: cmpOr(spec.VNICType, "normal")}
 	p.Description = spec.Description
 	if spec.PortSecurity != nil {
 		p.PortSecurity = *spec.PortSecurity
@@ -165,7 +165,7 @@ func (s *networkService) newPortLocked(spec nPortSpec) (*port, error) {
 	return p, nil
 }
 
-func nCmpOr(s, def string) string {
+func cmpOr(s, def string) string {
 	if s == "" {
 		return def
 	}
@@ -174,7 +174,7 @@ func nCmpOr(s, def string) string {
 
 // portMAC checks a requested MAC address or makes one, unique on the
 // network.
-func (s *networkService) portMAC(n *network, mac string) (string, error) {
+func (s *Room) portMAC(n *network, mac string) (string, error) {
 	if mac == "" {
 		for {
 			mac = core.NewMAC()
@@ -183,18 +183,18 @@ func (s *networkService) portMAC(n *network, mac string) (string, error) {
 			}
 		}
 	}
-	if !nValidMAC(mac) {
-		return "", nAttrErr("mac_address", "'%s' is not a valid MAC address", mac)
+	if !validMAC(mac) {
+		return "", attrErr("mac_address", "'%s' is not a valid MAC address", mac)
 	}
 	mac = strings.ToLower(mac)
 	if s.macInUse(n.ID, mac, "") {
-		return "", nErr(http.StatusConflict, "MacAddressInUse",
+		return "", errorf(http.StatusConflict, "MacAddressInUse",
 			"Unable to complete operation for network %s. The mac address %s is in use.", n.ID, mac)
 	}
 	return mac, nil
 }
 
-func (s *networkService) macInUse(networkID, mac, except string) bool {
+func (s *Room) macInUse(networkID, mac, except string) bool {
 	for _, p := range s.ports {
 		if p.NetworkID == networkID && p.MAC == mac && p.ID != except {
 			return true
@@ -204,7 +204,7 @@ func (s *networkService) macInUse(networkID, mac, except string) bool {
 }
 
 // portGroups sets the security groups of a new port.
-func (s *networkService) portGroups(p *port, spec nPortSpec) error {
+func (s *Room) portGroups(p *port, spec portSpec) error {
 	switch {
 	case spec.SecurityGroups != nil:
 		ids, err := s.resolveGroups(spec.ProjectID, *spec.SecurityGroups)
@@ -223,12 +223,12 @@ func (s *networkService) portGroups(p *port, spec nPortSpec) error {
 }
 
 func portSecurityRequired() error {
-	return nErr(http.StatusBadRequest, "PortSecurityAndIPRequiredForSecurityGroups",
+	return errorf(http.StatusBadRequest, "PortSecurityAndIPRequiredForSecurityGroups",
 		"Port security must be enabled and port must have an IP address in order to use security groups.")
 }
 
 // resolveGroups checks that the groups exist in the project.
-func (s *networkService) resolveGroups(projectID string, ids []string) ([]string, error) {
+func (s *Room) resolveGroups(projectID string, ids []string) ([]string, error) {
 	out := []string{}
 	for _, id := range ids {
 		g := s.groups[id]
@@ -243,27 +243,27 @@ func (s *networkService) resolveGroups(projectID string, ids []string) ([]string
 }
 
 // setAddressPairs validates and sets allowed address pairs.
-func (s *networkService) setAddressPairs(p *port, pairs []nAddressPair) error {
+func (s *Room) setAddressPairs(p *port, pairs []addressPair) error {
 	if len(pairs) == 0 {
 		p.AddressPairs = nil
 		return nil
 	}
 	if !p.PortSecurity {
-		return nErr(http.StatusConflict, "AddressPairAndPortSecurityRequired",
+		return errorf(http.StatusConflict, "AddressPairAndPortSecurityRequired",
 			"Port Security must be enabled in order to have allowed address pairs on a port.")
 	}
-	var out []nAddressPair
+	var out []addressPair
 	for _, ap := range pairs {
-		if _, ok := nParseIPOrCIDR(ap.IPAddress); !ok {
-			return nAttrErr("allowed_address_pairs", "'%s' is not a valid IP address", ap.IPAddress)
+		if _, ok := parseIPOrCIDR(ap.IPAddress); !ok {
+			return attrErr("allowed_address_pairs", "'%s' is not a valid IP address", ap.IPAddress)
 		}
 		if ap.MAC == "" {
 			ap.MAC = p.MAC
-		} else if !nValidMAC(ap.MAC) {
-			return nAttrErr("allowed_address_pairs", "'%s' is not a valid MAC address", ap.MAC)
+		} else if !validMAC(ap.MAC) {
+			return attrErr("allowed_address_pairs", "'%s' is not a valid MAC address", ap.MAC)
 		}
 		if slices.Contains(out, ap) {
-			return nErr(http.StatusBadRequest, "DuplicateAddressPairInRequest",
+			return errorf(http.StatusBadRequest, "DuplicateAddressPairInRequest",
 				"Request contains duplicate address pair: mac_address %s ip_address %s.", ap.MAC, ap.IPAddress)
 		}
 		out = append(out, ap)
@@ -276,7 +276,7 @@ var portPostAttrs = []string{"network_id", "name", "description", "admin_state_u
 	"fixed_ips", "device_id", "device_owner", "security_groups", "allowed_address_pairs",
 	"port_security_enabled", "binding:vnic_type", "binding:host_id", "binding:profile"}
 
-func (s *networkService) createPort(q *nreq) (int, any, error) {
+func (s *Room) createPort(q *request) (int, any, error) {
 	a, err := q.resource("port", portPostAttrs...)
 	if err != nil {
 		return 0, nil, err
@@ -285,9 +285,9 @@ func (s *networkService) createPort(q *nreq) (int, any, error) {
 		return 0, nil, err
 	}
 	if a.has("binding:host_id") || a.has("binding:profile") {
-		return 0, nil, nPolicyDenied("create_port", "binding:host_id")
+		return 0, nil, policyDenied("create_port", "binding:host_id")
 	}
-	spec := nPortSpec{ProjectID: q.project(), AdminStateUp: true, quota: true}
+	spec := portSpec{ProjectID: q.project(), AdminStateUp: true, quota: true}
 	var netID string
 	var portSec bool
 	var groups []string
@@ -314,7 +314,7 @@ func (s *networkService) createPort(q *nreq) (int, any, error) {
 	if spec.Network, err = s.findNetwork(q.project(), netID); err != nil {
 		return 0, nil, err
 	}
-	if err := nCheckVNICType(spec.VNICType); err != nil {
+	if err := checkVNICType(spec.VNICType); err != nil {
 		return 0, nil, err
 	}
 	p, err := s.newPortLocked(spec)
@@ -324,19 +324,19 @@ func (s *networkService) createPort(q *nreq) (int, any, error) {
 	return http.StatusCreated, map[string]any{"port": s.portDoc(p)}, nil
 }
 
-func nCheckVNICType(t string) error {
+func checkVNICType(t string) error {
 	valid := []string{"", "normal", "direct", "macvtap", "baremetal", "direct-physical", "virtio-forwarder", "smart-nic", "vdpa", "remote-managed"}
 	if !slices.Contains(valid, t) {
-		return nAttrErr("binding:vnic_type", "'%s' is not in %s", t, "['normal', 'direct', 'macvtap', 'baremetal', 'direct-physical', 'virtio-forwarder', 'smart-nic', 'vdpa', 'remote-managed']")
+		return attrErr("binding:vnic_type", "'%s' is not in %s", t, "['normal', 'direct', 'macvtap', 'baremetal', 'direct-physical', 'virtio-forwarder', 'smart-nic', 'vdpa', 'remote-managed']")
 	}
 	return nil
 }
 
-func (s *networkService) ownPort(q *nreq) (*port, error) {
+func (s *Room) ownPort(q *request) (*port, error) {
 	return s.findPort(q.project(), q.id())
 }
 
-func (s *networkService) updatePort(q *nreq) (int, any, error) {
+func (s *Room) updatePort(q *request) (int, any, error) {
 	p, err := s.ownPort(q)
 	if err != nil {
 		return 0, nil, err
@@ -346,9 +346,9 @@ func (s *networkService) updatePort(q *nreq) (int, any, error) {
 		return 0, nil, err
 	}
 	if a.has("binding:host_id") || a.has("binding:profile") {
-		return 0, nil, nPolicyDenied("update_port", "binding:host_id")
+		return 0, nil, policyDenied("update_port", "binding:host_id")
 	}
-	if err := q.checkRevision(&p.nStdAttrs); err != nil {
+	if err := q.checkRevision(&p.stdAttrs); err != nil {
 		return 0, nil, err
 	}
 	upd := *p
@@ -361,7 +361,7 @@ func (s *networkService) updatePort(q *nreq) (int, any, error) {
 }
 
 // applyPortUpdate applies an update body to a copy of a port.
-func (s *networkService) applyPortUpdate(a nAttrs, p *port) error {
+func (s *Room) applyPortUpdate(a attrs, p *port) error {
 	r := a.reader()
 	r.str("name", 255, &p.Name)
 	r.str("description", 255, &p.Description)
@@ -373,20 +373,20 @@ func (s *networkService) applyPortUpdate(a nAttrs, p *port) error {
 	r.str("binding:vnic_type", 0, &p.VNICType)
 	var mac string
 	r.str("mac_address", 0, &mac)
-	var reqs []nFixedIPReq
+	var reqs []fixedIPReq
 	hasIPs := r.into("fixed_ips", &reqs)
 	var groups []string
 	hasGroups := r.strings("security_groups", &groups)
-	var pairs []nAddressPair
+	var pairs []addressPair
 	hasPairs := r.into("allowed_address_pairs", &pairs)
 	if r.err != nil {
 		return r.err
 	}
-	if err := nCheckVNICType(p.VNICType); err != nil {
+	if err := checkVNICType(p.VNICType); err != nil {
 		return err
 	}
 	if p.VNICType != vnic && p.HostID != "" {
-		return nErr(http.StatusConflict, "PortBound", "Unable to complete operation on port %s, port is already bound, port type: ovs, old_vnic_type %s, new_vnic_type %s.", p.ID, vnic, p.VNICType)
+		return errorf(http.StatusConflict, "PortBound", "Unable to complete operation on port %s, port is already bound, port type: ovs, old_vnic_type %s, new_vnic_type %s.", p.ID, vnic, p.VNICType)
 	}
 	if err := s.updatePortMAC(p, mac); err != nil {
 		return err
@@ -408,12 +408,12 @@ func (s *networkService) applyPortUpdate(a nAttrs, p *port) error {
 	return s.updatePortSecurity(p, hasPairs, pairs)
 }
 
-func (s *networkService) updatePortMAC(p *port, mac string) error {
+func (s *Room) updatePortMAC(p *port, mac string) error {
 	if mac == "" || strings.EqualFold(mac, p.MAC) {
 		return nil
 	}
 	if p.HostID != "" {
-		return nErr(http.StatusConflict, "PortBound",
+		return errorf(http.StatusConflict, "PortBound",
 			"Unable to complete operation on port %s, port is already bound, port type: ovs, old_mac %s, new_mac %s.", p.ID, p.MAC, mac)
 	}
 	m, err := s.portMAC(s.networks[p.NetworkID], mac)
@@ -426,28 +426,28 @@ func (s *networkService) updatePortMAC(p *port, mac string) error {
 
 // updatePortSecurity checks port security against the groups and address
 // pairs the port ends up with.
-func (s *networkService) updatePortSecurity(p *port, hasPairs bool, pairs []nAddressPair) error {
+func (s *Room) updatePortSecurity(p *port, hasPairs bool, pairs []addressPair) error {
 	if !p.PortSecurity && len(p.SecurityGroups) > 0 {
-		return nErr(http.StatusConflict, "PortSecurityPortHasSecurityGroup",
+		return errorf(http.StatusConflict, "PortSecurityPortHasSecurityGroup",
 			"Port has security group associated. Cannot disable port security or ip address until security group is removed")
 	}
 	if hasPairs {
 		return s.setAddressPairs(p, pairs)
 	}
 	if !p.PortSecurity && len(p.AddressPairs) > 0 {
-		return nErr(http.StatusConflict, "AddressPairAndPortSecurityRequired",
+		return errorf(http.StatusConflict, "AddressPairAndPortSecurityRequired",
 			"Port Security must be enabled in order to have allowed address pairs on a port.")
 	}
 	return nil
 }
 
-func (s *networkService) deletePort(q *nreq) (int, any, error) {
+func (s *Room) deletePort(q *request) (int, any, error) {
 	p, err := s.ownPort(q)
 	if err != nil {
 		return 0, nil, err
 	}
 	if p.DeviceOwner == ownerRouterInterface || p.DeviceOwner == ownerRouterGateway || p.DeviceOwner == ownerFloatingIP {
-		return 0, nil, nErr(http.StatusConflict, "ServicePortInUse",
+		return 0, nil, errorf(http.StatusConflict, "ServicePortInUse",
 			"Port %s cannot be deleted directly via the port API: has device owner %s.", p.ID, p.DeviceOwner)
 	}
 	s.removePortLocked(p)
@@ -455,7 +455,7 @@ func (s *networkService) deletePort(q *nreq) (int, any, error) {
 }
 
 // removePortLocked deletes a port; floating IPs on it are disassociated.
-func (s *networkService) removePortLocked(p *port) {
+func (s *Room) removePortLocked(p *port) {
 	for _, f := range s.fips {
 		if f.PortID == p.ID {
 			s.disassociateLocked(f)

@@ -1,4 +1,4 @@
-package sim
+package network
 
 import (
 	"net/http"
@@ -6,7 +6,7 @@ import (
 
 // quotaLimits are the Neutron quotas of a project, by Neutron's resource
 // names; -1 is unlimited.
-func (s *networkService) quotaLimits(projectID string) map[string]int {
+func (s *Room) quotaLimits(projectID string) map[string]int {
 	q := s.c.QuotaLocked(projectID)
 	return map[string]int{
 		"network": q.Networks, "subnet": q.Subnets, "subnetpool": -1, "port": q.Ports,
@@ -16,7 +16,7 @@ func (s *networkService) quotaLimits(projectID string) map[string]int {
 }
 
 // quotaUsage counts what the project owns.
-func (s *networkService) quotaUsage(projectID string) map[string]int {
+func (s *Room) quotaUsage(projectID string) map[string]int {
 	used := map[string]int{}
 	count := func(res, owner string) {
 		if owner == projectID {
@@ -48,24 +48,24 @@ func (s *networkService) quotaUsage(projectID string) map[string]int {
 }
 
 // checkQuota refuses to create n more of a resource beyond the quota.
-func (s *networkService) checkQuota(projectID, resource string, n int) error {
+func (s *Room) checkQuota(projectID, resource string, n int) error {
 	limit := s.quotaLimits(projectID)[resource]
 	if limit >= 0 && s.quotaUsage(projectID)[resource]+n > limit {
-		return nErr(http.StatusConflict, "OverQuota", "Quota exceeded for resources: ['%s'].", resource)
+		return errorf(http.StatusConflict, "OverQuota", "Quota exceeded for resources: ['%s'].", resource)
 	}
 	return nil
 }
 
 // quotaProject is the project a quota call names; only one's own.
-func (q *nreq) quotaProject() (string, error) {
+func (q *request) quotaProject() (string, error) {
 	p := q.r.PathValue("project")
 	if p != q.project() {
-		return "", nErr(http.StatusForbidden, "HTTPForbidden", "Non-admin is not authorized to access quotas for another project")
+		return "", errorf(http.StatusForbidden, "HTTPForbidden", "Non-admin is not authorized to access quotas for another project")
 	}
 	return p, nil
 }
 
-func (s *networkService) getQuota(q *nreq) (int, any, error) {
+func (s *Room) getQuota(q *request) (int, any, error) {
 	p, err := q.quotaProject()
 	if err != nil {
 		return 0, nil, err
@@ -73,11 +73,11 @@ func (s *networkService) getQuota(q *nreq) (int, any, error) {
 	return http.StatusOK, map[string]any{"quota": s.quotaLimits(p)}, nil
 }
 
-func (s *networkService) getQuotaDefault(q *nreq) (int, any, error) {
+func (s *Room) getQuotaDefault(q *request) (int, any, error) {
 	return s.getQuota(q)
 }
 
-func (s *networkService) getQuotaDetails(q *nreq) (int, any, error) {
+func (s *Room) getQuotaDetails(q *request) (int, any, error) {
 	p, err := q.quotaProject()
 	if err != nil {
 		return 0, nil, err
@@ -90,10 +90,10 @@ func (s *networkService) getQuotaDetails(q *nreq) (int, any, error) {
 	return http.StatusOK, map[string]any{"quota": out}, nil
 }
 
-func nAdminRequired() error {
-	return nErr(http.StatusForbidden, "AdminRequired", "User does not have admin privileges: Only admin can view or configure quota.")
+func adminRequired() error {
+	return errorf(http.StatusForbidden, "AdminRequired", "User does not have admin privileges: Only admin can view or configure quota.")
 }
 
-func (s *networkService) listQuotas(q *nreq) (int, any, error) { return 0, nil, nAdminRequired() }
+func (s *Room) listQuotas(q *request) (int, any, error) { return 0, nil, adminRequired() }
 
-func (s *networkService) updateQuota(q *nreq) (int, any, error) { return 0, nil, nAdminRequired() }
+func (s *Room) updateQuota(q *request) (int, any, error) { return 0, nil, adminRequired() }

@@ -1,4 +1,4 @@
-package sim
+package network
 
 import (
 	"net/http"
@@ -8,25 +8,25 @@ import (
 )
 
 // secGroup is a Neutron security group; its rules live in
-// networkService.rules.
+// Room.rules.
 type secGroup struct {
-	nStdAttrs
+	stdAttrs
 	Name     string
 	Stateful bool
 }
 
 func sgNotFound(id string) error {
-	return nErr(http.StatusNotFound, "SecurityGroupNotFound", "Security group %s does not exist", id)
+	return errorf(http.StatusNotFound, "SecurityGroupNotFound", "Security group %s does not exist", id)
 }
 
 // ensureDefaultSGLocked gives a project its "default" group the first
 // time it talks to Neutron: egress to anywhere, ingress from members of
 // the group itself, for IPv4 and IPv6.
-func (s *networkService) ensureDefaultSGLocked(projectID string) {
+func (s *Room) ensureDefaultSGLocked(projectID string) {
 	if projectID == "" || projectID == s.adminProject || s.defaultSG[projectID] != "" {
 		return
 	}
-	g := &secGroup{nStdAttrs: newNStdAttrs(projectID, s.c.Now()), Name: "default", Stateful: true}
+	g := &secGroup{stdAttrs: newStdAttrs(projectID, s.c.Now()), Name: "default", Stateful: true}
 	g.Description = "Default security group"
 	s.groups[g.ID] = g
 	s.defaultSG[projectID] = g.ID
@@ -36,7 +36,7 @@ func (s *networkService) ensureDefaultSGLocked(projectID string) {
 	}
 }
 
-func (s *networkService) groupDoc(g *secGroup) map[string]any {
+func (s *Room) groupDoc(g *secGroup) map[string]any {
 	var rules []map[string]any
 	for _, r := range s.groupRules(g.ID) {
 		rules = append(rules, s.ruleDoc(r))
@@ -50,7 +50,7 @@ func (s *networkService) groupDoc(g *secGroup) map[string]any {
 }
 
 // groupRules are the rules of a group, oldest first.
-func (s *networkService) groupRules(groupID string) []*sgRule {
+func (s *Room) groupRules(groupID string) []*sgRule {
 	var out []*sgRule
 	for _, r := range s.rules {
 		if r.GroupID == groupID {
@@ -61,7 +61,7 @@ func (s *networkService) groupRules(groupID string) []*sgRule {
 	return out
 }
 
-func (s *networkService) findGroup(projectID, id string) (*secGroup, error) {
+func (s *Room) findGroup(projectID, id string) (*secGroup, error) {
 	g := s.groups[id]
 	if g == nil || g.ProjectID != projectID {
 		return nil, sgNotFound(id)
@@ -69,7 +69,7 @@ func (s *networkService) findGroup(projectID, id string) (*secGroup, error) {
 	return g, nil
 }
 
-func (s *networkService) listSecurityGroups(q *nreq) (int, any, error) {
+func (s *Room) listSecurityGroups(q *request) (int, any, error) {
 	var docs []map[string]any
 	for _, g := range s.groups {
 		if g.ProjectID == q.project() {
@@ -79,7 +79,7 @@ func (s *networkService) listSecurityGroups(q *nreq) (int, any, error) {
 	return q.list(s.c.URL(), "security_groups", docs, sgNotFound)
 }
 
-func (s *networkService) getSecurityGroup(q *nreq) (int, any, error) {
+func (s *Room) getSecurityGroup(q *request) (int, any, error) {
 	g, err := s.findGroup(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err
@@ -87,12 +87,12 @@ func (s *networkService) getSecurityGroup(q *nreq) (int, any, error) {
 	return q.show("security_group", s.groupDoc(g))
 }
 
-func (s *networkService) createSecurityGroup(q *nreq) (int, any, error) {
+func (s *Room) createSecurityGroup(q *request) (int, any, error) {
 	a, err := q.resource("security_group", "name", "description", "stateful")
 	if err != nil {
 		return 0, nil, err
 	}
-	g := &secGroup{nStdAttrs: newNStdAttrs(q.project(), s.c.Now()), Stateful: true}
+	g := &secGroup{stdAttrs: newStdAttrs(q.project(), s.c.Now()), Stateful: true}
 	r := a.reader()
 	r.str("name", 255, &g.Name)
 	r.str("description", 255, &g.Description)
@@ -101,7 +101,7 @@ func (s *networkService) createSecurityGroup(q *nreq) (int, any, error) {
 		return 0, nil, r.err
 	}
 	if g.Name == "default" {
-		return 0, nil, nErr(http.StatusConflict, "SecurityGroupDefaultAlreadyExists", "Default security group already exists.")
+		return 0, nil, errorf(http.StatusConflict, "SecurityGroupDefaultAlreadyExists", "Default security group already exists.")
 	}
 	if err := s.checkQuota(q.project(), "security_group", 1); err != nil {
 		return 0, nil, err
@@ -113,7 +113,7 @@ func (s *networkService) createSecurityGroup(q *nreq) (int, any, error) {
 	return http.StatusCreated, map[string]any{"security_group": s.groupDoc(g)}, nil
 }
 
-func (s *networkService) updateSecurityGroup(q *nreq) (int, any, error) {
+func (s *Room) updateSecurityGroup(q *request) (int, any, error) {
 	g, err := s.findGroup(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err
@@ -122,7 +122,7 @@ func (s *networkService) updateSecurityGroup(q *nreq) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := q.checkRevision(&g.nStdAttrs); err != nil {
+	if err := q.checkRevision(&g.stdAttrs); err != nil {
 		return 0, nil, err
 	}
 	upd := *g
@@ -135,20 +135,20 @@ func (s *networkService) updateSecurityGroup(q *nreq) (int, any, error) {
 	}
 	isDefault := s.defaultSG[g.ProjectID] == g.ID
 	if isDefault && upd.Name != "default" {
-		return 0, nil, nErr(http.StatusConflict, "SecurityGroupCannotUpdateDefault", "Updating default security group not allowed.")
+		return 0, nil, errorf(http.StatusConflict, "SecurityGroupCannotUpdateDefault", "Updating default security group not allowed.")
 	}
 	if !isDefault && upd.Name == "default" {
-		return 0, nil, nErr(http.StatusConflict, "SecurityGroupDefaultAlreadyExists", "Default security group already exists.")
+		return 0, nil, errorf(http.StatusConflict, "SecurityGroupDefaultAlreadyExists", "Default security group already exists.")
 	}
 	if upd.Stateful != g.Stateful && s.groupInUse(g.ID) {
-		return 0, nil, nErr(http.StatusConflict, "SecurityGroupInUse", "Security Group %s in use.", g.ID)
+		return 0, nil, errorf(http.StatusConflict, "SecurityGroupInUse", "Security Group %s in use.", g.ID)
 	}
 	*g = upd
 	g.touch(s.c.Now())
 	return http.StatusOK, map[string]any{"security_group": s.groupDoc(g)}, nil
 }
 
-func (s *networkService) groupInUse(id string) bool {
+func (s *Room) groupInUse(id string) bool {
 	for _, p := range s.ports {
 		if slices.Contains(p.SecurityGroups, id) {
 			return true
@@ -157,17 +157,17 @@ func (s *networkService) groupInUse(id string) bool {
 	return false
 }
 
-func (s *networkService) deleteSecurityGroup(q *nreq) (int, any, error) {
+func (s *Room) deleteSecurityGroup(q *request) (int, any, error) {
 	g, err := s.findGroup(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
 	if s.defaultSG[g.ProjectID] == g.ID {
-		return 0, nil, nErr(http.StatusConflict, "SecurityGroupCannotRemoveDefault",
+		return 0, nil, errorf(http.StatusConflict, "SecurityGroupCannotRemoveDefault",
 			"Insufficient rights for removing default security group.")
 	}
 	if s.groupInUse(g.ID) {
-		return 0, nil, nErr(http.StatusConflict, "SecurityGroupInUse", "Security Group %s in use.", g.ID)
+		return 0, nil, errorf(http.StatusConflict, "SecurityGroupInUse", "Security Group %s in use.", g.ID)
 	}
 	for id, r := range s.rules {
 		if r.GroupID == g.ID || r.RemoteGroup == g.ID {

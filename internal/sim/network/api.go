@@ -1,4 +1,4 @@
-package sim
+package network
 
 import (
 	"encoding/json"
@@ -14,82 +14,82 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// nErr is an error answer of Neutron: status, NeutronError type and
+// errorf is an error answer of Neutron: status, NeutronError type and
 // message. The cross-room methods return it too, so that Nova can
 // translate what Neutron said.
-func nErr(status int, typ, format string, a ...any) *core.APIError {
+func errorf(status int, typ, format string, a ...any) *core.APIError {
 	return &core.APIError{Status: status, Type: typ, Message: fmt.Sprintf(format, a...)}
 }
 
-// nBadRequest is webob's HTTPBadRequest as Neutron's API layer raises it.
-func nBadRequest(format string, a ...any) *core.APIError {
-	return nErr(http.StatusBadRequest, "HTTPBadRequest", format, a...)
+// badRequest is webob's HTTPBadRequest as Neutron's API layer raises it.
+func badRequest(format string, a ...any) *core.APIError {
+	return errorf(http.StatusBadRequest, "HTTPBadRequest", format, a...)
 }
 
-// nInvalidInput is neutron-lib's InvalidInput.
-func nInvalidInput(format string, a ...any) *core.APIError {
-	return nErr(http.StatusBadRequest, "InvalidInput", "Invalid input for operation: "+format+".", a...)
+// invalidInput is neutron-lib's InvalidInput.
+func invalidInput(format string, a ...any) *core.APIError {
+	return errorf(http.StatusBadRequest, "InvalidInput", "Invalid input for operation: "+format+".", a...)
 }
 
-// nBadResource is neutron-lib's BadRequest for one resource.
-func nBadResource(resource, format string, a ...any) *core.APIError {
-	return nErr(http.StatusBadRequest, "BadRequest", "Bad "+resource+" request: "+format+".", a...)
+// badResource is neutron-lib's BadRequest for one resource.
+func badResource(resource, format string, a ...any) *core.APIError {
+	return errorf(http.StatusBadRequest, "BadRequest", "Bad "+resource+" request: "+format+".", a...)
 }
 
-// nPolicyDenied is oslo.policy's refusal; attr names the attribute rule
+// policyDenied is oslo.policy's refusal; attr names the attribute rule
 // that failed ("" for the action itself).
-func nPolicyDenied(action, attr string) *core.APIError {
+func policyDenied(action, attr string) *core.APIError {
 	msg := "rule:" + action + " is disallowed by policy"
 	if attr != "" {
 		msg = "(rule:" + action + " and rule:" + action + ":" + attr + ") is disallowed by policy"
 	}
-	return nErr(http.StatusForbidden, "PolicyNotAuthorized", "%s", msg)
+	return errorf(http.StatusForbidden, "PolicyNotAuthorized", "%s", msg)
 }
 
-func writeNeutronError(w http.ResponseWriter, err error) {
+func writeError(w http.ResponseWriter, err error) {
 	var ne *core.APIError
 	if !errors.As(err, &ne) {
-		ne = nErr(http.StatusInternalServerError, "HTTPInternalServerError",
+		ne = errorf(http.StatusInternalServerError, "HTTPInternalServerError",
 			"Request Failed: internal server error while processing your request.")
 	}
 	core.NeutronErrors.WriteTyped(w, ne.Status, ne.Type, ne.Message)
 }
 
-// nreq is one Neutron API call, served under the cloud lock.
-type nreq struct {
+// request is one Neutron API call, served under the cloud lock.
+type request struct {
 	r     *http.Request
-	tok   *token
+	tok   *core.Token
 	body  []byte
 	query url.Values
 }
 
 // id is the resource ID in the path, without a ".json" format suffix.
-func (q *nreq) id() string { return strings.TrimSuffix(q.r.PathValue("id"), ".json") }
+func (q *request) id() string { return strings.TrimSuffix(q.r.PathValue("id"), ".json") }
 
-func (q *nreq) project() string { return q.tok.ProjectID }
+func (q *request) project() string { return q.tok.ProjectID }
 
-// nhandler serves a call and returns the status and body to answer (a nil
+// handler serves a call and returns the status and body to answer (a nil
 // body means none), or an error.
-type nhandler func(q *nreq) (int, any, error)
+type handler func(q *request) (int, any, error)
 
 // handle registers h under the Neutron prefix. The handler runs with the
 // cloud lock held, after the caller's project got its default security
 // group; the answer is written after the lock is released.
-func (s *networkService) handle(mux *http.ServeMux, method, path string, h nhandler) {
-	mux.HandleFunc(method+" /network/v2.0"+path, s.c.Authed(core.NeutronErrors, func(w http.ResponseWriter, r *http.Request, tok *token) {
+func (s *Room) handle(mux *http.ServeMux, method, path string, h handler) {
+	mux.HandleFunc(method+" /network/v2.0"+path, s.c.Authed(core.NeutronErrors, func(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, 4<<20))
 		if err != nil {
-			writeNeutronError(w, nBadRequest("Malformed request body"))
+			writeError(w, badRequest("Malformed request body"))
 			return
 		}
-		q := &nreq{r: r, tok: tok, body: body, query: r.URL.Query()}
+		q := &request{r: r, tok: tok, body: body, query: r.URL.Query()}
 		s.c.Lock()
 		s.ensureDefaultSGLocked(tok.ProjectID)
 		status, out, err := h(q)
 		s.c.Unlock()
 		switch {
 		case err != nil:
-			writeNeutronError(w, err)
+			writeError(w, err)
 		case out == nil:
 			w.WriteHeader(status)
 		default:
@@ -98,29 +98,29 @@ func (s *networkService) handle(mux *http.ServeMux, method, path string, h nhand
 	}))
 }
 
-// nAttrs are the attributes of a resource in a request body.
-type nAttrs map[string]json.RawMessage
+// attrs are the attributes of a resource in a request body.
+type attrs map[string]json.RawMessage
 
 // resource decodes a body {"<key>": {...}}. Only the listed attributes
 // may appear; project_id and tenant_id are accepted on POST when they
 // name the caller's project.
-func (q *nreq) resource(key string, allowed ...string) (nAttrs, error) {
+func (q *request) resource(key string, allowed ...string) (attrs, error) {
 	var outer map[string]json.RawMessage
 	if len(q.body) == 0 || json.Unmarshal(q.body, &outer) != nil {
-		return nil, nBadRequest("Malformed request body")
+		return nil, badRequest("Malformed request body")
 	}
 	raw, ok := outer[key]
 	if !ok {
-		return nil, nBadRequest("Unable to find '%s' in request body", key)
+		return nil, badRequest("Unable to find '%s' in request body", key)
 	}
-	var a nAttrs
+	var a attrs
 	if json.Unmarshal(raw, &a) != nil || a == nil {
-		return nil, nBadRequest("Malformed request body")
+		return nil, badRequest("Malformed request body")
 	}
 	return a, a.check(q, allowed)
 }
 
-func (a nAttrs) check(q *nreq, allowed []string) error {
+func (a attrs) check(q *request, allowed []string) error {
 	var unknown []string
 	for k := range a {
 		if slices.Contains(allowed, k) {
@@ -128,32 +128,32 @@ func (a nAttrs) check(q *nreq, allowed []string) error {
 		}
 		if k == "project_id" || k == "tenant_id" {
 			if q.r.Method != http.MethodPost {
-				return nBadRequest("Cannot update read-only attribute %s", k)
+				return badRequest("Cannot update read-only attribute %s", k)
 			}
 			var p string
 			if json.Unmarshal(a[k], &p) != nil || p != q.project() {
-				return nBadRequest("Specifying 'project_id' or 'tenant_id' other than the authenticated project in request requires admin privileges")
+				return badRequest("Specifying 'project_id' or 'tenant_id' other than the authenticated project in request requires admin privileges")
 			}
 			continue
 		}
-		if nReadOnlyAttrs[k] {
+		if readOnlyAttrs[k] {
 			if q.r.Method == http.MethodPost {
-				return nBadRequest("Attribute '%s' not allowed in POST", k)
+				return badRequest("Attribute '%s' not allowed in POST", k)
 			}
-			return nBadRequest("Cannot update read-only attribute %s", k)
+			return badRequest("Cannot update read-only attribute %s", k)
 		}
 		unknown = append(unknown, k)
 	}
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
-		return nBadRequest("Unrecognized attribute(s) '%s'", strings.Join(unknown, ", "))
+		return badRequest("Unrecognized attribute(s) '%s'", strings.Join(unknown, ", "))
 	}
 	return nil
 }
 
-// nReadOnlyAttrs are attributes Neutron shows but never takes from a
+// readOnlyAttrs are attributes Neutron shows but never takes from a
 // client (or only on create, which the caller's allowed list says).
-var nReadOnlyAttrs = map[string]bool{
+var readOnlyAttrs = map[string]bool{
 	"id": true, "status": true, "tags": true, "created_at": true, "updated_at": true,
 	"revision_number": true, "subnets": true, "network_id": true, "cidr": true,
 	"ip_version": true, "mac_address": true, "security_group_rules": true,
@@ -165,38 +165,38 @@ var nReadOnlyAttrs = map[string]bool{
 }
 
 // has reports whether the attribute is present.
-func (a nAttrs) has(key string) bool { _, ok := a[key]; return ok }
+func (a attrs) has(key string) bool { _, ok := a[key]; return ok }
 
 // isNull reports whether the attribute is present and null.
-func (a nAttrs) isNull(key string) bool {
+func (a attrs) isNull(key string) bool {
 	v, ok := a[key]
 	return ok && string(v) == "null"
 }
 
-// nAttrErr is the answer to an attribute that fails validation.
-func nAttrErr(key, format string, a ...any) *core.APIError {
-	return nBadRequest("Invalid input for %s. Reason: %s.", key, fmt.Sprintf(format, a...))
+// attrErr is the answer to an attribute that fails validation.
+func attrErr(key, format string, a ...any) *core.APIError {
+	return badRequest("Invalid input for %s. Reason: %s.", key, fmt.Sprintf(format, a...))
 }
 
 // str reads a string attribute of at most maxLen characters (0: any).
-func (a nAttrs) str(key string, maxLen int, dst *string) (bool, error) {
+func (a attrs) str(key string, maxLen int, dst *string) (bool, error) {
 	v, ok := a[key]
 	if !ok {
 		return false, nil
 	}
 	var s string
 	if json.Unmarshal(v, &s) != nil {
-		return true, nAttrErr(key, "'%s' is not a valid string", nRawText(v))
+		return true, attrErr(key, "'%s' is not a valid string", rawText(v))
 	}
 	if maxLen > 0 && len(s) > maxLen {
-		return true, nAttrErr(key, "'%s' exceeds maximum length of %d", s, maxLen)
+		return true, attrErr(key, "'%s' exceeds maximum length of %d", s, maxLen)
 	}
 	*dst = s
 	return true, nil
 }
 
 // optStr reads a string attribute that may be null ("" then).
-func (a nAttrs) optStr(key string, dst *string) (bool, error) {
+func (a attrs) optStr(key string, dst *string) (bool, error) {
 	if a.isNull(key) {
 		*dst = ""
 		return true, nil
@@ -205,7 +205,7 @@ func (a nAttrs) optStr(key string, dst *string) (bool, error) {
 }
 
 // boolean reads a boolean attribute the way Neutron converts it.
-func (a nAttrs) boolean(key string, dst *bool) (bool, error) {
+func (a attrs) boolean(key string, dst *bool) (bool, error) {
 	v, ok := a[key]
 	if !ok {
 		return false, nil
@@ -217,16 +217,16 @@ func (a nAttrs) boolean(key string, dst *bool) (bool, error) {
 	}
 	var s string
 	if json.Unmarshal(v, &s) == nil {
-		if b, ok := nParseBool(s); ok {
+		if b, ok := core.ParseBool(s); ok {
 			*dst = b
 			return true, nil
 		}
 	}
-	return true, nInvalidInput("'%s' cannot be converted to boolean", nRawText(v))
+	return true, invalidInput("'%s' cannot be converted to boolean", rawText(v))
 }
 
 // integer reads an integer attribute (numbers or numeric strings).
-func (a nAttrs) integer(key string, dst *int) (bool, error) {
+func (a attrs) integer(key string, dst *int) (bool, error) {
 	v, ok := a[key]
 	if !ok {
 		return false, nil
@@ -243,18 +243,18 @@ func (a nAttrs) integer(key string, dst *int) (bool, error) {
 			return true, nil
 		}
 	}
-	return true, nInvalidInput("'%s' is not an integer", nRawText(v))
+	return true, invalidInput("'%s' is not an integer", rawText(v))
 }
 
 // strings reads a list of strings.
-func (a nAttrs) strings(key string, dst *[]string) (bool, error) {
+func (a attrs) strings(key string, dst *[]string) (bool, error) {
 	v, ok := a[key]
 	if !ok {
 		return false, nil
 	}
 	var l []string
 	if json.Unmarshal(v, &l) != nil {
-		return true, nAttrErr(key, "'%s' is not a list", nRawText(v))
+		return true, attrErr(key, "'%s' is not a list", rawText(v))
 	}
 	if l == nil {
 		l = []string{}
@@ -264,74 +264,64 @@ func (a nAttrs) strings(key string, dst *[]string) (bool, error) {
 }
 
 // into decodes an attribute into dst.
-func (a nAttrs) into(key string, dst any) (bool, error) {
+func (a attrs) into(key string, dst any) (bool, error) {
 	v, ok := a[key]
 	if !ok {
 		return false, nil
 	}
 	if json.Unmarshal(v, dst) != nil {
-		return true, nAttrErr(key, "'%s' is not valid", nRawText(v))
+		return true, attrErr(key, "'%s' is not valid", rawText(v))
 	}
 	return true, nil
 }
 
-// nAttrReader reads several attributes and keeps the first error, so
+// attrReader reads several attributes and keeps the first error, so
 // that a handler can read a body in a straight line.
-type nAttrReader struct {
-	a   nAttrs
+type attrReader struct {
+	a   attrs
 	err error
 }
 
-func (a nAttrs) reader() *nAttrReader { return &nAttrReader{a: a} }
+func (a attrs) reader() *attrReader { return &attrReader{a: a} }
 
-func (r *nAttrReader) step(ok bool, err error) bool {
+func (r *attrReader) step(ok bool, err error) bool {
 	if r.err == nil {
 		r.err = err
 	}
 	return ok && err == nil
 }
 
-func (r *nAttrReader) str(key string, maxLen int, dst *string) bool {
+func (r *attrReader) str(key string, maxLen int, dst *string) bool {
 	return r.err == nil && r.step(r.a.str(key, maxLen, dst))
 }
 
-func (r *nAttrReader) optStr(key string, dst *string) bool {
+func (r *attrReader) optStr(key string, dst *string) bool {
 	return r.err == nil && r.step(r.a.optStr(key, dst))
 }
 
-func (r *nAttrReader) boolean(key string, dst *bool) bool {
+func (r *attrReader) boolean(key string, dst *bool) bool {
 	return r.err == nil && r.step(r.a.boolean(key, dst))
 }
 
-func (r *nAttrReader) integer(key string, dst *int) bool {
+func (r *attrReader) integer(key string, dst *int) bool {
 	return r.err == nil && r.step(r.a.integer(key, dst))
 }
 
-func (r *nAttrReader) strings(key string, dst *[]string) bool {
+func (r *attrReader) strings(key string, dst *[]string) bool {
 	return r.err == nil && r.step(r.a.strings(key, dst))
 }
 
-func (r *nAttrReader) into(key string, dst any) bool {
+func (r *attrReader) into(key string, dst any) bool {
 	return r.err == nil && r.step(r.a.into(key, dst))
 }
 
-func nRawText(v json.RawMessage) string { return strings.Trim(string(v), `"`) }
-
-func nParseBool(s string) (bool, bool) {
-	switch strings.ToLower(s) {
-	case "true", "1", "yes", "on":
-		return true, true
-	case "false", "0", "no", "off":
-		return false, true
-	}
-	return false, false
-}
+func rawText(v json.RawMessage) string { return strings.Trim(string(v), `"`) }
 
 // required reports the first missing required attribute.
-func (a nAttrs) required(keys ...string) error {
+func (a attrs) required(keys ...string) error {
 	for _, k := range keys {
 		if !a.has(k) || a.isNull(k) {
-			return nBadRequest("Failed to parse request. Required attribute '%s' not specified", k)
+			return badRequest("Failed to parse request. Required attribute '%s' not specified", k)
 		}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package sim
+package network
 
 import (
 	"net/http"
@@ -7,7 +7,7 @@ import (
 
 // network is a Neutron network.
 type network struct {
-	nStdAttrs
+	stdAttrs
 	Name         string
 	AdminStateUp bool
 	Shared       bool
@@ -19,10 +19,10 @@ type network struct {
 	Subnets []string
 }
 
-// nTenantMTU is the MTU of project networks (VXLAN over a 1500 underlay).
-const nTenantMTU = 1450
+// tenantMTU is the MTU of project networks (VXLAN over a 1500 underlay).
+const tenantMTU = 1450
 
-func (s *networkService) networkDoc(n *network) map[string]any {
+func (s *Room) networkDoc(n *network) map[string]any {
 	azs := s.azs
 	if len(n.AZHints) > 0 {
 		azs = n.AZHints
@@ -50,11 +50,11 @@ func networkVisible(n *network, projectID string) bool {
 }
 
 func networkNotFound(id string) error {
-	return nErr(http.StatusNotFound, "NetworkNotFound", "Network %s could not be found.", id)
+	return errorf(http.StatusNotFound, "NetworkNotFound", "Network %s could not be found.", id)
 }
 
 // findNetwork returns a network the project can see.
-func (s *networkService) findNetwork(projectID, id string) (*network, error) {
+func (s *Room) findNetwork(projectID, id string) (*network, error) {
 	n := s.networks[id]
 	if n == nil || !networkVisible(n, projectID) {
 		return nil, networkNotFound(id)
@@ -63,15 +63,15 @@ func (s *networkService) findNetwork(projectID, id string) (*network, error) {
 }
 
 // ownNetwork returns a network the project may change.
-func (s *networkService) ownNetwork(projectID, id, action string) (*network, error) {
+func (s *Room) ownNetwork(projectID, id, action string) (*network, error) {
 	n, err := s.findNetwork(projectID, id)
 	if err == nil && n.ProjectID != projectID {
-		err = nPolicyDenied(action, "")
+		err = policyDenied(action, "")
 	}
 	return n, err
 }
 
-func (s *networkService) listNetworks(q *nreq) (int, any, error) {
+func (s *Room) listNetworks(q *request) (int, any, error) {
 	var docs []map[string]any
 	for _, n := range s.networks {
 		if networkVisible(n, q.project()) {
@@ -81,7 +81,7 @@ func (s *networkService) listNetworks(q *nreq) (int, any, error) {
 	return q.list(s.c.URL(), "networks", docs, networkNotFound)
 }
 
-func (s *networkService) getNetwork(q *nreq) (int, any, error) {
+func (s *Room) getNetwork(q *request) (int, any, error) {
 	n, err := s.findNetwork(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err
@@ -89,19 +89,19 @@ func (s *networkService) getNetwork(q *nreq) (int, any, error) {
 	return q.show("network", s.networkDoc(n))
 }
 
-func (s *networkService) createNetwork(q *nreq) (int, any, error) {
+func (s *Room) createNetwork(q *request) (int, any, error) {
 	a, err := q.resource("network", "name", "description", "admin_state_up", "shared",
 		"router:external", "mtu", "port_security_enabled", "availability_zone_hints")
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := nAdminOnlyAttrs(a, "create_network", "shared", "router:external"); err != nil {
+	if err := adminOnlyAttrs(a, "create_network", "shared", "router:external"); err != nil {
 		return 0, nil, err
 	}
 	if err := s.checkQuota(q.project(), "network", 1); err != nil {
 		return 0, nil, err
 	}
-	n := &network{nStdAttrs: newNStdAttrs(q.project(), s.c.Now()), AdminStateUp: true, MTU: nTenantMTU, PortSecurity: true}
+	n := &network{stdAttrs: newStdAttrs(q.project(), s.c.Now()), AdminStateUp: true, MTU: tenantMTU, PortSecurity: true}
 	if err := s.readNetwork(a, n); err != nil {
 		return 0, nil, err
 	}
@@ -109,20 +109,20 @@ func (s *networkService) createNetwork(q *nreq) (int, any, error) {
 	return http.StatusCreated, map[string]any{"network": s.networkDoc(n)}, nil
 }
 
-// nAdminOnlyAttrs refuses attributes only an admin may set (unless they
+// adminOnlyAttrs refuses attributes only an admin may set (unless they
 // are given with the value a project has anyway, false).
-func nAdminOnlyAttrs(a nAttrs, action string, keys ...string) error {
+func adminOnlyAttrs(a attrs, action string, keys ...string) error {
 	for _, k := range keys {
 		var v bool
 		if ok, _ := a.boolean(k, &v); ok && v {
-			return nPolicyDenied(action, k)
+			return policyDenied(action, k)
 		}
 	}
 	return nil
 }
 
 // readNetwork applies the writable attributes of a body to n.
-func (s *networkService) readNetwork(a nAttrs, n *network) error {
+func (s *Room) readNetwork(a attrs, n *network) error {
 	r := a.reader()
 	r.str("name", 255, &n.Name)
 	r.str("description", 255, &n.Description)
@@ -133,7 +133,7 @@ func (s *networkService) readNetwork(a nAttrs, n *network) error {
 	if r.strings("availability_zone_hints", &hints) {
 		for _, h := range hints {
 			if !slices.Contains(s.azs, h) {
-				return nErr(http.StatusNotFound, "AvailabilityZoneNotFound", "AvailabilityZone %s could not be found.", h)
+				return errorf(http.StatusNotFound, "AvailabilityZoneNotFound", "AvailabilityZone %s could not be found.", h)
 			}
 		}
 		n.AZHints = hints
@@ -141,16 +141,16 @@ func (s *networkService) readNetwork(a nAttrs, n *network) error {
 	if r.err != nil {
 		return r.err
 	}
-	if n.MTU > nTenantMTU {
-		return nInvalidInput("Requested MTU is too big, maximum is %d", nTenantMTU)
+	if n.MTU > tenantMTU {
+		return invalidInput("Requested MTU is too big, maximum is %d", tenantMTU)
 	}
 	if n.MTU < 68 {
-		return nAttrErr("mtu", "'%d' is too small - must be at least '68'", n.MTU)
+		return attrErr("mtu", "'%d' is too small - must be at least '68'", n.MTU)
 	}
 	return nil
 }
 
-func (s *networkService) updateNetwork(q *nreq) (int, any, error) {
+func (s *Room) updateNetwork(q *request) (int, any, error) {
 	n, err := s.ownNetwork(q.project(), q.id(), "update_network")
 	if err != nil {
 		return 0, nil, err
@@ -160,10 +160,10 @@ func (s *networkService) updateNetwork(q *nreq) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := nAdminOnlyAttrs(a, "update_network", "shared", "router:external"); err != nil {
+	if err := adminOnlyAttrs(a, "update_network", "shared", "router:external"); err != nil {
 		return 0, nil, err
 	}
-	if err := q.checkRevision(&n.nStdAttrs); err != nil {
+	if err := q.checkRevision(&n.stdAttrs); err != nil {
 		return 0, nil, err
 	}
 	upd := *n
@@ -175,14 +175,14 @@ func (s *networkService) updateNetwork(q *nreq) (int, any, error) {
 	return http.StatusOK, map[string]any{"network": s.networkDoc(n)}, nil
 }
 
-func (s *networkService) deleteNetwork(q *nreq) (int, any, error) {
+func (s *Room) deleteNetwork(q *request) (int, any, error) {
 	n, err := s.ownNetwork(q.project(), q.id(), "delete_network")
 	if err != nil {
 		return 0, nil, err
 	}
 	for _, p := range s.ports {
 		if p.NetworkID == n.ID && p.DeviceOwner != ownerDHCP {
-			return 0, nil, nErr(http.StatusConflict, "NetworkInUse",
+			return 0, nil, errorf(http.StatusConflict, "NetworkInUse",
 				"Unable to complete operation on network %s. There are one or more ports still in use on the network.", n.ID)
 		}
 	}

@@ -1,4 +1,4 @@
-package sim
+package network
 
 import (
 	"errors"
@@ -27,7 +27,7 @@ type BulkPort struct {
 // BulkSeed builds the Neutron part of one bulk spec with the cloud lock
 // held, in steps the top-level seeder interleaves with Nova's.
 type BulkSeed struct {
-	s    *networkService
+	s    *Room
 	spec Bulk
 	ext  *network
 
@@ -63,7 +63,7 @@ func CheckBulk(spec Bulk) error {
 // PrepareBulkLocked resolves the external network, grown (once) so that
 // the spec's router gateways and floating IPs fit; it is the last check
 // before anything is created.
-func (s *networkService) PrepareBulkLocked(spec Bulk) (*BulkSeed, error) {
+func (s *Room) PrepareBulkLocked(spec Bulk) (*BulkSeed, error) {
 	b := &BulkSeed{s: s, spec: spec}
 	if spec.Routers+spec.FloatingIPs > 0 {
 		var err error
@@ -93,12 +93,12 @@ func (b *BulkSeed) SeedNetworks() error {
 	ns := b.s
 	ns.ensureDefaultSGLocked(b.spec.Project)
 	for i := range b.spec.Networks {
-		n := &network{nStdAttrs: newNStdAttrs(b.spec.Project, b.s.c.Now()), Name: b.spec.Name("net", i, b.spec.Networks),
-			AdminStateUp: true, MTU: nTenantMTU, PortSecurity: true}
+		n := &network{stdAttrs: newStdAttrs(b.spec.Project, b.s.c.Now()), Name: b.spec.Name("net", i, b.spec.Networks),
+			AdminStateUp: true, MTU: tenantMTU, PortSecurity: true}
 		cidr := bulkSubnetCIDR(i)
 		gw := cidr.Addr().Next()
-		sn := &subnet{nStdAttrs: newNStdAttrs(b.spec.Project, b.s.c.Now()), Name: b.spec.Name("subnet", i, b.spec.Networks),
-			NetworkID: n.ID, CIDR: cidr, Gateway: gw, Pools: nDefaultPools(cidr, gw), EnableDHCP: true}
+		sn := &subnet{stdAttrs: newStdAttrs(b.spec.Project, b.s.c.Now()), Name: b.spec.Name("subnet", i, b.spec.Networks),
+			NetworkID: n.ID, CIDR: cidr, Gateway: gw, Pools: defaultPools(cidr, gw), EnableDHCP: true}
 		ns.networks[n.ID] = n
 		ns.subnets[sn.ID] = sn
 		n.Subnets = append(n.Subnets, sn.ID)
@@ -119,8 +119,8 @@ func (b *BulkSeed) SeedRouters() error {
 	}
 	ns, ext := b.s, b.ext
 	for i := range b.spec.Routers {
-		rt := &router{nStdAttrs: newNStdAttrs(b.spec.Project, b.s.c.Now()), Name: b.spec.Name("router", i, b.spec.Routers), AdminStateUp: true}
-		gw, err := ns.newPortLocked(nPortSpec{Network: ext, AdminStateUp: true, DeviceID: rt.ID,
+		rt := &router{stdAttrs: newStdAttrs(b.spec.Project, b.s.c.Now()), Name: b.spec.Name("router", i, b.spec.Routers), AdminStateUp: true}
+		gw, err := ns.newPortLocked(portSpec{Network: ext, AdminStateUp: true, DeviceID: rt.ID,
 			DeviceOwner: ownerRouterGateway, Status: "ACTIVE", NoSecurityGroups: true})
 		if err != nil {
 			return err
@@ -131,9 +131,9 @@ func (b *BulkSeed) SeedRouters() error {
 	}
 	for i, sn := range b.subnets {
 		rt := b.routers[i%len(b.routers)]
-		if _, err := ns.newPortLocked(nPortSpec{ProjectID: b.spec.Project, Network: b.networks[i], AdminStateUp: true,
+		if _, err := ns.newPortLocked(portSpec{ProjectID: b.spec.Project, Network: b.networks[i], AdminStateUp: true,
 			DeviceID: rt.ID, DeviceOwner: ownerRouterInterface, Status: "ACTIVE", NoSecurityGroups: true,
-			FixedIPs: []nFixedIPReq{{SubnetID: sn.ID, IPAddress: sn.Gateway.String()}}}); err != nil {
+			FixedIPs: []fixedIPReq{{SubnetID: sn.ID, IPAddress: sn.Gateway.String()}}}); err != nil {
 			return err
 		}
 		rt.touch(b.s.c.Now())
@@ -149,7 +149,7 @@ func (b *BulkSeed) SeedRouters() error {
 func (b *BulkSeed) SeedGroups() error {
 	ns := b.s
 	for i := range b.spec.SecurityGroups {
-		g := &secGroup{nStdAttrs: newNStdAttrs(b.spec.Project, b.s.c.Now()), Name: b.spec.Name("sg", i, b.spec.SecurityGroups), Stateful: true}
+		g := &secGroup{stdAttrs: newStdAttrs(b.spec.Project, b.s.c.Now()), Name: b.spec.Name("sg", i, b.spec.SecurityGroups), Stateful: true}
 		g.Description = "bulk security group"
 		ns.groups[g.ID] = g
 		b.groups = append(b.groups, g)
@@ -180,7 +180,7 @@ func (b *BulkSeed) SeedPorts(servers []BulkServer) ([]BulkPort, error) {
 	b.firstPort = make([]*port, len(servers))
 	for k := range b.spec.Ports {
 		n := b.networks[k%len(b.networks)]
-		spec := nPortSpec{ProjectID: b.spec.Project, Network: n, AdminStateUp: true}
+		spec := portSpec{ProjectID: b.spec.Project, Network: n, AdminStateUp: true}
 		if len(servers) > 0 {
 			if len(b.groups) > 0 {
 				spec.SecurityGroups = &[]string{b.groupOf(k % len(servers)).ID}
@@ -197,7 +197,7 @@ func (b *BulkSeed) SeedPorts(servers []BulkServer) ([]BulkPort, error) {
 			continue
 		}
 		j := k % len(servers)
-		if err := ns.bindPortLocked(p.ID, servers[j].ID, servers[j].AZ); err != nil {
+		if err := ns.BindPortLocked(p.ID, servers[j].ID, servers[j].AZ); err != nil {
 			return out, err
 		}
 		out = append(out, BulkPort{Server: j, PortID: p.ID, NetworkID: n.ID})
@@ -219,7 +219,7 @@ func (b *BulkSeed) SeedFloatingIPs() error {
 	}
 	ns, ext := b.s, b.ext
 	for k := range b.spec.FloatingIPs {
-		f := &floatingIP{nStdAttrs: newNStdAttrs(b.spec.Project, b.s.c.Now()), NetworkID: ext.ID, Status: "DOWN"}
+		f := &floatingIP{stdAttrs: newStdAttrs(b.spec.Project, b.s.c.Now()), NetworkID: ext.ID, Status: "DOWN"}
 		if err := ns.takeFIPAddressLocked(ext, f, ""); err != nil {
 			return err
 		}
@@ -278,7 +278,7 @@ func (b *BulkSeed) externalNetwork() (*network, error) {
 
 // freeAddressesLocked counts the free addresses in the allocation pools
 // of a network's IPv4 subnets.
-func (s *networkService) freeAddressesLocked(n *network) int {
+func (s *Room) freeAddressesLocked(n *network) int {
 	used := s.usedIPs(n, &port{})
 	free := 0
 	for _, id := range n.Subnets {
@@ -304,16 +304,16 @@ func be32(b [4]byte) uint32 {
 
 // growExternalLocked adds bulkExternalCIDR to the external network, as a
 // provider adds a subnet to a floating IP network that runs full.
-func (s *networkService) growExternalLocked(ext *network) error {
+func (s *Room) growExternalLocked(ext *network) error {
 	cidr := netip.MustParsePrefix(bulkExternalCIDR)
 	for _, id := range ext.Subnets {
 		if sn := s.subnets[id]; sn != nil && sn.CIDR.Overlaps(cidr) {
 			return fmt.Errorf("external network %s already has %s", ext.Name, cidr)
 		}
 	}
-	sn := &subnet{nStdAttrs: newNStdAttrs(s.adminProject, s.c.Now()), Name: ext.Name + "-bulk-subnet",
+	sn := &subnet{stdAttrs: newStdAttrs(s.adminProject, s.c.Now()), Name: ext.Name + "-bulk-subnet",
 		NetworkID: ext.ID, CIDR: cidr, Gateway: cidr.Addr().Next(),
-		Pools: []nIPRange{{nAddrAdd(cidr.Addr(), 10), nLastAddr(cidr).Prev()}}}
+		Pools: []ipRange{{addrAdd(cidr.Addr(), 10), lastAddr(cidr).Prev()}}}
 	s.subnets[sn.ID] = sn
 	ext.Subnets = append(ext.Subnets, sn.ID)
 	ext.touch(s.c.Now())

@@ -1,4 +1,4 @@
-package sim
+package network
 
 import (
 	"encoding/json"
@@ -7,76 +7,76 @@ import (
 	"strings"
 )
 
-// nTaggableKinds are the collections whose members take tags.
-var nTaggableKinds = []string{"networks", "subnets", "ports", "routers", "security-groups", "floatingips"}
+// taggableKinds are the collections whose members take tags.
+var taggableKinds = []string{"networks", "subnets", "ports", "routers", "security-groups", "floatingips"}
 
-const nMaxTagLen = 60
+const maxTagLen = 60
 
 // tagged finds the resource whose tags a call reads or changes; a change
 // needs the caller to own it.
-func (s *networkService) tagged(q *nreq, kind string, change bool) (*nStdAttrs, error) {
-	var a *nStdAttrs
+func (s *Room) tagged(q *request, kind string, change bool) (*stdAttrs, error) {
+	var a *stdAttrs
 	var err error
 	switch kind {
 	case "networks":
 		var n *network
 		if n, err = s.findNetwork(q.project(), q.id()); err == nil {
-			a = &n.nStdAttrs
+			a = &n.stdAttrs
 		}
 	case "subnets":
 		var sn *subnet
 		if sn, err = s.findSubnet(q.project(), q.id()); err == nil {
-			a = &sn.nStdAttrs
+			a = &sn.stdAttrs
 		}
 	case "ports":
 		var p *port
 		if p, err = s.findPort(q.project(), q.id()); err == nil {
-			a = &p.nStdAttrs
+			a = &p.stdAttrs
 		}
 	default:
 		a, err = s.taggedL3(q, kind)
 	}
 	if err == nil && change && a.ProjectID != q.project() {
-		err = nPolicyDenied("update_"+strings.ReplaceAll(kind[:len(kind)-1], "-", "_"), "tags")
+		err = policyDenied("update_"+strings.ReplaceAll(kind[:len(kind)-1], "-", "_"), "tags")
 	}
 	return a, err
 }
 
-func (s *networkService) taggedL3(q *nreq, kind string) (*nStdAttrs, error) {
+func (s *Room) taggedL3(q *request, kind string) (*stdAttrs, error) {
 	switch kind {
 	case "routers":
 		rt, err := s.findRouter(q.project(), q.id())
 		if err != nil {
 			return nil, err
 		}
-		return &rt.nStdAttrs, nil
+		return &rt.stdAttrs, nil
 	case "security-groups":
 		g, err := s.findGroup(q.project(), q.id())
 		if err != nil {
 			return nil, err
 		}
-		return &g.nStdAttrs, nil
+		return &g.stdAttrs, nil
 	}
 	f, err := s.findFIP(q.project(), q.id())
 	if err != nil {
 		return nil, err
 	}
-	return &f.nStdAttrs, nil
+	return &f.stdAttrs, nil
 }
 
-func nCheckTag(tag string) error {
-	if tag == "" || len(tag) > nMaxTagLen {
-		return nInvalidInput("'%s' exceeds maximum length of %d", tag, nMaxTagLen)
+func checkTag(tag string) error {
+	if tag == "" || len(tag) > maxTagLen {
+		return invalidInput("'%s' exceeds maximum length of %d", tag, maxTagLen)
 	}
 	return nil
 }
 
-func nTagNotFound(tag string) error {
-	return nErr(http.StatusNotFound, "TagNotFound", "Tag %s could not be found.", tag)
+func tagNotFound(tag string) error {
+	return errorf(http.StatusNotFound, "TagNotFound", "Tag %s could not be found.", tag)
 }
 
-func (s *networkService) listTags(kind string) nhandler {
-	return func(q *nreq) (int, any, error) {
+func (s *Room) listTags(kind string) handler {
+	return func(q *request) (int, any, error) {
 		a, err := s.tagged(q, kind, false)
 		if err != nil {
 			return 0, nil, err
@@ -85,21 +85,21 @@ func (s *networkService) listTags(kind string) nhandler {
 	}
 }
 
-func (s *networkService) checkTagExists(kind string) nhandler {
-	return func(q *nreq) (int, any, error) {
+func (s *Room) checkTagExists(kind string) handler {
+	return func(q *request) (int, any, error) {
 		a, err := s.tagged(q, kind, false)
 		if err != nil {
 			return 0, nil, err
 		}
 		if !slices.Contains(a.Tags, q.r.PathValue("tag")) {
-			return 0, nil, nTagNotFound(q.r.PathValue("tag"))
+			return 0, nil, tagNotFound(q.r.PathValue("tag"))
 		}
 		return http.StatusNoContent, nil, nil
 	}
 }
 
-func (s *networkService) replaceTags(kind string) nhandler {
-	return func(q *nreq) (int, any, error) {
+func (s *Room) replaceTags(kind string) handler {
+	return func(q *request) (int, any, error) {
 		a, err := s.tagged(q, kind, true)
 		if err != nil {
 			return 0, nil, err
@@ -108,15 +108,15 @@ func (s *networkService) replaceTags(kind string) nhandler {
 			Tags *[]string `json:"tags"`
 		}
 		if json.Unmarshal(q.body, &body) != nil || body.Tags == nil {
-			return 0, nil, nBadRequest("Invalid input for tags. Reason: Invalid data format for tag.")
+			return 0, nil, badRequest("Invalid input for tags. Reason: Invalid data format for tag.")
 		}
 		tags := *body.Tags
 		for i, t := range tags {
-			if err := nCheckTag(t); err != nil {
+			if err := checkTag(t); err != nil {
 				return 0, nil, err
 			}
 			if slices.Contains(tags[:i], t) {
-				return 0, nil, nInvalidInput("Duplicate items in the list: '%s'", t)
+				return 0, nil, invalidInput("Duplicate items in the list: '%s'", t)
 			}
 		}
 		a.Tags = slices.Sorted(slices.Values(tags))
@@ -125,8 +125,8 @@ func (s *networkService) replaceTags(kind string) nhandler {
 	}
 }
 
-func (s *networkService) deleteAllTags(kind string) nhandler {
-	return func(q *nreq) (int, any, error) {
+func (s *Room) deleteAllTags(kind string) handler {
+	return func(q *request) (int, any, error) {
 		a, err := s.tagged(q, kind, true)
 		if err != nil {
 			return 0, nil, err
@@ -137,14 +137,14 @@ func (s *networkService) deleteAllTags(kind string) nhandler {
 	}
 }
 
-func (s *networkService) addTag(kind string) nhandler {
-	return func(q *nreq) (int, any, error) {
+func (s *Room) addTag(kind string) handler {
+	return func(q *request) (int, any, error) {
 		a, err := s.tagged(q, kind, true)
 		if err != nil {
 			return 0, nil, err
 		}
 		tag := q.r.PathValue("tag")
-		if err := nCheckTag(tag); err != nil {
+		if err := checkTag(tag); err != nil {
 			return 0, nil, err
 		}
 		if !slices.Contains(a.Tags, tag) {
@@ -156,8 +156,8 @@ func (s *networkService) addTag(kind string) nhandler {
 	}
 }
 
-func (s *networkService) deleteTag(kind string) nhandler {
-	return func(q *nreq) (int, any, error) {
+func (s *Room) deleteTag(kind string) handler {
+	return func(q *request) (int, any, error) {
 		a, err := s.tagged(q, kind, true)
 		if err != nil {
 			return 0, nil, err
@@ -165,7 +165,7 @@ func (s *networkService) deleteTag(kind string) nhandler {
 		tag := q.r.PathValue("tag")
 		i := slices.Index(a.Tags, tag)
 		if i < 0 {
-			return 0, nil, nTagNotFound(tag)
+			return 0, nil, tagNotFound(tag)
 		}
 		a.Tags = slices.Delete(a.Tags, i, i+1)
 		a.touch(s.c.Now())

@@ -1,4 +1,4 @@
-package sim
+package network
 
 import (
 	"encoding/json"
@@ -9,25 +9,25 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// nInterfaceBody is the body of add_ and remove_router_interface.
-type nInterfaceBody struct {
+// interfaceBody is the body of add_ and remove_router_interface.
+type interfaceBody struct {
 	SubnetID string `json:"subnet_id"`
 	PortID   string `json:"port_id"`
 }
 
-func (q *nreq) routerInterface() (nInterfaceBody, error) {
-	var b nInterfaceBody
+func (q *request) routerInterface() (interfaceBody, error) {
+	var b interfaceBody
 	if json.Unmarshal(q.body, &b) != nil {
-		return b, nBadRequest("Malformed request body")
+		return b, badRequest("Malformed request body")
 	}
 	if b.SubnetID == "" && b.PortID == "" {
-		return b, nBadResource("router", "Either subnet_id or port_id must be specified")
+		return b, badResource("router", "Either subnet_id or port_id must be specified")
 	}
 	return b, nil
 }
 
-// nInterfaceInfo is the answer of the interface calls.
-func nInterfaceInfo(rt *router, p *port) map[string]any {
+// interfaceInfo is the answer of the interface calls.
+func interfaceInfo(rt *router, p *port) map[string]any {
 	var subnets []string
 	for _, f := range p.FixedIPs {
 		subnets = append(subnets, f.SubnetID)
@@ -40,7 +40,7 @@ func nInterfaceInfo(rt *router, p *port) map[string]any {
 		"port_id": p.ID, "subnet_id": first, "subnet_ids": core.OrEmpty(subnets), "network_id": p.NetworkID}
 }
 
-func (s *networkService) addRouterInterface(q *nreq) (int, any, error) {
+func (s *Room) addRouterInterface(q *request) (int, any, error) {
 	rt, err := s.findRouter(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err
@@ -52,7 +52,7 @@ func (s *networkService) addRouterInterface(q *nreq) (int, any, error) {
 	var p *port
 	switch {
 	case b.SubnetID != "" && b.PortID != "":
-		return 0, nil, nBadResource("router", "Cannot specify both subnet-id and port-id")
+		return 0, nil, badResource("router", "Cannot specify both subnet-id and port-id")
 	case b.SubnetID != "":
 		p, err = s.interfaceBySubnet(q, rt, b.SubnetID)
 	default:
@@ -68,58 +68,58 @@ func (s *networkService) addRouterInterface(q *nreq) (int, any, error) {
 			p.Status = "ACTIVE"
 		}
 	})
-	return http.StatusOK, nInterfaceInfo(rt, p), nil
+	return http.StatusOK, interfaceInfo(rt, p), nil
 }
 
 // checkAttachable refuses a subnet the router is already on or whose
 // CIDR overlaps one of the router's subnets.
-func (s *networkService) checkAttachable(rt *router, sn *subnet) error {
+func (s *Room) checkAttachable(rt *router, sn *subnet) error {
 	for _, p := range s.interfaces(rt) {
 		for _, f := range p.FixedIPs {
 			o := s.subnets[f.SubnetID]
 			switch {
 			case o == nil:
 			case o.ID == sn.ID:
-				return nBadResource("router", "Router already has a port on subnet %s", sn.ID)
+				return badResource("router", "Router already has a port on subnet %s", sn.ID)
 			case o.CIDR.Overlaps(sn.CIDR):
-				return nBadResource("router", "Cidr %s of subnet %s overlaps with cidr %s of subnet %s", sn.CIDR, sn.ID, o.CIDR, o.ID)
+				return badResource("router", "Cidr %s of subnet %s overlaps with cidr %s of subnet %s", sn.CIDR, sn.ID, o.CIDR, o.ID)
 			}
 		}
 	}
 	return nil
 }
 
-func (s *networkService) interfaceBySubnet(q *nreq, rt *router, subnetID string) (*port, error) {
+func (s *Room) interfaceBySubnet(q *request, rt *router, subnetID string) (*port, error) {
 	sn, err := s.findSubnet(q.project(), subnetID)
 	if err != nil {
 		return nil, err
 	}
 	n := s.networks[sn.NetworkID]
 	if n.External {
-		return nil, nBadResource("router", "Router interface can't be attached to external network %s", n.ID)
+		return nil, badResource("router", "Router interface can't be attached to external network %s", n.ID)
 	}
 	if !sn.Gateway.IsValid() {
-		return nil, nBadResource("router", "Subnet for router interface must have a gateway IP")
+		return nil, badResource("router", "Subnet for router interface must have a gateway IP")
 	}
 	if err := s.checkAttachable(rt, sn); err != nil {
 		return nil, err
 	}
-	return s.newPortLocked(nPortSpec{ProjectID: rt.ProjectID, Network: n, AdminStateUp: true,
+	return s.newPortLocked(portSpec{ProjectID: rt.ProjectID, Network: n, AdminStateUp: true,
 		DeviceID: rt.ID, DeviceOwner: ownerRouterInterface, NoSecurityGroups: true,
-		FixedIPs: []nFixedIPReq{{SubnetID: sn.ID, IPAddress: sn.Gateway.String()}}})
+		FixedIPs: []fixedIPReq{{SubnetID: sn.ID, IPAddress: sn.Gateway.String()}}})
 }
 
-func (s *networkService) interfaceByPort(q *nreq, rt *router, portID string) (*port, error) {
+func (s *Room) interfaceByPort(q *request, rt *router, portID string) (*port, error) {
 	p, err := s.findPort(q.project(), portID)
 	if err != nil {
 		return nil, err
 	}
 	if p.DeviceID != "" {
-		return nil, nErr(http.StatusConflict, "PortInUse",
+		return nil, errorf(http.StatusConflict, "PortInUse",
 			"Unable to complete operation on port %s for network %s. Port already has an attached device %s.", p.ID, p.NetworkID, p.DeviceID)
 	}
 	if len(p.FixedIPs) == 0 {
-		return nil, nBadResource("router", "Router port must have at least one fixed IP")
+		return nil, badResource("router", "Router port must have at least one fixed IP")
 	}
 	v4 := 0
 	for _, f := range p.FixedIPs {
@@ -132,14 +132,14 @@ func (s *networkService) interfaceByPort(q *nreq, rt *router, portID string) (*p
 		}
 	}
 	if v4 > 1 {
-		return nil, nBadResource("router", "Cannot have multiple IPv4 subnets on router port")
+		return nil, badResource("router", "Cannot have multiple IPv4 subnets on router port")
 	}
 	p.DeviceID, p.DeviceOwner = rt.ID, ownerRouterInterface
 	p.touch(s.c.Now())
 	return p, nil
 }
 
-func (s *networkService) removeRouterInterface(q *nreq) (int, any, error) {
+func (s *Room) removeRouterInterface(q *request) (int, any, error) {
 	rt, err := s.findRouter(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err
@@ -155,21 +155,21 @@ func (s *networkService) removeRouterInterface(q *nreq) (int, any, error) {
 	if err := s.interfaceNeeded(rt, p); err != nil {
 		return 0, nil, err
 	}
-	info := nInterfaceInfo(rt, p)
+	info := interfaceInfo(rt, p)
 	s.removePortLocked(p)
 	rt.touch(s.c.Now())
 	return http.StatusOK, info, nil
 }
 
-func (s *networkService) findInterface(q *nreq, rt *router, b nInterfaceBody) (*port, error) {
+func (s *Room) findInterface(q *request, rt *router, b interfaceBody) (*port, error) {
 	ifaces := s.interfaces(rt)
 	if b.PortID != "" {
 		i := slices.IndexFunc(ifaces, func(p *port) bool { return p.ID == b.PortID })
 		if i < 0 {
-			return nil, nErr(http.StatusNotFound, "RouterInterfaceNotFound", "Router %s does not have an interface with id %s", rt.ID, b.PortID)
+			return nil, errorf(http.StatusNotFound, "RouterInterfaceNotFound", "Router %s does not have an interface with id %s", rt.ID, b.PortID)
 		}
 		if b.SubnetID != "" && !ifaces[i].hasSubnet(b.SubnetID) {
-			return nil, nErr(http.StatusConflict, "SubnetMismatchForPort", "Subnet %s does not match with the port %s", b.SubnetID, b.PortID)
+			return nil, errorf(http.StatusConflict, "SubnetMismatchForPort", "Subnet %s does not match with the port %s", b.SubnetID, b.PortID)
 		}
 		return ifaces[i], nil
 	}
@@ -178,14 +178,14 @@ func (s *networkService) findInterface(q *nreq, rt *router, b nInterfaceBody) (*
 	}
 	i := slices.IndexFunc(ifaces, func(p *port) bool { return p.hasSubnet(b.SubnetID) })
 	if i < 0 {
-		return nil, nErr(http.StatusNotFound, "RouterInterfaceNotFoundForSubnet", "Router %s has no interface on subnet %s", rt.ID, b.SubnetID)
+		return nil, errorf(http.StatusNotFound, "RouterInterfaceNotFoundForSubnet", "Router %s has no interface on subnet %s", rt.ID, b.SubnetID)
 	}
 	return ifaces[i], nil
 }
 
 // interfaceNeeded refuses to remove an interface that a route's next hop
 // or a floating IP depends on.
-func (s *networkService) interfaceNeeded(rt *router, p *port) error {
+func (s *Room) interfaceNeeded(rt *router, p *port) error {
 	for _, f := range p.FixedIPs {
 		sn := s.subnets[f.SubnetID]
 		if sn == nil {
@@ -193,13 +193,13 @@ func (s *networkService) interfaceNeeded(rt *router, p *port) error {
 		}
 		for _, r := range rt.Routes {
 			if nh, err := netip.ParseAddr(r.NextHop); err == nil && sn.CIDR.Contains(nh) {
-				return nErr(http.StatusConflict, "RouterInterfaceInUseByRoute",
+				return errorf(http.StatusConflict, "RouterInterfaceInUseByRoute",
 					"Router interface for subnet %s on router %s cannot be deleted, as it is required by one or more routes.", sn.ID, rt.ID)
 			}
 		}
 		for _, fip := range s.fips {
 			if fp := s.ports[fip.PortID]; fip.RouterID == rt.ID && fp != nil && fp.hasSubnet(sn.ID) {
-				return nErr(http.StatusConflict, "RouterInterfaceInUseByFloatingIP",
+				return errorf(http.StatusConflict, "RouterInterfaceInUseByFloatingIP",
 					"Router interface for subnet %s on router %s cannot be deleted, as it is required by one or more floating IPs.", sn.ID, rt.ID)
 			}
 		}

@@ -1,4 +1,4 @@
-package sim
+package network
 
 import (
 	"net/http"
@@ -12,22 +12,22 @@ import (
 // device_owner network:router_interface and device_id = its ID; its
 // gateway is a hidden port on the external network.
 type router struct {
-	nStdAttrs
+	stdAttrs
 	Name         string
 	AdminStateUp bool
 	GatewayNet   string // external network ID, "" without gateway
 	GatewayPort  string
 	EnableSNAT   bool
-	Routes       []nHostRoute
+	Routes       []hostRoute
 	AZHints      []string
 }
 
-const nMaxRoutes = 30
+const maxRoutes = 30
 
-func (s *networkService) routerDoc(rt *router) map[string]any {
-	routes := make([]map[string]any, len(rt.Routes))
+func (s *Room) routerDoc(rt *router) map[string]any {
+	Routes := make([]map[string]any, len(rt.Routes))
 	for i, r := range rt.Routes {
-		routes[i] = map[string]any{"destination": r.Destination, "nexthop": r.NextHop}
+		Routes[i] = map[string]any{"destination": r.Destination, "nexthop": r.NextHop}
 	}
 	azs := s.azs
 	if len(rt.AZHints) > 0 {
@@ -38,13 +38,13 @@ func (s *networkService) routerDoc(rt *router) map[string]any {
 		"admin_state_up":          rt.AdminStateUp,
 		"status":                  "ACTIVE",
 		"external_gateway_info":   s.gatewayDoc(rt),
-		"routes":                  routes,
+		"routes":                  Routes,
 		"availability_zones":      slices.Clone(azs),
 		"availability_zone_hints": append([]string{}, rt.AZHints...),
 	}, true)
 }
 
-func (s *networkService) gatewayDoc(rt *router) any {
+func (s *Room) gatewayDoc(rt *router) any {
 	if rt.GatewayNet == "" {
 		return nil
 	}
@@ -58,10 +58,10 @@ func (s *networkService) gatewayDoc(rt *router) any {
 }
 
 func routerNotFound(id string) error {
-	return nErr(http.StatusNotFound, "RouterNotFound", "Router %s could not be found", id)
+	return errorf(http.StatusNotFound, "RouterNotFound", "Router %s could not be found", id)
 }
 
-func (s *networkService) findRouter(projectID, id string) (*router, error) {
+func (s *Room) findRouter(projectID, id string) (*router, error) {
 	rt := s.routers[id]
 	if rt == nil || rt.ProjectID != projectID {
 		return nil, routerNotFound(id)
@@ -70,7 +70,7 @@ func (s *networkService) findRouter(projectID, id string) (*router, error) {
 }
 
 // interfaces are the router's interface ports.
-func (s *networkService) interfaces(rt *router) []*port {
+func (s *Room) interfaces(rt *router) []*port {
 	var out []*port
 	for _, p := range s.ports {
 		if p.DeviceID == rt.ID && p.DeviceOwner == ownerRouterInterface {
@@ -80,7 +80,7 @@ func (s *networkService) interfaces(rt *router) []*port {
 	return out
 }
 
-func (s *networkService) listRouters(q *nreq) (int, any, error) {
+func (s *Room) listRouters(q *request) (int, any, error) {
 	var docs []map[string]any
 	for _, rt := range s.routers {
 		if rt.ProjectID == q.project() {
@@ -90,7 +90,7 @@ func (s *networkService) listRouters(q *nreq) (int, any, error) {
 	return q.list(s.c.URL(), "routers", docs, routerNotFound)
 }
 
-func (s *networkService) getRouter(q *nreq) (int, any, error) {
+func (s *Room) getRouter(q *request) (int, any, error) {
 	rt, err := s.findRouter(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err
@@ -98,16 +98,16 @@ func (s *networkService) getRouter(q *nreq) (int, any, error) {
 	return q.show("router", s.routerDoc(rt))
 }
 
-func (s *networkService) createRouter(q *nreq) (int, any, error) {
+func (s *Room) createRouter(q *request) (int, any, error) {
 	a, err := q.resource("router", "name", "description", "admin_state_up", "external_gateway_info",
 		"availability_zone_hints", "distributed", "ha")
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := nAdminOnlyAttrs(a, "create_router", "distributed", "ha"); err != nil {
+	if err := adminOnlyAttrs(a, "create_router", "distributed", "ha"); err != nil {
 		return 0, nil, err
 	}
-	rt := &router{nStdAttrs: newNStdAttrs(q.project(), s.c.Now()), AdminStateUp: true}
+	rt := &router{stdAttrs: newStdAttrs(q.project(), s.c.Now()), AdminStateUp: true}
 	r := a.reader()
 	r.str("name", 255, &rt.Name)
 	r.str("description", 255, &rt.Description)
@@ -118,7 +118,7 @@ func (s *networkService) createRouter(q *nreq) (int, any, error) {
 	}
 	for _, h := range rt.AZHints {
 		if !slices.Contains(s.azs, h) {
-			return 0, nil, nErr(http.StatusNotFound, "AvailabilityZoneNotFound", "AvailabilityZone %s could not be found.", h)
+			return 0, nil, errorf(http.StatusNotFound, "AvailabilityZoneNotFound", "AvailabilityZone %s could not be found.", h)
 		}
 	}
 	if err := s.checkQuota(q.project(), "router", 1); err != nil {
@@ -133,8 +133,8 @@ func (s *networkService) createRouter(q *nreq) (int, any, error) {
 	return http.StatusCreated, map[string]any{"router": s.routerDoc(rt)}, nil
 }
 
-// nGatewayInfo is external_gateway_info in a request.
-type nGatewayInfo struct {
+// gatewayInfo is external_gateway_info in a request.
+type gatewayInfo struct {
 	NetworkID  string `json:"network_id"`
 	EnableSNAT *bool  `json:"enable_snat"`
 	FixedIPs   []any  `json:"external_fixed_ips"`
@@ -143,8 +143,8 @@ type nGatewayInfo struct {
 // setGateway applies external_gateway_info: null or {} clears the
 // gateway, a network sets it (enable_snat=false and fixed IPs are an
 // admin's).
-func (s *networkService) setGateway(q *nreq, rt *router, a nAttrs, action string) error {
-	var gi *nGatewayInfo
+func (s *Room) setGateway(q *request, rt *router, a attrs, action string) error {
+	var gi *gatewayInfo
 	if _, err := a.into("external_gateway_info", &gi); err != nil {
 		return err
 	}
@@ -152,17 +152,17 @@ func (s *networkService) setGateway(q *nreq, rt *router, a nAttrs, action string
 		return s.clearGatewayLocked(rt)
 	}
 	if gi.EnableSNAT != nil && !*gi.EnableSNAT {
-		return nPolicyDenied(action, "external_gateway_info:enable_snat")
+		return policyDenied(action, "external_gateway_info:enable_snat")
 	}
 	if gi.FixedIPs != nil {
-		return nPolicyDenied(action, "external_gateway_info:external_fixed_ips")
+		return policyDenied(action, "external_gateway_info:external_fixed_ips")
 	}
 	n, err := s.findNetwork(q.project(), gi.NetworkID)
 	if err != nil {
 		return err
 	}
 	if !n.External {
-		return nBadResource("router", "Network %s is not an external network", n.ID)
+		return badResource("router", "Network %s is not an external network", n.ID)
 	}
 	if rt.GatewayNet == n.ID {
 		return nil
@@ -170,7 +170,7 @@ func (s *networkService) setGateway(q *nreq, rt *router, a nAttrs, action string
 	if err := s.clearGatewayLocked(rt); err != nil {
 		return err
 	}
-	gw, err := s.newPortLocked(nPortSpec{Network: n, AdminStateUp: true, DeviceID: rt.ID,
+	gw, err := s.newPortLocked(portSpec{Network: n, AdminStateUp: true, DeviceID: rt.ID,
 		DeviceOwner: ownerRouterGateway, Status: "ACTIVE", NoSecurityGroups: true})
 	if err != nil {
 		return err
@@ -180,13 +180,13 @@ func (s *networkService) setGateway(q *nreq, rt *router, a nAttrs, action string
 }
 
 // clearGatewayLocked removes the gateway unless floating IPs need it.
-func (s *networkService) clearGatewayLocked(rt *router) error {
+func (s *Room) clearGatewayLocked(rt *router) error {
 	if rt.GatewayNet == "" {
 		return nil
 	}
 	for _, f := range s.fips {
 		if f.RouterID == rt.ID {
-			return nErr(http.StatusConflict, "RouterExternalGatewayInUseByFloatingIp",
+			return errorf(http.StatusConflict, "RouterExternalGatewayInUseByFloatingIp",
 				"Gateway cannot be updated for router %s, since a gateway to external network %s is required by one or more floating IPs.", rt.ID, rt.GatewayNet)
 		}
 	}
@@ -197,7 +197,7 @@ func (s *networkService) clearGatewayLocked(rt *router) error {
 	return nil
 }
 
-func (s *networkService) updateRouter(q *nreq) (int, any, error) {
+func (s *Room) updateRouter(q *request) (int, any, error) {
 	rt, err := s.findRouter(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err
@@ -207,10 +207,10 @@ func (s *networkService) updateRouter(q *nreq) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := nAdminOnlyAttrs(a, "update_router", "distributed", "ha"); err != nil {
+	if err := adminOnlyAttrs(a, "update_router", "distributed", "ha"); err != nil {
 		return 0, nil, err
 	}
-	if err := q.checkRevision(&rt.nStdAttrs); err != nil {
+	if err := q.checkRevision(&rt.stdAttrs); err != nil {
 		return 0, nil, err
 	}
 	upd := *rt
@@ -218,16 +218,16 @@ func (s *networkService) updateRouter(q *nreq) (int, any, error) {
 	r.str("name", 255, &upd.Name)
 	r.str("description", 255, &upd.Description)
 	r.boolean("admin_state_up", &upd.AdminStateUp)
-	var routes []nHostRoute
-	hasRoutes := r.into("routes", &routes)
+	var Routes []hostRoute
+	hasRoutes := r.into("routes", &Routes)
 	if r.err != nil {
 		return 0, nil, r.err
 	}
 	if hasRoutes {
-		if err := s.checkRoutes(&upd, core.OrEmpty(routes)); err != nil {
+		if err := s.checkRoutes(&upd, core.OrEmpty(Routes)); err != nil {
 			return 0, nil, err
 		}
-		upd.Routes = core.OrEmpty(routes)
+		upd.Routes = core.OrEmpty(Routes)
 	}
 	if a.has("external_gateway_info") {
 		if err := s.setGateway(q, &upd, a, "update_router"); err != nil {
@@ -241,7 +241,7 @@ func (s *networkService) updateRouter(q *nreq) (int, any, error) {
 
 // routerCIDRs are the subnets the router is connected to, and its own
 // addresses.
-func (s *networkService) routerCIDRs(rt *router) ([]netip.Prefix, []netip.Addr) {
+func (s *Room) routerCIDRs(rt *router) ([]netip.Prefix, []netip.Addr) {
 	var cidrs []netip.Prefix
 	var own []netip.Addr
 	ports := s.interfaces(rt)
@@ -263,48 +263,48 @@ func (s *networkService) routerCIDRs(rt *router) ([]netip.Prefix, []netip.Addr) 
 
 // checkRoutes validates extra routes: each next hop must be on a
 // connected subnet and must not be the router itself.
-func (s *networkService) checkRoutes(rt *router, routes []nHostRoute) error {
-	if len(routes) > nMaxRoutes {
-		return nErr(http.StatusBadRequest, "RoutesExhausted",
-			"Unable to complete operation for %s. The number of routes exceeds the maximum %d.", rt.ID, nMaxRoutes)
+func (s *Room) checkRoutes(rt *router, Routes []hostRoute) error {
+	if len(Routes) > maxRoutes {
+		return errorf(http.StatusBadRequest, "RoutesExhausted",
+			"Unable to complete operation for %s. The number of routes exceeds the maximum %d.", rt.ID, maxRoutes)
 	}
-	if err := nValidateRoutes("routes", routes); err != nil {
+	if err := validateRoutes("routes", Routes); err != nil {
 		return err
 	}
 	cidrs, own := s.routerCIDRs(rt)
-	for _, r := range routes {
+	for _, r := range Routes {
 		nh := netip.MustParseAddr(r.NextHop)
 		if slices.Contains(own, nh) {
-			return nInvalidRoutes(routes, "the nexthop is used by router")
+			return invalidRoutes(Routes, "the nexthop is used by router")
 		}
 		if !slices.ContainsFunc(cidrs, func(p netip.Prefix) bool { return p.Contains(nh) }) {
-			return nInvalidRoutes(routes, "the nexthop is not connected with router")
+			return invalidRoutes(Routes, "the nexthop is not connected with router")
 		}
 	}
 	return nil
 }
 
-func nInvalidRoutes(routes []nHostRoute, reason string) error {
+func invalidRoutes(Routes []hostRoute, reason string) error {
 	text := "["
-	for i, r := range routes {
+	for i, r := range Routes {
 		if i > 0 {
 			text += ", "
 		}
 		text += "{'destination': '" + r.Destination + "', 'nexthop': '" + r.NextHop + "'}"
 	}
-	return nErr(http.StatusBadRequest, "InvalidRoutes", "Invalid format for routes: %s], %s.", text, reason)
+	return errorf(http.StatusBadRequest, "InvalidRoutes", "Invalid format for routes: %s], %s.", text, reason)
 }
 
-func (s *networkService) addExtraRoutes(q *nreq) (int, any, error) {
+func (s *Room) addExtraRoutes(q *request) (int, any, error) {
 	return s.changeExtraRoutes(q, true)
 }
 
-func (s *networkService) removeExtraRoutes(q *nreq) (int, any, error) {
+func (s *Room) removeExtraRoutes(q *request) (int, any, error) {
 	return s.changeExtraRoutes(q, false)
 }
 
 // changeExtraRoutes serves extraroute-atomic's add and remove calls.
-func (s *networkService) changeExtraRoutes(q *nreq, add bool) (int, any, error) {
+func (s *Room) changeExtraRoutes(q *request, add bool) (int, any, error) {
 	rt, err := s.findRouter(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err
@@ -313,12 +313,12 @@ func (s *networkService) changeExtraRoutes(q *nreq, add bool) (int, any, error) 
 	if err != nil {
 		return 0, nil, err
 	}
-	var routes []nHostRoute
-	if _, err := a.into("routes", &routes); err != nil {
+	var Routes []hostRoute
+	if _, err := a.into("routes", &Routes); err != nil {
 		return 0, nil, err
 	}
 	next := slices.Clone(rt.Routes)
-	for _, r := range routes {
+	for _, r := range Routes {
 		i := slices.Index(next, r)
 		switch {
 		case add && i < 0:
@@ -335,13 +335,13 @@ func (s *networkService) changeExtraRoutes(q *nreq, add bool) (int, any, error) 
 	return http.StatusOK, map[string]any{"router": s.routerDoc(rt)}, nil
 }
 
-func (s *networkService) deleteRouter(q *nreq) (int, any, error) {
+func (s *Room) deleteRouter(q *request) (int, any, error) {
 	rt, err := s.findRouter(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
 	if len(s.interfaces(rt)) > 0 {
-		return 0, nil, nErr(http.StatusConflict, "RouterInUse", "Router %s still has ports", rt.ID)
+		return 0, nil, errorf(http.StatusConflict, "RouterInUse", "Router %s still has ports", rt.ID)
 	}
 	if err := s.clearGatewayLocked(rt); err != nil {
 		return 0, nil, err

@@ -1,4 +1,4 @@
-package sim
+package network
 
 import (
 	"errors"
@@ -13,13 +13,13 @@ import (
 // floatingIP is a Neutron floating IP. Its address is held by a hidden
 // network:floatingip port on the external network.
 type floatingIP struct {
-	nStdAttrs
+	stdAttrs
 	Address, NetworkID, AddrPort string
 	PortID, FixedIP, RouterID    string
 	Status                       string
 }
 
-func (s *networkService) fipDoc(f *floatingIP) map[string]any {
+func (s *Room) fipDoc(f *floatingIP) map[string]any {
 	var details any
 	if p := s.ports[f.PortID]; p != nil {
 		details = map[string]any{"name": p.Name, "network_id": p.NetworkID, "mac_address": p.MAC,
@@ -29,19 +29,19 @@ func (s *networkService) fipDoc(f *floatingIP) map[string]any {
 	return f.fill(map[string]any{
 		"floating_ip_address": f.Address,
 		"floating_network_id": f.NetworkID,
-		"router_id":           nStrOrNil(f.RouterID),
-		"port_id":             nStrOrNil(f.PortID),
-		"fixed_ip_address":    nStrOrNil(f.FixedIP),
+		"router_id":           core.StrOrNil(f.RouterID),
+		"port_id":             core.StrOrNil(f.PortID),
+		"fixed_ip_address":    core.StrOrNil(f.FixedIP),
 		"status":              f.Status,
 		"port_details":        details,
 	}, true)
 }
 
 func fipNotFound(id string) error {
-	return nErr(http.StatusNotFound, "FloatingIPNotFound", "Floating IP %s could not be found", id)
+	return errorf(http.StatusNotFound, "FloatingIPNotFound", "Floating IP %s could not be found", id)
 }
 
-func (s *networkService) findFIP(projectID, id string) (*floatingIP, error) {
+func (s *Room) findFIP(projectID, id string) (*floatingIP, error) {
 	f := s.fips[id]
 	if f == nil || f.ProjectID != projectID {
 		return nil, fipNotFound(id)
@@ -52,7 +52,7 @@ func (s *networkService) findFIP(projectID, id string) (*floatingIP, error) {
 // portFIPs are the floating IPs associated with a port, oldest first
 // (Nova lists a server's addresses for every port, so this must not sort
 // all floating IPs of the cloud).
-func (s *networkService) portFIPs(portID string) []*floatingIP {
+func (s *Room) portFIPs(portID string) []*floatingIP {
 	var out []*floatingIP
 	for _, f := range s.fips {
 		if f.PortID == portID {
@@ -68,7 +68,7 @@ func (s *networkService) portFIPs(portID string) []*floatingIP {
 	return out
 }
 
-func (s *networkService) listFloatingIPs(q *nreq) (int, any, error) {
+func (s *Room) listFloatingIPs(q *request) (int, any, error) {
 	var docs []map[string]any
 	for _, f := range s.fips {
 		if f.ProjectID == q.project() {
@@ -78,7 +78,7 @@ func (s *networkService) listFloatingIPs(q *nreq) (int, any, error) {
 	return q.list(s.c.URL(), "floatingips", docs, fipNotFound)
 }
 
-func (s *networkService) getFloatingIP(q *nreq) (int, any, error) {
+func (s *Room) getFloatingIP(q *request) (int, any, error) {
 	f, err := s.findFIP(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err
@@ -86,19 +86,19 @@ func (s *networkService) getFloatingIP(q *nreq) (int, any, error) {
 	return q.show("floatingip", s.fipDoc(f))
 }
 
-func (s *networkService) createFloatingIP(q *nreq) (int, any, error) {
+func (s *Room) createFloatingIP(q *request) (int, any, error) {
 	a, err := q.resource("floatingip", "floating_network_id", "port_id", "fixed_ip_address",
 		"floating_ip_address", "subnet_id", "description")
 	if err != nil {
 		return 0, nil, err
 	}
 	if a.has("floating_ip_address") {
-		return 0, nil, nPolicyDenied("create_floatingip", "floating_ip_address")
+		return 0, nil, policyDenied("create_floatingip", "floating_ip_address")
 	}
 	if err := a.required("floating_network_id"); err != nil {
 		return 0, nil, err
 	}
-	f := &floatingIP{nStdAttrs: newNStdAttrs(q.project(), s.c.Now()), Status: "DOWN"}
+	f := &floatingIP{stdAttrs: newStdAttrs(q.project(), s.c.Now()), Status: "DOWN"}
 	var subnetID, portID, fixed string
 	r := a.reader()
 	r.str("floating_network_id", 0, &f.NetworkID)
@@ -123,17 +123,17 @@ func (s *networkService) createFloatingIP(q *nreq) (int, any, error) {
 }
 
 // allocateFIP takes an address on the external network for f.
-func (s *networkService) allocateFIP(q *nreq, f *floatingIP, subnetID string) error {
+func (s *Room) allocateFIP(q *request, f *floatingIP, subnetID string) error {
 	n, err := s.findNetwork(q.project(), f.NetworkID)
 	if err != nil {
 		return err
 	}
 	if !n.External {
-		return nBadResource("floatingip", "Network %s is not a valid external network", n.ID)
+		return badResource("floatingip", "Network %s is not a valid external network", n.ID)
 	}
 	if subnetID != "" {
 		if sn := s.subnets[subnetID]; sn == nil || sn.NetworkID != n.ID {
-			return nBadResource("floatingip", "Subnet %s is not on network %s", subnetID, n.ID)
+			return badResource("floatingip", "Subnet %s is not on network %s", subnetID, n.ID)
 		}
 	}
 	if err := s.checkQuota(q.project(), "floatingip", 1); err != nil {
@@ -145,17 +145,17 @@ func (s *networkService) allocateFIP(q *nreq, f *floatingIP, subnetID string) er
 // takeFIPAddressLocked creates the hidden port that holds f's address on
 // the external network n: on the given subnet, or (as Neutron's IPAM)
 // on the first IPv4 subnet with a free address.
-func (s *networkService) takeFIPAddressLocked(n *network, f *floatingIP, subnetID string) error {
-	exhausted := nErr(http.StatusBadRequest, "ExternalIpAddressExhausted", "Unable to find any IP address on external network %s.", n.ID)
+func (s *Room) takeFIPAddressLocked(n *network, f *floatingIP, subnetID string) error {
+	exhausted := errorf(http.StatusBadRequest, "ExternalIpAddressExhausted", "Unable to find any IP address on external network %s.", n.ID)
 	if subnetID == "" {
 		subnetID = s.fipSubnetLocked(n)
 		if subnetID == "" {
 			return exhausted
 		}
 	}
-	p, err := s.newPortLocked(nPortSpec{Network: n, AdminStateUp: true, DeviceID: f.ID,
+	p, err := s.newPortLocked(portSpec{Network: n, AdminStateUp: true, DeviceID: f.ID,
 		DeviceOwner: ownerFloatingIP, Status: "N/A", NoSecurityGroups: true,
-		FixedIPs: []nFixedIPReq{{SubnetID: subnetID}}})
+		FixedIPs: []fixedIPReq{{SubnetID: subnetID}}})
 	var ne *core.APIError
 	if errors.As(err, &ne) && ne.Type == "IpAddressGenerationFailure" || err == nil && len(p.FixedIPs) == 0 {
 		if p != nil {
@@ -171,11 +171,11 @@ func (s *networkService) takeFIPAddressLocked(n *network, f *floatingIP, subnetI
 }
 
 // fipSubnetLocked is the first IPv4 subnet of n with a free address, or "".
-func (s *networkService) fipSubnetLocked(n *network) string {
+func (s *Room) fipSubnetLocked(n *network) string {
 	used := s.usedIPs(n, &port{})
 	for _, id := range n.Subnets {
 		if sn := s.subnets[id]; sn != nil && sn.version() == 4 {
-			if _, ok := nNextFree(sn, used); ok {
+			if _, ok := nextFree(sn, used); ok {
 				return id
 			}
 		}
@@ -186,7 +186,7 @@ func (s *networkService) fipSubnetLocked(n *network) string {
 // associateLocked binds the floating IP to a fixed IPv4 address of the
 // project's port, through the router that connects the port's subnet to
 // the floating IP's network.
-func (s *networkService) associateLocked(projectID string, f *floatingIP, portID, fixed string) error {
+func (s *Room) associateLocked(projectID string, f *floatingIP, portID, fixed string) error {
 	p := s.ports[portID]
 	if p == nil || p.ProjectID != projectID {
 		return portNotFound(portID)
@@ -197,14 +197,14 @@ func (s *networkService) associateLocked(projectID string, f *floatingIP, portID
 	}
 	for _, o := range s.fips {
 		if o.ID != f.ID && o.PortID == p.ID && o.FixedIP == ip.IPAddress && o.NetworkID == f.NetworkID {
-			return nErr(http.StatusConflict, "FloatingIPPortAlreadyAssociated",
+			return errorf(http.StatusConflict, "FloatingIPPortAlreadyAssociated",
 				"Cannot associate floating IP %s (%s) with port %s using fixed IP %s, as that fixed IP already has a floating IP on external network %s.",
 				f.Address, f.ID, p.ID, ip.IPAddress, f.NetworkID)
 		}
 	}
 	rt := s.routerFor(f.NetworkID, ip.SubnetID)
 	if rt == nil {
-		return nErr(http.StatusNotFound, "ExternalGatewayForFloatingIPNotFound",
+		return errorf(http.StatusNotFound, "ExternalGatewayForFloatingIPNotFound",
 			"External network %s is not reachable from subnet %s.  Therefore, cannot associate Port %s with a Floating IP.",
 			f.NetworkID, ip.SubnetID, p.ID)
 	}
@@ -215,8 +215,8 @@ func (s *networkService) associateLocked(projectID string, f *floatingIP, portID
 }
 
 // fipFixedIP picks the fixed IP of the port a floating IP maps to.
-func (s *networkService) fipFixedIP(p *port, fixed string) (fixedIP, error) {
-	var v4 []fixedIP
+func (s *Room) fipFixedIP(p *port, fixed string) (core.FixedIP, error) {
+	var v4 []core.FixedIP
 	for _, f := range p.FixedIPs {
 		if a, err := netip.ParseAddr(f.IPAddress); err == nil && a.Is4() {
 			v4 = append(v4, f)
@@ -224,26 +224,26 @@ func (s *networkService) fipFixedIP(p *port, fixed string) (fixedIP, error) {
 	}
 	if fixed != "" {
 		if a, err := netip.ParseAddr(fixed); err != nil || !a.Is4() {
-			return fixedIP{}, nBadResource("floatingip", "Cannot process floating IP association with %s, since that is not an IPv4 address", fixed)
+			return core.FixedIP{}, badResource("floatingip", "Cannot process floating IP association with %s, since that is not an IPv4 address", fixed)
 		}
-		i := slices.IndexFunc(v4, func(f fixedIP) bool { return f.IPAddress == fixed })
+		i := slices.IndexFunc(v4, func(f core.FixedIP) bool { return f.IPAddress == fixed })
 		if i < 0 {
-			return fixedIP{}, nBadResource("floatingip", "Port %s does not have fixed ip %s", p.ID, fixed)
+			return core.FixedIP{}, badResource("floatingip", "Port %s does not have fixed ip %s", p.ID, fixed)
 		}
 		return v4[i], nil
 	}
 	switch len(v4) {
 	case 0:
-		return fixedIP{}, nBadResource("floatingip", "No IPv4 addresses found on port %s", p.ID)
+		return core.FixedIP{}, badResource("floatingip", "No IPv4 addresses found on port %s", p.ID)
 	case 1:
 		return v4[0], nil
 	}
-	return fixedIP{}, nBadResource("floatingip", "Port %s has multiple fixed IPv4 addresses.  Must provide a specific IPv4 address when assigning a floating IP", p.ID)
+	return core.FixedIP{}, badResource("floatingip", "Port %s has multiple fixed IPv4 addresses.  Must provide a specific IPv4 address when assigning a floating IP", p.ID)
 }
 
 // routerFor is the router with a gateway on the external network and an
 // interface on the subnet.
-func (s *networkService) routerFor(extNet, subnetID string) *router {
+func (s *Room) routerFor(extNet, subnetID string) *router {
 	var found []*router
 	for _, rt := range s.routers {
 		if rt.GatewayNet != extNet {
@@ -265,7 +265,7 @@ func (s *networkService) routerFor(extNet, subnetID string) *router {
 
 // settleFIP plays the L3 agent: after a moment the floating IP is ACTIVE
 // when associated and DOWN when not.
-func (s *networkService) settleFIP(id string) {
+func (s *Room) settleFIP(id string) {
 	s.c.Later(1, func() {
 		if f := s.fips[id]; f != nil {
 			f.Status = "DOWN"
@@ -276,13 +276,13 @@ func (s *networkService) settleFIP(id string) {
 	})
 }
 
-func (s *networkService) disassociateLocked(f *floatingIP) {
+func (s *Room) disassociateLocked(f *floatingIP) {
 	f.PortID, f.FixedIP, f.RouterID = "", "", ""
 	f.touch(s.c.Now())
 	s.settleFIP(f.ID)
 }
 
-func (s *networkService) updateFloatingIP(q *nreq) (int, any, error) {
+func (s *Room) updateFloatingIP(q *request) (int, any, error) {
 	f, err := s.findFIP(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err
@@ -291,7 +291,7 @@ func (s *networkService) updateFloatingIP(q *nreq) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := q.checkRevision(&f.nStdAttrs); err != nil {
+	if err := q.checkRevision(&f.stdAttrs); err != nil {
 		return 0, nil, err
 	}
 	var portID, fixed string
@@ -316,7 +316,7 @@ func (s *networkService) updateFloatingIP(q *nreq) (int, any, error) {
 	return http.StatusOK, map[string]any{"floatingip": s.fipDoc(f)}, nil
 }
 
-func (s *networkService) deleteFloatingIP(q *nreq) (int, any, error) {
+func (s *Room) deleteFloatingIP(q *request) (int, any, error) {
 	f, err := s.findFIP(q.project(), q.id())
 	if err != nil {
 		return 0, nil, err

@@ -1,4 +1,4 @@
-package sim
+package network
 
 import (
 	"net/http"
@@ -8,7 +8,7 @@ import (
 )
 
 // versions is GET /network/: the one API version, without auth.
-func (s *networkService) versions(w http.ResponseWriter, r *http.Request) {
+func (s *Room) versions(w http.ResponseWriter, r *http.Request) {
 	core.WriteJSON(w, http.StatusOK, map[string]any{"versions": []any{map[string]any{
 		"id": "v2.0", "status": "CURRENT",
 		"links": []map[string]string{{"rel": "self", "href": s.c.URL() + "/network/v2.0/"}},
@@ -18,7 +18,7 @@ func (s *networkService) versions(w http.ResponseWriter, r *http.Request) {
 // unknownPath serves paths no route matches: Neutron takes a ".json"
 // format suffix on any path (gophercloud uses it for quota details);
 // anything else is 404.
-func (s *networkService) unknownPath(mux *http.ServeMux) http.HandlerFunc {
+func (s *Room) unknownPath(mux *http.ServeMux) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if p, ok := strings.CutSuffix(r.URL.Path, ".json"); ok {
 			r2 := r.Clone(r.Context())
@@ -26,12 +26,12 @@ func (s *networkService) unknownPath(mux *http.ServeMux) http.HandlerFunc {
 			mux.ServeHTTP(w, r2)
 			return
 		}
-		writeNeutronError(w, nErr(http.StatusNotFound, "HTTPNotFound", "The resource could not be found."))
+		writeError(w, errorf(http.StatusNotFound, "HTTPNotFound", "The resource could not be found."))
 	}
 }
 
 // listResources is GET /v2.0/: the collections of the API.
-func (s *networkService) listResources(q *nreq) (int, any, error) {
+func (s *Room) listResources(q *request) (int, any, error) {
 	var out []map[string]any
 	for _, c := range []struct{ name, coll string }{
 		{"network", "networks"}, {"subnet", "subnets"}, {"port", "ports"}, {"subnetpool", "subnetpools"},
@@ -42,12 +42,12 @@ func (s *networkService) listResources(q *nreq) (int, any, error) {
 	return http.StatusOK, map[string]any{"resources": out}, nil
 }
 
-// neutronExtension is one entry of GET /v2.0/extensions.
-type neutronExtension struct{ alias, name, description, updated string }
+// extension is one entry of GET /v2.0/extensions.
+type extension struct{ alias, name, description, updated string }
 
-// neutronExtensions are the API extensions the simulator implements, as an
+// extensions are the API extensions the simulator implements, as an
 // ML2/OVS cloud with the L3 and DHCP agents announces them.
-var neutronExtensions = []neutronExtension{
+var extensions = []extension{
 	{"allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs", "2013-07-23T10:00:00-00:00"},
 	{"availability_zone", "Availability Zone", "The availability zone extension.", "2015-01-01T10:00:00-00:00"},
 	{"binding", "Port Binding", "Expose port bindings of a virtual port to external application", "2014-02-03T10:00:00-00:00"},
@@ -82,30 +82,30 @@ var neutronExtensions = []neutronExtension{
 	{"subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool", "2015-03-30T10:00:00-00:00"},
 }
 
-func (e neutronExtension) doc() map[string]any {
+func (e extension) doc() map[string]any {
 	return map[string]any{"alias": e.alias, "name": e.name, "description": e.description,
 		"updated": e.updated, "links": []any{}}
 }
 
-func (s *networkService) listExtensions(q *nreq) (int, any, error) {
-	out := make([]map[string]any, len(neutronExtensions))
-	for i, e := range neutronExtensions {
+func (s *Room) listExtensions(q *request) (int, any, error) {
+	out := make([]map[string]any, len(extensions))
+	for i, e := range extensions {
 		out[i] = e.doc()
 	}
 	return http.StatusOK, map[string]any{"extensions": out}, nil
 }
 
-func (s *networkService) getExtension(q *nreq) (int, any, error) {
+func (s *Room) getExtension(q *request) (int, any, error) {
 	alias := q.r.PathValue("alias")
-	for _, e := range neutronExtensions {
+	for _, e := range extensions {
 		if e.alias == alias {
 			return http.StatusOK, map[string]any{"extension": e.doc()}, nil
 		}
 	}
-	return 0, nil, nErr(http.StatusNotFound, "HTTPNotFound", "Extension with alias %s does not exist", alias)
+	return 0, nil, errorf(http.StatusNotFound, "HTTPNotFound", "Extension with alias %s does not exist", alias)
 }
 
-func (s *networkService) listAvailabilityZones(q *nreq) (int, any, error) {
+func (s *Room) listAvailabilityZones(q *request) (int, any, error) {
 	var docs []map[string]any
 	for _, az := range s.azs {
 		for _, res := range []string{"network", "router"} {
