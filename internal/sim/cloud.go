@@ -13,6 +13,7 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 	"github.com/scs-migrate/scs-migrate/internal/sim/identity"
 	"github.com/scs-migrate/scs-migrate/internal/sim/image"
+	"github.com/scs-migrate/scs-migrate/internal/sim/loadbalancer"
 	"github.com/scs-migrate/scs-migrate/internal/sim/network"
 	"github.com/scs-migrate/scs-migrate/internal/sim/placement"
 	"github.com/scs-migrate/scs-migrate/internal/sim/volume"
@@ -68,7 +69,6 @@ type Cloud struct {
 	image    *image.Room
 	volume   *volume.Room
 	network  *network.Room
-	lb       *loadBalancerService
 }
 
 // New creates a cloud, seeds it as an SCS-compliant provider, and starts
@@ -95,9 +95,8 @@ func New(opts Options) (*Cloud, error) {
 	c.image = image.New(c.Cloud)
 	c.volume = volume.New(c.Cloud, c.identity, c.image)
 	c.network = network.New(c.Cloud)
-	c.rooms = []core.Room{c.identity, c.network, c.volume, c.image, placement.New(c.Cloud)}
+	c.rooms = []core.Room{c.identity, c.network, c.volume, loadbalancer.New(c.Cloud, c.network), c.image, placement.New(c.Cloud)}
 	c.compute = newComputeService(c)
-	c.lb = newLoadBalancerService(c)
 	if err := c.listen(); err != nil {
 		c.removeDataDir()
 		return nil, err
@@ -155,7 +154,6 @@ func (c *Cloud) seedProvider() error {
 		}
 	}
 	c.compute.seedProviderLocked(c.opts.Profile)
-	c.lb.seedProviderLocked(c.opts.Profile)
 	return nil
 }
 

@@ -18,7 +18,6 @@ func (c *Cloud) handler() http.Handler {
 		r.Routes(mux)
 	}
 	c.compute.routes(mux)
-	c.lb.routes(mux)
 	return c.observe(mux)
 }
 

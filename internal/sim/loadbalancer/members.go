@@ -1,4 +1,4 @@
-package sim
+package loadbalancer
 
 import (
 	"net/http"
@@ -7,9 +7,9 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// lbMember is a member of an Octavia pool.
-type lbMember struct {
-	lbObject
+// member is a member of an Octavia pool.
+type member struct {
+	object
 	PoolID, Address, SubnetID string
 	Port, Weight              int
 	Backup                    bool
@@ -17,7 +17,7 @@ type lbMember struct {
 	MonitorPort               *int
 }
 
-func (s *loadBalancerService) memberDoc(m *lbMember) map[string]any {
+func (s *Room) memberDoc(m *member) map[string]any {
 	var monPort any
 	if m.MonitorPort != nil {
 		monPort = *m.MonitorPort
@@ -35,7 +35,7 @@ func (s *loadBalancerService) memberDoc(m *lbMember) map[string]any {
 
 // findMember returns a member of the pool in the path, with the pool's
 // load balancer.
-func (s *loadBalancerService) findMember(q *lbReq) (*lbMember, *lbPool, *lbLoadBalancer, error) {
+func (s *Room) findMember(q *request) (*member, *pool, *loadBalancer, error) {
 	p, lb, err := s.findPool(q, q.id("id"))
 	if err != nil {
 		return nil, nil, nil, err
@@ -43,24 +43,24 @@ func (s *loadBalancerService) findMember(q *lbReq) (*lbMember, *lbPool, *lbLoadB
 	id := q.id("member")
 	m := s.members[id]
 	if m == nil || m.PoolID != p.ID {
-		return nil, nil, nil, lbNotFound("Member", id)
+		return nil, nil, nil, notFound("Member", id)
 	}
 	return m, p, lb, nil
 }
 
-func (s *loadBalancerService) listMembers(q *lbReq) (int, any, error) {
+func (s *Room) listMembers(q *request) (int, any, error) {
 	p, _, err := s.findPool(q, q.id("id"))
 	if err != nil {
 		return 0, nil, err
 	}
-	var docs []lbDoc
+	var docs []document
 	for _, m := range s.poolMembers(p.ID) {
-		docs = append(docs, lbDoc{doc: s.memberDoc(m)})
+		docs = append(docs, document{doc: s.memberDoc(m)})
 	}
 	return q.list(s.c.URL(), "members", docs)
 }
 
-func (s *loadBalancerService) getMember(q *lbReq) (int, any, error) {
+func (s *Room) getMember(q *request) (int, any, error) {
 	m, _, _, err := s.findMember(q)
 	if err != nil {
 		return 0, nil, err
@@ -68,8 +68,8 @@ func (s *loadBalancerService) getMember(q *lbReq) (int, any, error) {
 	return http.StatusOK, map[string]any{"member": s.memberDoc(m)}, nil
 }
 
-// lbMemberBody is the body of member create and update.
-type lbMemberBody struct {
+// memberBody is the body of member create and update.
+type memberBody struct {
 	Name           *string   `json:"name"`
 	Address        string    `json:"address"`
 	ProtocolPort   *int      `json:"protocol_port"`
@@ -83,12 +83,12 @@ type lbMemberBody struct {
 	Tags           *[]string `json:"tags"`
 }
 
-func (s *loadBalancerService) createMember(q *lbReq) (int, any, error) {
+func (s *Room) createMember(q *request) (int, any, error) {
 	p, lb, err := s.findPool(q, q.id("id"))
 	if err != nil {
 		return 0, nil, err
 	}
-	var b lbMemberBody
+	var b memberBody
 	if err := q.decode("member", &b); err != nil {
 		return 0, nil, err
 	}
@@ -99,7 +99,7 @@ func (s *loadBalancerService) createMember(q *lbReq) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := s.beginChange(lb, append(s.poolListeners(p), &p.lbObject)...); err != nil {
+	if err := s.beginChange(lb, append(s.poolListeners(p), &p.object)...); err != nil {
 		return 0, nil, err
 	}
 	s.members[m.ID] = m
@@ -107,37 +107,37 @@ func (s *loadBalancerService) createMember(q *lbReq) (int, any, error) {
 }
 
 // newMember validates a create body into a member not stored yet.
-func (s *loadBalancerService) newMember(q *lbReq, p *lbPool, b lbMemberBody) (*lbMember, error) {
+func (s *Room) newMember(q *request, p *pool, b memberBody) (*member, error) {
 	addr, err := netip.ParseAddr(b.Address)
 	if err != nil {
-		return nil, lbInvalidField("address", b.Address, "Value should be IPv4 or IPv6 format")
+		return nil, invalidField("address", b.Address, "Value should be IPv4 or IPv6 format")
 	}
 	if b.ProtocolPort == nil || *b.ProtocolPort < 1 || *b.ProtocolPort > 65535 {
-		return nil, lbInvalidField("protocol_port", intOrEmpty(b.ProtocolPort), "Value should be between 1 and 65535")
+		return nil, invalidField("protocol_port", intOrEmpty(b.ProtocolPort), "Value should be between 1 and 65535")
 	}
-	if b.SubnetID != "" && !s.c.network.SubnetVisibleLocked(q.project(), b.SubnetID) {
-		return nil, lbErr(http.StatusBadRequest, "Subnet %s not found.", b.SubnetID)
+	if b.SubnetID != "" && !s.network.SubnetVisibleLocked(q.project(), b.SubnetID) {
+		return nil, errorf(http.StatusBadRequest, "Subnet %s not found.", b.SubnetID)
 	}
 	for _, o := range s.poolMembers(p.ID) {
-		if o.Address == addr.String() && o.Port == *b.ProtocolPort && o.Prov != lbPendingDelete {
-			return nil, lbErr(http.StatusConflict, "Another member on this pool is already using ip %s on protocol_port %d", addr, *b.ProtocolPort)
+		if o.Address == addr.String() && o.Port == *b.ProtocolPort && o.Prov != statusPendingDelete {
+			return nil, errorf(http.StatusConflict, "Another member on this pool is already using ip %s on protocol_port %d", addr, *b.ProtocolPort)
 		}
 	}
-	m := &lbMember{lbObject: newLBObject(q.project(), s.c.Now()), PoolID: p.ID, Address: addr.String(),
+	m := &member{object: newObject(q.project(), s.c.Now()), PoolID: p.ID, Address: addr.String(),
 		SubnetID: b.SubnetID, Port: *b.ProtocolPort, Weight: 1}
-	m.Oper = lbNoMonitor
+	m.Oper = statusNoMonitor
 	if s.poolMonitor(p.ID) != nil {
-		m.Oper = lbOffline
+		m.Oper = statusOffline
 	}
 	return m, applyMember(m, b)
 }
 
 // applyMember applies the writable attributes of a body.
-func applyMember(m *lbMember, b lbMemberBody) error {
+func applyMember(m *member, b memberBody) error {
 	m.apply(b.Name, nil, b.AdminStateUp, b.Tags)
 	if b.Weight != nil {
 		if *b.Weight < 0 || *b.Weight > 256 {
-			return lbInvalidField("weight", *b.Weight, "Value should be between 0 and 256")
+			return invalidField("weight", *b.Weight, "Value should be between 0 and 256")
 		}
 		m.Weight = *b.Weight
 	}
@@ -146,7 +146,7 @@ func applyMember(m *lbMember, b lbMemberBody) error {
 	}
 	if b.MonitorAddress != nil {
 		if _, err := netip.ParseAddr(*b.MonitorAddress); err != nil && *b.MonitorAddress != "" {
-			return lbInvalidField("monitor_address", *b.MonitorAddress, "Value should be IPv4 or IPv6 format")
+			return invalidField("monitor_address", *b.MonitorAddress, "Value should be IPv4 or IPv6 format")
 		}
 		m.MonitorAddress = *b.MonitorAddress
 	}
@@ -157,26 +157,26 @@ func applyMember(m *lbMember, b lbMemberBody) error {
 	return nil
 }
 
-func (s *loadBalancerService) updateMember(q *lbReq) (int, any, error) {
+func (s *Room) updateMember(q *request) (int, any, error) {
 	m, p, lb, err := s.findMember(q)
 	if err != nil {
 		return 0, nil, err
 	}
-	var b lbMemberBody
+	var b memberBody
 	if err := q.decode("member", &b); err != nil {
 		return 0, nil, err
 	}
 	if b.Address != "" || b.ProtocolPort != nil || b.SubnetID != "" {
-		return 0, nil, lbErr(http.StatusBadRequest, "Invalid input for field/attribute member. Unknown attribute for argument member: address, protocol_port and subnet_id cannot be changed")
+		return 0, nil, errorf(http.StatusBadRequest, "Invalid input for field/attribute member. Unknown attribute for argument member: address, protocol_port and subnet_id cannot be changed")
 	}
-	if lb.Prov != lbActive {
-		return 0, nil, lbImmutable(lb.ID)
+	if lb.Prov != statusActive {
+		return 0, nil, immutable(lb.ID)
 	}
 	upd := *m
 	if err := applyMember(&upd, b); err != nil {
 		return 0, nil, err
 	}
-	if err := s.beginChange(lb, append(s.poolListeners(p), &p.lbObject, &m.lbObject)...); err != nil {
+	if err := s.beginChange(lb, append(s.poolListeners(p), &p.object, &m.object)...); err != nil {
 		return 0, nil, err
 	}
 	prov := m.Prov
@@ -185,14 +185,14 @@ func (s *loadBalancerService) updateMember(q *lbReq) (int, any, error) {
 	return http.StatusOK, map[string]any{"member": s.memberDoc(m)}, nil
 }
 
-func (s *loadBalancerService) deleteMember(q *lbReq) (int, any, error) {
+func (s *Room) deleteMember(q *request) (int, any, error) {
 	m, p, lb, err := s.findMember(q)
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := s.beginChange(lb, append(s.poolListeners(p), &p.lbObject)...); err != nil {
+	if err := s.beginChange(lb, append(s.poolListeners(p), &p.object)...); err != nil {
 		return 0, nil, err
 	}
-	m.Prov = lbPendingDelete
+	m.Prov = statusPendingDelete
 	return http.StatusNoContent, nil, nil
 }

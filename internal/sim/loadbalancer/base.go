@@ -1,4 +1,4 @@
-package sim
+package loadbalancer
 
 import (
 	"slices"
@@ -9,17 +9,17 @@ import (
 
 // Octavia's provisioning and operating statuses.
 const (
-	lbActive        = "ACTIVE"
-	lbPendingCreate = "PENDING_CREATE"
-	lbPendingUpdate = "PENDING_UPDATE"
-	lbPendingDelete = "PENDING_DELETE"
-	lbOnline        = "ONLINE"
-	lbOffline       = "OFFLINE"
-	lbNoMonitor     = "NO_MONITOR"
+	statusActive        = "ACTIVE"
+	statusPendingCreate = "PENDING_CREATE"
+	statusPendingUpdate = "PENDING_UPDATE"
+	statusPendingDelete = "PENDING_DELETE"
+	statusOnline        = "ONLINE"
+	statusOffline       = "OFFLINE"
+	statusNoMonitor     = "NO_MONITOR"
 )
 
-// lbObject holds what every Octavia object has.
-type lbObject struct {
+// object holds what every Octavia object has.
+type object struct {
 	ID, ProjectID, Name, Description string
 	AdminStateUp                     bool
 	Prov, Oper                       string
@@ -27,20 +27,20 @@ type lbObject struct {
 	Tags                             []string
 }
 
-func newLBObject(projectID string, t time.Time) lbObject {
-	return lbObject{ID: core.NewID(), ProjectID: projectID, AdminStateUp: true,
-		Prov: lbPendingCreate, Oper: lbOffline, Created: t}
+func newObject(projectID string, t time.Time) object {
+	return object{ID: core.NewID(), ProjectID: projectID, AdminStateUp: true,
+		Prov: statusPendingCreate, Oper: statusOffline, Created: t}
 }
 
-// lbTime formats a time as Octavia does (no zone); zero is null.
-func lbTime(t time.Time) any {
+// timeOf formats a time as Octavia does (no zone); zero is null.
+func timeOf(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
 	return t.UTC().Format("2006-01-02T15:04:05")
 }
 
-func (o *lbObject) fill(doc map[string]any) map[string]any {
+func (o *object) fill(doc map[string]any) map[string]any {
 	doc["id"] = o.ID
 	doc["project_id"] = o.ProjectID
 	doc["name"] = o.Name
@@ -48,14 +48,14 @@ func (o *lbObject) fill(doc map[string]any) map[string]any {
 	doc["admin_state_up"] = o.AdminStateUp
 	doc["provisioning_status"] = o.Prov
 	doc["operating_status"] = o.Oper
-	doc["created_at"] = lbTime(o.Created)
-	doc["updated_at"] = lbTime(o.Updated)
+	doc["created_at"] = timeOf(o.Created)
+	doc["updated_at"] = timeOf(o.Updated)
 	doc["tags"] = append([]string{}, o.Tags...)
 	return doc
 }
 
 // apply sets the common writable attributes.
-func (o *lbObject) apply(name, desc *string, admin *bool, tags *[]string) {
+func (o *object) apply(name, desc *string, admin *bool, tags *[]string) {
 	if name != nil {
 		o.Name = *name
 	}
@@ -71,11 +71,11 @@ func (o *lbObject) apply(name, desc *string, admin *bool, tags *[]string) {
 }
 
 // upOrOffline is the operating status of an enabled or disabled object.
-func (o *lbObject) upOrOffline() string {
+func (o *object) upOrOffline() string {
 	if o.AdminStateUp {
-		return lbOnline
+		return statusOnline
 	}
-	return lbOffline
+	return statusOffline
 }
 
 func idRefs(ids []string) []map[string]string {
@@ -89,13 +89,13 @@ func idRefs(ids []string) []map[string]string {
 // beginChange checks that the load balancer takes changes and marks it
 // and the given parents PENDING_UPDATE; the change settles after the
 // cloud's delay, as the amphora driver finishes its work.
-func (s *loadBalancerService) beginChange(lb *lbLoadBalancer, parents ...*lbObject) error {
-	if lb.Prov != lbActive {
-		return lbImmutable(lb.ID)
+func (s *Room) beginChange(lb *loadBalancer, parents ...*object) error {
+	if lb.Prov != statusActive {
+		return immutable(lb.ID)
 	}
-	lb.Prov = lbPendingUpdate
+	lb.Prov = statusPendingUpdate
 	for _, p := range parents {
-		p.Prov = lbPendingUpdate
+		p.Prov = statusPendingUpdate
 	}
 	id := lb.ID
 	s.c.Later(1, func() { s.settleLocked(id) })
@@ -105,29 +105,29 @@ func (s *loadBalancerService) beginChange(lb *lbLoadBalancer, parents ...*lbObje
 // settleLocked finishes whatever the load balancer was doing: objects
 // pending deletion go, all others become ACTIVE with their operating
 // status.
-func (s *loadBalancerService) settleLocked(lbID string) {
+func (s *Room) settleLocked(lbID string) {
 	lb := s.lbs[lbID]
 	if lb == nil {
 		return
 	}
-	if lb.Prov == lbPendingDelete {
+	if lb.Prov == statusPendingDelete {
 		s.removeLBLocked(lb)
 		return
 	}
 	t := s.c.Now()
-	settle := func(o *lbObject, oper string) bool {
-		if o.Prov == lbPendingDelete {
+	settle := func(o *object, oper string) bool {
+		if o.Prov == statusPendingDelete {
 			return false
 		}
-		if o.Prov != lbActive {
-			o.Prov, o.Updated = lbActive, t
+		if o.Prov != statusActive {
+			o.Prov, o.Updated = statusActive, t
 		}
 		o.Oper = oper
 		return true
 	}
-	settle(&lb.lbObject, lb.upOrOffline())
+	settle(&lb.object, lb.upOrOffline())
 	for _, l := range s.lbListeners(lbID) {
-		if !settle(&l.lbObject, l.upOrOffline()) {
+		if !settle(&l.object, l.upOrOffline()) {
 			s.removeListenerLocked(l)
 		}
 	}
@@ -136,18 +136,18 @@ func (s *loadBalancerService) settleLocked(lbID string) {
 	}
 }
 
-func (s *loadBalancerService) settlePool(p *lbPool, settle func(*lbObject, string) bool) {
-	if !settle(&p.lbObject, p.upOrOffline()) {
+func (s *Room) settlePool(p *pool, settle func(*object, string) bool) {
+	if !settle(&p.object, p.upOrOffline()) {
 		s.removePoolLocked(p)
 		return
 	}
 	hm := s.poolMonitor(p.ID)
-	if hm != nil && !settle(&hm.lbObject, hm.upOrOffline()) {
+	if hm != nil && !settle(&hm.object, hm.upOrOffline()) {
 		delete(s.monitors, hm.ID)
 		hm = nil
 	}
 	for _, m := range s.poolMembers(p.ID) {
-		if !settle(&m.lbObject, memberOper(m, hm)) {
+		if !settle(&m.object, memberOper(m, hm)) {
 			delete(s.members, m.ID)
 		}
 	}
@@ -155,12 +155,12 @@ func (s *loadBalancerService) settlePool(p *lbPool, settle func(*lbObject, strin
 
 // memberOper is a member's operating status: without a health monitor
 // Octavia cannot tell and says NO_MONITOR.
-func memberOper(m *lbMember, hm *lbMonitor) string {
+func memberOper(m *member, hm *monitor) string {
 	switch {
 	case !m.AdminStateUp:
-		return lbOffline
+		return statusOffline
 	case hm == nil || !hm.AdminStateUp:
-		return lbNoMonitor
+		return statusNoMonitor
 	}
-	return lbOnline
+	return statusOnline
 }

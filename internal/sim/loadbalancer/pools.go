@@ -1,4 +1,4 @@
-package sim
+package loadbalancer
 
 import (
 	"net/http"
@@ -8,19 +8,19 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// lbPool is an Octavia pool.
-type lbPool struct {
-	lbObject
+// pool is an Octavia pool.
+type pool struct {
+	object
 	LBID, Protocol, Algorithm string
-	Persistence               *lbPersistence
+	Persistence               *persistence
 	TLSEnabled                bool
 	TLSRef, CARef, CRLRef     string
 	TLSCiphers                string
 	TLSVersions, ALPN         []string
 }
 
-// lbPersistence is a pool's session_persistence.
-type lbPersistence struct {
+// persistence is a pool's session_persistence.
+type persistence struct {
 	Type        string  `json:"type"`
 	CookieName  *string `json:"cookie_name"`
 	Timeout     *int    `json:"persistence_timeout"`
@@ -28,11 +28,11 @@ type lbPersistence struct {
 }
 
 var (
-	lbPoolProtocols  = []string{"HTTP", "HTTPS", "PROXY", "PROXYV2", "TCP", "UDP", "SCTP"}
-	lbPoolAlgorithms = []string{"ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP", "SOURCE_IP_PORT"}
+	poolProtocols  = []string{"HTTP", "HTTPS", "PROXY", "PROXYV2", "TCP", "UDP", "SCTP"}
+	poolAlgorithms = []string{"ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP", "SOURCE_IP_PORT"}
 )
 
-func (s *loadBalancerService) poolDoc(p *lbPool) map[string]any {
+func (s *Room) poolDoc(p *pool) map[string]any {
 	var listeners, members []string
 	for _, l := range s.lbListeners(p.LBID) {
 		if l.DefaultPool == p.ID {
@@ -72,39 +72,39 @@ func (s *loadBalancerService) poolDoc(p *lbPool) map[string]any {
 }
 
 // findPool returns a pool of the caller with its load balancer.
-func (s *loadBalancerService) findPool(q *lbReq, id string) (*lbPool, *lbLoadBalancer, error) {
+func (s *Room) findPool(q *request, id string) (*pool, *loadBalancer, error) {
 	p := s.pools[id]
 	switch {
 	case p == nil:
-		return nil, nil, lbNotFound("Pool", id)
+		return nil, nil, notFound("Pool", id)
 	case p.ProjectID != q.project():
-		return nil, nil, lbForbidden()
+		return nil, nil, forbiddenError()
 	}
 	return p, s.lbs[p.LBID], nil
 }
 
 // poolListeners are the listeners whose default pool is p.
-func (s *loadBalancerService) poolListeners(p *lbPool) []*lbObject {
-	var out []*lbObject
+func (s *Room) poolListeners(p *pool) []*object {
+	var out []*object
 	for _, l := range s.lbListeners(p.LBID) {
 		if l.DefaultPool == p.ID {
-			out = append(out, &l.lbObject)
+			out = append(out, &l.object)
 		}
 	}
 	return out
 }
 
-func (s *loadBalancerService) listPools(q *lbReq) (int, any, error) {
-	var docs []lbDoc
+func (s *Room) listPools(q *request) (int, any, error) {
+	var docs []document
 	for _, p := range s.pools {
 		if p.ProjectID == q.project() {
-			docs = append(docs, lbDoc{doc: s.poolDoc(p), extra: map[string]any{"loadbalancer_id": p.LBID}})
+			docs = append(docs, document{doc: s.poolDoc(p), extra: map[string]any{"loadbalancer_id": p.LBID}})
 		}
 	}
 	return q.list(s.c.URL(), "pools", docs)
 }
 
-func (s *loadBalancerService) getPool(q *lbReq) (int, any, error) {
+func (s *Room) getPool(q *request) (int, any, error) {
 	p, _, err := s.findPool(q, q.id("id"))
 	if err != nil {
 		return 0, nil, err
@@ -112,58 +112,58 @@ func (s *loadBalancerService) getPool(q *lbReq) (int, any, error) {
 	return http.StatusOK, map[string]any{"pool": s.poolDoc(p)}, nil
 }
 
-// lbPoolBody is the body of pool create and update.
-type lbPoolBody struct {
-	Name               *string        `json:"name"`
-	Description        *string        `json:"description"`
-	AdminStateUp       *bool          `json:"admin_state_up"`
-	ListenerID         string         `json:"listener_id"`
-	LoadbalancerID     string         `json:"loadbalancer_id"`
-	Protocol           string         `json:"protocol"`
-	LBMethod           *string        `json:"lb_algorithm"`
-	SessionPersistence *lbPersistence `json:"session_persistence"`
-	TLSEnabled         *bool          `json:"tls_enabled"`
-	TLSContainerRef    *string        `json:"tls_container_ref"`
-	CATLSContainerRef  *string        `json:"ca_tls_container_ref"`
-	CRLContainerRef    *string        `json:"crl_container_ref"`
-	TLSCiphers         *string        `json:"tls_ciphers"`
-	TLSVersions        *[]string      `json:"tls_versions"`
-	ALPNProtocols      *[]string      `json:"alpn_protocols"`
-	ProjectID          *string        `json:"project_id"`
-	Tags               *[]string      `json:"tags"`
+// poolBody is the body of pool create and update.
+type poolBody struct {
+	Name               *string      `json:"name"`
+	Description        *string      `json:"description"`
+	AdminStateUp       *bool        `json:"admin_state_up"`
+	ListenerID         string       `json:"listener_id"`
+	LoadbalancerID     string       `json:"loadbalancer_id"`
+	Protocol           string       `json:"protocol"`
+	LBMethod           *string      `json:"lb_algorithm"`
+	SessionPersistence *persistence `json:"session_persistence"`
+	TLSEnabled         *bool        `json:"tls_enabled"`
+	TLSContainerRef    *string      `json:"tls_container_ref"`
+	CATLSContainerRef  *string      `json:"ca_tls_container_ref"`
+	CRLContainerRef    *string      `json:"crl_container_ref"`
+	TLSCiphers         *string      `json:"tls_ciphers"`
+	TLSVersions        *[]string    `json:"tls_versions"`
+	ALPNProtocols      *[]string    `json:"alpn_protocols"`
+	ProjectID          *string      `json:"project_id"`
+	Tags               *[]string    `json:"tags"`
 }
 
-func (s *loadBalancerService) createPool(q *lbReq) (int, any, error) {
-	var b lbPoolBody
+func (s *Room) createPool(q *request) (int, any, error) {
+	var b poolBody
 	if err := q.decode("pool", &b); err != nil {
 		return 0, nil, err
 	}
 	if err := q.checkProject(b.ProjectID); err != nil {
 		return 0, nil, err
 	}
-	if !slices.Contains(lbPoolProtocols, b.Protocol) {
-		return 0, nil, lbInvalidField("protocol", b.Protocol, "Value should be one of: "+strings.Join(lbPoolProtocols, ", "))
+	if !slices.Contains(poolProtocols, b.Protocol) {
+		return 0, nil, invalidField("protocol", b.Protocol, "Value should be one of: "+strings.Join(poolProtocols, ", "))
 	}
 	if b.LBMethod == nil {
-		return 0, nil, lbInvalidField("lb_algorithm", "", "Mandatory field missing.")
+		return 0, nil, invalidField("lb_algorithm", "", "Mandatory field missing.")
 	}
 	lb, listener, err := s.poolParents(q, b)
 	if err != nil {
 		return 0, nil, err
 	}
-	p := &lbPool{lbObject: newLBObject(q.project(), s.c.Now()), LBID: lb.ID, Protocol: b.Protocol}
+	p := &pool{object: newObject(q.project(), s.c.Now()), LBID: lb.ID, Protocol: b.Protocol}
 	if err := applyPool(p, b); err != nil {
 		return 0, nil, err
 	}
-	var parents []*lbObject
+	var parents []*object
 	if listener != nil {
 		if listener.DefaultPool != "" {
-			return 0, nil, lbErr(http.StatusConflict, "This listener already has a default pool")
+			return 0, nil, errorf(http.StatusConflict, "This listener already has a default pool")
 		}
 		if !poolFitsListener(p.Protocol, listener.Protocol) {
-			return 0, nil, lbValidation("The pool protocol '%s' is invalid while the listener protocol is '%s'.", p.Protocol, listener.Protocol)
+			return 0, nil, validation("The pool protocol '%s' is invalid while the listener protocol is '%s'.", p.Protocol, listener.Protocol)
 		}
-		parents = append(parents, &listener.lbObject)
+		parents = append(parents, &listener.object)
 	}
 	if err := s.beginChange(lb, parents...); err != nil {
 		return 0, nil, err
@@ -176,33 +176,33 @@ func (s *loadBalancerService) createPool(q *lbReq) (int, any, error) {
 }
 
 // poolParents finds the load balancer (and listener) a new pool goes on.
-func (s *loadBalancerService) poolParents(q *lbReq, b lbPoolBody) (*lbLoadBalancer, *lbListener, error) {
+func (s *Room) poolParents(q *request, b poolBody) (*loadBalancer, *listener, error) {
 	switch {
 	case b.ListenerID != "":
 		l, lb, err := s.findListener(q, b.ListenerID)
 		if err != nil {
-			return nil, nil, lbSubresource(err, "Listener", b.ListenerID)
+			return nil, nil, subresource(err, "Listener", b.ListenerID)
 		}
 		if b.LoadbalancerID != "" && b.LoadbalancerID != lb.ID {
-			return nil, nil, lbValidation("Listener %s is not on Load Balancer %s.", l.ID, b.LoadbalancerID)
+			return nil, nil, validation("Listener %s is not on Load Balancer %s.", l.ID, b.LoadbalancerID)
 		}
 		return lb, l, nil
 	case b.LoadbalancerID != "":
 		lb, err := s.findLB(q, b.LoadbalancerID)
-		return lb, nil, lbSubresource(err, "Load Balancer", b.LoadbalancerID)
+		return lb, nil, subresource(err, "Load Balancer", b.LoadbalancerID)
 	}
-	return nil, nil, lbValidation("loadbalancer_id or listener_id must be specified.")
+	return nil, nil, validation("loadbalancer_id or listener_id must be specified.")
 }
 
 // applyPool applies the writable attributes of a body.
-func applyPool(p *lbPool, b lbPoolBody) error {
+func applyPool(p *pool, b poolBody) error {
 	p.apply(b.Name, b.Description, b.AdminStateUp, b.Tags)
 	if b.LBMethod != nil {
-		if !slices.Contains(lbPoolAlgorithms, *b.LBMethod) {
-			return lbInvalidField("lb_algorithm", *b.LBMethod, "Value should be one of: "+strings.Join(lbPoolAlgorithms, ", "))
+		if !slices.Contains(poolAlgorithms, *b.LBMethod) {
+			return invalidField("lb_algorithm", *b.LBMethod, "Value should be one of: "+strings.Join(poolAlgorithms, ", "))
 		}
 		if *b.LBMethod == "SOURCE_IP_PORT" {
-			return lbErr(http.StatusBadRequest, "Provider 'amphora' does not support a requested option: Amphora provider does not support SOURCE_IP_PORT algorithm.")
+			return errorf(http.StatusBadRequest, "Provider 'amphora' does not support a requested option: Amphora provider does not support SOURCE_IP_PORT algorithm.")
 		}
 		p.Algorithm = *b.LBMethod
 	}
@@ -233,42 +233,42 @@ func applyPool(p *lbPool, b lbPoolBody) error {
 	return nil
 }
 
-func checkPersistence(sp *lbPersistence) error {
+func checkPersistence(sp *persistence) error {
 	switch sp.Type {
 	case "APP_COOKIE":
 		if sp.CookieName == nil || *sp.CookieName == "" {
-			return lbValidation("Field cookie_name is required for APP_COOKIE session persistence type.")
+			return validation("Field cookie_name is required for APP_COOKIE session persistence type.")
 		}
 	case "HTTP_COOKIE", "SOURCE_IP":
 		if sp.CookieName != nil {
-			return lbValidation("Field cookie_name can only be specified for APP_COOKIE session persistence type.")
+			return validation("Field cookie_name can only be specified for APP_COOKIE session persistence type.")
 		}
 	default:
-		return lbInvalidField("type", sp.Type, "Value should be one of: SOURCE_IP, HTTP_COOKIE, APP_COOKIE")
+		return invalidField("type", sp.Type, "Value should be one of: SOURCE_IP, HTTP_COOKIE, APP_COOKIE")
 	}
 	return nil
 }
 
-func (s *loadBalancerService) updatePool(q *lbReq) (int, any, error) {
+func (s *Room) updatePool(q *request) (int, any, error) {
 	p, lb, err := s.findPool(q, q.id("id"))
 	if err != nil {
 		return 0, nil, err
 	}
-	var b lbPoolBody
+	var b poolBody
 	if err := q.decode("pool", &b); err != nil {
 		return 0, nil, err
 	}
 	if b.Protocol != "" || b.ListenerID != "" || b.LoadbalancerID != "" {
-		return 0, nil, lbErr(http.StatusBadRequest, "Invalid input for field/attribute pool. Unknown attribute for argument pool: protocol, listener_id and loadbalancer_id cannot be changed")
+		return 0, nil, errorf(http.StatusBadRequest, "Invalid input for field/attribute pool. Unknown attribute for argument pool: protocol, listener_id and loadbalancer_id cannot be changed")
 	}
-	if lb.Prov != lbActive {
-		return 0, nil, lbImmutable(lb.ID)
+	if lb.Prov != statusActive {
+		return 0, nil, immutable(lb.ID)
 	}
 	upd := *p
 	if err := applyPool(&upd, b); err != nil {
 		return 0, nil, err
 	}
-	if err := s.beginChange(lb, append(s.poolListeners(p), &p.lbObject)...); err != nil {
+	if err := s.beginChange(lb, append(s.poolListeners(p), &p.object)...); err != nil {
 		return 0, nil, err
 	}
 	prov := p.Prov
@@ -277,7 +277,7 @@ func (s *loadBalancerService) updatePool(q *lbReq) (int, any, error) {
 	return http.StatusOK, map[string]any{"pool": s.poolDoc(p)}, nil
 }
 
-func (s *loadBalancerService) deletePool(q *lbReq) (int, any, error) {
+func (s *Room) deletePool(q *request) (int, any, error) {
 	p, lb, err := s.findPool(q, q.id("id"))
 	if err != nil {
 		return 0, nil, err

@@ -1,4 +1,4 @@
-package sim
+package loadbalancer
 
 import (
 	"net/http"
@@ -9,15 +9,15 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// lbDoc is a listed object: its document and the extra attributes only
+// document is a listed object: its document and the extra attributes only
 // filters see (such as loadbalancer_id of a listener).
-type lbDoc struct {
+type document struct {
 	doc   map[string]any
 	extra map[string]any
 }
 
-// lbListParams are the query parameters that are not filters.
-var lbListParams = map[string]bool{
+// listParams are the query parameters that are not filters.
+var listParams = map[string]bool{
 	"limit": true, "marker": true, "sort": true, "sort_key": true, "sort_dir": true,
 	"fields": true, "page_reverse": true,
 	"tags": true, "tags-any": true, "not-tags": true, "not-tags-any": true,
@@ -26,7 +26,7 @@ var lbListParams = map[string]bool{
 // list answers an Octavia list call: filters on known attributes (others
 // are refused), tag filters, sorting (created_at and id descending by
 // default), marker and limit paging with "<plural>_links", fields.
-func (q *lbReq) list(base, plural string, items []lbDoc) (int, any, error) {
+func (q *request) list(base, plural string, items []document) (int, any, error) {
 	limit, err := q.lbLimit()
 	if err != nil {
 		return 0, nil, err
@@ -42,7 +42,7 @@ func (q *lbReq) list(base, plural string, items []lbDoc) (int, any, error) {
 	}
 	for _, sk := range sorts {
 		if _, ok := items0(items)[sk.Key]; len(items) > 0 && !ok {
-			return 0, nil, lbErr(http.StatusBadRequest, "Supplied sort key '%s' is not valid.", sk.Key)
+			return 0, nil, errorf(http.StatusBadRequest, "Supplied sort key '%s' is not valid.", sk.Key)
 		}
 	}
 	matched, err := q.lbFilter(items)
@@ -53,9 +53,9 @@ func (q *lbReq) list(base, plural string, items []lbDoc) (int, any, error) {
 	slices.SortStableFunc(matched, byKeys)
 	reverse := q.query.Get("page_reverse") == "True"
 	if m := q.query.Get("marker"); m != "" {
-		i := slices.IndexFunc(items, func(d lbDoc) bool { return d.doc["id"] == m })
+		i := slices.IndexFunc(items, func(d document) bool { return d.doc["id"] == m })
 		if i < 0 {
-			return 0, nil, lbErr(http.StatusBadRequest, "Supplied pagination marker '%s' is not valid.", m)
+			return 0, nil, errorf(http.StatusBadRequest, "Supplied pagination marker '%s' is not valid.", m)
 		}
 		matched = core.AfterMarker(matched, items[i].doc, byKeys, reverse)
 	}
@@ -73,32 +73,32 @@ func (q *lbReq) list(base, plural string, items []lbDoc) (int, any, error) {
 	return http.StatusOK, map[string]any{plural: out, plural + "_links": q.lbLinks(base, matched, limit)}, nil
 }
 
-func items0(items []lbDoc) map[string]any {
+func items0(items []document) map[string]any {
 	if len(items) == 0 {
 		return nil
 	}
 	return items[0].doc
 }
 
-// lbMaxLimit is Octavia's default pagination_max_limit.
-const lbMaxLimit = 1000
+// maxLimit is Octavia's default pagination_max_limit.
+const maxLimit = 1000
 
-func (q *lbReq) lbLimit() (int, error) {
+func (q *request) lbLimit() (int, error) {
 	l := q.query.Get("limit")
 	if l == "" {
-		return lbMaxLimit, nil
+		return maxLimit, nil
 	}
 	n, err := strconv.Atoi(l)
 	if err != nil {
-		return 0, lbErr(http.StatusBadRequest, "Supplied pagination limit '%s' is not valid.", l)
+		return 0, errorf(http.StatusBadRequest, "Supplied pagination limit '%s' is not valid.", l)
 	}
 	if n < 1 {
 		return 0, nil
 	}
-	return min(n, lbMaxLimit), nil
+	return min(n, maxLimit), nil
 }
 
-func (q *lbReq) lbSorts() ([]core.SortKey, error) {
+func (q *request) lbSorts() ([]core.SortKey, error) {
 	var keys, dirs []string
 	if sort := q.query.Get("sort"); sort != "" {
 		for _, part := range strings.Split(sort, ",") {
@@ -116,10 +116,10 @@ func (q *lbReq) lbSorts() ([]core.SortKey, error) {
 			d = strings.ToLower(dirs[i])
 		}
 		if d != "asc" && d != "desc" {
-			return nil, lbErr(http.StatusBadRequest, "Supplied sort direction '%s' is not valid.", d)
+			return nil, errorf(http.StatusBadRequest, "Supplied sort direction '%s' is not valid.", d)
 		}
 		if strings.ContainsAny(k, " ;") || k == "" {
-			return nil, lbErr(http.StatusBadRequest, "Supplied sort key '%s' is not valid.", k)
+			return nil, errorf(http.StatusBadRequest, "Supplied sort key '%s' is not valid.", k)
 		}
 		out = append(out, core.SortKey{Key: k, Asc: d == "asc"})
 	}
@@ -133,14 +133,14 @@ func (q *lbReq) lbSorts() ([]core.SortKey, error) {
 
 // lbFilter keeps the items that match; a filter on an unknown attribute
 // is refused as Octavia refuses it.
-func (q *lbReq) lbFilter(items []lbDoc) ([]map[string]any, error) {
+func (q *request) lbFilter(items []document) ([]map[string]any, error) {
 	var out []map[string]any
 	for key := range q.query {
-		if lbListParams[key] || len(items) == 0 {
+		if listParams[key] || len(items) == 0 {
 			continue
 		}
 		if _, ok := items[0].doc[key]; !ok {
-			return nil, lbErr(http.StatusBadRequest, "One or more arguments are either duplicate or invalid")
+			return nil, errorf(http.StatusBadRequest, "One or more arguments are either duplicate or invalid")
 		}
 	}
 	for _, it := range items {
@@ -153,7 +153,7 @@ func (q *lbReq) lbFilter(items []lbDoc) ([]map[string]any, error) {
 
 // lbFields cuts a listed document to fields= and drops the filter-only
 // attributes.
-func (q *lbReq) lbFields(d map[string]any, items []lbDoc) map[string]any {
+func (q *request) lbFields(d map[string]any, items []document) map[string]any {
 	out := map[string]any{}
 	want := core.ListArgs(q.query, "fields")
 	for k, v := range d {
@@ -174,7 +174,7 @@ func (q *lbReq) lbFields(d map[string]any, items []lbDoc) map[string]any {
 // lbLinks are Octavia's links: "previous" when a marker was given, "next"
 // when the page is full. Like Octavia they carry only limit, sort and
 // marker, not the filters.
-func (q *lbReq) lbLinks(base string, items []map[string]any, limit int) []map[string]string {
+func (q *request) lbLinks(base string, items []map[string]any, limit int) []map[string]string {
 	links := []map[string]string{}
 	if len(items) == 0 {
 		return links

@@ -1,4 +1,4 @@
-package sim
+package loadbalancer
 
 import (
 	"net/http"
@@ -8,9 +8,9 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// lbListener is an Octavia listener.
-type lbListener struct {
-	lbObject
+// listener is an Octavia listener.
+type listener struct {
+	object
 	LBID, Protocol, DefaultPool          string
 	Port, ConnLimit                      int
 	TLSRef, ClientCARef, ClientCRLRef    string
@@ -23,13 +23,13 @@ type lbListener struct {
 	TimeoutMemberConnect, TimeoutTCP     int
 }
 
-var lbListenerProtocols = []string{"HTTP", "HTTPS", "TCP", "TERMINATED_HTTPS", "UDP", "SCTP", "PROMETHEUS"}
+var listenerProtocols = []string{"HTTP", "HTTPS", "TCP", "TERMINATED_HTTPS", "UDP", "SCTP", "PROMETHEUS"}
 
-// lbDefaultTLSCiphers is Octavia's default cipher string for TLS
+// defaultTLSCiphers is Octavia's default cipher string for TLS
 // listeners and pools.
-const lbDefaultTLSCiphers = "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256"
+const defaultTLSCiphers = "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256"
 
-func (s *loadBalancerService) listenerDoc(l *lbListener) map[string]any {
+func (s *Room) listenerDoc(l *listener) map[string]any {
 	headers := map[string]string{}
 	for k, v := range l.InsertHeaders {
 		headers[k] = v
@@ -70,28 +70,28 @@ func nilIfEmpty(l []string) any {
 }
 
 // findListener returns a listener of the caller with its load balancer.
-func (s *loadBalancerService) findListener(q *lbReq, id string) (*lbListener, *lbLoadBalancer, error) {
+func (s *Room) findListener(q *request, id string) (*listener, *loadBalancer, error) {
 	l := s.listeners[id]
 	switch {
 	case l == nil:
-		return nil, nil, lbNotFound("Listener", id)
+		return nil, nil, notFound("Listener", id)
 	case l.ProjectID != q.project():
-		return nil, nil, lbForbidden()
+		return nil, nil, forbiddenError()
 	}
 	return l, s.lbs[l.LBID], nil
 }
 
-func (s *loadBalancerService) listListeners(q *lbReq) (int, any, error) {
-	var docs []lbDoc
+func (s *Room) listListeners(q *request) (int, any, error) {
+	var docs []document
 	for _, l := range s.listeners {
 		if l.ProjectID == q.project() {
-			docs = append(docs, lbDoc{doc: s.listenerDoc(l), extra: map[string]any{"loadbalancer_id": l.LBID}})
+			docs = append(docs, document{doc: s.listenerDoc(l), extra: map[string]any{"loadbalancer_id": l.LBID}})
 		}
 	}
 	return q.list(s.c.URL(), "listeners", docs)
 }
 
-func (s *loadBalancerService) getListener(q *lbReq) (int, any, error) {
+func (s *Room) getListener(q *request) (int, any, error) {
 	l, _, err := s.findListener(q, q.id("id"))
 	if err != nil {
 		return 0, nil, err
@@ -99,8 +99,8 @@ func (s *loadBalancerService) getListener(q *lbReq) (int, any, error) {
 	return http.StatusOK, map[string]any{"listener": s.listenerDoc(l)}, nil
 }
 
-// lbListenerBody is the body of listener create and update.
-type lbListenerBody struct {
+// listenerBody is the body of listener create and update.
+type listenerBody struct {
 	Name                    *string            `json:"name"`
 	Description             *string            `json:"description"`
 	AdminStateUp            *bool              `json:"admin_state_up"`
@@ -127,8 +127,8 @@ type lbListenerBody struct {
 	Tags                    *[]string          `json:"tags"`
 }
 
-func (s *loadBalancerService) createListener(q *lbReq) (int, any, error) {
-	var b lbListenerBody
+func (s *Room) createListener(q *request) (int, any, error) {
+	var b listenerBody
 	if err := q.decode("listener", &b); err != nil {
 		return 0, nil, err
 	}
@@ -136,22 +136,22 @@ func (s *loadBalancerService) createListener(q *lbReq) (int, any, error) {
 		return 0, nil, err
 	}
 	if b.LoadbalancerID == "" {
-		return 0, nil, lbInvalidField("loadbalancer_id", "", "Mandatory field missing.")
+		return 0, nil, invalidField("loadbalancer_id", "", "Mandatory field missing.")
 	}
-	if !slices.Contains(lbListenerProtocols, b.Protocol) {
-		return 0, nil, lbInvalidField("protocol", b.Protocol, "Value should be one of: "+strings.Join(lbListenerProtocols, ", "))
+	if !slices.Contains(listenerProtocols, b.Protocol) {
+		return 0, nil, invalidField("protocol", b.Protocol, "Value should be one of: "+strings.Join(listenerProtocols, ", "))
 	}
 	if b.ProtocolPort == nil || *b.ProtocolPort < 1 || *b.ProtocolPort > 65535 {
-		return 0, nil, lbInvalidField("protocol_port", intOrEmpty(b.ProtocolPort), "Value should be between 1 and 65535")
+		return 0, nil, invalidField("protocol_port", intOrEmpty(b.ProtocolPort), "Value should be between 1 and 65535")
 	}
 	lb, err := s.findLB(q, b.LoadbalancerID)
 	if err != nil {
-		return 0, nil, lbSubresource(err, "Load Balancer", b.LoadbalancerID)
+		return 0, nil, subresource(err, "Load Balancer", b.LoadbalancerID)
 	}
-	l := &lbListener{lbObject: newLBObject(q.project(), s.c.Now()), LBID: lb.ID, Protocol: b.Protocol, Port: *b.ProtocolPort,
+	l := &listener{object: newObject(q.project(), s.c.Now()), LBID: lb.ID, Protocol: b.Protocol, Port: *b.ProtocolPort,
 		ConnLimit: -1, ClientAuth: "NONE", TimeoutClientData: 50000, TimeoutMemberConnect: 5000, TimeoutMemberData: 50000}
 	if l.Protocol == "TERMINATED_HTTPS" {
-		l.TLSCiphers, l.TLSVersions, l.ALPN = lbDefaultTLSCiphers, []string{"TLSv1.2", "TLSv1.3"}, []string{"h2", "http/1.1", "http/1.0"}
+		l.TLSCiphers, l.TLSVersions, l.ALPN = defaultTLSCiphers, []string{"TLSv1.2", "TLSv1.3"}, []string{"h2", "http/1.1", "http/1.0"}
 	}
 	if err := s.applyListener(l, b); err != nil {
 		return 0, nil, err
@@ -173,17 +173,17 @@ func intOrEmpty(p *int) any {
 	return *p
 }
 
-// lbSubresource turns a missing parent into Octavia's 400.
-func lbSubresource(err error, resource, id string) error {
-	if le, ok := err.(*lbError); ok && le.Status == http.StatusNotFound {
-		return lbErr(http.StatusBadRequest, "%s %s not found.", resource, id)
+// subresource turns a missing parent into Octavia's 400.
+func subresource(err error, resource, id string) error {
+	if le, ok := err.(*core.APIError); ok && le.Status == http.StatusNotFound {
+		return errorf(http.StatusBadRequest, "%s %s not found.", resource, id)
 	}
 	return err
 }
 
 // checkListenerPort refuses a second listener on the same port and
 // transport of the load balancer.
-func (s *loadBalancerService) checkListenerPort(l *lbListener) error {
+func (s *Room) checkListenerPort(l *listener) error {
 	transport := func(p string) string {
 		switch p {
 		case "UDP", "SCTP":
@@ -193,14 +193,14 @@ func (s *loadBalancerService) checkListenerPort(l *lbListener) error {
 	}
 	for _, o := range s.lbListeners(l.LBID) {
 		if o.ID != l.ID && o.Port == l.Port && transport(o.Protocol) == transport(l.Protocol) {
-			return lbErr(http.StatusConflict, "Another Listener on this Load Balancer is already using protocol %s and protocol_port %d", l.Protocol, l.Port)
+			return errorf(http.StatusConflict, "Another Listener on this Load Balancer is already using protocol %s and protocol_port %d", l.Protocol, l.Port)
 		}
 	}
 	return nil
 }
 
 // applyListener applies the writable attributes of a body.
-func (s *loadBalancerService) applyListener(l *lbListener, b lbListenerBody) error {
+func (s *Room) applyListener(l *listener, b listenerBody) error {
 	l.apply(b.Name, b.Description, b.AdminStateUp, b.Tags)
 	setInt := func(dst *int, v *int) {
 		if v != nil {
@@ -243,34 +243,34 @@ func (s *loadBalancerService) applyListener(l *lbListener, b lbListenerBody) err
 	return nil
 }
 
-func checkListenerTLS(l *lbListener) error {
+func checkListenerTLS(l *listener) error {
 	if l.ConnLimit < -1 {
-		return lbInvalidField("connection_limit", l.ConnLimit, "Value should be greater or equal to -1")
+		return invalidField("connection_limit", l.ConnLimit, "Value should be greater or equal to -1")
 	}
 	tls := l.TLSRef != "" || len(l.SNIRefs) > 0
 	switch {
 	case l.Protocol == "TERMINATED_HTTPS" && !tls:
-		return lbValidation("An SNI or default certificate container reference must be provided for TERMINATED_HTTPS listeners.")
+		return validation("An SNI or default certificate container reference must be provided for TERMINATED_HTTPS listeners.")
 	case l.Protocol != "TERMINATED_HTTPS" && tls:
-		return lbValidation("Certificate container references are only allowed on TERMINATED_HTTPS protocol listeners.")
+		return validation("Certificate container references are only allowed on TERMINATED_HTTPS protocol listeners.")
 	case len(l.InsertHeaders) > 0 && l.Protocol != "HTTP" && l.Protocol != "TERMINATED_HTTPS":
-		return lbValidation("The insert_headers option is only valid for HTTP and TERMINATED_HTTPS listeners.")
+		return validation("The insert_headers option is only valid for HTTP and TERMINATED_HTTPS listeners.")
 	}
 	return nil
 }
 
 // setDefaultPool sets (or with "" clears) the listener's default pool.
-func (s *loadBalancerService) setDefaultPool(l *lbListener, poolID string) error {
+func (s *Room) setDefaultPool(l *listener, poolID string) error {
 	if poolID == "" {
 		l.DefaultPool = ""
 		return nil
 	}
 	p := s.pools[poolID]
 	if p == nil || p.ProjectID != l.ProjectID || p.LBID != l.LBID {
-		return lbErr(http.StatusNotFound, "Pool %s not found.", poolID)
+		return errorf(http.StatusNotFound, "Pool %s not found.", poolID)
 	}
 	if !poolFitsListener(p.Protocol, l.Protocol) {
-		return lbValidation("The pool protocol '%s' is invalid while the listener protocol is '%s'.", p.Protocol, l.Protocol)
+		return validation("The pool protocol '%s' is invalid while the listener protocol is '%s'.", p.Protocol, l.Protocol)
 	}
 	l.DefaultPool = p.ID
 	return nil
@@ -290,26 +290,26 @@ func poolFitsListener(pool, listener string) bool {
 	return slices.Contains(ok[listener], pool)
 }
 
-func (s *loadBalancerService) updateListener(q *lbReq) (int, any, error) {
+func (s *Room) updateListener(q *request) (int, any, error) {
 	l, lb, err := s.findListener(q, q.id("id"))
 	if err != nil {
 		return 0, nil, err
 	}
-	var b lbListenerBody
+	var b listenerBody
 	if err := q.decode("listener", &b); err != nil {
 		return 0, nil, err
 	}
 	if b.Protocol != "" || b.ProtocolPort != nil || b.LoadbalancerID != "" {
-		return 0, nil, lbErr(http.StatusBadRequest, "Invalid input for field/attribute listener. Unknown attribute for argument listener: protocol, protocol_port and loadbalancer_id cannot be changed")
+		return 0, nil, errorf(http.StatusBadRequest, "Invalid input for field/attribute listener. Unknown attribute for argument listener: protocol, protocol_port and loadbalancer_id cannot be changed")
 	}
-	if lb.Prov != lbActive {
-		return 0, nil, lbImmutable(lb.ID)
+	if lb.Prov != statusActive {
+		return 0, nil, immutable(lb.ID)
 	}
 	upd := *l
 	if err := s.applyListener(&upd, b); err != nil {
 		return 0, nil, err
 	}
-	if err := s.beginChange(lb, &l.lbObject); err != nil {
+	if err := s.beginChange(lb, &l.object); err != nil {
 		return 0, nil, err
 	}
 	prov := l.Prov
@@ -318,7 +318,7 @@ func (s *loadBalancerService) updateListener(q *lbReq) (int, any, error) {
 	return http.StatusOK, map[string]any{"listener": s.listenerDoc(l)}, nil
 }
 
-func (s *loadBalancerService) deleteListener(q *lbReq) (int, any, error) {
+func (s *Room) deleteListener(q *request) (int, any, error) {
 	l, lb, err := s.findListener(q, q.id("id"))
 	if err != nil {
 		return 0, nil, err
@@ -326,17 +326,17 @@ func (s *loadBalancerService) deleteListener(q *lbReq) (int, any, error) {
 	if err := s.beginChange(lb); err != nil {
 		return 0, nil, err
 	}
-	l.Prov = lbPendingDelete
+	l.Prov = statusPendingDelete
 	return http.StatusNoContent, nil, nil
 }
 
-func (s *loadBalancerService) listenerStats(q *lbReq) (int, any, error) {
+func (s *Room) listenerStats(q *request) (int, any, error) {
 	if _, _, err := s.findListener(q, q.id("id")); err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]any{"stats": lbZeroStats()}, nil
+	return http.StatusOK, map[string]any{"stats": zeroStats()}, nil
 }
 
-func lbZeroStats() map[string]int {
+func zeroStats() map[string]int {
 	return map[string]int{"bytes_in": 0, "bytes_out": 0, "active_connections": 0, "total_connections": 0, "request_errors": 0}
 }

@@ -1,4 +1,4 @@
-package sim
+package loadbalancer
 
 import (
 	"errors"
@@ -8,15 +8,15 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// lbLoadBalancer is an Octavia load balancer.
-type lbLoadBalancer struct {
-	lbObject
+// loadBalancer is an Octavia load balancer.
+type loadBalancer struct {
+	object
 	VIP      core.VIPPort
 	Provider string
 	QoS      string
 }
 
-func (s *loadBalancerService) lbDoc(lb *lbLoadBalancer) map[string]any {
+func (s *Room) document(lb *loadBalancer) map[string]any {
 	var listeners, pools []string
 	for _, l := range s.lbListeners(lb.ID) {
 		listeners = append(listeners, l.ID)
@@ -40,37 +40,37 @@ func (s *loadBalancerService) lbDoc(lb *lbLoadBalancer) map[string]any {
 
 // findLB returns a load balancer of the caller; another project's is
 // forbidden, as Octavia's policy answers.
-func (s *loadBalancerService) findLB(q *lbReq, id string) (*lbLoadBalancer, error) {
+func (s *Room) findLB(q *request, id string) (*loadBalancer, error) {
 	lb := s.lbs[id]
 	switch {
 	case lb == nil:
-		return nil, lbNotFound("Load Balancer", id)
+		return nil, notFound("Load Balancer", id)
 	case lb.ProjectID != q.project():
-		return nil, lbForbidden()
+		return nil, forbiddenError()
 	}
 	return lb, nil
 }
 
-func (s *loadBalancerService) listLBs(q *lbReq) (int, any, error) {
-	var docs []lbDoc
+func (s *Room) listLBs(q *request) (int, any, error) {
+	var docs []document
 	for _, lb := range s.lbs {
 		if lb.ProjectID == q.project() {
-			docs = append(docs, lbDoc{doc: s.lbDoc(lb)})
+			docs = append(docs, document{doc: s.document(lb)})
 		}
 	}
 	return q.list(s.c.URL(), "loadbalancers", docs)
 }
 
-func (s *loadBalancerService) getLB(q *lbReq) (int, any, error) {
+func (s *Room) getLB(q *request) (int, any, error) {
 	lb, err := s.findLB(q, q.id("id"))
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]any{"loadbalancer": s.lbDoc(lb)}, nil
+	return http.StatusOK, map[string]any{"loadbalancer": s.document(lb)}, nil
 }
 
-// lbCreateBody is POST /loadbalancers.
-type lbCreateBody struct {
+// createBody is POST /loadbalancers.
+type createBody struct {
 	Name             *string   `json:"name"`
 	Description      *string   `json:"description"`
 	AdminStateUp     *bool     `json:"admin_state_up"`
@@ -87,8 +87,8 @@ type lbCreateBody struct {
 	Tags             *[]string `json:"tags"`
 }
 
-func (s *loadBalancerService) createLB(q *lbReq) (int, any, error) {
-	var b lbCreateBody
+func (s *Room) createLB(q *request) (int, any, error) {
+	var b createBody
 	if err := q.decode("loadbalancer", &b); err != nil {
 		return 0, nil, err
 	}
@@ -102,22 +102,22 @@ func (s *loadBalancerService) createLB(q *lbReq) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	vip, err := s.c.network.VIPPortLocked(q.project(), lb.ID, core.VIPRequest{SubnetID: b.VipSubnetID,
+	vip, err := s.network.VIPPortLocked(q.project(), lb.ID, core.VIPRequest{SubnetID: b.VipSubnetID,
 		NetworkID: b.VipNetworkID, PortID: b.VipPortID, Address: b.VipAddress})
 	if err != nil {
-		return 0, nil, lbVIPError(err)
+		return 0, nil, vipError(err)
 	}
 	lb.VIP = vip
 	s.lbs[lb.ID] = lb
 	id := lb.ID
 	s.c.Later(3, func() { s.settleLocked(id) })
-	return http.StatusCreated, map[string]any{"loadbalancer": s.lbDoc(lb)}, nil
+	return http.StatusCreated, map[string]any{"loadbalancer": s.document(lb)}, nil
 }
 
 // newLB validates a create body into a load balancer not stored yet.
-func (s *loadBalancerService) newLB(q *lbReq, b lbCreateBody) (*lbLoadBalancer, error) {
+func (s *Room) newLB(q *request, b createBody) (*loadBalancer, error) {
 	if b.VipSubnetID == "" && b.VipNetworkID == "" && b.VipPortID == "" {
-		return nil, lbErr(http.StatusBadRequest, "Validation failure: VIP must contain one of: vip_port_id, vip_network_id, vip_subnet_id.")
+		return nil, errorf(http.StatusBadRequest, "Validation failure: VIP must contain one of: vip_port_id, vip_network_id, vip_subnet_id.")
 	}
 	provider := b.Provider
 	switch provider {
@@ -125,23 +125,23 @@ func (s *loadBalancerService) newLB(q *lbReq, b lbCreateBody) (*lbLoadBalancer, 
 		provider = "amphora"
 	case "amphora", "octavia":
 	default:
-		return nil, lbErr(http.StatusBadRequest, "Provider '%s' is not enabled.", provider)
+		return nil, errorf(http.StatusBadRequest, "Provider '%s' is not enabled.", provider)
 	}
 	if b.FlavorID != "" {
-		return nil, lbValidation("Invalid flavor_id.")
+		return nil, validation("Invalid flavor_id.")
 	}
 	if b.AvailabilityZone != "" {
-		return nil, lbValidation("Invalid availability zone.")
+		return nil, validation("Invalid availability zone.")
 	}
 	if limit := s.c.QuotaLocked(q.project()).LoadBalancers; limit >= 0 && s.countLBs(q.project()) >= limit {
-		return nil, lbErr(http.StatusForbidden, "Quota has been met for resources: Load Balancer")
+		return nil, errorf(http.StatusForbidden, "Quota has been met for resources: Load Balancer")
 	}
-	lb := &lbLoadBalancer{lbObject: newLBObject(q.project(), s.c.Now()), Provider: provider, QoS: b.VipQosPolicyID}
+	lb := &loadBalancer{object: newObject(q.project(), s.c.Now()), Provider: provider, QoS: b.VipQosPolicyID}
 	lb.apply(b.Name, b.Description, b.AdminStateUp, b.Tags)
 	return lb, nil
 }
 
-func (s *loadBalancerService) countLBs(projectID string) int {
+func (s *Room) countLBs(projectID string) int {
 	n := 0
 	for _, lb := range s.lbs {
 		if lb.ProjectID == projectID {
@@ -151,35 +151,35 @@ func (s *loadBalancerService) countLBs(projectID string) int {
 	return n
 }
 
-// lbVIPError is Octavia's answer when Neutron refuses the VIP.
-func lbVIPError(err error) error {
+// vipError is Octavia's answer when Neutron refuses the VIP.
+func vipError(err error) error {
 	var ne *core.APIError
 	if !errors.As(err, &ne) {
 		return err
 	}
 	switch ne.Type {
 	case "NetworkNotFound":
-		return lbErr(http.StatusBadRequest, "Network %s not found.", nMessageID(ne))
+		return errorf(http.StatusBadRequest, "Network %s not found.", messageID(ne))
 	case "SubnetNotFound":
-		return lbErr(http.StatusBadRequest, "Subnet %s not found.", nMessageID(ne))
+		return errorf(http.StatusBadRequest, "Subnet %s not found.", messageID(ne))
 	case "PortNotFound":
-		return lbErr(http.StatusBadRequest, "Port %s not found.", nMessageID(ne))
+		return errorf(http.StatusBadRequest, "Port %s not found.", messageID(ne))
 	case "OverQuota":
-		return lbErr(http.StatusForbidden, "Quota has been met for resources: Port")
+		return errorf(http.StatusForbidden, "Quota has been met for resources: Port")
 	}
-	return lbValidation("%s", ne.Message)
+	return validation("%s", ne.Message)
 }
 
-// nMessageID is the ID in a "<Kind> <id> could not be found." message.
-func nMessageID(ne *core.APIError) string {
+// messageID is the ID in a "<Kind> <id> could not be found." message.
+func messageID(ne *core.APIError) string {
 	if f := strings.Fields(ne.Message); len(f) > 1 {
 		return f[1]
 	}
 	return ""
 }
 
-// lbUpdateBody is PUT /loadbalancers/{id}.
-type lbUpdateBody struct {
+// updateBody is PUT /loadbalancers/{id}.
+type updateBody struct {
 	Name           *string   `json:"name"`
 	Description    *string   `json:"description"`
 	AdminStateUp   *bool     `json:"admin_state_up"`
@@ -187,12 +187,12 @@ type lbUpdateBody struct {
 	Tags           *[]string `json:"tags"`
 }
 
-func (s *loadBalancerService) updateLB(q *lbReq) (int, any, error) {
+func (s *Room) updateLB(q *request) (int, any, error) {
 	lb, err := s.findLB(q, q.id("id"))
 	if err != nil {
 		return 0, nil, err
 	}
-	var b lbUpdateBody
+	var b updateBody
 	if err := q.decode("loadbalancer", &b); err != nil {
 		return 0, nil, err
 	}
@@ -204,25 +204,25 @@ func (s *loadBalancerService) updateLB(q *lbReq) (int, any, error) {
 		lb.QoS = *b.VipQosPolicyID
 	}
 	lb.Updated = s.c.Now()
-	return http.StatusOK, map[string]any{"loadbalancer": s.lbDoc(lb)}, nil
+	return http.StatusOK, map[string]any{"loadbalancer": s.document(lb)}, nil
 }
 
-func (s *loadBalancerService) deleteLB(q *lbReq) (int, any, error) {
+func (s *Room) deleteLB(q *request) (int, any, error) {
 	lb, err := s.findLB(q, q.id("id"))
 	if err != nil {
 		return 0, nil, err
 	}
-	if lb.Prov != lbActive && lb.Prov != "ERROR" {
-		return 0, nil, lbImmutable(lb.ID)
+	if lb.Prov != statusActive && lb.Prov != "ERROR" {
+		return 0, nil, immutable(lb.ID)
 	}
 	listeners, pools := s.lbListeners(lb.ID), s.lbPools(lb.ID)
 	cascade := q.query.Get("cascade") == "true" || q.query.Get("cascade") == "True"
 	if !cascade && (len(listeners) > 0 || len(pools) > 0) {
-		return 0, nil, lbValidation("Cannot delete Load Balancer %s - it has children", lb.ID)
+		return 0, nil, validation("Cannot delete Load Balancer %s - it has children", lb.ID)
 	}
-	lb.Prov = lbPendingDelete
+	lb.Prov = statusPendingDelete
 	for _, l := range listeners {
-		l.Prov = lbPendingDelete
+		l.Prov = statusPendingDelete
 	}
 	for _, p := range pools {
 		s.markPoolDeleted(p)
@@ -233,12 +233,12 @@ func (s *loadBalancerService) deleteLB(q *lbReq) (int, any, error) {
 }
 
 // markPoolDeleted puts a pool and what hangs on it into PENDING_DELETE.
-func (s *loadBalancerService) markPoolDeleted(p *lbPool) {
-	p.Prov = lbPendingDelete
+func (s *Room) markPoolDeleted(p *pool) {
+	p.Prov = statusPendingDelete
 	for _, m := range s.poolMembers(p.ID) {
-		m.Prov = lbPendingDelete
+		m.Prov = statusPendingDelete
 	}
 	if hm := s.poolMonitor(p.ID); hm != nil {
-		hm.Prov = lbPendingDelete
+		hm.Prov = statusPendingDelete
 	}
 }

@@ -1,4 +1,7 @@
-package sim
+// Package loadbalancer is the simulator's Octavia v2 room (amphora
+// provider): load balancers, listeners, pools, members and health
+// monitors, whose provisioning settles asynchronously.
+package loadbalancer
 
 import (
 	"fmt"
@@ -9,29 +12,48 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// loadBalancerService is Octavia v2 with the amphora provider: load
+// Room is Octavia v2 with the amphora provider: load
 // balancers, listeners, pools, members and health monitors, whose
 // provisioning settles asynchronously.
-type loadBalancerService struct {
-	c         *Cloud
-	lbs       map[string]*lbLoadBalancer
-	listeners map[string]*lbListener
-	pools     map[string]*lbPool
-	members   map[string]*lbMember
-	monitors  map[string]*lbMonitor
+type Room struct {
+	c         *core.Cloud
+	network   Network
+	lbs       map[string]*loadBalancer
+	listeners map[string]*listener
+	pools     map[string]*pool
+	members   map[string]*member
+	monitors  map[string]*monitor
 }
 
-func newLoadBalancerService(c *Cloud) *loadBalancerService {
-	return &loadBalancerService{c: c,
-		lbs:       map[string]*lbLoadBalancer{},
-		listeners: map[string]*lbListener{},
-		pools:     map[string]*lbPool{},
-		members:   map[string]*lbMember{},
-		monitors:  map[string]*lbMonitor{},
+// Network is what Octavia needs of Neutron: the VIP ports of load
+// balancers and the subnets of members.
+type Network interface {
+	// VIPPortLocked finds or creates the VIP port of a load balancer;
+	// errors are *core.APIError.
+	VIPPortLocked(projectID, lbID string, req core.VIPRequest) (core.VIPPort, error)
+	DeleteVIPPortLocked(portID string)
+	SubnetVisibleLocked(projectID, id string) bool
+}
+
+// New makes the Octavia room of a cloud.
+func New(c *core.Cloud, network Network) *Room {
+	return &Room{c: c, network: network,
+		lbs:       map[string]*loadBalancer{},
+		listeners: map[string]*listener{},
+		pools:     map[string]*pool{},
+		members:   map[string]*member{},
+		monitors:  map[string]*monitor{},
 	}
 }
 
-func (s *loadBalancerService) routes(mux *http.ServeMux) {
+// Prefix is the room's path prefix.
+func (s *Room) Prefix() string { return "load-balancer" }
+
+// Style is Octavia's error style.
+func (s *Room) Style() core.ErrorStyle { return core.OctaviaErrors }
+
+// Routes registers Octavia's handlers.
+func (s *Room) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /load-balancer", s.versions)
 	mux.HandleFunc("GET /load-balancer/{$}", s.versions)
 	mux.HandleFunc("GET /load-balancer/v2", s.version)
@@ -39,7 +61,7 @@ func (s *loadBalancerService) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /load-balancer/v2.0", s.version)
 	mux.HandleFunc("GET /load-balancer/v2.0/{$}", s.version)
 	mux.HandleFunc("/load-balancer/", func(w http.ResponseWriter, r *http.Request) {
-		writeLBError(w, lbErr(http.StatusNotFound, "The resource could not be found."))
+		writeError(w, errorf(http.StatusNotFound, "The resource could not be found."))
 	})
 	s.routeLBs(mux)
 	s.routeListeners(mux)
@@ -48,7 +70,7 @@ func (s *loadBalancerService) routes(mux *http.ServeMux) {
 	s.routeMeta(mux)
 }
 
-func (s *loadBalancerService) routeLBs(mux *http.ServeMux) {
+func (s *Room) routeLBs(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/loadbalancers", s.listLBs)
 	s.handle(mux, "POST", "/loadbalancers", s.createLB)
 	s.handle(mux, "GET", "/loadbalancers/{id}", s.getLB)
@@ -58,7 +80,7 @@ func (s *loadBalancerService) routeLBs(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/loadbalancers/{id}/stats", s.lbStats)
 }
 
-func (s *loadBalancerService) routeListeners(mux *http.ServeMux) {
+func (s *Room) routeListeners(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/listeners", s.listListeners)
 	s.handle(mux, "POST", "/listeners", s.createListener)
 	s.handle(mux, "GET", "/listeners/{id}", s.getListener)
@@ -67,7 +89,7 @@ func (s *loadBalancerService) routeListeners(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/listeners/{id}/stats", s.listenerStats)
 }
 
-func (s *loadBalancerService) routePools(mux *http.ServeMux) {
+func (s *Room) routePools(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/pools", s.listPools)
 	s.handle(mux, "POST", "/pools", s.createPool)
 	s.handle(mux, "GET", "/pools/{id}", s.getPool)
@@ -80,7 +102,7 @@ func (s *loadBalancerService) routePools(mux *http.ServeMux) {
 	s.handle(mux, "DELETE", "/pools/{id}/members/{member}", s.deleteMember)
 }
 
-func (s *loadBalancerService) routeMonitors(mux *http.ServeMux) {
+func (s *Room) routeMonitors(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/healthmonitors", s.listMonitors)
 	s.handle(mux, "POST", "/healthmonitors", s.createMonitor)
 	s.handle(mux, "GET", "/healthmonitors/{id}", s.getMonitor)
@@ -88,7 +110,7 @@ func (s *loadBalancerService) routeMonitors(mux *http.ServeMux) {
 	s.handle(mux, "DELETE", "/healthmonitors/{id}", s.deleteMonitor)
 }
 
-func (s *loadBalancerService) routeMeta(mux *http.ServeMux) {
+func (s *Room) routeMeta(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/quotas", s.listQuotas)
 	s.handle(mux, "GET", "/quotas/defaults", s.quotaDefaults)
 	s.handle(mux, "GET", "/quotas/{id}", s.getQuota)
@@ -99,18 +121,18 @@ func (s *loadBalancerService) routeMeta(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/l7policies", s.emptyList("l7policies"))
 }
 
-// seedProviderLocked: the provider offers the amphora provider without
-// flavors or availability zones; there is nothing to create.
-func (s *loadBalancerService) seedProviderLocked(p Profile) {}
+// SeedLocked: the provider offers the amphora provider without flavors
+// or availability zones; there is nothing to create.
+func (s *Room) SeedLocked() error { return nil }
 
-// octaviaVersions are the API versions Zed's Octavia announces.
-const octaviaMaxMinor = 26
+// apiVersions are the API versions Zed's Octavia announces.
+const maxMinor = 26
 
-func (s *loadBalancerService) versionDocs() []map[string]any {
+func (s *Room) versionDocs() []map[string]any {
 	var out []map[string]any
-	for minor := 0; minor <= octaviaMaxMinor; minor++ {
+	for minor := 0; minor <= maxMinor; minor++ {
 		status := "SUPPORTED"
-		if minor == octaviaMaxMinor {
+		if minor == maxMinor {
 			status = "CURRENT"
 		}
 		out = append(out, map[string]any{"id": fmt.Sprintf("v2.%d", minor), "status": status,
@@ -120,24 +142,24 @@ func (s *loadBalancerService) versionDocs() []map[string]any {
 	return out
 }
 
-func (s *loadBalancerService) versions(w http.ResponseWriter, r *http.Request) {
+func (s *Room) versions(w http.ResponseWriter, r *http.Request) {
 	core.WriteJSON(w, http.StatusOK, map[string]any{"versions": s.versionDocs()})
 }
 
-func (s *loadBalancerService) version(w http.ResponseWriter, r *http.Request) {
+func (s *Room) version(w http.ResponseWriter, r *http.Request) {
 	docs := s.versionDocs()
 	core.WriteJSON(w, http.StatusOK, map[string]any{"versions": docs[len(docs)-1:]})
 }
 
-func (s *loadBalancerService) emptyList(plural string) lbHandler {
-	return func(q *lbReq) (int, any, error) {
+func (s *Room) emptyList(plural string) handler {
+	return func(q *request) (int, any, error) {
 		return http.StatusOK, map[string]any{plural: []any{}, plural + "_links": []any{}}, nil
 	}
 }
 
-func (s *loadBalancerService) forbidden(q *lbReq) (int, any, error) { return 0, nil, lbForbidden() }
+func (s *Room) forbidden(q *request) (int, any, error) { return 0, nil, forbiddenError() }
 
-func (s *loadBalancerService) listProviders(q *lbReq) (int, any, error) {
+func (s *Room) listProviders(q *request) (int, any, error) {
 	return http.StatusOK, map[string]any{"providers": []map[string]string{
 		{"name": "amphora", "description": "The Octavia Amphora driver."},
 		{"name": "octavia", "description": "Deprecated alias of the Octavia Amphora driver."},
@@ -145,7 +167,7 @@ func (s *loadBalancerService) listProviders(q *lbReq) (int, any, error) {
 }
 
 // sorted returns the objects of a map that pass keep, by creation.
-func lbSorted[T any](m map[string]*T, obj func(*T) *lbObject, keep func(*T) bool) []*T {
+func sorted[T any](m map[string]*T, obj func(*T) *object, keep func(*T) bool) []*T {
 	var out []*T
 	for _, v := range m {
 		if keep(v) {
@@ -161,22 +183,22 @@ func lbSorted[T any](m map[string]*T, obj func(*T) *lbObject, keep func(*T) bool
 	return out
 }
 
-func (s *loadBalancerService) lbListeners(lbID string) []*lbListener {
-	return lbSorted(s.listeners, func(l *lbListener) *lbObject { return &l.lbObject },
-		func(l *lbListener) bool { return l.LBID == lbID })
+func (s *Room) lbListeners(lbID string) []*listener {
+	return sorted(s.listeners, func(l *listener) *object { return &l.object },
+		func(l *listener) bool { return l.LBID == lbID })
 }
 
-func (s *loadBalancerService) lbPools(lbID string) []*lbPool {
-	return lbSorted(s.pools, func(p *lbPool) *lbObject { return &p.lbObject },
-		func(p *lbPool) bool { return p.LBID == lbID })
+func (s *Room) lbPools(lbID string) []*pool {
+	return sorted(s.pools, func(p *pool) *object { return &p.object },
+		func(p *pool) bool { return p.LBID == lbID })
 }
 
-func (s *loadBalancerService) poolMembers(poolID string) []*lbMember {
-	return lbSorted(s.members, func(m *lbMember) *lbObject { return &m.lbObject },
-		func(m *lbMember) bool { return m.PoolID == poolID })
+func (s *Room) poolMembers(poolID string) []*member {
+	return sorted(s.members, func(m *member) *object { return &m.object },
+		func(m *member) bool { return m.PoolID == poolID })
 }
 
-func (s *loadBalancerService) poolMonitor(poolID string) *lbMonitor {
+func (s *Room) poolMonitor(poolID string) *monitor {
 	for _, hm := range s.monitors {
 		if hm.PoolID == poolID {
 			return hm
@@ -187,7 +209,7 @@ func (s *loadBalancerService) poolMonitor(poolID string) *lbMonitor {
 
 // removeLBLocked deletes a load balancer with all its objects and the
 // VIP port Octavia made for it.
-func (s *loadBalancerService) removeLBLocked(lb *lbLoadBalancer) {
+func (s *Room) removeLBLocked(lb *loadBalancer) {
 	for _, l := range s.lbListeners(lb.ID) {
 		s.removeListenerLocked(l)
 	}
@@ -195,18 +217,18 @@ func (s *loadBalancerService) removeLBLocked(lb *lbLoadBalancer) {
 		s.removePoolLocked(p)
 	}
 	if lb.VIP.Owned {
-		s.c.network.DeleteVIPPortLocked(lb.VIP.PortID)
+		s.network.DeleteVIPPortLocked(lb.VIP.PortID)
 	}
 	delete(s.lbs, lb.ID)
 }
 
-func (s *loadBalancerService) removeListenerLocked(l *lbListener) {
+func (s *Room) removeListenerLocked(l *listener) {
 	delete(s.listeners, l.ID)
 }
 
 // removePoolLocked deletes a pool with its members and health monitor
 // and takes it off the listeners that used it.
-func (s *loadBalancerService) removePoolLocked(p *lbPool) {
+func (s *Room) removePoolLocked(p *pool) {
 	for _, m := range s.poolMembers(p.ID) {
 		delete(s.members, m.ID)
 	}
