@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 	"github.com/scs-migrate/scs-migrate/internal/sim/network"
 	"github.com/scs-migrate/scs-migrate/internal/sim/volume"
 )
@@ -157,13 +156,9 @@ type bulkSeeder struct {
 	res           BulkResult
 
 	// Resolved by prepare before anything is created.
-	flavor  novaFlavor
-	image   core.ImageInfo
 	volType *volume.Type
+	nova    *BulkSeed         // Nova's part
 	net     *network.BulkSeed // Neutron's part
-
-	keypairs []string
-	servers  []*novaServer
 }
 
 // run checks what could fail, then creates the kinds in dependency
@@ -179,8 +174,8 @@ func (b *bulkSeeder) run() error {
 		{"networks", b.net.SeedNetworks},
 		{"routers", b.net.SeedRouters},
 		{"security groups", b.net.SeedGroups},
-		{"keypairs", b.seedKeypairs},
-		{"servers", b.seedServers},
+		{"keypairs", b.nova.SeedKeypairs},
+		{"servers", func() error { return b.nova.SeedServers(b.net.GroupName) }},
 		{"ports", b.seedPorts},
 		{"volumes", b.seedVolumes},
 		{"floating IPs", b.net.SeedFloatingIPs},
@@ -194,12 +189,13 @@ func (b *bulkSeeder) run() error {
 	return nil
 }
 
-// count copies Neutron's counts into the result.
+// count copies Nova's and Neutron's counts into the result.
 func (b *bulkSeeder) count() {
 	if b.net == nil {
 		return
 	}
 	r := &b.res
+	r.Keypairs, r.Servers = b.nova.Counts()
 	r.Networks, r.Subnets, r.Routers, r.SecurityGroups, r.SecurityGroupRules = b.net.Counts()
 	r.Ports, r.FloatingIPs = b.net.Ports, b.net.FloatingIPs
 }
@@ -213,16 +209,11 @@ func (b *bulkSeeder) prepare() error {
 	if err := network.CheckBulk(spec); err != nil {
 		return err
 	}
-	for i := range b.spec.Keypairs {
-		if name := b.name("key", i, b.spec.Keypairs); b.c.compute.keypairExistsLocked(b.user, name) {
-			return fmt.Errorf("keypairs: key pair %q already exists", name)
-		}
-	}
 	var err error
-	if b.spec.Servers > 0 {
-		if b.flavor, b.image, err = b.bootSource(); err != nil {
-			return fmt.Errorf("servers: %w", err)
-		}
+	b.nova, err = b.c.compute.PrepareBulkLocked(Bulk{Project: b.project, User: b.user, Keypairs: b.spec.Keypairs,
+		Servers: b.spec.Servers, Flavor: b.spec.Flavor, Image: b.spec.Image, Name: b.name}, b.c.image)
+	if err != nil {
+		return err
 	}
 	if b.spec.Volumes > 0 {
 		vt, verr := b.c.volume.ResolveTypeLocked(b.spec.VolumeType)
