@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/scs-migrate/scs-migrate/internal/sim/compute"
 	"github.com/scs-migrate/scs-migrate/internal/sim/network"
 	"github.com/scs-migrate/scs-migrate/internal/sim/volume"
 )
@@ -157,7 +158,7 @@ type bulkSeeder struct {
 
 	// Resolved by prepare before anything is created.
 	volType *volume.Type
-	nova    *BulkSeed         // Nova's part
+	nova    *compute.BulkSeed // Nova's part
 	net     *network.BulkSeed // Neutron's part
 }
 
@@ -210,7 +211,7 @@ func (b *bulkSeeder) prepare() error {
 		return err
 	}
 	var err error
-	b.nova, err = b.c.compute.PrepareBulkLocked(Bulk{Project: b.project, User: b.user, Keypairs: b.spec.Keypairs,
+	b.nova, err = b.c.compute.PrepareBulkLocked(compute.Bulk{Project: b.project, User: b.user, Keypairs: b.spec.Keypairs,
 		Servers: b.spec.Servers, Flavor: b.spec.Flavor, Image: b.spec.Image, Name: b.name}, b.c.image)
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/clock"
+	"github.com/scs-migrate/scs-migrate/internal/sim/compute"
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 	"github.com/scs-migrate/scs-migrate/internal/sim/identity"
 	"github.com/scs-migrate/scs-migrate/internal/sim/image"
@@ -65,7 +66,7 @@ type Cloud struct {
 
 	identity *identity.Room
 	rooms    []core.Room // the rooms in their own packages
-	compute  *computeService
+	compute  *compute.Room
 	image    *image.Room
 	volume   *volume.Room
 	network  *network.Room
@@ -95,8 +96,8 @@ func New(opts Options) (*Cloud, error) {
 	c.image = image.New(c.Cloud)
 	c.volume = volume.New(c.Cloud, c.identity, c.image)
 	c.network = network.New(c.Cloud)
-	c.rooms = []core.Room{c.identity, c.network, c.volume, loadbalancer.New(c.Cloud, c.network), c.image, placement.New(c.Cloud)}
-	c.compute = newComputeService(c)
+	c.compute = compute.New(c.Cloud, c.network, c.volume, c.image)
+	c.rooms = []core.Room{c.identity, c.compute, c.network, c.volume, loadbalancer.New(c.Cloud, c.network), c.image, placement.New(c.Cloud)}
 	if err := c.listen(); err != nil {
 		c.removeDataDir()
 		return nil, err
@@ -153,7 +154,6 @@ func (c *Cloud) seedProvider() error {
 			return err
 		}
 	}
-	c.compute.seedProviderLocked(c.opts.Profile)
 	return nil
 }
 

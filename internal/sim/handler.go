@@ -17,7 +17,6 @@ func (c *Cloud) handler() http.Handler {
 	for _, r := range c.rooms {
 		r.Routes(mux)
 	}
-	c.compute.routes(mux)
 	return c.observe(mux)
 }
 
@@ -53,22 +52,13 @@ func (c *Cloud) observe(next http.Handler) http.Handler {
 	})
 }
 
-// styleOf is the error style of a service, by its path prefix.
+// styleOf is the error style of a room, by its path prefix; Nova's for
+// paths outside every room.
 func (c *Cloud) styleOf(service string) core.ErrorStyle {
 	for _, r := range c.rooms {
 		if r.Prefix() == service {
 			return r.Style()
 		}
-	}
-	switch service {
-	case "network":
-		return core.NeutronErrors
-	case "image":
-		return core.GlanceErrors
-	case "identity":
-		return core.KeystoneErrors
-	case "load-balancer":
-		return core.OctaviaErrors
 	}
 	return core.NovaErrors
 }

@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"fmt"
@@ -8,14 +8,14 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
 )
 
-// novaVolumeWait bounds how long a build waits for its volumes (Nova's
+// volumeWait bounds how long a build waits for its volumes (Nova's
 // block_device_allocate_retries is 60 with 3 s between tries); it is
 // wall-clock time because volume data is copied at disk speed, whatever
 // the cloud's asynchronous delay.
-const novaVolumeWait = 3 * time.Minute
+const volumeWait = 3 * time.Minute
 
 // building returns the server if its build is still wanted.
-func (s *computeService) building(id string) *novaServer {
+func (s *Room) building(id string) *server {
 	srv := s.servers[id]
 	if srv == nil || srv.VMState != "building" || srv.TaskState == "deleting" {
 		return nil
@@ -25,7 +25,7 @@ func (s *computeService) building(id string) *novaServer {
 
 // buildLocked schedules the server onto a host of its zone and creates
 // the volumes its block device mappings ask Nova to make.
-func (s *computeService) buildLocked(id string) {
+func (s *Room) buildLocked(id string) {
 	srv := s.building(id)
 	if srv == nil {
 		return
@@ -49,24 +49,24 @@ func (s *computeService) buildLocked(id string) {
 
 // createMappedVolumeLocked asks Cinder for the volume a mapping wants
 // Nova to make: from a snapshot, from an image, or blank.
-func (s *computeService) createMappedVolumeLocked(srv *novaServer, bv *serverVolume) (string, error) {
+func (s *Room) createMappedVolumeLocked(srv *server, bv *serverVolume) (string, error) {
 	if bv.SnapshotID != "" {
-		return s.c.volume.CreateFromSnapshotLocked(srv.ProjectID, "", bv.VolumeSize, bv.SnapshotID, "", bv.VolumeType)
+		return s.volumes.CreateFromSnapshotLocked(srv.ProjectID, "", bv.VolumeSize, bv.SnapshotID, "", bv.VolumeType)
 	}
-	return s.c.volume.CreateFromImageLocked(srv.ProjectID, "", bv.VolumeSize, bv.ImageID, "", bv.VolumeType)
+	return s.volumes.CreateFromImageLocked(srv.ProjectID, "", bv.VolumeSize, bv.ImageID, "", bv.VolumeType)
 }
 
 // waitVolumesLocked polls until every volume is available, then attaches
 // them and spawns the server.
-func (s *computeService) waitVolumesLocked(id string, since time.Time) {
+func (s *Room) waitVolumesLocked(id string, since time.Time) {
 	srv := s.building(id)
 	if srv == nil {
 		return
 	}
 	for _, bv := range srv.Volumes {
-		vi, ok := s.c.volume.InfoLocked(srv.ProjectID, bv.VolumeID)
+		vi, ok := s.volumes.InfoLocked(srv.ProjectID, bv.VolumeID)
 		waited := time.Since(since)
-		if !ok || vi.Status == "error" || waited > novaVolumeWait && vi.Status != "available" {
+		if !ok || vi.Status == "error" || waited > volumeWait && vi.Status != "available" {
 			s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: Volume %s did not finish being created even after we waited %d seconds. And its status is %s.",
 				srv.ID, bv.VolumeID, int(waited.Seconds()), vi.Status))
 			return
@@ -77,7 +77,7 @@ func (s *computeService) waitVolumesLocked(id string, since time.Time) {
 		}
 	}
 	for _, bv := range srv.Volumes {
-		if err := s.c.volume.AttachLocked(bv.VolumeID, srv.ID, bv.Device); err != nil {
+		if err := s.volumes.AttachLocked(bv.VolumeID, srv.ID, bv.Device); err != nil {
 			s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: %v", srv.ID, err))
 			return
 		}
@@ -94,8 +94,8 @@ func (s *computeService) waitVolumesLocked(id string, since time.Time) {
 
 // copyRootDiskLocked gives an image-backed server its root disk: a
 // sparse copy of the image bytes, made in the background.
-func (s *computeService) copyRootDiskLocked(srv *novaServer) {
-	img, ok := s.c.image.InfoLocked(srv.ProjectID, srv.ImageID)
+func (s *Room) copyRootDiskLocked(srv *server) {
+	img, ok := s.images.InfoLocked(srv.ProjectID, srv.ImageID)
 	if !ok || img.Path == "" {
 		s.failBuildLocked(srv, fmt.Sprintf("Build of instance %s aborted: Image %s could not be found.", srv.ID, srv.ImageID))
 		return
@@ -116,7 +116,7 @@ func (s *computeService) copyRootDiskLocked(srv *novaServer) {
 	})
 }
 
-func (s *computeService) diskCopiedLocked(id, path string, err error) {
+func (s *Room) diskCopiedLocked(id, path string, err error) {
 	srv := s.building(id)
 	if srv == nil {
 		os.Remove(path) // deleted while its disk was being written
@@ -130,7 +130,7 @@ func (s *computeService) diskCopiedLocked(id, path string, err error) {
 	s.c.Later(1, func() { s.finishBuildLocked(id) })
 }
 
-func (s *computeService) finishBuildLocked(id string) {
+func (s *Room) finishBuildLocked(id string) {
 	srv := s.building(id)
 	if srv == nil {
 		return
@@ -142,7 +142,7 @@ func (s *computeService) finishBuildLocked(id string) {
 
 // failBuildLocked puts the server into ERROR with a fault, as Nova does
 // when a build is aborted.
-func (s *computeService) failBuildLocked(srv *novaServer, msg string) {
+func (s *Room) failBuildLocked(srv *server, msg string) {
 	srv.VMState, srv.TaskState, srv.PowerState = "error", "", powerNoState
 	srv.Fault = &serverFault{Code: 500, Message: msg, Created: s.c.Now()}
 	srv.touch(s.c.Now())

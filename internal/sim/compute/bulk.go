@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"fmt"
@@ -30,18 +30,18 @@ type ServerRef struct{ ID, AZ string }
 // held, in steps the top-level seeder interleaves with Neutron's and
 // Cinder's.
 type BulkSeed struct {
-	s      *computeService
+	s      *Room
 	spec   Bulk
-	flavor novaFlavor
+	flavor flavor
 	image  core.ImageInfo
 
 	keypairs []string
-	servers  []*novaServer
+	servers  []*server
 }
 
 // PrepareBulkLocked checks the spec's keypairs, flavor and image before
 // anything is created.
-func (s *computeService) PrepareBulkLocked(spec Bulk, images BulkImages) (*BulkSeed, error) {
+func (s *Room) PrepareBulkLocked(spec Bulk, images BulkImages) (*BulkSeed, error) {
 	b := &BulkSeed{s: s, spec: spec}
 	for i := range spec.Keypairs {
 		if name := spec.Name("key", i, spec.Keypairs); s.keypairExistsLocked(spec.User, name) {
@@ -100,7 +100,7 @@ func (b *BulkSeed) SeedKeypairs() error {
 			return err
 		}
 		cs.seq++
-		cs.keypairs[keypairKey(b.spec.User, name)] = &novaKeypair{ID: cs.seq, Name: name, UserID: b.spec.User, Type: "ssh",
+		cs.keypairs[keypairKey(b.spec.User, name)] = &keypair{ID: cs.seq, Name: name, UserID: b.spec.User, Type: "ssh",
 			PublicKey: pub, Fingerprint: fp, Created: b.s.c.Now()}
 		b.keypairs = append(b.keypairs, name)
 	}
@@ -116,7 +116,7 @@ func (b *BulkSeed) SeedServers(groupName func(j int) string) error {
 	for j := range b.spec.Servers {
 		t := b.s.c.Now()
 		az := cs.azs[j%len(cs.azs)]
-		srv := &novaServer{
+		srv := &server{
 			ID: core.NewID(), Name: b.spec.Name("vm", j, b.spec.Servers), ProjectID: b.spec.Project, UserID: b.spec.User,
 			Flavor: f, ImageID: img.ID, Metadata: map[string]string{}, AZ: az, Host: "compute-" + az,
 			VMState: "active", PowerState: powerRunning, SecurityGroups: []string{"default"},
@@ -145,24 +145,24 @@ func (b *BulkSeed) SeedServers(groupName func(j int) string) error {
 
 // bootSource resolves the spec's flavor and image by name and applies
 // Nova's checks of an image boot.
-func (b *BulkSeed) bootSource(images BulkImages) (novaFlavor, core.ImageInfo, error) {
-	var f *novaFlavor
+func (b *BulkSeed) bootSource(images BulkImages) (flavor, core.ImageInfo, error) {
+	var f *flavor
 	for _, fl := range b.s.flavors {
 		if fl.Name == b.spec.Flavor {
 			f = fl
 		}
 	}
 	if f == nil {
-		return novaFlavor{}, core.ImageInfo{}, fmt.Errorf("no flavor %q", b.spec.Flavor)
+		return flavor{}, core.ImageInfo{}, fmt.Errorf("no flavor %q", b.spec.Flavor)
 	}
 	img, err := images.ByNameLocked(b.spec.Project, b.spec.Image)
 	switch {
 	case err != nil:
-		return novaFlavor{}, core.ImageInfo{}, err
+		return flavor{}, core.ImageInfo{}, err
 	case img.Status != core.ImageActive || img.Path == "":
-		return novaFlavor{}, core.ImageInfo{}, fmt.Errorf("image %q is not active", b.spec.Image)
-	case f.DiskGB == 0 || int64(f.DiskGB)*novaGiB < img.Size || f.DiskGB < img.MinDisk || f.RAMMiB < img.MinRAM:
-		return novaFlavor{}, core.ImageInfo{}, fmt.Errorf("flavor %s is too small for image %q", f.Name, b.spec.Image)
+		return flavor{}, core.ImageInfo{}, fmt.Errorf("image %q is not active", b.spec.Image)
+	case f.DiskGB == 0 || int64(f.DiskGB)*giB < img.Size || f.DiskGB < img.MinDisk || f.RAMMiB < img.MinRAM:
+		return flavor{}, core.ImageInfo{}, fmt.Errorf("flavor %s is too small for image %q", f.Name, b.spec.Image)
 	}
 	return *f, img, nil
 }

@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"encoding/json"
@@ -22,14 +22,14 @@ type serverGroup struct {
 // maxServerGroupMembers is Nova's server_group_members quota default.
 const maxServerGroupMembers = 10
 
-func (s *computeService) routeServerGroups(mux *http.ServeMux) {
+func (s *Room) routeServerGroups(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/os-server-groups", s.listServerGroups)
 	s.handle(mux, "POST", "/os-server-groups", s.createServerGroup)
 	s.handle(mux, "GET", "/os-server-groups/{id}", s.getServerGroup)
 	s.handle(mux, "DELETE", "/os-server-groups/{id}", s.deleteServerGroup)
 }
 
-func (s *computeService) serverGroupBody(g *serverGroup, v novaVersion) map[string]any {
+func (s *Room) serverGroupBody(g *serverGroup, v microversion) map[string]any {
 	b := map[string]any{"id": g.ID, "name": g.Name, "members": append([]string{}, g.Members...)}
 	if v >= 13 {
 		b["project_id"], b["user_id"] = g.ProjectID, g.UserID
@@ -47,7 +47,7 @@ func (s *computeService) serverGroupBody(g *serverGroup, v novaVersion) map[stri
 }
 
 // projectGroupsLocked lists the project's groups in creation order.
-func (s *computeService) projectGroupsLocked(projectID string) []*serverGroup {
+func (s *Room) projectGroupsLocked(projectID string) []*serverGroup {
 	var out []*serverGroup
 	for _, g := range s.groups {
 		if g.ProjectID == projectID {
@@ -58,14 +58,14 @@ func (s *computeService) projectGroupsLocked(projectID string) []*serverGroup {
 	return out
 }
 
-func (s *computeService) listServerGroups(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-	offset, ok1 := novaIntParam(w, r, "offset")
-	limit, ok2 := novaIntParam(w, r, "limit")
+func (s *Room) listServerGroups(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
+	offset, ok1 := intParam(w, r, "offset")
+	limit, ok2 := intParam(w, r, "limit")
 	if !ok1 || !ok2 {
 		return
 	}
 	if r.URL.Query().Get("limit") == "" {
-		limit = novaMaxLimit
+		limit = maxLimit
 	}
 	s.c.Lock()
 	defer s.c.Unlock()
@@ -88,7 +88,7 @@ type serverGroupRequest struct {
 	} `json:"server_group"`
 }
 
-func (s *computeService) createServerGroup(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) createServerGroup(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	var req serverGroupRequest
 	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
@@ -114,7 +114,7 @@ func (s *computeService) createServerGroup(w http.ResponseWriter, r *http.Reques
 // parseServerGroup validates a create request as Nova's schema for the
 // microversion does: "policies" (one item) before 2.64, "policy" and
 // "rules" from 2.64 on.
-func parseServerGroup(req serverGroupRequest, v novaVersion) (*serverGroup, string) {
+func parseServerGroup(req serverGroupRequest, v microversion) (*serverGroup, string) {
 	sg := req.ServerGroup
 	if sg == nil {
 		return nil, "Invalid input for field/attribute server_group. Value: None. 'server_group' is a required property"
@@ -164,7 +164,7 @@ func parseGroupRules(g *serverGroup, raw json.RawMessage) string {
 }
 
 // serverGroupLocked finds the project's group, writing Nova's 404.
-func (s *computeService) serverGroupLocked(w http.ResponseWriter, projectID, id string) (*serverGroup, bool) {
+func (s *Room) serverGroupLocked(w http.ResponseWriter, projectID, id string) (*serverGroup, bool) {
 	g, ok := s.groups[id]
 	if !ok || g.ProjectID != projectID {
 		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance group %s could not be found.", id))
@@ -173,7 +173,7 @@ func (s *computeService) serverGroupLocked(w http.ResponseWriter, projectID, id 
 	return g, true
 }
 
-func (s *computeService) getServerGroup(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) getServerGroup(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	if g, ok := s.serverGroupLocked(w, tok.ProjectID, r.PathValue("id")); ok {
@@ -181,7 +181,7 @@ func (s *computeService) getServerGroup(w http.ResponseWriter, r *http.Request, 
 	}
 }
 
-func (s *computeService) deleteServerGroup(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) deleteServerGroup(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	g, ok := s.serverGroupLocked(w, tok.ProjectID, r.PathValue("id"))
@@ -199,7 +199,7 @@ func (s *computeService) deleteServerGroup(w http.ResponseWriter, r *http.Reques
 
 // checkGroupLocked checks the scheduler hint "group" of a new server: the
 // group must exist and have room (server_group_members quota).
-func (s *computeService) checkGroupLocked(projectID, groupID string) (int, string) {
+func (s *Room) checkGroupLocked(projectID, groupID string) (int, string) {
 	g, ok := s.groups[groupID]
 	if !ok || g.ProjectID != projectID {
 		return http.StatusBadRequest, fmt.Sprintf("Instance group %s could not be found.", groupID)
@@ -211,7 +211,7 @@ func (s *computeService) checkGroupLocked(projectID, groupID string) (int, strin
 }
 
 // leaveGroupLocked removes a deleted server from its group.
-func (s *computeService) leaveGroupLocked(groupID, serverID string) {
+func (s *Room) leaveGroupLocked(groupID, serverID string) {
 	if g := s.groups[groupID]; g != nil {
 		g.Members = slices.DeleteFunc(g.Members, func(id string) bool { return id == serverID })
 	}

@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"cmp"
@@ -13,7 +13,7 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-func (s *computeService) routeServers(mux *http.ServeMux) {
+func (s *Room) routeServers(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/servers", s.listServers(false))
 	s.handle(mux, "GET", "/servers/detail", s.listServers(true))
 	s.handle(mux, "POST", "/servers", s.createServer)
@@ -24,8 +24,8 @@ func (s *computeService) routeServers(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/servers/{id}/ips/{network}", s.getIPs)
 }
 
-func (s *computeService) listServers(detail bool) novaHandler {
-	return func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) listServers(detail bool) handler {
+	return func(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 		match, err := serverFilter(r.URL.Query(), v)
 		if err != nil {
 			err.write(w)
@@ -33,8 +33,8 @@ func (s *computeService) listServers(detail bool) novaHandler {
 		}
 		s.c.Lock()
 		defer s.c.Unlock()
-		items, links, ok := novaPage(w, r, s.c.URL(), novaMarkerNotFound, s.projectServersLocked(tok.ProjectID, match),
-			func(srv *novaServer) string { return srv.ID })
+		items, links, ok := pageOf(w, r, s.c.URL(), markerNotFound, s.projectServersLocked(tok.ProjectID, match),
+			func(srv *server) string { return srv.ID })
 		if !ok {
 			return
 		}
@@ -56,14 +56,14 @@ func (s *computeService) listServers(detail bool) novaHandler {
 
 // projectServersLocked lists the project's servers that match, newest
 // first (Nova sorts by created_at, to the microsecond, descending).
-func (s *computeService) projectServersLocked(projectID string, match func(*novaServer) bool) []*novaServer {
-	var out []*novaServer
+func (s *Room) projectServersLocked(projectID string, match func(*server) bool) []*server {
+	var out []*server
 	for _, srv := range s.servers {
 		if srv.ProjectID == projectID && match(srv) {
 			out = append(out, srv)
 		}
 	}
-	slices.SortFunc(out, func(a, b *novaServer) int {
+	slices.SortFunc(out, func(a, b *server) int {
 		return cmp.Compare(b.seq, a.seq)
 	})
 	return out
@@ -71,40 +71,40 @@ func (s *computeService) projectServersLocked(projectID string, match func(*nova
 
 // serverFilter builds the filter of a server list from the query
 // parameters a project may use; others are ignored, as Nova does.
-func serverFilter(q url.Values, v novaVersion) (func(*novaServer) bool, *novaError) {
-	var tests []func(*novaServer) bool
+func serverFilter(q url.Values, v microversion) (func(*server) bool, *apiError) {
+	var tests []func(*server) bool
 	if name := q.Get("name"); name != "" {
 		re, err := regexp.Compile(name)
 		if err != nil {
 			re = regexp.MustCompile(regexp.QuoteMeta(name))
 		}
-		tests = append(tests, func(srv *novaServer) bool { return re.MatchString(srv.Name) })
+		tests = append(tests, func(srv *server) bool { return re.MatchString(srv.Name) })
 	}
 	if st := q["status"]; len(st) > 0 {
-		tests = append(tests, func(srv *novaServer) bool {
+		tests = append(tests, func(srv *server) bool {
 			return slices.ContainsFunc(st, func(x string) bool { return strings.EqualFold(x, srv.status()) })
 		})
 	}
 	if f := q.Get("flavor"); f != "" {
-		tests = append(tests, func(srv *novaServer) bool { return srv.Flavor.ID == novaRefID(f) })
+		tests = append(tests, func(srv *server) bool { return srv.Flavor.ID == refID(f) })
 	}
 	if img := q.Get("image"); img != "" {
-		tests = append(tests, func(srv *novaServer) bool { return srv.ImageID == novaRefID(img) })
+		tests = append(tests, func(srv *server) bool { return srv.ImageID == refID(img) })
 	}
 	if since := q.Get("changes-since"); since != "" {
 		t, err := parseChangesSince(since)
 		if err != nil {
-			return nil, novaBadRequest("Invalid input for query parameters changes-since. Value: %s. '%s' is not a 'date-time'", since, since)
+			return nil, badRequest("Invalid input for query parameters changes-since. Value: %s. '%s' is not a 'date-time'", since, since)
 		}
-		tests = append(tests, func(srv *novaServer) bool { return !srv.Updated.Before(t) })
+		tests = append(tests, func(srv *server) bool { return !srv.Updated.Before(t) })
 	}
 	if az := q.Get("availability_zone"); az != "" && v >= 83 {
-		tests = append(tests, func(srv *novaServer) bool { return srv.AZ == az })
+		tests = append(tests, func(srv *server) bool { return srv.AZ == az })
 	}
 	if v >= 26 {
 		tests = append(tests, serverTagFilters(q)...)
 	}
-	return func(srv *novaServer) bool {
+	return func(srv *server) bool {
 		for _, t := range tests {
 			if !t(srv) {
 				return false
@@ -116,8 +116,8 @@ func serverFilter(q url.Values, v novaVersion) (func(*novaServer) bool, *novaErr
 
 // serverTagFilters are tags (all), tags-any, not-tags (not all) and
 // not-tags-any (none), each a comma-separated list.
-func serverTagFilters(q url.Values) []func(*novaServer) bool {
-	has := func(srv *novaServer, tags string) (all, any bool) {
+func serverTagFilters(q url.Values) []func(*server) bool {
+	has := func(srv *server, tags string) (all, any bool) {
 		all = true
 		for _, t := range strings.Split(tags, ",") {
 			in := slices.Contains(srv.Tags, t)
@@ -125,10 +125,10 @@ func serverTagFilters(q url.Values) []func(*novaServer) bool {
 		}
 		return all, any
 	}
-	var out []func(*novaServer) bool
+	var out []func(*server) bool
 	add := func(param string, keep func(all, any bool) bool) {
 		if tags := q.Get(param); tags != "" {
-			out = append(out, func(srv *novaServer) bool { return keep(has(srv, tags)) })
+			out = append(out, func(srv *server) bool { return keep(has(srv, tags)) })
 		}
 	}
 	add("tags", func(all, _ bool) bool { return all })
@@ -138,7 +138,7 @@ func serverTagFilters(q url.Values) []func(*novaServer) bool {
 	return out
 }
 
-func (s *computeService) getServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) getServer(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
@@ -156,7 +156,7 @@ type serverUpdateRequest struct {
 }
 
 // updateServer renames a server or changes its description (2.19+).
-func (s *computeService) updateServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) updateServer(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	var req serverUpdateRequest
 	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
@@ -164,13 +164,13 @@ func (s *computeService) updateServer(w http.ResponseWriter, r *http.Request, to
 	u := req.Server
 	switch {
 	case u == nil:
-		novaBadRequest("Invalid input for field/attribute server. 'server' is a required property").write(w)
+		badRequest("Invalid input for field/attribute server. 'server' is a required property").write(w)
 		return
 	case u.Name != nil && checkName(*u.Name) != nil:
 		checkName(*u.Name).write(w)
 		return
 	case u.Description != nil && v < 19:
-		novaBadRequest("Invalid input for field/attribute server. Additional properties are not allowed ('description' was unexpected)").write(w)
+		badRequest("Invalid input for field/attribute server. Additional properties are not allowed ('description' was unexpected)").write(w)
 		return
 	}
 	s.c.Lock()
@@ -195,7 +195,7 @@ func setIfGiven(dst *string, v *string) {
 	}
 }
 
-func (s *computeService) listIPs(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) listIPs(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
@@ -203,7 +203,7 @@ func (s *computeService) listIPs(w http.ResponseWriter, r *http.Request, tok *to
 	}
 }
 
-func (s *computeService) getIPs(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) getIPs(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))

@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"crypto/sha256"
@@ -11,12 +11,12 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// novaServer is a Nova instance.
-type novaServer struct {
+// server is a Nova instance.
+type server struct {
 	ID, Name, ProjectID, UserID string
 	Description                 *string
-	Flavor                      novaFlavor // a copy taken at boot, as Nova embeds it
-	ImageID                     string     // "" when booted from volume
+	Flavor                      flavor // a copy taken at boot, as Nova embeds it
+	ImageID                     string // "" when booted from volume
 	KeyName                     string
 	Metadata                    map[string]string
 	Tags                        []string
@@ -38,7 +38,7 @@ type novaServer struct {
 	// Base is the image the server was built from (the image of an
 	// image-backed server, the volume image metadata of a volume-backed
 	// one); snapshots inherit its properties.
-	Base novaBaseImage
+	Base baseImage
 	// DiskPath is the root disk of an image-backed server; diskReady says
 	// its copy from the image has finished.
 	DiskPath  string
@@ -46,8 +46,8 @@ type novaServer struct {
 	seq       int // creation order, finer than Created's seconds
 }
 
-// novaBaseImage is what a snapshot inherits from the image a server booted.
-type novaBaseImage struct {
+// baseImage is what a snapshot inherits from the image a server booted.
+type baseImage struct {
 	ID                          string
 	DiskFormat, ContainerFormat string
 	MinDisk, MinRAM             int
@@ -92,7 +92,7 @@ const (
 
 // status maps vm_state and task_state to the API status, as Nova's
 // _STATE_MAP does for the states the simulator uses.
-func (srv *novaServer) status() string {
+func (srv *server) status() string {
 	switch srv.VMState {
 	case "building":
 		return "BUILD"
@@ -117,7 +117,7 @@ func (srv *novaServer) status() string {
 
 // hostID is Nova's hostId: a hash of project and host, "" before the
 // server is scheduled.
-func (srv *novaServer) hostID() string {
+func (srv *server) hostID() string {
 	if srv.Host == "" {
 		return ""
 	}
@@ -125,10 +125,10 @@ func (srv *novaServer) hostID() string {
 	return hex.EncodeToString(sum[:])
 }
 
-func (srv *novaServer) touch(t time.Time) { srv.Updated = t }
+func (srv *server) touch(t time.Time) { srv.Updated = t }
 
 // serverLocked finds the project's server, writing Nova's 404.
-func (s *computeService) serverLocked(w http.ResponseWriter, projectID, id string) (*novaServer, bool) {
+func (s *Room) serverLocked(w http.ResponseWriter, projectID, id string) (*server, bool) {
 	srv, ok := s.servers[id]
 	if !ok || srv.ProjectID != projectID {
 		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance %s could not be found.", id))
@@ -140,7 +140,7 @@ func (s *computeService) serverLocked(w http.ResponseWriter, projectID, id strin
 // checkServerState answers 409 as Nova's check_instance_state does when the
 // server's vm_state is not one of vmStates or a task is running; with
 // checkLock it first refuses a locked server.
-func checkServerState(w http.ResponseWriter, srv *novaServer, action string, checkLock bool, vmStates ...string) bool {
+func checkServerState(w http.ResponseWriter, srv *server, action string, checkLock bool, vmStates ...string) bool {
 	if checkLock && srv.Locked {
 		core.NovaErrors.Write(w, http.StatusConflict, fmt.Sprintf("Instance %s is locked", srv.ID))
 		return false
@@ -156,7 +156,7 @@ func checkServerState(w http.ResponseWriter, srv *novaServer, action string, che
 }
 
 // checkServerVMState is checkServerState for actions that may run during a task.
-func checkServerVMState(w http.ResponseWriter, srv *novaServer, action string, vmStates ...string) bool {
+func checkServerVMState(w http.ResponseWriter, srv *server, action string, vmStates ...string) bool {
 	if slices.Contains(vmStates, srv.VMState) {
 		return true
 	}
@@ -165,7 +165,7 @@ func checkServerVMState(w http.ResponseWriter, srv *novaServer, action string, v
 }
 
 // usageLocked counts the project's instances, cores and RAM.
-func (s *computeService) usageLocked(projectID string) (instances, cores, ramMiB int) {
+func (s *Room) usageLocked(projectID string) (instances, cores, ramMiB int) {
 	for _, srv := range s.servers {
 		if srv.ProjectID == projectID && srv.VMState != "deleted" {
 			instances++
@@ -177,7 +177,7 @@ func (s *computeService) usageLocked(projectID string) (instances, cores, ramMiB
 }
 
 // devices are the device names of the server's volumes.
-func (srv *novaServer) devices() []string {
+func (srv *server) devices() []string {
 	var out []string
 	for _, v := range srv.Volumes {
 		out = append(out, v.Device)
@@ -186,7 +186,7 @@ func (srv *novaServer) devices() []string {
 }
 
 // nextDevice is the first free /dev/vdX after the root disk.
-func (srv *novaServer) nextDevice() string {
+func (srv *server) nextDevice() string {
 	used := srv.devices()
 	if srv.ImageID != "" {
 		used = append(used, srv.RootDevice)
@@ -199,7 +199,7 @@ func (srv *novaServer) nextDevice() string {
 	return ""
 }
 
-func (srv *novaServer) volume(id string) *serverVolume {
+func (srv *server) volume(id string) *serverVolume {
 	for _, v := range srv.Volumes {
 		if v.VolumeID == id {
 			return v
@@ -208,7 +208,7 @@ func (srv *novaServer) volume(id string) *serverVolume {
 	return nil
 }
 
-func (srv *novaServer) port(id string) *serverPort {
+func (srv *server) port(id string) *serverPort {
 	for _, p := range srv.Ports {
 		if p.PortID == id {
 			return p

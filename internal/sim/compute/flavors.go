@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"cmp"
@@ -13,8 +13,8 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// novaFlavor is a public Nova flavor.
-type novaFlavor struct {
+// flavor is a public Nova flavor.
+type flavor struct {
 	ID, Name   string
 	VCPUs      int
 	RAMMiB     int
@@ -25,7 +25,7 @@ type novaFlavor struct {
 // seedFlavorsLocked creates every scs-0103 standard flavor (mandatory and
 // recommended) with the exact values the SCS test checks, then the
 // provider's own flavors. IDs are random, so two clouds differ.
-func (s *computeService) seedFlavorsLocked(p Profile) {
+func (s *Room) seedFlavorsLocked(p core.Profile) {
 	for _, sf := range scs.StandardFlavors() {
 		s.addFlavorLocked(sf.Name, sf.VCPUs, sf.RAMMiB, sf.DiskGB, sf.ExtraSpecs)
 	}
@@ -34,15 +34,15 @@ func (s *computeService) seedFlavorsLocked(p Profile) {
 	}
 }
 
-func (s *computeService) addFlavorLocked(name string, vcpus, ramMiB, diskGB int, specs map[string]string) {
-	f := &novaFlavor{ID: core.NewID(), Name: name, VCPUs: vcpus, RAMMiB: ramMiB, DiskGB: diskGB, ExtraSpecs: maps.Clone(specs)}
+func (s *Room) addFlavorLocked(name string, vcpus, ramMiB, diskGB int, specs map[string]string) {
+	f := &flavor{ID: core.NewID(), Name: name, VCPUs: vcpus, RAMMiB: ramMiB, DiskGB: diskGB, ExtraSpecs: maps.Clone(specs)}
 	if f.ExtraSpecs == nil {
 		f.ExtraSpecs = map[string]string{}
 	}
 	s.flavors[f.ID] = f
 }
 
-func (s *computeService) routeFlavors(mux *http.ServeMux) {
+func (s *Room) routeFlavors(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/flavors", s.listFlavors(false))
 	s.handle(mux, "GET", "/flavors/detail", s.listFlavors(true))
 	s.handle(mux, "GET", "/flavors/{id}", s.getFlavor)
@@ -52,13 +52,13 @@ func (s *computeService) routeFlavors(mux *http.ServeMux) {
 
 // flavorSortKeys are the sort_key values Nova accepts that the simulator
 // can tell apart; the others sort as flavorid.
-var flavorSortKeys = map[string]func(a, b *novaFlavor) int{
-	"flavorid":  func(a, b *novaFlavor) int { return cmp.Compare(a.ID, b.ID) },
-	"id":        func(a, b *novaFlavor) int { return cmp.Compare(a.ID, b.ID) },
-	"name":      func(a, b *novaFlavor) int { return cmp.Compare(a.Name, b.Name) },
-	"vcpus":     func(a, b *novaFlavor) int { return cmp.Compare(a.VCPUs, b.VCPUs) },
-	"memory_mb": func(a, b *novaFlavor) int { return cmp.Compare(a.RAMMiB, b.RAMMiB) },
-	"root_gb":   func(a, b *novaFlavor) int { return cmp.Compare(a.DiskGB, b.DiskGB) },
+var flavorSortKeys = map[string]func(a, b *flavor) int{
+	"flavorid":  func(a, b *flavor) int { return cmp.Compare(a.ID, b.ID) },
+	"id":        func(a, b *flavor) int { return cmp.Compare(a.ID, b.ID) },
+	"name":      func(a, b *flavor) int { return cmp.Compare(a.Name, b.Name) },
+	"vcpus":     func(a, b *flavor) int { return cmp.Compare(a.VCPUs, b.VCPUs) },
+	"memory_mb": func(a, b *flavor) int { return cmp.Compare(a.RAMMiB, b.RAMMiB) },
+	"root_gb":   func(a, b *flavor) int { return cmp.Compare(a.DiskGB, b.DiskGB) },
 }
 
 var otherFlavorSortKeys = []string{"created_at", "description", "disabled", "ephemeral_gb",
@@ -68,22 +68,22 @@ var otherFlavorSortKeys = []string{"created_at", "description", "disabled", "eph
 // (default flavorid) and sort_dir (default asc), ties broken by ID. A
 // non-admin always sees the public flavors, so is_public is accepted and
 // ignored, as in Nova.
-func (s *computeService) sortedFlavorsLocked(q url.Values, minDisk, minRAM int) ([]*novaFlavor, *novaError) {
+func (s *Room) sortedFlavorsLocked(q url.Values, minDisk, minRAM int) ([]*flavor, *apiError) {
 	key, dir := cmp.Or(q.Get("sort_key"), "flavorid"), cmp.Or(q.Get("sort_dir"), "asc")
 	by, ok := flavorSortKeys[key]
 	if !ok && slices.Contains(otherFlavorSortKeys, key) {
 		by, ok = flavorSortKeys["flavorid"], true
 	}
 	if !ok || (dir != "asc" && dir != "desc") {
-		return nil, novaBadRequest("Invalid input for query parameters sort_key or sort_dir. Value: %s %s.", key, dir)
+		return nil, badRequest("Invalid input for query parameters sort_key or sort_dir. Value: %s %s.", key, dir)
 	}
-	var out []*novaFlavor
+	var out []*flavor
 	for _, f := range s.flavors {
 		if f.DiskGB >= minDisk && f.RAMMiB >= minRAM {
 			out = append(out, f)
 		}
 	}
-	slices.SortFunc(out, func(a, b *novaFlavor) int {
+	slices.SortFunc(out, func(a, b *flavor) int {
 		c := cmp.Or(by(a, b), cmp.Compare(a.ID, b.ID))
 		if dir == "desc" {
 			return -c
@@ -93,10 +93,10 @@ func (s *computeService) sortedFlavorsLocked(q url.Values, minDisk, minRAM int) 
 	return out, nil
 }
 
-func (s *computeService) listFlavors(detail bool) novaHandler {
-	return func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
-		minDisk, ok1 := novaIntParam(w, r, "minDisk")
-		minRAM, ok2 := novaIntParam(w, r, "minRam")
+func (s *Room) listFlavors(detail bool) handler {
+	return func(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
+		minDisk, ok1 := intParam(w, r, "minDisk")
+		minRAM, ok2 := intParam(w, r, "minRam")
 		if !ok1 || !ok2 {
 			return
 		}
@@ -107,7 +107,7 @@ func (s *computeService) listFlavors(detail bool) novaHandler {
 			err.write(w)
 			return
 		}
-		items, links, ok := novaPage(w, r, s.c.URL(), novaMarkerNotFound, all, func(f *novaFlavor) string { return f.ID })
+		items, links, ok := pageOf(w, r, s.c.URL(), markerNotFound, all, func(f *flavor) string { return f.ID })
 		if !ok {
 			return
 		}
@@ -127,8 +127,8 @@ func (s *computeService) listFlavors(detail bool) novaHandler {
 	}
 }
 
-// novaIntParam reads an optional non-negative integer query parameter.
-func novaIntParam(w http.ResponseWriter, r *http.Request, name string) (int, bool) {
+// intParam reads an optional non-negative integer query parameter.
+func intParam(w http.ResponseWriter, r *http.Request, name string) (int, bool) {
 	raw := r.URL.Query().Get(name)
 	if raw == "" {
 		return 0, true
@@ -141,7 +141,7 @@ func novaIntParam(w http.ResponseWriter, r *http.Request, name string) (int, boo
 	return n, true
 }
 
-func (s *computeService) flavorSummary(f *novaFlavor, v novaVersion) map[string]any {
+func (s *Room) flavorSummary(f *flavor, v microversion) map[string]any {
 	b := map[string]any{"id": f.ID, "name": f.Name, "links": s.links("flavors", f.ID)}
 	if v >= 55 {
 		b["description"] = nil
@@ -150,7 +150,7 @@ func (s *computeService) flavorSummary(f *novaFlavor, v novaVersion) map[string]
 }
 
 // flavorBody is a flavor as GET /flavors/{id} shows it at version v.
-func (s *computeService) flavorBody(f *novaFlavor, v novaVersion) map[string]any {
+func (s *Room) flavorBody(f *flavor, v microversion) map[string]any {
 	b := s.flavorSummary(f, v)
 	b["vcpus"], b["ram"], b["disk"] = f.VCPUs, f.RAMMiB, f.DiskGB
 	b["OS-FLV-DISABLED:disabled"] = false
@@ -168,7 +168,7 @@ func (s *computeService) flavorBody(f *novaFlavor, v novaVersion) map[string]any
 }
 
 // flavorLocked finds a flavor by ID, writing Nova's 404 if there is none.
-func (s *computeService) flavorLocked(w http.ResponseWriter, id string) (*novaFlavor, bool) {
+func (s *Room) flavorLocked(w http.ResponseWriter, id string) (*flavor, bool) {
 	f, ok := s.flavors[id]
 	if !ok {
 		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Flavor %s could not be found.", id))
@@ -176,7 +176,7 @@ func (s *computeService) flavorLocked(w http.ResponseWriter, id string) (*novaFl
 	return f, ok
 }
 
-func (s *computeService) getFlavor(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) getFlavor(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	if f, ok := s.flavorLocked(w, r.PathValue("id")); ok {
@@ -184,7 +184,7 @@ func (s *computeService) getFlavor(w http.ResponseWriter, r *http.Request, tok *
 	}
 }
 
-func (s *computeService) listExtraSpecs(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) listExtraSpecs(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	if f, ok := s.flavorLocked(w, r.PathValue("id")); ok {
@@ -192,7 +192,7 @@ func (s *computeService) listExtraSpecs(w http.ResponseWriter, r *http.Request, 
 	}
 }
 
-func (s *computeService) getExtraSpec(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) getExtraSpec(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	f, ok := s.flavorLocked(w, r.PathValue("id"))

@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"errors"
@@ -10,8 +10,8 @@ import (
 
 // plugPortsLocked creates the ports Nova makes for requested networks
 // and binds every port to the server; on failure it undoes what it did.
-func (s *computeService) plugPortsLocked(srv *novaServer, nets []novaNetSpec, sgIDs []string) *novaError {
-	net := s.c.network
+func (s *Room) plugPortsLocked(srv *server, nets []netSpec, sgIDs []string) *apiError {
+	net := s.network
 	for _, n := range nets {
 		sp := &serverPort{PortID: n.Port, Tag: n.Tag}
 		if sp.PortID == "" {
@@ -27,7 +27,7 @@ func (s *computeService) plugPortsLocked(srv *novaServer, nets []novaNetSpec, sg
 				net.UnbindPortLocked(sp.PortID, true)
 			}
 			s.unplugPortsLocked(srv)
-			return &novaError{http.StatusConflict, fmt.Sprintf("Port %s is still in use.", sp.PortID)}
+			return &apiError{http.StatusConflict, fmt.Sprintf("Port %s is still in use.", sp.PortID)}
 		}
 		srv.Ports = append(srv.Ports, sp)
 		if pi, ok := net.PortInfoLocked(srv.ProjectID, sp.PortID); ok {
@@ -45,66 +45,66 @@ const errPortQuota = "Maximum number of ports exceeded"
 // own exceptions get Nova's words, anything else keeps Neutron's status
 // class (403 stays 403, as ExternalNetworkAttachForbidden; a conflict
 // stays 409; a server error is Nova's 500) and message.
-func portCreateError(err error, serverID string, n novaNetSpec) *novaError {
+func portCreateError(err error, serverID string, n netSpec) *apiError {
 	var ne *core.APIError
 	if !errors.As(err, &ne) {
-		return novaBadRequest("%s", err.Error())
+		return badRequest("%s", err.Error())
 	}
 	switch ne.Type {
 	case "NetworkNotFound":
-		return novaBadRequest("Network %s could not be found.", n.UUID)
+		return badRequest("Network %s could not be found.", n.UUID)
 	case "IpAddressAlreadyAllocated", "IpAddressInUse":
-		return novaBadRequest("Fixed IP address %s is already in use on instance %s.", n.FixedIP, serverID)
+		return badRequest("Fixed IP address %s is already in use on instance %s.", n.FixedIP, serverID)
 	case "IpAddressGenerationFailure":
-		return novaBadRequest("No fixed IP addresses available for network: %s", n.UUID)
+		return badRequest("No fixed IP addresses available for network: %s", n.UUID)
 	case "InvalidIpForNetwork", "InvalidIpForSubnet":
-		return novaBadRequest("Invalid input received: Fixed IP %s is not a valid ip address for network %s.", n.FixedIP, n.UUID)
+		return badRequest("Invalid input received: Fixed IP %s is not a valid ip address for network %s.", n.FixedIP, n.UUID)
 	case "OverQuota":
-		return &novaError{http.StatusForbidden, errPortQuota}
+		return &apiError{http.StatusForbidden, errPortQuota}
 	}
-	return novaStatusFromNeutron(ne)
+	return statusFromNeutron(ne)
 }
 
-// novaStatusFromNeutron keeps the class of a Neutron error Nova has no
+// statusFromNeutron keeps the class of a Neutron error Nova has no
 // translation for.
-func novaStatusFromNeutron(ne *core.APIError) *novaError {
+func statusFromNeutron(ne *core.APIError) *apiError {
 	switch {
 	case ne.Status == http.StatusForbidden || ne.Status == http.StatusConflict:
-		return &novaError{ne.Status, ne.Message}
+		return &apiError{ne.Status, ne.Message}
 	case ne.Status == http.StatusNotFound:
-		return novaBadRequest("%s", ne.Message)
+		return badRequest("%s", ne.Message)
 	case ne.Status >= 500:
-		return &novaError{http.StatusInternalServerError, "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class 'neutronclient.common.exceptions.InternalServerError'>"}
+		return &apiError{http.StatusInternalServerError, "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class 'neutronclient.common.exceptions.InternalServerError'>"}
 	}
-	return novaBadRequest("Invalid input received: %s", ne.Message)
+	return badRequest("Invalid input received: %s", ne.Message)
 }
 
 // unplugPortsLocked releases all ports of the server: Nova's own are
 // deleted, the user's are unbound.
-func (s *computeService) unplugPortsLocked(srv *novaServer) {
+func (s *Room) unplugPortsLocked(srv *server) {
 	for _, sp := range srv.Ports {
-		s.c.network.UnbindPortLocked(sp.PortID, sp.Created)
+		s.network.UnbindPortLocked(sp.PortID, sp.Created)
 	}
 	srv.Ports = nil
 }
 
 // plugMoreLocked adds one port to a server that already has others.
-func (s *computeService) plugMoreLocked(srv *novaServer, net novaNetSpec) *novaError {
+func (s *Room) plugMoreLocked(srv *server, net netSpec) *apiError {
 	existing := srv.Ports
 	srv.Ports = nil
-	err := s.plugPortsLocked(srv, []novaNetSpec{net}, nil)
+	err := s.plugPortsLocked(srv, []netSpec{net}, nil)
 	srv.Ports = append(existing, srv.Ports...)
 	return err
 }
 
 // checkFreePortLocked answers 404 for an unknown port, 409 for a bound one.
-func (s *computeService) checkFreePortLocked(projectID, portID string) *novaError {
-	pi, ok := s.c.network.PortInfoLocked(projectID, portID)
+func (s *Room) checkFreePortLocked(projectID, portID string) *apiError {
+	pi, ok := s.network.PortInfoLocked(projectID, portID)
 	if !ok {
-		return &novaError{http.StatusNotFound, fmt.Sprintf("Port id %s could not be found.", portID)}
+		return &apiError{http.StatusNotFound, fmt.Sprintf("Port id %s could not be found.", portID)}
 	}
 	if pi.DeviceID != "" {
-		return &novaError{http.StatusConflict, fmt.Sprintf("Port %s is still in use.", portID)}
+		return &apiError{http.StatusConflict, fmt.Sprintf("Port %s is still in use.", portID)}
 	}
 	return nil
 }

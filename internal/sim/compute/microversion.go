@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"fmt"
@@ -10,34 +10,34 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// novaVersion is a Nova 2.x microversion, stored as its minor number:
-// novaVersion(79) is 2.79.
-type novaVersion int
+// microversion is a Nova 2.x microversion, stored as its minor number:
+// microversion(79) is 2.79.
+type microversion int
 
 // The microversions the simulated Nova speaks (2.96 is 2024.1 Caracal).
 const (
-	minNovaVersion novaVersion = 1
-	maxNovaVersion novaVersion = 96
+	minNovaVersion microversion = 1
+	maxNovaVersion microversion = 96
 )
 
-func (v novaVersion) String() string { return fmt.Sprintf("2.%d", int(v)) }
+func (v microversion) String() string { return fmt.Sprintf("2.%d", int(v)) }
 
-// novaHandler is a Nova API handler: the caller's token and the
+// handler is a Nova API handler: the caller's token and the
 // microversion the request negotiated.
-type novaHandler func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion)
+type handler func(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion)
 
-// novaVersionPattern is Nova's "MajorNum.MinorNum".
-var novaVersionPattern = regexp.MustCompile(`^([1-9]\d*)\.([1-9]\d*|0)$`)
+// versionPattern is Nova's "MajorNum.MinorNum".
+var versionPattern = regexp.MustCompile(`^([1-9]\d*)\.([1-9]\d*|0)$`)
 
-// negotiateNova picks the microversion from OpenStack-API-Version (preferred)
+// negotiate picks the microversion from OpenStack-API-Version (preferred)
 // or X-OpenStack-Nova-API-Version, answers 400/406 for a bad or
 // unsupported one, and echoes the version in both headers with Vary, as
 // Nova does on every versioned response (which also carries the request
 // ID as X-Compute-Request-Id).
-func negotiateNova(h novaHandler) core.AuthedHandler {
-	return func(w http.ResponseWriter, r *http.Request, tok *token) {
+func negotiate(h handler) core.AuthedHandler {
+	return func(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 		w.Header().Set("X-Compute-Request-Id", w.Header().Get("X-Openstack-Request-Id"))
-		v, status, msg := parseNovaVersion(r.Header)
+		v, status, msg := parseVersion(r.Header)
 		if status != 0 {
 			core.NovaErrors.Write(w, status, msg)
 			return
@@ -49,32 +49,32 @@ func negotiateNova(h novaHandler) core.AuthedHandler {
 	}
 }
 
-// parseNovaVersion returns the requested version, or an error status and
+// parseVersion returns the requested version, or an error status and
 // Nova's message. No header means the minimum, 2.1.
-func parseNovaVersion(h http.Header) (novaVersion, int, string) {
-	raw, ok := requestedNovaVersion(h)
+func parseVersion(h http.Header) (microversion, int, string) {
+	raw, ok := requestedVersion(h)
 	if !ok {
 		return minNovaVersion, 0, ""
 	}
 	if strings.EqualFold(raw, "latest") {
 		return maxNovaVersion, 0, ""
 	}
-	m := novaVersionPattern.FindStringSubmatch(raw)
+	m := versionPattern.FindStringSubmatch(raw)
 	if m == nil {
 		return 0, http.StatusBadRequest, fmt.Sprintf(
 			"API Version String %s is of invalid format. Must be of format MajorNum.MinorNum.", raw)
 	}
 	major, _ := strconv.Atoi(m[1])
 	minor, err := strconv.Atoi(m[2])
-	if major != 2 || err != nil || novaVersion(minor) < minNovaVersion || novaVersion(minor) > maxNovaVersion {
+	if major != 2 || err != nil || microversion(minor) < minNovaVersion || microversion(minor) > maxNovaVersion {
 		return 0, http.StatusNotAcceptable, fmt.Sprintf(
 			"Version %s is not supported by the API. Minimum is %s and maximum is %s.", raw, minNovaVersion, maxNovaVersion)
 	}
-	return novaVersion(minor), 0, ""
+	return microversion(minor), 0, ""
 }
 
-// requestedNovaVersion finds the compute version in the request headers.
-func requestedNovaVersion(h http.Header) (string, bool) {
+// requestedVersion finds the compute version in the request headers.
+func requestedVersion(h http.Header) (string, bool) {
 	for _, value := range h.Values("OpenStack-API-Version") {
 		for _, part := range strings.Split(value, ",") {
 			f := strings.Fields(part)
@@ -90,14 +90,14 @@ func requestedNovaVersion(h http.Header) (string, bool) {
 }
 
 // routeVersions serves the version documents, which need no token.
-func (s *computeService) routeVersions(mux *http.ServeMux) {
+func (s *Room) routeVersions(mux *http.ServeMux) {
 	mux.HandleFunc("GET /compute", s.versions)
 	mux.HandleFunc("GET /compute/{$}", s.versions)
 	mux.HandleFunc("GET /compute/v2.1", s.version)
 	mux.HandleFunc("GET /compute/v2.1/{$}", s.version)
 }
 
-func (s *computeService) versionDocs() []map[string]any {
+func (s *Room) versionDocs() []map[string]any {
 	doc := func(id, status, version, minVersion, updated, href string) map[string]any {
 		return map[string]any{
 			"id": id, "status": status, "version": version, "min_version": minVersion, "updated": updated,
@@ -106,18 +106,18 @@ func (s *computeService) versionDocs() []map[string]any {
 	}
 	return []map[string]any{
 		doc("v2.0", "SUPPORTED", "", "", "2011-01-21T11:33:21Z", s.c.URL()+"/compute/v2/"),
-		doc("v2.1", "CURRENT", maxNovaVersion.String(), minNovaVersion.String(), "2013-07-23T11:33:21Z", s.c.URL()+computeBase+"/"),
+		doc("v2.1", "CURRENT", maxNovaVersion.String(), minNovaVersion.String(), "2013-07-23T11:33:21Z", s.c.URL()+basePath+"/"),
 	}
 }
 
-func (s *computeService) versions(w http.ResponseWriter, r *http.Request) {
+func (s *Room) versions(w http.ResponseWriter, r *http.Request) {
 	core.WriteJSON(w, http.StatusOK, map[string]any{"versions": s.versionDocs()})
 }
 
-func (s *computeService) version(w http.ResponseWriter, r *http.Request) {
+func (s *Room) version(w http.ResponseWriter, r *http.Request) {
 	v := s.versionDocs()[1]
 	v["links"] = []map[string]string{
-		{"href": s.c.URL() + computeBase + "/", "rel": "self"},
+		{"href": s.c.URL() + basePath + "/", "rel": "self"},
 		{"href": "http://docs.openstack.org/", "rel": "describedby", "type": "text/html"},
 	}
 	v["media-types"] = []map[string]string{{

@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-func (s *computeService) routeServerTags(mux *http.ServeMux) {
+func (s *Room) routeServerTags(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/servers/{id}/tags", s.tagsHandler(s.listTags))
 	s.handle(mux, "PUT", "/servers/{id}/tags", s.tagsHandler(s.replaceTags))
 	s.handle(mux, "DELETE", "/servers/{id}/tags", s.tagsHandler(s.deleteTags))
@@ -21,12 +21,12 @@ func (s *computeService) routeServerTags(mux *http.ServeMux) {
 var serverTagStates = []string{"active", "paused", "suspended", "stopped", "shelved", "shelved_offloaded"}
 
 // serverTagHandler works on one server's tags, under the lock.
-type serverTagHandler func(w http.ResponseWriter, r *http.Request, srv *novaServer)
+type serverTagHandler func(w http.ResponseWriter, r *http.Request, srv *server)
 
 // tagsHandler gates the tag API at 2.26 (older versions do not have it:
 // 404) and finds the server.
-func (s *computeService) tagsHandler(h serverTagHandler) novaHandler {
-	return func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) tagsHandler(h serverTagHandler) handler {
+	return func(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 		if v < 26 {
 			core.NovaErrors.Write(w, http.StatusNotFound, "The resource could not be found.")
 			return
@@ -39,11 +39,11 @@ func (s *computeService) tagsHandler(h serverTagHandler) novaHandler {
 	}
 }
 
-func (s *computeService) listTags(w http.ResponseWriter, r *http.Request, srv *novaServer) {
+func (s *Room) listTags(w http.ResponseWriter, r *http.Request, srv *server) {
 	core.WriteJSON(w, http.StatusOK, map[string]any{"tags": append([]string{}, srv.Tags...)})
 }
 
-func (s *computeService) replaceTags(w http.ResponseWriter, r *http.Request, srv *novaServer) {
+func (s *Room) replaceTags(w http.ResponseWriter, r *http.Request, srv *server) {
 	var req struct {
 		Tags []string `json:"tags"`
 	}
@@ -51,7 +51,7 @@ func (s *computeService) replaceTags(w http.ResponseWriter, r *http.Request, srv
 		return
 	}
 	if req.Tags == nil {
-		novaBadRequest("Invalid input for field/attribute tags. 'tags' is a required property").write(w)
+		badRequest("Invalid input for field/attribute tags. 'tags' is a required property").write(w)
 		return
 	}
 	if err := checkServerTags(req.Tags); err != nil {
@@ -76,7 +76,7 @@ func dedupeTags(tags []string) []string {
 	return out
 }
 
-func (s *computeService) deleteTags(w http.ResponseWriter, r *http.Request, srv *novaServer) {
+func (s *Room) deleteTags(w http.ResponseWriter, r *http.Request, srv *server) {
 	if !checkServerVMState(w, srv, "delete tags", serverTagStates...) {
 		return
 	}
@@ -85,7 +85,7 @@ func (s *computeService) deleteTags(w http.ResponseWriter, r *http.Request, srv 
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *computeService) checkTag(w http.ResponseWriter, r *http.Request, srv *novaServer) {
+func (s *Room) checkTag(w http.ResponseWriter, r *http.Request, srv *server) {
 	tag := r.PathValue("tag")
 	if !slices.Contains(srv.Tags, tag) {
 		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance %s has no tag '%s'", srv.ID, tag))
@@ -95,7 +95,7 @@ func (s *computeService) checkTag(w http.ResponseWriter, r *http.Request, srv *n
 }
 
 // addTag answers 201 with a Location for a new tag, 204 for a known one.
-func (s *computeService) addTag(w http.ResponseWriter, r *http.Request, srv *novaServer) {
+func (s *Room) addTag(w http.ResponseWriter, r *http.Request, srv *server) {
 	tag := r.PathValue("tag")
 	if err := checkServerTag(tag); err != nil {
 		err.write(w)
@@ -109,16 +109,16 @@ func (s *computeService) addTag(w http.ResponseWriter, r *http.Request, srv *nov
 		return
 	}
 	if len(srv.Tags) >= maxServerTags {
-		novaBadRequest("The number of tags exceeded the per-server limit %d", maxServerTags).write(w)
+		badRequest("The number of tags exceeded the per-server limit %d", maxServerTags).write(w)
 		return
 	}
 	srv.Tags = append(srv.Tags, tag)
 	srv.touch(s.c.Now())
-	w.Header().Set("Location", s.c.URL()+computeBase+"/servers/"+srv.ID+"/tags/"+tag)
+	w.Header().Set("Location", s.c.URL()+basePath+"/servers/"+srv.ID+"/tags/"+tag)
 	w.WriteHeader(http.StatusCreated)
 }
 
-func (s *computeService) deleteTag(w http.ResponseWriter, r *http.Request, srv *novaServer) {
+func (s *Room) deleteTag(w http.ResponseWriter, r *http.Request, srv *server) {
 	tag := r.PathValue("tag")
 	if !checkServerVMState(w, srv, "delete tag", serverTagStates...) {
 		return

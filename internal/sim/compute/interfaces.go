@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-func (s *computeService) routeInterfaces(mux *http.ServeMux) {
+func (s *Room) routeInterfaces(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/servers/{id}/os-interface", s.listInterfaces)
 	s.handle(mux, "POST", "/servers/{id}/os-interface", s.attachInterface)
 	s.handle(mux, "GET", "/servers/{id}/os-interface/{port}", s.getInterface)
@@ -17,8 +17,8 @@ func (s *computeService) routeInterfaces(mux *http.ServeMux) {
 
 // interfaceBodyLocked is an interfaceAttachment, from the port as
 // Neutron has it; the tag appears from 2.70.
-func (s *computeService) interfaceBodyLocked(srv *novaServer, sp *serverPort, v novaVersion) map[string]any {
-	pi, _ := s.c.network.PortInfoLocked(srv.ProjectID, sp.PortID)
+func (s *Room) interfaceBodyLocked(srv *server, sp *serverPort, v microversion) map[string]any {
+	pi, _ := s.network.PortInfoLocked(srv.ProjectID, sp.PortID)
 	ips := pi.FixedIPs
 	if ips == nil {
 		ips = []core.FixedIP{}
@@ -29,12 +29,12 @@ func (s *computeService) interfaceBodyLocked(srv *novaServer, sp *serverPort, v 
 		b["port_state"] = "DOWN"
 	}
 	if v >= 70 {
-		b["tag"] = novaNull(sp.Tag)
+		b["tag"] = null(sp.Tag)
 	}
 	return b
 }
 
-func (s *computeService) listInterfaces(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) listInterfaces(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
@@ -48,7 +48,7 @@ func (s *computeService) listInterfaces(w http.ResponseWriter, r *http.Request, 
 	core.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachments": out})
 }
 
-func (s *computeService) getInterface(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) getInterface(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
@@ -73,7 +73,7 @@ type interfaceAttachRequest struct {
 	} `json:"interfaceAttachment"`
 }
 
-func (s *computeService) attachInterface(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) attachInterface(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	var req interfaceAttachRequest
 	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
@@ -81,13 +81,13 @@ func (s *computeService) attachInterface(w http.ResponseWriter, r *http.Request,
 	a := req.Attachment
 	switch {
 	case a == nil:
-		novaBadRequest("Invalid input for field/attribute interfaceAttachment. 'interfaceAttachment' is a required property").write(w)
+		badRequest("Invalid input for field/attribute interfaceAttachment. 'interfaceAttachment' is a required property").write(w)
 		return
 	case a.PortID != "" && a.NetID != "":
-		novaBadRequest("Must not input both network_id and port_id").write(w)
+		badRequest("Must not input both network_id and port_id").write(w)
 		return
 	case a.PortID == "" && a.NetID == "":
-		novaBadRequest("Must input network_id or port_id").write(w)
+		badRequest("Must input network_id or port_id").write(w)
 		return
 	}
 	s.c.Lock()
@@ -96,7 +96,7 @@ func (s *computeService) attachInterface(w http.ResponseWriter, r *http.Request,
 	if !ok || !checkServerState(w, srv, "attach_interface", true, "active", "paused", "stopped") {
 		return
 	}
-	net := novaNetSpec{Port: a.PortID, UUID: a.NetID, Tag: a.Tag}
+	net := netSpec{Port: a.PortID, UUID: a.NetID, Tag: a.Tag}
 	if len(a.FixedIPs) > 0 {
 		net.FixedIP = a.FixedIPs[0].IPAddress
 	}
@@ -115,7 +115,7 @@ func (s *computeService) attachInterface(w http.ResponseWriter, r *http.Request,
 	core.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": s.interfaceBodyLocked(srv, srv.Ports[before], v)})
 }
 
-func (s *computeService) detachInterface(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) detachInterface(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
@@ -128,7 +128,7 @@ func (s *computeService) detachInterface(w http.ResponseWriter, r *http.Request,
 		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Port id %s could not be found.", portID))
 		return
 	}
-	s.c.network.UnbindPortLocked(sp.PortID, sp.Created)
+	s.network.UnbindPortLocked(sp.PortID, sp.Created)
 	srv.Ports = slices.DeleteFunc(srv.Ports, func(x *serverPort) bool { return x == sp })
 	srv.touch(s.c.Now())
 	w.WriteHeader(http.StatusAccepted)

@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"maps"
@@ -9,20 +9,20 @@ import (
 
 // errNovaBootSequence is Nova's answer when no (or more than one) root disk
 // is given.
-var errNovaBootSequence = novaBadRequest("Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.")
+var errNovaBootSequence = badRequest("Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.")
 
 // bootSource resolves imageRef and block_device_mapping_v2 into an image
 // boot (the image is the root disk) or a volume boot (the volume mapping
 // with boot_index 0 is), plus data volumes.
-func (p *serverPlan) bootSource() *novaError {
+func (p *serverPlan) bootSource() *apiError {
 	imageRef := ""
 	if s := p.spec.ImageRef.str(); p.spec.ImageRef.set() && s != "" {
-		imageRef = novaRefID(s)
+		imageRef = refID(s)
 	}
 	var root *serverVolume
 	for i := range p.spec.BDMs {
 		b := &p.spec.BDMs[i]
-		boot := novaBootIndex(b)
+		boot := bootIndexOf(b)
 		if b.DestinationType != "volume" {
 			if b.SourceType == "image" && boot == 0 && imageRef == "" {
 				imageRef = b.UUID // an image boot spelled as a local mapping
@@ -53,13 +53,13 @@ func (p *serverPlan) bootSource() *novaError {
 		p.srv.RootDevice = root.Device
 		return nil
 	case len(p.spec.BDMs) == 0:
-		return novaBadRequest("Missing imageRef attribute")
+		return badRequest("Missing imageRef attribute")
 	}
 	return errNovaBootSequence
 }
 
-// novaBootIndex is a mapping's boot_index; -1 means not bootable.
-func novaBootIndex(b *novaBDMSpec) int {
+// bootIndexOf is a mapping's boot_index; -1 means not bootable.
+func bootIndexOf(b *bdmSpec) int {
 	n, ok := b.BootIndex.integer()
 	if !ok || n < 0 {
 		return -1
@@ -67,13 +67,13 @@ func novaBootIndex(b *novaBDMSpec) int {
 	return n
 }
 
-func (p *serverPlan) imageBoot(id string) *novaError {
-	img, ok := p.s.c.image.InfoLocked(p.tok.ProjectID, id)
+func (p *serverPlan) imageBoot(id string) *apiError {
+	img, ok := p.s.images.InfoLocked(p.tok.ProjectID, id)
 	if !ok {
-		return novaBadRequest("Can not find requested image")
+		return badRequest("Can not find requested image")
 	}
 	if img.Status != "active" {
-		return novaBadRequest("Image %s is not active.", id)
+		return badRequest("Image %s is not active.", id)
 	}
 	p.image = &img
 	p.srv.ImageID = id
@@ -82,13 +82,13 @@ func (p *serverPlan) imageBoot(id string) *novaError {
 }
 
 // volumeMapping checks one mapping with destination_type volume.
-func (p *serverPlan) volumeMapping(b *novaBDMSpec, boot int) (*serverVolume, *novaError) {
+func (p *serverPlan) volumeMapping(b *bdmSpec, boot int) (*serverVolume, *apiError) {
 	dot, ok := b.DeleteOnTermination.boolean()
 	if !ok {
-		return nil, novaBadRequest("Invalid input for field/attribute delete_on_termination. Value: %s. Not a boolean", b.DeleteOnTermination.str())
+		return nil, badRequest("Invalid input for field/attribute delete_on_termination. Value: %s. Not a boolean", b.DeleteOnTermination.str())
 	}
 	if b.VolumeType != "" && p.v < 67 {
-		return nil, novaBadRequest("Invalid input for field/attribute block_device_mapping_v2. Additional properties are not allowed ('volume_type' was unexpected)")
+		return nil, badRequest("Invalid input for field/attribute block_device_mapping_v2. Additional properties are not allowed ('volume_type' was unexpected)")
 	}
 	bv := &serverVolume{BootIndex: boot, DeleteOnTermination: dot, Tag: b.Tag, SourceType: b.SourceType,
 		Device: b.DeviceName, VolumeType: b.VolumeType, BDMID: core.NewID(), AttachmentID: core.NewID()}
@@ -100,24 +100,24 @@ func (p *serverPlan) volumeMapping(b *novaBDMSpec, boot int) (*serverVolume, *no
 		return bv, p.imageVolume(bv, b.UUID, size)
 	case "blank":
 		if !hasSize || size <= 0 {
-			return nil, novaBadRequest("Block Device Mapping is Invalid: blank volumes need a non-zero volume_size.")
+			return nil, badRequest("Block Device Mapping is Invalid: blank volumes need a non-zero volume_size.")
 		}
 		bv.VolumeSize = size
 		return bv, nil
 	case "snapshot":
 		return bv, p.snapshotVolume(bv, b.UUID, size)
 	}
-	return nil, novaBadRequest("Invalid input for field/attribute source_type. Value: %s. '%s' is not one of ['volume', 'image', 'snapshot', 'blank']",
+	return nil, badRequest("Invalid input for field/attribute source_type. Value: %s. '%s' is not one of ['volume', 'image', 'snapshot', 'blank']",
 		b.SourceType, b.SourceType)
 }
 
-func (p *serverPlan) existingVolume(bv *serverVolume, id string) *novaError {
-	vi, ok := p.s.c.volume.InfoLocked(p.tok.ProjectID, id)
+func (p *serverPlan) existingVolume(bv *serverVolume, id string) *apiError {
+	vi, ok := p.s.volumes.InfoLocked(p.tok.ProjectID, id)
 	if !ok {
-		return novaBadRequest("Block Device Mapping is Invalid: failed to get volume %s.", id)
+		return badRequest("Block Device Mapping is Invalid: failed to get volume %s.", id)
 	}
 	if vi.Status != "available" {
-		return novaBadRequest("Invalid volume: volume '%s' status must be 'available'. Currently in '%s'", id, vi.Status)
+		return badRequest("Invalid volume: volume '%s' status must be 'available'. Currently in '%s'", id, vi.Status)
 	}
 	bv.VolumeID, bv.VolumeSize = id, vi.SizeGB
 	if bv.BootIndex == 0 {
@@ -130,10 +130,10 @@ func (p *serverPlan) existingVolume(bv *serverVolume, id string) *novaError {
 // snapshot: Nova only looks the snapshot up (its state and the size are
 // Cinder's to judge when the build creates the volume) and takes its size
 // when none is given.
-func (p *serverPlan) snapshotVolume(bv *serverVolume, id string, sizeGB int) *novaError {
-	si, ok := p.s.c.volume.SnapshotInfoLocked(p.tok.ProjectID, id)
+func (p *serverPlan) snapshotVolume(bv *serverVolume, id string, sizeGB int) *apiError {
+	si, ok := p.s.volumes.SnapshotInfoLocked(p.tok.ProjectID, id)
 	if !ok {
-		return novaBadRequest("Block Device Mapping is Invalid: failed to get snapshot %s.", id)
+		return badRequest("Block Device Mapping is Invalid: failed to get snapshot %s.", id)
 	}
 	bv.SnapshotID, bv.VolumeSize = id, si.SizeGB
 	if sizeGB > 0 {
@@ -145,18 +145,18 @@ func (p *serverPlan) snapshotVolume(bv *serverVolume, id string, sizeGB int) *no
 	return nil
 }
 
-func (p *serverPlan) imageVolume(bv *serverVolume, id string, sizeGB int) *novaError {
-	img, ok := p.s.c.image.InfoLocked(p.tok.ProjectID, id)
+func (p *serverPlan) imageVolume(bv *serverVolume, id string, sizeGB int) *apiError {
+	img, ok := p.s.images.InfoLocked(p.tok.ProjectID, id)
 	switch {
 	case !ok:
-		return novaBadRequest("Block Device Mapping is Invalid: failed to get image %s.", id)
+		return badRequest("Block Device Mapping is Invalid: failed to get image %s.", id)
 	case img.Status != "active":
-		return novaBadRequest("Image %s is not active.", id)
+		return badRequest("Image %s is not active.", id)
 	case sizeGB <= 0:
-		return novaBadRequest("Images with destination_type 'volume' need to have a non-zero size specified")
-	case int64(sizeGB)*novaGiB < img.Size || sizeGB < img.MinDisk:
-		return novaBadRequest("Volume is smaller than the minimum size specified in image metadata. Volume size is %d bytes, minimum size is %d bytes.",
-			int64(sizeGB)*novaGiB, max(int64(img.MinDisk)*novaGiB, img.Size))
+		return badRequest("Images with destination_type 'volume' need to have a non-zero size specified")
+	case int64(sizeGB)*giB < img.Size || sizeGB < img.MinDisk:
+		return badRequest("Volume is smaller than the minimum size specified in image metadata. Volume size is %d bytes, minimum size is %d bytes.",
+			int64(sizeGB)*giB, max(int64(img.MinDisk)*giB, img.Size))
 	}
 	bv.ImageID, bv.VolumeSize = id, sizeGB
 	if bv.BootIndex == 0 {
@@ -165,25 +165,25 @@ func (p *serverPlan) imageVolume(bv *serverVolume, id string, sizeGB int) *novaE
 	return nil
 }
 
-func baseFromImage(img core.ImageInfo) novaBaseImage {
-	return novaBaseImage{ID: img.ID, DiskFormat: img.DiskFormat, ContainerFormat: img.ContainerFormat,
+func baseFromImage(img core.ImageInfo) baseImage {
+	return baseImage{ID: img.ID, DiskFormat: img.DiskFormat, ContainerFormat: img.ContainerFormat,
 		MinDisk: img.MinDisk, MinRAM: img.MinRAM, Properties: maps.Clone(img.Properties)}
 }
 
-// novaVolumeImageCoreKeys are the keys of volume_image_metadata that describe
+// volumeImageCoreKeys are the keys of volume_image_metadata that describe
 // the image itself rather than being its properties.
-var novaVolumeImageCoreKeys = []string{"image_id", "image_name", "checksum", "size", "min_disk", "min_ram",
+var volumeImageCoreKeys = []string{"image_id", "image_name", "checksum", "size", "min_disk", "min_ram",
 	"container_format", "disk_format", "signature_verified"}
 
 // baseFromVolume is the image a volume was made from, as its
 // volume_image_metadata records it.
-func baseFromVolume(vi core.VolumeInfo) novaBaseImage {
+func baseFromVolume(vi core.VolumeInfo) baseImage {
 	md := vi.ImageMetadata
-	b := novaBaseImage{ID: md["image_id"], DiskFormat: md["disk_format"], ContainerFormat: md["container_format"],
+	b := baseImage{ID: md["image_id"], DiskFormat: md["disk_format"], ContainerFormat: md["container_format"],
 		Properties: maps.Clone(md)}
 	b.MinDisk, _ = strconv.Atoi(md["min_disk"])
 	b.MinRAM, _ = strconv.Atoi(md["min_ram"])
-	for _, k := range novaVolumeImageCoreKeys {
+	for _, k := range volumeImageCoreKeys {
 		delete(b.Properties, k)
 	}
 	return b

@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"fmt"
@@ -8,21 +8,21 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// novaMaxLimit is Nova's [api] max_limit.
-const novaMaxLimit = 1000
+// maxLimit is Nova's [api] max_limit.
+const maxLimit = 1000
 
-// novaMarkerNotFound is the message for an unknown marker of servers and
+// markerNotFound is the message for an unknown marker of servers and
 // flavors.
-const novaMarkerNotFound = "marker [%s] not found"
+const markerNotFound = "marker [%s] not found"
 
-// novaPage cuts items (sorted as Nova sorts them) at the request's marker
+// pageOf cuts items (sorted as Nova sorts them) at the request's marker
 // and limit. Like Nova it offers a "next" link whenever the page is as
 // long as the effective limit, even if nothing follows. On a bad limit or
 // an unknown marker it writes Nova's 400 (markerFmt formats the marker
 // into the message) and returns ok=false.
-func novaPage[T any](w http.ResponseWriter, r *http.Request, base, markerFmt string, items []T, id func(T) string) (out []T, links []map[string]string, ok bool) {
+func pageOf[T any](w http.ResponseWriter, r *http.Request, base, markerFmt string, items []T, id func(T) string) (out []T, links []map[string]string, ok bool) {
 	q := r.URL.Query()
-	limit := novaMaxLimit
+	limit := maxLimit
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil {
@@ -33,7 +33,7 @@ func novaPage[T any](w http.ResponseWriter, r *http.Request, base, markerFmt str
 			core.NovaErrors.Write(w, http.StatusBadRequest, "limit param must be positive")
 			return nil, nil, false
 		}
-		limit = min(n, novaMaxLimit)
+		limit = min(n, maxLimit)
 	}
 	p, found, _ := core.Paginate(items, id, q, limit)
 	if !found {

@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"encoding/base64"
@@ -13,17 +13,17 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// novaError is an API error to answer: status and Nova's message.
-type novaError struct {
+// apiError is an API error to answer: status and Nova's message.
+type apiError struct {
 	status int
 	msg    string
 }
 
-func novaBadRequest(format string, args ...any) *novaError {
-	return &novaError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
+func badRequest(format string, args ...any) *apiError {
+	return &apiError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
 }
 
-func (e *novaError) write(w http.ResponseWriter) { core.NovaErrors.Write(w, e.status, e.msg) }
+func (e *apiError) write(w http.ResponseWriter) { core.NovaErrors.Write(w, e.status, e.msg) }
 
 // serverCreateRequest is the body of POST /servers.
 type serverCreateRequest struct {
@@ -33,21 +33,21 @@ type serverCreateRequest struct {
 }
 
 type schedulerHints struct {
-	Group novaValue `json:"group"`
+	Group jsonValue `json:"group"`
 }
 
 type serverSpec struct {
 	Name             *string                 `json:"name"`
-	FlavorRef        novaValue               `json:"flavorRef"`
-	ImageRef         novaValue               `json:"imageRef"`
+	FlavorRef        jsonValue               `json:"flavorRef"`
+	ImageRef         jsonValue               `json:"imageRef"`
 	Networks         json.RawMessage         `json:"networks"`
-	BDMs             []novaBDMSpec           `json:"block_device_mapping_v2"`
+	BDMs             []bdmSpec               `json:"block_device_mapping_v2"`
 	KeyName          *string                 `json:"key_name"`
 	SecurityGroups   []struct{ Name string } `json:"security_groups"`
 	AvailabilityZone string                  `json:"availability_zone"`
 	Metadata         map[string]string       `json:"metadata"`
 	Tags             []string                `json:"tags"`
-	ConfigDrive      novaValue               `json:"config_drive"`
+	ConfigDrive      jsonValue               `json:"config_drive"`
 	UserData         *string                 `json:"user_data"`
 	Description      *string                 `json:"description"`
 	AccessIPv4       string                  `json:"accessIPv4"`
@@ -56,40 +56,40 @@ type serverSpec struct {
 	AdminPass        string                  `json:"adminPass"`
 }
 
-// novaBDMSpec is one block_device_mapping_v2 entry.
-type novaBDMSpec struct {
+// bdmSpec is one block_device_mapping_v2 entry.
+type bdmSpec struct {
 	SourceType          string    `json:"source_type"`
 	DestinationType     string    `json:"destination_type"`
 	UUID                string    `json:"uuid"`
-	BootIndex           novaValue `json:"boot_index"`
-	VolumeSize          novaValue `json:"volume_size"`
-	DeleteOnTermination novaValue `json:"delete_on_termination"`
+	BootIndex           jsonValue `json:"boot_index"`
+	VolumeSize          jsonValue `json:"volume_size"`
+	DeleteOnTermination jsonValue `json:"delete_on_termination"`
 	DeviceName          string    `json:"device_name"`
 	VolumeType          string    `json:"volume_type"`
 	Tag                 string    `json:"tag"`
 }
 
-// novaNetSpec is one requested network: a network (optionally with a fixed
+// netSpec is one requested network: a network (optionally with a fixed
 // IP) or an existing port.
-type novaNetSpec struct {
+type netSpec struct {
 	UUID    string `json:"uuid"`
 	Port    string `json:"port"`
 	FixedIP string `json:"fixed_ip"`
 	Tag     string `json:"tag"`
 }
 
-// novaValue is a JSON scalar Nova accepts in several spellings: 1 or
+// jsonValue is a JSON scalar Nova accepts in several spellings: 1 or
 // "1", true or "True".
-type novaValue json.RawMessage
+type jsonValue json.RawMessage
 
-func (f *novaValue) UnmarshalJSON(b []byte) error {
+func (f *jsonValue) UnmarshalJSON(b []byte) error {
 	*f = append((*f)[:0], b...)
 	return nil
 }
 
-func (f novaValue) set() bool { return len(f) > 0 && string(f) != "null" }
+func (f jsonValue) set() bool { return len(f) > 0 && string(f) != "null" }
 
-func (f novaValue) str() string {
+func (f jsonValue) str() string {
 	var s string
 	if json.Unmarshal(f, &s) == nil {
 		return s
@@ -97,7 +97,7 @@ func (f novaValue) str() string {
 	return strings.TrimSpace(string(f))
 }
 
-func (f novaValue) integer() (int, bool) {
+func (f jsonValue) integer() (int, bool) {
 	if !f.set() {
 		return 0, false
 	}
@@ -105,7 +105,7 @@ func (f novaValue) integer() (int, bool) {
 	return n, err == nil
 }
 
-func (f novaValue) boolean() (bool, bool) {
+func (f jsonValue) boolean() (bool, bool) {
 	if !f.set() {
 		return false, true
 	}
@@ -118,39 +118,39 @@ func (f novaValue) boolean() (bool, bool) {
 	return false, false
 }
 
-var novaUUIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$`)
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$`)
 
-// novaRefID is the ID in an imageRef or flavorRef, which may be a URL.
-func novaRefID(ref string) string { return path.Base(strings.TrimRight(ref, "/")) }
+// refID is the ID in an imageRef or flavorRef, which may be a URL.
+func refID(ref string) string { return path.Base(strings.TrimRight(ref, "/")) }
 
 // checkSchema applies the parts of Nova's request schema that depend
 // only on the body and the microversion.
-func checkSchema(spec *serverSpec, v novaVersion) *novaError {
+func checkSchema(spec *serverSpec, v microversion) *apiError {
 	const prefix = "Invalid input for field/attribute "
 	switch {
 	case spec.Name == nil:
-		return novaBadRequest(prefix + "server. 'name' is a required property")
+		return badRequest(prefix + "server. 'name' is a required property")
 	case checkName(*spec.Name) != nil:
 		return checkName(*spec.Name)
 	case !spec.FlavorRef.set():
-		return novaBadRequest(prefix + "server. 'flavorRef' is a required property")
+		return badRequest(prefix + "server. 'flavorRef' is a required property")
 	case v >= 37 && len(spec.Networks) == 0:
-		return novaBadRequest(prefix + "server. 'networks' is a required property")
+		return badRequest(prefix + "server. 'networks' is a required property")
 	case spec.Tags != nil && v < 52:
-		return novaBadRequest(prefix + "server. Additional properties are not allowed ('tags' was unexpected)")
+		return badRequest(prefix + "server. Additional properties are not allowed ('tags' was unexpected)")
 	case spec.Description != nil && v < 19:
-		return novaBadRequest(prefix + "server. Additional properties are not allowed ('description' was unexpected)")
+		return badRequest(prefix + "server. Additional properties are not allowed ('description' was unexpected)")
 	case spec.Description != nil && len(*spec.Description) > 255:
-		return novaBadRequest(prefix + "description. Value is too long")
+		return badRequest(prefix + "description. Value is too long")
 	case spec.DiskConfig != "" && spec.DiskConfig != "AUTO" && spec.DiskConfig != "MANUAL":
-		return novaBadRequest(prefix+"OS-DCF:diskConfig. Value: %s. '%s' is not one of ['AUTO', 'MANUAL']", spec.DiskConfig, spec.DiskConfig)
+		return badRequest(prefix+"OS-DCF:diskConfig. Value: %s. '%s' is not one of ['AUTO', 'MANUAL']", spec.DiskConfig, spec.DiskConfig)
 	}
 	if _, ok := spec.ConfigDrive.boolean(); !ok {
-		return novaBadRequest("Invalid config_drive provided.")
+		return badRequest("Invalid config_drive provided.")
 	}
 	if spec.UserData != nil {
 		if _, err := base64.StdEncoding.DecodeString(*spec.UserData); err != nil {
-			return novaBadRequest(prefix+"user_data. Value: %s. 'user_data' is not a 'base64'", *spec.UserData)
+			return badRequest(prefix+"user_data. Value: %s. 'user_data' is not a 'base64'", *spec.UserData)
 		}
 	}
 	if err := checkServerMetadata(spec.Metadata); err != nil {
@@ -159,14 +159,14 @@ func checkSchema(spec *serverSpec, v novaVersion) *novaError {
 	return checkServerTags(spec.Tags)
 }
 
-// novaNetAuto is the network ID Nova records for "networks": "auto"
+// netAuto is the network ID Nova records for "networks": "auto"
 // until it has picked the network.
-const novaNetAuto = "auto"
+const netAuto = "auto"
 
 // parseNetworks reads "networks": a list of requests, or (from 2.37)
 // "auto" (one request for the network novaNetAuto) or "none". An absent
 // list means no networks.
-func parseNetworks(raw json.RawMessage, v novaVersion) ([]novaNetSpec, *novaError) {
+func parseNetworks(raw json.RawMessage, v microversion) ([]netSpec, *apiError) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
@@ -174,35 +174,35 @@ func parseNetworks(raw json.RawMessage, v novaVersion) ([]novaNetSpec, *novaErro
 	if json.Unmarshal(raw, &word) == nil {
 		switch {
 		case v >= 37 && word == "auto":
-			return []novaNetSpec{{UUID: novaNetAuto}}, nil
+			return []netSpec{{UUID: netAuto}}, nil
 		case v >= 37 && word == "none":
 			return nil, nil
 		}
-		return nil, novaBadRequest("Invalid input for field/attribute networks. Value: %s. %s is not of type 'array'", word, raw)
+		return nil, badRequest("Invalid input for field/attribute networks. Value: %s. %s is not of type 'array'", word, raw)
 	}
-	var nets []novaNetSpec
+	var nets []netSpec
 	if err := json.Unmarshal(raw, &nets); err != nil {
-		return nil, novaBadRequest("Bad networks format")
+		return nil, badRequest("Bad networks format")
 	}
 	for _, n := range nets {
-		if n.Port == "" && !novaUUIDPattern.MatchString(n.UUID) {
-			return nil, novaBadRequest("Bad networks format: network uuid is not in proper format (%s)", n.UUID)
+		if n.Port == "" && !uuidPattern.MatchString(n.UUID) {
+			return nil, badRequest("Bad networks format: network uuid is not in proper format (%s)", n.UUID)
 		}
 	}
 	return nets, nil
 }
 
 // checkServerMetadata applies Nova's limits to server metadata.
-func checkServerMetadata(md map[string]string) *novaError {
+func checkServerMetadata(md map[string]string) *apiError {
 	if len(md) > maxServerMeta {
-		return &novaError{http.StatusForbidden, fmt.Sprintf("Quota exceeded for metadata_items: Requested %d, but already used 0 of %d metadata_items", len(md), maxServerMeta)}
+		return &apiError{http.StatusForbidden, fmt.Sprintf("Quota exceeded for metadata_items: Requested %d, but already used 0 of %d metadata_items", len(md), maxServerMeta)}
 	}
 	for k, val := range md {
 		if k == "" || len(k) > 255 {
-			return novaBadRequest("Invalid input for field/attribute metadata. Value: %s. Metadata property key must be between 1 and 255 characters", k)
+			return badRequest("Invalid input for field/attribute metadata. Value: %s. Metadata property key must be between 1 and 255 characters", k)
 		}
 		if len(val) > 255 {
-			return novaBadRequest("Invalid input for field/attribute metadata. Value: %s. Metadata property value greater than 255 characters", val)
+			return badRequest("Invalid input for field/attribute metadata. Value: %s. Metadata property value greater than 255 characters", val)
 		}
 	}
 	return nil
@@ -216,9 +216,9 @@ const maxServerTags = 50
 
 // checkServerTags applies Nova's tag rules: at most 50, each 1–60 characters
 // without "/" or ",".
-func checkServerTags(tags []string) *novaError {
+func checkServerTags(tags []string) *apiError {
 	if len(tags) > maxServerTags {
-		return novaBadRequest("The number of tags exceeded the per-server limit %d", maxServerTags)
+		return badRequest("The number of tags exceeded the per-server limit %d", maxServerTags)
 	}
 	for _, t := range tags {
 		if err := checkServerTag(t); err != nil {
@@ -228,24 +228,24 @@ func checkServerTags(tags []string) *novaError {
 	return nil
 }
 
-func checkServerTag(t string) *novaError {
+func checkServerTag(t string) *apiError {
 	if t == "" || len(t) > 60 || strings.ContainsAny(t, "/,") {
-		return novaBadRequest("Invalid input for field/attribute tags. Value: %s. '%s' does not match '^[^,/]*$' or has an invalid length", t, t)
+		return badRequest("Invalid input for field/attribute tags. Value: %s. '%s' does not match '^[^,/]*$' or has an invalid length", t, t)
 	}
 	return nil
 }
 
 // checkName applies Nova's "name" format: 1–255 characters without
 // leading or trailing whitespace.
-func checkName(name string) *novaError {
+func checkName(name string) *apiError {
 	const prefix = "Invalid input for field/attribute name. Value: "
 	switch {
 	case name == "":
-		return novaBadRequest(prefix + ". '' is too short")
+		return badRequest(prefix + ". '' is too short")
 	case len(name) > 255:
-		return novaBadRequest(prefix+"%s. '%s' is too long", name, name)
+		return badRequest(prefix+"%s. '%s' is too long", name, name)
 	case strings.TrimSpace(name) != name:
-		return novaBadRequest(prefix+"%s. '%s' is not a 'name'", name, name)
+		return badRequest(prefix+"%s. '%s' is not a 'name'", name, name)
 	}
 	return nil
 }

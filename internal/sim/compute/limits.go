@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"net/http"
@@ -6,23 +6,23 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-func (s *computeService) routeLimits(mux *http.ServeMux) {
+func (s *Room) routeLimits(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/limits", s.getLimits)
 	s.handle(mux, "GET", "/os-quota-sets/{project}", s.getQuotaSet(false, false))
 	s.handle(mux, "GET", "/os-quota-sets/{project}/detail", s.getQuotaSet(true, false))
 	s.handle(mux, "GET", "/os-quota-sets/{project}/defaults", s.getQuotaSet(false, true))
 }
 
-// novaQuota is one Nova quota: its limit and what the project uses.
-type novaQuota struct {
+// quota is one Nova quota: its limit and what the project uses.
+type quota struct {
 	name         string
 	limit, inUse int
-	until        novaVersion // shown before this version (0: always)
+	until        microversion // shown before this version (0: always)
 }
 
 // quotaUsesLocked are the Nova quotas of the caller's project at
 // microversion v; keypairs count per user, as in Nova.
-func (s *computeService) quotaUsesLocked(tok *token, v novaVersion, defaults bool) []novaQuota {
+func (s *Room) quotaUsesLocked(tok *core.Token, v microversion, defaults bool) []quota {
 	projectID := tok.ProjectID
 	q := s.c.QuotaLocked(projectID)
 	if defaults {
@@ -34,7 +34,7 @@ func (s *computeService) quotaUsesLocked(tok *token, v novaVersion, defaults boo
 	for _, g := range groups {
 		members += len(g.Members)
 	}
-	all := []novaQuota{
+	all := []quota{
 		{name: "cores", limit: q.Cores, inUse: cores},
 		{name: "instances", limit: q.Instances, inUse: instances},
 		{name: "ram", limit: q.RAMMiB, inUse: ram},
@@ -51,7 +51,7 @@ func (s *computeService) quotaUsesLocked(tok *token, v novaVersion, defaults boo
 		{name: "security_group_rules", limit: q.SecurityGroupRules, until: 36},
 		{name: "networks", limit: q.Networks, until: 36},
 	}
-	var out []novaQuota
+	var out []quota
 	for _, u := range all {
 		if u.until == 0 || v < u.until {
 			out = append(out, u)
@@ -62,8 +62,8 @@ func (s *computeService) quotaUsesLocked(tok *token, v novaVersion, defaults boo
 
 // getQuotaSet shows the caller's own project quotas; another project's
 // are refused by Nova's default policy.
-func (s *computeService) getQuotaSet(detail, defaults bool) novaHandler {
-	return func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) getQuotaSet(detail, defaults bool) handler {
+	return func(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 		project := r.PathValue("project")
 		if project != tok.ProjectID {
 			core.NovaErrors.Write(w, http.StatusForbidden, "Policy doesn't allow os_compute_api:os-quota-sets:show to be performed.")
@@ -84,10 +84,10 @@ func (s *computeService) getQuotaSet(detail, defaults bool) novaHandler {
 }
 
 // getLimits is GET /limits: the absolute limits and their usage.
-func (s *computeService) getLimits(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) getLimits(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
-	use := map[string]novaQuota{}
+	use := map[string]quota{}
 	for _, u := range s.quotaUsesLocked(tok, v, false) {
 		use[u.name] = u
 	}

@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"maps"
@@ -10,12 +10,12 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// novaProgressStatuses are the statuses for which Nova shows "progress".
-var novaProgressStatuses = []string{"ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING"}
+// progressStatuses are the statuses for which Nova shows "progress".
+var progressStatuses = []string{"ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING"}
 
 // serverBodyLocked is a server as GET /servers/{id} shows it to its
 // project (no admin-only attributes) at microversion v.
-func (s *computeService) serverBodyLocked(srv *novaServer, v novaVersion) map[string]any {
+func (s *Room) serverBodyLocked(srv *server, v microversion) map[string]any {
 	b := map[string]any{
 		"id": srv.ID, "name": srv.Name, "status": srv.status(),
 		"tenant_id": srv.ProjectID, "user_id": srv.UserID,
@@ -24,16 +24,16 @@ func (s *computeService) serverBodyLocked(srv *novaServer, v novaVersion) map[st
 		"created": core.ISOTime(srv.Created), "updated": core.ISOTime(srv.Updated),
 		"addresses": s.addressesLocked(srv), "accessIPv4": srv.AccessIPv4, "accessIPv6": srv.AccessIPv6,
 		"links": s.links("servers", srv.ID), "OS-DCF:diskConfig": srv.DiskConfig,
-		"OS-EXT-AZ:availability_zone": srv.AZ, "config_drive": "", "key_name": novaNull(srv.KeyName),
-		"OS-SRV-USG:launched_at": novaUsageTime(srv.Launched), "OS-SRV-USG:terminated_at": nil,
-		"OS-EXT-STS:task_state": novaNull(srv.TaskState), "OS-EXT-STS:vm_state": srv.VMState,
+		"OS-EXT-AZ:availability_zone": srv.AZ, "config_drive": "", "key_name": null(srv.KeyName),
+		"OS-SRV-USG:launched_at": usageTime(srv.Launched), "OS-SRV-USG:terminated_at": nil,
+		"OS-EXT-STS:task_state": null(srv.TaskState), "OS-EXT-STS:vm_state": srv.VMState,
 		"OS-EXT-STS:power_state":               srv.PowerState,
 		"os-extended-volumes:volumes_attached": s.attachedVolumes(srv, v),
 	}
 	if srv.ConfigDrive {
 		b["config_drive"] = "True"
 	}
-	if slices.Contains(novaProgressStatuses, srv.status()) {
+	if slices.Contains(progressStatuses, srv.status()) {
 		b["progress"] = 0
 	}
 	if len(srv.Ports) > 0 {
@@ -47,7 +47,7 @@ func (s *computeService) serverBodyLocked(srv *novaServer, v novaVersion) map[st
 }
 
 // addVersionedFields adds what later microversions show.
-func (s *computeService) addVersionedFields(b map[string]any, srv *novaServer, v novaVersion) {
+func (s *Room) addVersionedFields(b map[string]any, srv *server, v microversion) {
 	if v >= 9 {
 		b["locked"] = srv.Locked
 	}
@@ -71,29 +71,29 @@ func (s *computeService) addVersionedFields(b map[string]any, srv *novaServer, v
 		b["locked_reason"] = nil
 	}
 	if v >= 90 {
-		b["OS-EXT-SRV-ATTR:hostname"] = novaHostname(srv.Name)
+		b["OS-EXT-SRV-ATTR:hostname"] = hostnameOf(srv.Name)
 	}
 	if v >= 96 {
 		b["pinned_availability_zone"] = nil
 	}
 }
 
-func novaNull(s string) any {
+func null(s string) any {
 	if s == "" {
 		return nil
 	}
 	return s
 }
 
-// novaUsageTime is how Nova prints launched_at: no zone, microseconds.
-func novaUsageTime(t time.Time) any {
+// usageTime is how Nova prints launched_at: no zone, microseconds.
+func usageTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
 	return t.UTC().Format("2006-01-02T15:04:05.000000")
 }
 
-func (s *computeService) serverImage(srv *novaServer) any {
+func (s *Room) serverImage(srv *server) any {
 	if srv.ImageID == "" {
 		return ""
 	}
@@ -102,7 +102,7 @@ func (s *computeService) serverImage(srv *novaServer) any {
 
 // serverFlavor is the embedded flavor: a reference before 2.47, the
 // flavor's values as they were at boot from 2.47 on.
-func (s *computeService) serverFlavor(srv *novaServer, v novaVersion) map[string]any {
+func (s *Room) serverFlavor(srv *server, v microversion) map[string]any {
 	f := srv.Flavor
 	if v < 47 {
 		return map[string]any{"id": f.ID, "links": s.bookmark("flavors", f.ID)}
@@ -111,7 +111,7 @@ func (s *computeService) serverFlavor(srv *novaServer, v novaVersion) map[string
 		"original_name": f.Name, "extra_specs": maps.Clone(f.ExtraSpecs)}
 }
 
-func (s *computeService) attachedVolumes(srv *novaServer, v novaVersion) []map[string]any {
+func (s *Room) attachedVolumes(srv *server, v microversion) []map[string]any {
 	out := []map[string]any{}
 	for _, bv := range srv.Volumes {
 		if bv.VolumeID == "" {
@@ -126,7 +126,7 @@ func (s *computeService) attachedVolumes(srv *novaServer, v novaVersion) []map[s
 	return out
 }
 
-func serverSecurityGroups(srv *novaServer) []map[string]string {
+func serverSecurityGroups(srv *server) []map[string]string {
 	out := make([]map[string]string, 0, len(srv.SecurityGroups))
 	for _, name := range srv.SecurityGroups {
 		out = append(out, map[string]string{"name": name})
@@ -136,28 +136,28 @@ func serverSecurityGroups(srv *novaServer) []map[string]string {
 
 // addressesLocked are the server's addresses keyed by network name, from
 // its ports as Neutron has them now.
-func (s *computeService) addressesLocked(srv *novaServer) map[string][]map[string]any {
+func (s *Room) addressesLocked(srv *server) map[string][]map[string]any {
 	out := map[string][]map[string]any{}
 	for _, sp := range srv.Ports {
-		pi, ok := s.c.network.PortInfoLocked(srv.ProjectID, sp.PortID)
+		pi, ok := s.network.PortInfoLocked(srv.ProjectID, sp.PortID)
 		if !ok {
 			continue
 		}
 		name := pi.NetworkName
 		if name == "" {
-			name = s.c.network.NetworkNameLocked(pi.NetworkID)
+			name = s.network.NetworkNameLocked(pi.NetworkID)
 		}
 		for _, ip := range pi.FixedIPs {
-			out[name] = append(out[name], novaAddress(ip.IPAddress, "fixed", pi.MAC))
+			out[name] = append(out[name], addressOf(ip.IPAddress, "fixed", pi.MAC))
 		}
 		for _, ip := range pi.FloatingIPs {
-			out[name] = append(out[name], novaAddress(ip, "floating", pi.MAC))
+			out[name] = append(out[name], addressOf(ip, "floating", pi.MAC))
 		}
 	}
 	return out
 }
 
-func novaAddress(ip, typ, mac string) map[string]any {
+func addressOf(ip, typ, mac string) map[string]any {
 	version := 6
 	if parsed := net.ParseIP(ip); parsed != nil && parsed.To4() != nil {
 		version = 4
@@ -165,8 +165,8 @@ func novaAddress(ip, typ, mac string) map[string]any {
 	return map[string]any{"version": version, "addr": ip, "OS-EXT-IPS:type": typ, "OS-EXT-IPS-MAC:mac_addr": mac}
 }
 
-// novaHostname is the guest hostname Nova derives from a server name.
-func novaHostname(name string) string {
+// hostnameOf is the guest hostname Nova derives from a server name.
+func hostnameOf(name string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(name) {
 		switch {

@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"cmp"
@@ -11,9 +11,9 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// novaKeypair is a Nova keypair; keypairs belong to a user, not a project.
+// keypair is a Nova keypair; keypairs belong to a user, not a project.
 // A generated private key is returned once and never stored.
-type novaKeypair struct {
+type keypair struct {
 	ID                     int
 	Name, UserID, Type     string
 	PublicKey, Fingerprint string
@@ -22,7 +22,7 @@ type novaKeypair struct {
 
 func keypairKey(userID, name string) string { return userID + "/" + name }
 
-func (s *computeService) routeKeypairs(mux *http.ServeMux) {
+func (s *Room) routeKeypairs(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/os-keypairs", s.listKeypairs)
 	s.handle(mux, "POST", "/os-keypairs", s.createKeypair)
 	s.handle(mux, "GET", "/os-keypairs/{name}", s.getKeypair)
@@ -30,19 +30,19 @@ func (s *computeService) routeKeypairs(mux *http.ServeMux) {
 }
 
 // userKeypairsLocked lists the user's keypairs sorted by name.
-func (s *computeService) userKeypairsLocked(userID string) []*novaKeypair {
-	var out []*novaKeypair
+func (s *Room) userKeypairsLocked(userID string) []*keypair {
+	var out []*keypair
 	for _, k := range s.keypairs {
 		if k.UserID == userID {
 			out = append(out, k)
 		}
 	}
-	slices.SortFunc(out, func(a, b *novaKeypair) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b *keypair) int { return cmp.Compare(a.Name, b.Name) })
 	return out
 }
 
 // keypairBody is a keypair as lists and create show it.
-func keypairBody(k *novaKeypair, v novaVersion) map[string]any {
+func keypairBody(k *keypair, v microversion) map[string]any {
 	b := map[string]any{"name": k.Name, "public_key": k.PublicKey, "fingerprint": k.Fingerprint}
 	if v >= 2 {
 		b["type"] = k.Type
@@ -50,14 +50,14 @@ func keypairBody(k *novaKeypair, v novaVersion) map[string]any {
 	return b
 }
 
-func (s *computeService) listKeypairs(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) listKeypairs(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	items := s.userKeypairsLocked(tok.UserID)
 	var links []map[string]string
 	if v >= 35 {
 		var ok bool
-		items, links, ok = novaPage(w, r, s.c.URL(), "Marker %s could not be found.", items, func(k *novaKeypair) string { return k.Name })
+		items, links, ok = pageOf(w, r, s.c.URL(), "Marker %s could not be found.", items, func(k *keypair) string { return k.Name })
 		if !ok {
 			return
 		}
@@ -81,7 +81,7 @@ type keypairRequest struct {
 	} `json:"keypair"`
 }
 
-func (s *computeService) createKeypair(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) createKeypair(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	var req keypairRequest
 	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
@@ -128,11 +128,11 @@ func (s *computeService) createKeypair(w http.ResponseWriter, r *http.Request, t
 
 // validateKeypairRequest checks a create request as Nova's schema and
 // keypair API do and returns the new keypair, or the 400 message.
-func validateKeypairRequest(req keypairRequest, v novaVersion) (*novaKeypair, string) {
+func validateKeypairRequest(req keypairRequest, v microversion) (*keypair, string) {
 	if req.Keypair == nil || req.Keypair.Name == nil {
 		return nil, "Invalid input for field/attribute keypair. Value: None. 'name' is a required property"
 	}
-	k := &novaKeypair{Name: *req.Keypair.Name, Type: cmp.Or(req.Keypair.Type, "ssh")}
+	k := &keypair{Name: *req.Keypair.Name, Type: cmp.Or(req.Keypair.Type, "ssh")}
 	if req.Keypair.PublicKey != nil {
 		k.PublicKey = *req.Keypair.PublicKey
 	}
@@ -153,7 +153,7 @@ func validateKeypairRequest(req keypairRequest, v novaVersion) (*novaKeypair, st
 
 // keypairNameChars are the characters a keypair name may hold; 2.92
 // adds "@" and ".".
-func keypairNameChars(v novaVersion) string {
+func keypairNameChars(v microversion) string {
 	safe := "_- 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	if v >= 92 {
 		safe += "@."
@@ -169,7 +169,7 @@ func keypairFingerprint(typ, publicKey string) (string, error) {
 }
 
 // checkNewKeypairLocked enforces unique names and the key_pairs quota.
-func (s *computeService) checkNewKeypairLocked(tok *token, name string) (int, string) {
+func (s *Room) checkNewKeypairLocked(tok *core.Token, name string) (int, string) {
 	if _, dup := s.keypairs[keypairKey(tok.UserID, name)]; dup {
 		return http.StatusConflict, fmt.Sprintf("Key pair '%s' already exists.", name)
 	}
@@ -180,7 +180,7 @@ func (s *computeService) checkNewKeypairLocked(tok *token, name string) (int, st
 }
 
 // keypairLocked finds the caller's keypair, writing Nova's 404 if absent.
-func (s *computeService) keypairLocked(w http.ResponseWriter, tok *token, name string) (*novaKeypair, bool) {
+func (s *Room) keypairLocked(w http.ResponseWriter, tok *core.Token, name string) (*keypair, bool) {
 	k, ok := s.keypairs[keypairKey(tok.UserID, name)]
 	if !ok {
 		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Keypair %s not found for user %s", name, tok.UserID))
@@ -188,7 +188,7 @@ func (s *computeService) keypairLocked(w http.ResponseWriter, tok *token, name s
 	return k, ok
 }
 
-func (s *computeService) getKeypair(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) getKeypair(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	k, ok := s.keypairLocked(w, tok, r.PathValue("name"))
@@ -202,7 +202,7 @@ func (s *computeService) getKeypair(w http.ResponseWriter, r *http.Request, tok 
 	core.WriteJSON(w, http.StatusOK, map[string]any{"keypair": b})
 }
 
-func (s *computeService) deleteKeypair(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) deleteKeypair(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	k, ok := s.keypairLocked(w, tok, r.PathValue("name"))
@@ -218,7 +218,7 @@ func (s *computeService) deleteKeypair(w http.ResponseWriter, r *http.Request, t
 }
 
 // keypairExistsLocked reports whether the user has a keypair of that name.
-func (s *computeService) keypairExistsLocked(userID, name string) bool {
+func (s *Room) keypairExistsLocked(userID, name string) bool {
 	_, ok := s.keypairs[keypairKey(userID, name)]
 	return ok
 }

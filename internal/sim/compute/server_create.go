@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"crypto/rand"
@@ -15,24 +15,24 @@ import (
 // the server, checked before anything is changed, so that a rejected
 // request leaves no trace.
 type serverPlan struct {
-	s     *computeService
-	tok   *token
-	v     novaVersion
+	s     *Room
+	tok   *core.Token
+	v     microversion
 	req   serverCreateRequest
 	spec  *serverSpec
-	srv   *novaServer
+	srv   *server
 	image *core.ImageInfo // image boot
-	nets  []novaNetSpec
+	nets  []netSpec
 	sgIDs []string
 }
 
-func (s *computeService) createServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) createServer(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	var req serverCreateRequest
 	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
 	}
 	if req.Server == nil {
-		novaBadRequest("Invalid input for field/attribute body. 'server' is a required property").write(w)
+		badRequest("Invalid input for field/attribute body. 'server' is a required property").write(w)
 		return
 	}
 	if err := checkSchema(req.Server, v); err != nil {
@@ -62,9 +62,9 @@ func (s *computeService) createServer(w http.ResponseWriter, r *http.Request, to
 }
 
 // run validates the request against the cloud's state, in Nova's order.
-func (p *serverPlan) run() *novaError {
+func (p *serverPlan) run() *apiError {
 	p.srv = p.newServer()
-	steps := []func() *novaError{
+	steps := []func() *apiError{
 		p.flavor, p.bootSource, p.keypair, p.zone, p.securityGroups,
 		p.autoNetwork, p.ports, p.group, p.diskRules, p.quota, p.assignDevices,
 	}
@@ -76,9 +76,9 @@ func (p *serverPlan) run() *novaError {
 	return nil
 }
 
-func (p *serverPlan) newServer() *novaServer {
+func (p *serverPlan) newServer() *server {
 	spec, t := p.spec, p.s.c.Now()
-	srv := &novaServer{
+	srv := &server{
 		ID: core.NewID(), Name: *spec.Name, ProjectID: p.tok.ProjectID, UserID: p.tok.UserID,
 		Description: spec.Description, Metadata: maps.Clone(spec.Metadata), Tags: dedupeTags(spec.Tags),
 		VMState: "building", TaskState: "scheduling", PowerState: powerNoState,
@@ -101,46 +101,46 @@ func (p *serverPlan) newServer() *novaServer {
 	return srv
 }
 
-func (p *serverPlan) flavor() *novaError {
-	f, ok := p.s.flavors[novaRefID(p.spec.FlavorRef.str())]
+func (p *serverPlan) flavor() *apiError {
+	f, ok := p.s.flavors[refID(p.spec.FlavorRef.str())]
 	if !ok {
-		return novaBadRequest("Invalid flavorRef provided.")
+		return badRequest("Invalid flavorRef provided.")
 	}
 	p.srv.Flavor = *f
 	p.srv.Flavor.ExtraSpecs = maps.Clone(f.ExtraSpecs)
 	return nil
 }
 
-func (p *serverPlan) keypair() *novaError {
+func (p *serverPlan) keypair() *apiError {
 	if name := p.srv.KeyName; name != "" && !p.s.keypairExistsLocked(p.tok.UserID, name) {
-		return novaBadRequest("Invalid key_name provided.")
+		return badRequest("Invalid key_name provided.")
 	}
 	return nil
 }
 
 // zone takes the requested availability zone ("az" or "az:host"), or
 // schedules into the first one.
-func (p *serverPlan) zone() *novaError {
+func (p *serverPlan) zone() *apiError {
 	az, _, _ := strings.Cut(p.spec.AvailabilityZone, ":")
 	if az == "" {
 		p.srv.AZ = p.s.azs[0]
 		return nil
 	}
 	if !p.s.zoneExistsLocked(az) {
-		return novaBadRequest("The requested availability zone is not available")
+		return badRequest("The requested availability zone is not available")
 	}
 	p.srv.AZ = az
 	return nil
 }
 
-func (p *serverPlan) securityGroups() *novaError {
+func (p *serverPlan) securityGroups() *apiError {
 	for _, sg := range p.spec.SecurityGroups {
 		if sg.Name == "" || slices.Contains(p.srv.SecurityGroups, sg.Name) {
 			continue
 		}
-		id, ok := p.s.c.network.SecurityGroupIDLocked(p.tok.ProjectID, sg.Name)
+		id, ok := p.s.network.SecurityGroupIDLocked(p.tok.ProjectID, sg.Name)
 		if !ok {
-			return novaBadRequest("Security group %s is not found for project %s", sg.Name, p.tok.ProjectID)
+			return badRequest("Security group %s is not found for project %s", sg.Name, p.tok.ProjectID)
 		}
 		p.srv.SecurityGroups = append(p.srv.SecurityGroups, sg.Name)
 		p.sgIDs = append(p.sgIDs, id)
@@ -156,42 +156,42 @@ func (p *serverPlan) securityGroups() *novaError {
 // project. With several Nova will not guess (409); with none it would
 // ask Neutron to auto-allocate a topology, which this cloud does not
 // offer (400).
-func (p *serverPlan) autoNetwork() *novaError {
-	if len(p.nets) != 1 || p.nets[0].UUID != novaNetAuto {
+func (p *serverPlan) autoNetwork() *apiError {
+	if len(p.nets) != 1 || p.nets[0].UUID != netAuto {
 		return nil
 	}
-	ids := p.s.c.network.ProjectNetworksLocked(p.tok.ProjectID)
+	ids := p.s.network.ProjectNetworksLocked(p.tok.ProjectID)
 	switch len(ids) {
 	case 0:
-		return novaBadRequest("Unable to automatically allocate a network for project %s", p.tok.ProjectID)
+		return badRequest("Unable to automatically allocate a network for project %s", p.tok.ProjectID)
 	case 1:
 		p.nets[0].UUID = ids[0]
 		return nil
 	}
-	return &novaError{http.StatusConflict, "Multiple possible networks found, use a Network ID to be more specific."}
+	return &apiError{http.StatusConflict, "Multiple possible networks found, use a Network ID to be more specific."}
 }
 
 // ports checks the requested existing ports: they must be the project's
 // and free. Networks are checked when their ports are created.
-func (p *serverPlan) ports() *novaError {
+func (p *serverPlan) ports() *apiError {
 	var seen []string
 	for _, n := range p.nets {
 		if n.Port == "" {
 			continue
 		}
-		pi, ok := p.s.c.network.PortInfoLocked(p.tok.ProjectID, n.Port)
+		pi, ok := p.s.network.PortInfoLocked(p.tok.ProjectID, n.Port)
 		if !ok {
-			return novaBadRequest("Port id %s could not be found.", n.Port)
+			return badRequest("Port id %s could not be found.", n.Port)
 		}
 		if pi.DeviceID != "" || slices.Contains(seen, n.Port) {
-			return &novaError{http.StatusConflict, fmt.Sprintf("Port %s is still in use.", n.Port)}
+			return &apiError{http.StatusConflict, fmt.Sprintf("Port %s is still in use.", n.Port)}
 		}
 		seen = append(seen, n.Port)
 	}
 	return nil
 }
 
-func (p *serverPlan) group() *novaError {
+func (p *serverPlan) group() *apiError {
 	var id string
 	for _, h := range []*schedulerHints{p.req.Hints, p.req.LegacyHints} {
 		if h != nil && h.Group.set() {
@@ -202,36 +202,36 @@ func (p *serverPlan) group() *novaError {
 		return nil
 	}
 	if status, msg := p.s.checkGroupLocked(p.tok.ProjectID, id); status != 0 {
-		return &novaError{status, msg}
+		return &apiError{status, msg}
 	}
 	p.srv.Group = id
 	return nil
 }
 
-const novaGiB = 1 << 30
+const giB = 1 << 30
 
 // diskRules are Nova's checks of an image boot against the flavor.
-func (p *serverPlan) diskRules() *novaError {
+func (p *serverPlan) diskRules() *apiError {
 	img, f := p.image, p.srv.Flavor
 	if img == nil {
 		return nil
 	}
 	switch {
 	case f.RAMMiB < img.MinRAM:
-		return novaBadRequest("Flavor's memory is too small for requested image.")
+		return badRequest("Flavor's memory is too small for requested image.")
 	case f.DiskGB == 0:
-		return &novaError{http.StatusForbidden, "Only volume-backed servers are allowed for flavors with zero disk."}
-	case int64(f.DiskGB)*novaGiB < img.Size:
-		return novaBadRequest("Flavor's disk is too small for requested image. Flavor disk is %d bytes, image is %d bytes.", int64(f.DiskGB)*novaGiB, img.Size)
+		return &apiError{http.StatusForbidden, "Only volume-backed servers are allowed for flavors with zero disk."}
+	case int64(f.DiskGB)*giB < img.Size:
+		return badRequest("Flavor's disk is too small for requested image. Flavor disk is %d bytes, image is %d bytes.", int64(f.DiskGB)*giB, img.Size)
 	case f.DiskGB < img.MinDisk:
-		return novaBadRequest("Flavor's disk is smaller than the minimum size specified in image metadata. Flavor disk is %d bytes, minimum size is %d bytes.",
-			int64(f.DiskGB)*novaGiB, int64(img.MinDisk)*novaGiB)
+		return badRequest("Flavor's disk is smaller than the minimum size specified in image metadata. Flavor disk is %d bytes, minimum size is %d bytes.",
+			int64(f.DiskGB)*giB, int64(img.MinDisk)*giB)
 	}
 	return nil
 }
 
 // quota checks instances, cores and RAM, answering Nova's 403.
-func (p *serverPlan) quota() *novaError {
+func (p *serverPlan) quota() *apiError {
 	q := p.s.c.QuotaLocked(p.tok.ProjectID)
 	instances, cores, ram := p.s.usageLocked(p.tok.ProjectID)
 	var overs, req, used, allowed []string
@@ -250,12 +250,12 @@ func (p *serverPlan) quota() *novaError {
 		return nil
 	}
 	o := strings.Join(overs, ", ")
-	return &novaError{http.StatusForbidden, fmt.Sprintf("Quota exceeded for %s: Requested %s, but already used %s of %s %s",
+	return &apiError{http.StatusForbidden, fmt.Sprintf("Quota exceeded for %s: Requested %s, but already used %s of %s %s",
 		o, strings.Join(req, ", "), strings.Join(used, ", "), strings.Join(allowed, ", "), o)}
 }
 
 // assignDevices names the devices of data volumes that asked for none.
-func (p *serverPlan) assignDevices() *novaError {
+func (p *serverPlan) assignDevices() *apiError {
 	for _, bv := range p.srv.Volumes {
 		if bv.Device == "" {
 			bv.Device = p.srv.nextDevice()
@@ -266,7 +266,7 @@ func (p *serverPlan) assignDevices() *novaError {
 
 // startServerLocked creates and binds the ports, joins the group and
 // starts the asynchronous build.
-func (s *computeService) startServerLocked(p *serverPlan) *novaError {
+func (s *Room) startServerLocked(p *serverPlan) *apiError {
 	srv := p.srv
 	if err := s.plugPortsLocked(srv, p.nets, p.sgIDs); err != nil {
 		return err
@@ -283,7 +283,7 @@ func (s *computeService) startServerLocked(p *serverPlan) *novaError {
 	return nil
 }
 
-func (s *computeService) writeCreated(w http.ResponseWriter, p *serverPlan) {
+func (s *Room) writeCreated(w http.ResponseWriter, p *serverPlan) {
 	srv := p.srv
 	sgs := make([]map[string]string, 0, len(srv.SecurityGroups))
 	for _, name := range srv.SecurityGroups {
@@ -291,7 +291,7 @@ func (s *computeService) writeCreated(w http.ResponseWriter, p *serverPlan) {
 	}
 	pass := p.spec.AdminPass
 	if pass == "" {
-		pass = novaAdminPassword()
+		pass = newAdminPassword()
 	}
 	links := s.links("servers", srv.ID)
 	w.Header().Set("Location", links[0]["href"])
@@ -301,8 +301,8 @@ func (s *computeService) writeCreated(w http.ResponseWriter, p *serverPlan) {
 	}})
 }
 
-// novaAdminPassword is a random 12-character password as Nova generates one.
-func novaAdminPassword() string {
+// newAdminPassword is a random 12-character password as Nova generates one.
+func newAdminPassword() string {
 	const chars = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 	b := make([]byte, 12)
 	rand.Read(b)

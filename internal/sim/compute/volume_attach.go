@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-func (s *computeService) routeVolumeAttachments(mux *http.ServeMux) {
+func (s *Room) routeVolumeAttachments(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/servers/{id}/os-volume_attachments", s.listVolumeAttachments)
 	s.handle(mux, "POST", "/servers/{id}/os-volume_attachments", s.attachVolume)
 	s.handle(mux, "GET", "/servers/{id}/os-volume_attachments/{volume}", s.getVolumeAttachment)
@@ -19,10 +19,10 @@ func (s *computeService) routeVolumeAttachments(mux *http.ServeMux) {
 // serverAttachStates are the vm_states in which Nova attaches and detaches.
 var serverAttachStates = []string{"active", "paused", "stopped", "shelved", "shelved_offloaded"}
 
-// novaAttachmentBody is a volume attachment at microversion v: the tag from
+// attachmentBody is a volume attachment at microversion v: the tag from
 // 2.70, delete_on_termination from 2.79, attachment and BDM IDs instead
 // of "id" from 2.89.
-func novaAttachmentBody(srv *novaServer, bv *serverVolume, v novaVersion) map[string]any {
+func attachmentBody(srv *server, bv *serverVolume, v microversion) map[string]any {
 	b := map[string]any{"device": bv.Device, "serverId": srv.ID, "volumeId": bv.VolumeID}
 	if v < 89 {
 		b["id"] = bv.VolumeID
@@ -30,7 +30,7 @@ func novaAttachmentBody(srv *novaServer, bv *serverVolume, v novaVersion) map[st
 		b["attachment_id"], b["bdm_uuid"] = bv.AttachmentID, bv.BDMID
 	}
 	if v >= 70 {
-		b["tag"] = novaNull(bv.Tag)
+		b["tag"] = null(bv.Tag)
 	}
 	if v >= 79 {
 		b["delete_on_termination"] = bv.DeleteOnTermination
@@ -38,7 +38,7 @@ func novaAttachmentBody(srv *novaServer, bv *serverVolume, v novaVersion) map[st
 	return b
 }
 
-func (s *computeService) listVolumeAttachments(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) listVolumeAttachments(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
@@ -48,7 +48,7 @@ func (s *computeService) listVolumeAttachments(w http.ResponseWriter, r *http.Re
 	out := []map[string]any{}
 	for _, bv := range srv.Volumes {
 		if bv.VolumeID != "" {
-			out = append(out, novaAttachmentBody(srv, bv, v))
+			out = append(out, attachmentBody(srv, bv, v))
 		}
 	}
 	core.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachments": out})
@@ -56,7 +56,7 @@ func (s *computeService) listVolumeAttachments(w http.ResponseWriter, r *http.Re
 
 // attachedVolumeLocked finds a volume mapping of the server, writing
 // Nova's 404 when there is none.
-func (s *computeService) attachedVolumeLocked(w http.ResponseWriter, r *http.Request, tok *token) (*novaServer, *serverVolume, bool) {
+func (s *Room) attachedVolumeLocked(w http.ResponseWriter, r *http.Request, tok *core.Token) (*server, *serverVolume, bool) {
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
 	if !ok {
 		return nil, nil, false
@@ -70,11 +70,11 @@ func (s *computeService) attachedVolumeLocked(w http.ResponseWriter, r *http.Req
 	return srv, bv, true
 }
 
-func (s *computeService) getVolumeAttachment(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) getVolumeAttachment(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	if srv, bv, ok := s.attachedVolumeLocked(w, r, tok); ok {
-		core.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachment": novaAttachmentBody(srv, bv, v)})
+		core.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachment": attachmentBody(srv, bv, v)})
 	}
 }
 
@@ -83,11 +83,11 @@ type volumeAttachRequest struct {
 		VolumeID            string    `json:"volumeId"`
 		Device              *string   `json:"device"`
 		Tag                 string    `json:"tag"`
-		DeleteOnTermination novaValue `json:"delete_on_termination"`
+		DeleteOnTermination jsonValue `json:"delete_on_termination"`
 	} `json:"volumeAttachment"`
 }
 
-func (s *computeService) attachVolume(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) attachVolume(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	var req volumeAttachRequest
 	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
@@ -107,31 +107,31 @@ func (s *computeService) attachVolume(w http.ResponseWriter, r *http.Request, to
 		err.write(w)
 		return
 	}
-	if err := s.c.volume.AttachLocked(bv.VolumeID, srv.ID, bv.Device); err != nil {
-		novaBadRequest("%s", err.Error()).write(w)
+	if err := s.volumes.AttachLocked(bv.VolumeID, srv.ID, bv.Device); err != nil {
+		badRequest("%s", err.Error()).write(w)
 		return
 	}
 	bv.Attached = true
 	srv.Volumes = append(srv.Volumes, bv)
 	srv.touch(s.c.Now())
-	core.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachment": novaAttachmentBody(srv, bv, v)})
+	core.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachment": attachmentBody(srv, bv, v)})
 }
 
-func parseAttachRequest(req volumeAttachRequest, v novaVersion) (*serverVolume, *novaError) {
+func parseAttachRequest(req volumeAttachRequest, v microversion) (*serverVolume, *apiError) {
 	a := req.Attachment
 	switch {
 	case a == nil:
-		return nil, novaBadRequest("Invalid input for field/attribute volumeAttachment. 'volumeAttachment' is a required property")
-	case !novaUUIDPattern.MatchString(a.VolumeID):
-		return nil, novaBadRequest("Invalid input for field/attribute volumeId. Value: %s. '%s' is not a 'uuid'", a.VolumeID, a.VolumeID)
+		return nil, badRequest("Invalid input for field/attribute volumeAttachment. 'volumeAttachment' is a required property")
+	case !uuidPattern.MatchString(a.VolumeID):
+		return nil, badRequest("Invalid input for field/attribute volumeId. Value: %s. '%s' is not a 'uuid'", a.VolumeID, a.VolumeID)
 	case a.Tag != "" && v < 49:
-		return nil, novaBadRequest("Invalid input for field/attribute volumeAttachment. Additional properties are not allowed ('tag' was unexpected)")
+		return nil, badRequest("Invalid input for field/attribute volumeAttachment. Additional properties are not allowed ('tag' was unexpected)")
 	case a.DeleteOnTermination.set() && v < 79:
-		return nil, novaBadRequest("Invalid input for field/attribute volumeAttachment. Additional properties are not allowed ('delete_on_termination' was unexpected)")
+		return nil, badRequest("Invalid input for field/attribute volumeAttachment. Additional properties are not allowed ('delete_on_termination' was unexpected)")
 	}
 	dot, ok := a.DeleteOnTermination.boolean()
 	if !ok {
-		return nil, novaBadRequest("Invalid input for field/attribute delete_on_termination. Value: %s. Not a boolean", a.DeleteOnTermination.str())
+		return nil, badRequest("Invalid input for field/attribute delete_on_termination. Value: %s. Not a boolean", a.DeleteOnTermination.str())
 	}
 	bv := &serverVolume{VolumeID: a.VolumeID, BootIndex: -1, DeleteOnTermination: dot, Tag: a.Tag,
 		SourceType: "volume", BDMID: core.NewID(), AttachmentID: core.NewID()}
@@ -142,27 +142,27 @@ func parseAttachRequest(req volumeAttachRequest, v novaVersion) (*serverVolume, 
 }
 
 // checkAttachLocked checks the volume and picks its device.
-func (s *computeService) checkAttachLocked(tok *token, srv *novaServer, bv *serverVolume) *novaError {
-	vi, ok := s.c.volume.InfoLocked(tok.ProjectID, bv.VolumeID)
+func (s *Room) checkAttachLocked(tok *core.Token, srv *server, bv *serverVolume) *apiError {
+	vi, ok := s.volumes.InfoLocked(tok.ProjectID, bv.VolumeID)
 	if !ok {
-		return &novaError{http.StatusNotFound, fmt.Sprintf("Volume %s could not be found.", bv.VolumeID)}
+		return &apiError{http.StatusNotFound, fmt.Sprintf("Volume %s could not be found.", bv.VolumeID)}
 	}
 	if srv.volume(bv.VolumeID) != nil {
-		return novaBadRequest("Invalid volume: volume %s already attached", bv.VolumeID)
+		return badRequest("Invalid volume: volume %s already attached", bv.VolumeID)
 	}
 	bv.VolumeSize = vi.SizeGB
 	switch {
 	case bv.Device == "":
 		bv.Device = srv.nextDevice()
 	case !strings.HasPrefix(bv.Device, "/dev/"):
-		return novaBadRequest("The supplied device path (%s) is invalid.", bv.Device)
+		return badRequest("The supplied device path (%s) is invalid.", bv.Device)
 	case slices.Contains(srv.devices(), bv.Device) || bv.Device == srv.RootDevice:
-		return &novaError{http.StatusConflict, fmt.Sprintf("The supplied device path (%s) is in use.", bv.Device)}
+		return &apiError{http.StatusConflict, fmt.Sprintf("The supplied device path (%s) is in use.", bv.Device)}
 	}
 	return nil
 }
 
-func (s *computeService) detachVolume(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) detachVolume(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	srv, bv, ok := s.attachedVolumeLocked(w, r, tok)
@@ -170,12 +170,12 @@ func (s *computeService) detachVolume(w http.ResponseWriter, r *http.Request, to
 		return
 	}
 	if bv.BootIndex == 0 {
-		novaBadRequest("Cannot detach a root device volume").write(w)
+		badRequest("Cannot detach a root device volume").write(w)
 		return
 	}
 	if bv.Attached {
-		if err := s.c.volume.DetachLocked(bv.VolumeID, srv.ID); err != nil {
-			novaBadRequest("%s", err.Error()).write(w)
+		if err := s.volumes.DetachLocked(bv.VolumeID, srv.ID); err != nil {
+			badRequest("%s", err.Error()).write(w)
 			return
 		}
 	}

@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"net/http"
@@ -7,16 +7,16 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-func (s *computeService) routeZones(mux *http.ServeMux) {
+func (s *Room) routeZones(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/os-availability-zone", s.listZones)
-	s.handle(mux, "GET", "/os-availability-zone/detail", func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+	s.handle(mux, "GET", "/os-availability-zone/detail", func(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 		core.NovaErrors.Write(w, http.StatusForbidden, "Policy doesn't allow os_compute_api:os-availability-zone:detail to be performed.")
 	})
 }
 
 // listZones is what a project sees of the compute availability zones:
 // their names and that they are available, without hosts.
-func (s *computeService) listZones(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) listZones(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	out := make([]map[string]any, 0, len(s.azs))
@@ -27,4 +27,4 @@ func (s *computeService) listZones(w http.ResponseWriter, r *http.Request, tok *
 }
 
 // zoneExistsLocked reports whether az is one of the compute zones.
-func (s *computeService) zoneExistsLocked(az string) bool { return slices.Contains(s.azs, az) }
+func (s *Room) zoneExistsLocked(az string) bool { return slices.Contains(s.azs, az) }

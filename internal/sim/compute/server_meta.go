@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"maps"
@@ -7,7 +7,7 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-func (s *computeService) routeServerMetadata(mux *http.ServeMux) {
+func (s *Room) routeServerMetadata(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/servers/{id}/metadata", s.getMetadata)
 	s.handle(mux, "PUT", "/servers/{id}/metadata", s.setMetadata(true))
 	s.handle(mux, "POST", "/servers/{id}/metadata", s.setMetadata(false))
@@ -19,7 +19,7 @@ func (s *computeService) routeServerMetadata(mux *http.ServeMux) {
 // serverMetadataStates are the vm_states in which Nova changes metadata.
 var serverMetadataStates = []string{"active", "paused", "suspended", "stopped"}
 
-func (s *computeService) getMetadata(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) getMetadata(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
@@ -28,8 +28,8 @@ func (s *computeService) getMetadata(w http.ResponseWriter, r *http.Request, tok
 }
 
 // setMetadata replaces (PUT) or merges into (POST) the server metadata.
-func (s *computeService) setMetadata(replace bool) novaHandler {
-	return func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) setMetadata(replace bool) handler {
+	return func(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 		var req struct {
 			Metadata map[string]string `json:"metadata"`
 		}
@@ -37,7 +37,7 @@ func (s *computeService) setMetadata(replace bool) novaHandler {
 			return
 		}
 		if req.Metadata == nil {
-			novaBadRequest("Invalid input for field/attribute metadata. 'metadata' is a required property").write(w)
+			badRequest("Invalid input for field/attribute metadata. 'metadata' is a required property").write(w)
 			return
 		}
 		s.c.Lock()
@@ -61,7 +61,7 @@ func (s *computeService) setMetadata(replace bool) novaHandler {
 	}
 }
 
-func (s *computeService) getMetadatum(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) getMetadatum(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
@@ -77,7 +77,7 @@ func (s *computeService) getMetadatum(w http.ResponseWriter, r *http.Request, to
 	core.WriteJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: val}})
 }
 
-func (s *computeService) setMetadatum(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) setMetadatum(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	var req struct {
 		Meta map[string]string `json:"meta"`
 	}
@@ -88,10 +88,10 @@ func (s *computeService) setMetadatum(w http.ResponseWriter, r *http.Request, to
 	val, inBody := req.Meta[key]
 	switch {
 	case len(req.Meta) > 1:
-		novaBadRequest("Request body contains too many items").write(w)
+		badRequest("Request body contains too many items").write(w)
 		return
 	case !inBody:
-		novaBadRequest("Request body and URI mismatch").write(w)
+		badRequest("Request body and URI mismatch").write(w)
 		return
 	}
 	s.c.Lock()
@@ -111,7 +111,7 @@ func (s *computeService) setMetadatum(w http.ResponseWriter, r *http.Request, to
 	core.WriteJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: val}})
 }
 
-func (s *computeService) deleteMetadatum(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) deleteMetadatum(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))

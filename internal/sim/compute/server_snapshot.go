@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"encoding/json"
@@ -12,10 +12,10 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// novaNonInheritable are the image properties a snapshot does not take from
+// nonInheritable are the image properties a snapshot does not take from
 // the server's image (Nova's non_inheritable_image_properties, plus what
 // Glance computes itself).
-var novaNonInheritable = []string{"cache_in_nova", "bittorrent", "img_signature_hash_method", "img_signature",
+var nonInheritable = []string{"cache_in_nova", "bittorrent", "img_signature_hash_method", "img_signature",
 	"img_signature_key_type", "img_signature_certificate_uuid", "os_hash_algo", "os_hash_value",
 	"block_device_mapping", "bdm_v2", "root_device_name"}
 
@@ -26,10 +26,10 @@ type createImageRequest struct {
 
 // createImage snapshots a server: the root disk bytes of an image-backed
 // server, or a volume snapshot per volume of a volume-backed one.
-func (s *computeService) createImage(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, body json.RawMessage) {
+func (s *Room) createImage(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion, srv *server, body json.RawMessage) {
 	var req createImageRequest
 	if err := json.Unmarshal(body, &req); err != nil || req.Name == nil {
-		novaBadRequest("Invalid input for field/attribute createImage. 'name' is a required property").write(w)
+		badRequest("Invalid input for field/attribute createImage. 'name' is a required property").write(w)
 		return
 	}
 	if err := checkName(*req.Name); err != nil {
@@ -40,7 +40,7 @@ func (s *computeService) createImage(w http.ResponseWriter, r *http.Request, tok
 		return
 	}
 	var id string
-	var err *novaError
+	var err *apiError
 	if srv.ImageID != "" {
 		id, err = s.snapshotDiskLocked(tok, srv, req)
 	} else {
@@ -53,15 +53,15 @@ func (s *computeService) createImage(w http.ResponseWriter, r *http.Request, tok
 	s.writeImageCreated(w, v, id)
 }
 
-// novaSnapshotProperties are the properties of a server snapshot: the
+// snapshotProperties are the properties of a server snapshot: the
 // server's image's, then Nova's own, then the request's metadata, then
 // what the virt driver sets on upload.
-func novaSnapshotProperties(tok *token, srv *novaServer, metadata map[string]string) map[string]string {
+func snapshotProperties(tok *core.Token, srv *server, metadata map[string]string) map[string]string {
 	props := maps.Clone(srv.Base.Properties)
 	if props == nil {
 		props = map[string]string{}
 	}
-	for _, k := range novaNonInheritable {
+	for _, k := range nonInheritable {
 		delete(props, k)
 	}
 	for k := range props {
@@ -82,18 +82,18 @@ func novaSnapshotProperties(tok *token, srv *novaServer, metadata map[string]str
 
 // snapshotDiskLocked creates the image and copies the root disk into it
 // in the background; the server is in task image_uploading meanwhile.
-func (s *computeService) snapshotDiskLocked(tok *token, srv *novaServer, req createImageRequest) (string, *novaError) {
+func (s *Room) snapshotDiskLocked(tok *core.Token, srv *server, req createImageRequest) (string, *apiError) {
 	disk, err := os.Open(srv.DiskPath)
 	if err != nil {
-		return "", &novaError{http.StatusInternalServerError, fmt.Sprintf("Unexpected API Error: %v", err)}
+		return "", &apiError{http.StatusInternalServerError, fmt.Sprintf("Unexpected API Error: %v", err)}
 	}
 	spec := core.NewImage{Name: *req.Name, DiskFormat: srv.Base.DiskFormat, ContainerFormat: srv.Base.ContainerFormat,
 		MinDisk: max(srv.Base.MinDisk, srv.Flavor.DiskGB), MinRAM: srv.Base.MinRAM,
-		Properties: novaSnapshotProperties(tok, srv, req.Metadata)}
-	imageID, path := s.c.image.NewImageLocked(srv.ProjectID, spec)
+		Properties: snapshotProperties(tok, srv, req.Metadata)}
+	imageID, path := s.images.NewImageLocked(srv.ProjectID, spec)
 	if imageID == "" {
 		disk.Close()
-		return "", &novaError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}
+		return "", &apiError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}
 	}
 	srv.TaskState = "image_uploading"
 	srv.touch(s.c.Now())
@@ -104,9 +104,9 @@ func (s *computeService) snapshotDiskLocked(tok *token, srv *novaServer, req cre
 		s.c.Lock()
 		defer s.c.Unlock()
 		if err != nil {
-			s.c.image.FailLocked(imageID)
+			s.images.FailLocked(imageID)
 		} else {
-			s.c.image.ActivateLocked(imageID, d)
+			s.images.ActivateLocked(imageID, d)
 		}
 		if srv := s.servers[id]; srv != nil && srv.TaskState == "image_uploading" {
 			srv.TaskState = ""
@@ -119,41 +119,41 @@ func (s *computeService) snapshotDiskLocked(tok *token, srv *novaServer, req cre
 // snapshotVolumesLocked does what Nova does for a volume-backed server: a
 // forced Cinder snapshot of every volume, and an image without data that
 // maps the snapshots (bdm_v2, block_device_mapping, root_device_name).
-func (s *computeService) snapshotVolumesLocked(tok *token, srv *novaServer, req createImageRequest) (string, *novaError) {
+func (s *Room) snapshotVolumesLocked(tok *core.Token, srv *server, req createImageRequest) (string, *apiError) {
 	var mapping []map[string]any
 	for _, bv := range srv.Volumes {
 		if !bv.Attached {
 			continue
 		}
-		snapID, err := s.c.volume.SnapshotLocked(srv.ProjectID, bv.VolumeID, "snapshot for "+*req.Name)
+		snapID, err := s.volumes.SnapshotLocked(srv.ProjectID, bv.VolumeID, "snapshot for "+*req.Name)
 		if err != nil {
-			return "", novaBadRequest("%s", err.Error())
+			return "", badRequest("%s", err.Error())
 		}
-		mapping = append(mapping, novaSnapshotMapping(bv, snapID))
+		mapping = append(mapping, snapshotMapping(bv, snapID))
 	}
-	props := novaSnapshotProperties(tok, srv, req.Metadata)
+	props := snapshotProperties(tok, srv, req.Metadata)
 	props["root_device_name"] = srv.RootDevice
 	if len(mapping) > 0 {
 		b, _ := json.Marshal(mapping)
 		props["block_device_mapping"], props["bdm_v2"] = string(b), "True"
 	}
 	spec := core.NewImage{Name: *req.Name, MinDisk: srv.Base.MinDisk, MinRAM: srv.Base.MinRAM, Properties: props}
-	imageID, path := s.c.image.NewImageLocked(srv.ProjectID, spec)
+	imageID, path := s.images.NewImageLocked(srv.ProjectID, spec)
 	if imageID == "" {
-		return "", &novaError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}
+		return "", &apiError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}
 	}
 	d, err := blob.WriteFile(path, strings.NewReader(""), -1)
 	if err != nil {
-		s.c.image.FailLocked(imageID)
-		return "", &novaError{http.StatusInternalServerError, fmt.Sprintf("Unexpected API Error: %v", err)}
+		s.images.FailLocked(imageID)
+		return "", &apiError{http.StatusInternalServerError, fmt.Sprintf("Unexpected API Error: %v", err)}
 	}
-	s.c.image.ActivateLocked(imageID, d)
+	s.images.ActivateLocked(imageID, d)
 	return imageID, nil
 }
 
-// novaSnapshotMapping is a volume mapping turned into the image mapping of a
+// snapshotMapping is a volume mapping turned into the image mapping of a
 // volume snapshot, as Nova's snapshot_from_bdm writes it.
-func novaSnapshotMapping(bv *serverVolume, snapshotID string) map[string]any {
+func snapshotMapping(bv *serverVolume, snapshotID string) map[string]any {
 	var boot any
 	if bv.BootIndex >= 0 {
 		boot = bv.BootIndex
@@ -163,6 +163,6 @@ func novaSnapshotMapping(bv *serverVolume, snapshotID string) map[string]any {
 		"volume_id": nil, "image_id": nil, "boot_index": boot, "device_name": bv.Device,
 		"delete_on_termination": bv.DeleteOnTermination, "volume_size": bv.VolumeSize,
 		"device_type": "disk", "disk_bus": "virtio", "guest_format": nil, "no_device": nil,
-		"tag": novaNull(bv.Tag), "volume_type": nil,
+		"tag": null(bv.Tag), "volume_type": nil,
 	}
 }

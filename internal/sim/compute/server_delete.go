@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 // deleteServer answers 204 at once; the server then goes away
 // asynchronously: task_state deleting, then status DELETED with its
 // ports, volumes, group membership and disk released, then gone (404).
-func (s *computeService) deleteServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) deleteServer(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	s.c.Lock()
 	defer s.c.Unlock()
 	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
@@ -33,7 +33,7 @@ func (s *computeService) deleteServer(w http.ResponseWriter, r *http.Request, to
 
 // teardownLocked releases everything the server holds and marks it
 // deleted; a moment later it is gone.
-func (s *computeService) teardownLocked(id string) {
+func (s *Room) teardownLocked(id string) {
 	srv := s.servers[id]
 	if srv == nil {
 		return
@@ -41,10 +41,10 @@ func (s *computeService) teardownLocked(id string) {
 	s.unplugPortsLocked(srv)
 	for _, bv := range srv.Volumes {
 		if bv.Attached {
-			s.c.volume.DetachLocked(bv.VolumeID, srv.ID)
+			s.volumes.DetachLocked(bv.VolumeID, srv.ID)
 		}
 		if bv.DeleteOnTermination && bv.VolumeID != "" {
-			s.c.volume.DeleteLocked(bv.VolumeID)
+			s.volumes.DeleteLocked(bv.VolumeID)
 		}
 	}
 	srv.Volumes = nil

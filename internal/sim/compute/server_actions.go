@@ -1,4 +1,4 @@
-package sim
+package compute
 
 import (
 	"encoding/json"
@@ -11,13 +11,13 @@ import (
 
 // serverAction handles one action of POST /servers/{id}/action, under
 // the lock; body is the action's value.
-type serverAction func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, body json.RawMessage)
+type serverAction func(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion, srv *server, body json.RawMessage)
 
-func (s *computeService) routeServerActions(mux *http.ServeMux) {
+func (s *Room) routeServerActions(mux *http.ServeMux) {
 	s.handle(mux, "POST", "/servers/{id}/action", s.serverAction)
 }
 
-func (s *computeService) actions() map[string]serverAction {
+func (s *Room) actions() map[string]serverAction {
 	return map[string]serverAction{
 		"os-stop":     s.stopServer,
 		"os-start":    s.startServer,
@@ -28,13 +28,13 @@ func (s *computeService) actions() map[string]serverAction {
 	}
 }
 
-func (s *computeService) serverAction(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion) {
+func (s *Room) serverAction(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 	var req map[string]json.RawMessage
 	if !core.ReadJSON(w, r, core.NovaErrors, &req) {
 		return
 	}
 	if len(req) != 1 {
-		novaBadRequest("Malformed request body").write(w)
+		badRequest("Malformed request body").write(w)
 		return
 	}
 	var name string
@@ -43,7 +43,7 @@ func (s *computeService) serverAction(w http.ResponseWriter, r *http.Request, to
 	}
 	act, ok := s.actions()[name]
 	if !ok {
-		novaBadRequest("There is no such action: %s", name).write(w)
+		badRequest("There is no such action: %s", name).write(w)
 		return
 	}
 	s.c.Lock()
@@ -55,7 +55,7 @@ func (s *computeService) serverAction(w http.ResponseWriter, r *http.Request, to
 
 // transition sets a task state now and, a moment later, the state the
 // task ends in, if the server is still there and still in that task.
-func (s *computeService) transition(srv *novaServer, task, vmState string, power int) {
+func (s *Room) transition(srv *server, task, vmState string, power int) {
 	srv.TaskState = task
 	srv.touch(s.c.Now())
 	id := srv.ID
@@ -69,14 +69,14 @@ func (s *computeService) transition(srv *novaServer, task, vmState string, power
 	})
 }
 
-func (s *computeService) stopServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, _ json.RawMessage) {
+func (s *Room) stopServer(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion, srv *server, _ json.RawMessage) {
 	if checkServerState(w, srv, "stop", true, "active", "error") {
 		s.transition(srv, "powering-off", "stopped", powerShutdown)
 		w.WriteHeader(http.StatusAccepted)
 	}
 }
 
-func (s *computeService) startServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, _ json.RawMessage) {
+func (s *Room) startServer(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion, srv *server, _ json.RawMessage) {
 	if checkServerState(w, srv, "start", true, "stopped") {
 		s.transition(srv, "powering-on", "active", powerRunning)
 		w.WriteHeader(http.StatusAccepted)
@@ -85,14 +85,14 @@ func (s *computeService) startServer(w http.ResponseWriter, r *http.Request, tok
 
 // rebootServer reboots: SOFT from ACTIVE, HARD also from SHUTOFF and
 // ERROR (which leaves the server ACTIVE).
-func (s *computeService) rebootServer(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, body json.RawMessage) {
+func (s *Room) rebootServer(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion, srv *server, body json.RawMessage) {
 	var req struct {
 		Type string `json:"type"`
 	}
 	json.Unmarshal(body, &req)
 	typ := strings.ToUpper(req.Type)
 	if typ != "SOFT" && typ != "HARD" {
-		novaBadRequest("Invalid input for field/attribute type. Value: %s. '%s' is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']", req.Type, req.Type).write(w)
+		badRequest("Invalid input for field/attribute type. Value: %s. '%s' is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']", req.Type, req.Type).write(w)
 		return
 	}
 	states, task := []string{"active"}, "rebooting"
@@ -107,8 +107,8 @@ func (s *computeService) rebootServer(w http.ResponseWriter, r *http.Request, to
 
 // lockServer locks or unlocks a server; a locked server refuses
 // delete, stop, start and reboot.
-func (s *computeService) lockServer(lock bool) serverAction {
-	return func(w http.ResponseWriter, r *http.Request, tok *token, v novaVersion, srv *novaServer, _ json.RawMessage) {
+func (s *Room) lockServer(lock bool) serverAction {
+	return func(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion, srv *server, _ json.RawMessage) {
 		srv.Locked = lock
 		srv.touch(s.c.Now())
 		w.WriteHeader(http.StatusAccepted)
@@ -117,11 +117,11 @@ func (s *computeService) lockServer(lock bool) serverAction {
 
 // writeImageCreated answers createImage: the image ID in the body from
 // 2.45, in the Location header before.
-func (s *computeService) writeImageCreated(w http.ResponseWriter, v novaVersion, imageID string) {
+func (s *Room) writeImageCreated(w http.ResponseWriter, v microversion, imageID string) {
 	if v >= 45 {
 		core.WriteJSON(w, http.StatusAccepted, map[string]string{"image_id": imageID})
 		return
 	}
-	w.Header().Set("Location", fmt.Sprintf("%s%s/images/%s", s.c.URL(), computeBase, imageID))
+	w.Header().Set("Location", fmt.Sprintf("%s%s/images/%s", s.c.URL(), basePath, imageID))
 	w.WriteHeader(http.StatusAccepted)
 }
