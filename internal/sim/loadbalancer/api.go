@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
@@ -41,50 +39,23 @@ func invalidField(field string, value any, reason string) error {
 	return errorf(http.StatusBadRequest, "Invalid input for field/attribute %s. Value: '%v'. %s", field, value, reason)
 }
 
-func writeError(w http.ResponseWriter, err error) {
-	var le *core.APIError
-	if !errors.As(err, &le) {
-		le = errorf(http.StatusInternalServerError, "Internal Server Error")
-	}
-	core.OctaviaErrors.Write(w, le.Status, le.Message)
-}
+// errs is how Octavia answers errors.
+var errs = core.Errors{Style: core.OctaviaErrors, BadBody: errorf(http.StatusBadRequest, "Malformed request body"),
+	Internal: errorf(http.StatusInternalServerError, "Internal Server Error")}
+
+func writeError(w http.ResponseWriter, err error) { errs.Write(w, err) }
 
 // request is one Octavia API call, served under the cloud lock.
-type request struct {
-	r     *http.Request
-	tok   *core.Token
-	body  []byte
-	query url.Values
-}
+type request struct{ *core.Call }
 
-func (q *request) project() string { return q.tok.ProjectID }
-
-func (q *request) id(name string) string { return q.r.PathValue(name) }
+func (q *request) id(name string) string { return q.R.PathValue(name) }
 
 type handler func(q *request) (int, any, error)
 
 // handle registers h under both /load-balancer/v2.0/lbaas and
 // /load-balancer/v2/lbaas.
 func (s *Room) handle(mux *http.ServeMux, method, path string, h handler) {
-	serve := s.c.Authed(core.OctaviaErrors, func(w http.ResponseWriter, r *http.Request, tok *core.Token) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		if err != nil {
-			writeError(w, errorf(http.StatusBadRequest, "Malformed request body"))
-			return
-		}
-		q := &request{r: r, tok: tok, body: body, query: r.URL.Query()}
-		s.c.Lock()
-		status, out, err := h(q)
-		s.c.Unlock()
-		switch {
-		case err != nil:
-			writeError(w, err)
-		case out == nil:
-			w.WriteHeader(status)
-		default:
-			core.WriteJSON(w, status, out)
-		}
-	})
+	serve := s.c.Authed(core.OctaviaErrors, s.c.Serve(errs, 1<<20, func(q *core.Call) (int, any, error) { return h(&request{q}) }))
 	for _, v := range []string{"v2.0", "v2"} {
 		mux.HandleFunc(method+" /load-balancer/"+v+"/lbaas"+path, serve)
 		// Octavia serves quotas at the version root as well (gophercloud
@@ -99,7 +70,7 @@ func (s *Room) handle(mux *http.ServeMux, method, path string, h handler) {
 // not know, as WSME does.
 func (q *request) decode(key string, dst any) error {
 	var outer map[string]json.RawMessage
-	if json.Unmarshal(q.body, &outer) != nil {
+	if json.Unmarshal(q.Body, &outer) != nil {
 		return errorf(http.StatusBadRequest, "Malformed request body")
 	}
 	raw, ok := outer[key]
@@ -129,7 +100,7 @@ func decodeError(key string, err error) error {
 
 // checkProject refuses a project_id other than the caller's.
 func (q *request) checkProject(projectID *string) error {
-	if projectID != nil && *projectID != "" && *projectID != q.project() {
+	if projectID != nil && *projectID != "" && *projectID != q.Project() {
 		return forbiddenError()
 	}
 	return nil

@@ -51,8 +51,8 @@ func (q *request) list(base, plural string, items []document) (int, any, error) 
 	}
 	byKeys := func(a, b map[string]any) int { return core.CompareDocs(a, b, sorts) }
 	slices.SortStableFunc(matched, byKeys)
-	reverse := q.query.Get("page_reverse") == "True"
-	if m := q.query.Get("marker"); m != "" {
+	reverse := q.Query.Get("page_reverse") == "True"
+	if m := q.Query.Get("marker"); m != "" {
 		i := slices.IndexFunc(items, func(d document) bool { return d.doc["id"] == m })
 		if i < 0 {
 			return 0, nil, errorf(http.StatusBadRequest, "Supplied pagination marker '%s' is not valid.", m)
@@ -84,7 +84,7 @@ func items0(items []document) map[string]any {
 const maxLimit = 1000
 
 func (q *request) lbLimit() (int, error) {
-	l := q.query.Get("limit")
+	l := q.Query.Get("limit")
 	if l == "" {
 		return maxLimit, nil
 	}
@@ -100,14 +100,14 @@ func (q *request) lbLimit() (int, error) {
 
 func (q *request) lbSorts() ([]core.SortKey, error) {
 	var keys, dirs []string
-	if sort := q.query.Get("sort"); sort != "" {
+	if sort := q.Query.Get("sort"); sort != "" {
 		for _, part := range strings.Split(sort, ",") {
 			k, d, _ := strings.Cut(part, ":")
 			keys, dirs = append(keys, k), append(dirs, d)
 		}
-	} else if sk := q.query.Get("sort_key"); sk != "" {
+	} else if sk := q.Query.Get("sort_key"); sk != "" {
 		keys = strings.Split(sk, ",")
-		dirs = strings.Split(q.query.Get("sort_dir"), ",")
+		dirs = strings.Split(q.Query.Get("sort_dir"), ",")
 	}
 	var out []core.SortKey
 	for i, k := range keys {
@@ -135,7 +135,7 @@ func (q *request) lbSorts() ([]core.SortKey, error) {
 // is refused as Octavia refuses it.
 func (q *request) lbFilter(items []document) ([]map[string]any, error) {
 	var out []map[string]any
-	for key := range q.query {
+	for key := range q.Query {
 		if listParams[key] || len(items) == 0 {
 			continue
 		}
@@ -144,7 +144,7 @@ func (q *request) lbFilter(items []document) ([]map[string]any, error) {
 		}
 	}
 	for _, it := range items {
-		if core.MatchesTags(it.doc, q.query) && core.MatchesFilters(it.doc, q.query) {
+		if core.MatchesTags(it.doc, q.Query) && core.MatchesFilters(it.doc, q.Query) {
 			out = append(out, it.doc)
 		}
 	}
@@ -155,7 +155,7 @@ func (q *request) lbFilter(items []document) ([]map[string]any, error) {
 // attributes.
 func (q *request) lbFields(d map[string]any, items []document) map[string]any {
 	out := map[string]any{}
-	want := core.ListArgs(q.query, "fields")
+	want := core.ListArgs(q.Query, "fields")
 	for k, v := range d {
 		if len(want) == 0 || slices.Contains(want, k) {
 			out[k] = v
@@ -180,16 +180,16 @@ func (q *request) lbLinks(base string, items []map[string]any, limit int) []map[
 		return links
 	}
 	params := []string{"limit=" + strconv.Itoa(limit)}
-	if v := q.query.Get("sort"); v != "" {
+	if v := q.Query.Get("sort"); v != "" {
 		params = append(params, "sort="+v)
 	}
-	if v := q.query.Get("sort_key"); v != "" {
+	if v := q.Query.Get("sort_key"); v != "" {
 		params = append(params, "sort_key="+v)
 	}
 	href := func(extra ...string) string {
-		return base + q.r.URL.Path + "?" + strings.Join(append(slices.Clone(params), extra...), "&")
+		return base + q.R.URL.Path + "?" + strings.Join(append(slices.Clone(params), extra...), "&")
 	}
-	if q.query.Get("marker") != "" {
+	if q.Query.Get("marker") != "" {
 		links = append(links, map[string]string{"rel": "previous",
 			"href": href("marker="+items[0]["id"].(string), "page_reverse=True")})
 	}

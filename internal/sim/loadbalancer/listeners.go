@@ -75,7 +75,7 @@ func (s *Room) findListener(q *request, id string) (*listener, *loadBalancer, er
 	switch {
 	case l == nil:
 		return nil, nil, notFound("Listener", id)
-	case l.ProjectID != q.project():
+	case l.ProjectID != q.Project():
 		return nil, nil, forbiddenError()
 	}
 	return l, s.lbs[l.LBID], nil
@@ -84,7 +84,7 @@ func (s *Room) findListener(q *request, id string) (*listener, *loadBalancer, er
 func (s *Room) listListeners(q *request) (int, any, error) {
 	var docs []document
 	for _, l := range s.listeners {
-		if l.ProjectID == q.project() {
+		if l.ProjectID == q.Project() {
 			docs = append(docs, document{doc: s.listenerDoc(l), extra: map[string]any{"loadbalancer_id": l.LBID}})
 		}
 	}
@@ -148,7 +148,7 @@ func (s *Room) createListener(q *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, subresource(err, "Load Balancer", b.LoadbalancerID)
 	}
-	l := &listener{object: newObject(q.project(), s.c.Now()), LBID: lb.ID, Protocol: b.Protocol, Port: *b.ProtocolPort,
+	l := &listener{object: newObject(q.Project(), s.c.Now()), LBID: lb.ID, Protocol: b.Protocol, Port: *b.ProtocolPort,
 		ConnLimit: -1, ClientAuth: "NONE", TimeoutClientData: 50000, TimeoutMemberConnect: 5000, TimeoutMemberData: 50000}
 	if l.Protocol == "TERMINATED_HTTPS" {
 		l.TLSCiphers, l.TLSVersions, l.ALPN = defaultTLSCiphers, []string{"TLSv1.2", "TLSv1.3"}, []string{"h2", "http/1.1", "http/1.0"}

@@ -45,7 +45,7 @@ func (s *Room) findLB(q *request, id string) (*loadBalancer, error) {
 	switch {
 	case lb == nil:
 		return nil, notFound("Load Balancer", id)
-	case lb.ProjectID != q.project():
+	case lb.ProjectID != q.Project():
 		return nil, forbiddenError()
 	}
 	return lb, nil
@@ -54,7 +54,7 @@ func (s *Room) findLB(q *request, id string) (*loadBalancer, error) {
 func (s *Room) listLBs(q *request) (int, any, error) {
 	var docs []document
 	for _, lb := range s.lbs {
-		if lb.ProjectID == q.project() {
+		if lb.ProjectID == q.Project() {
 			docs = append(docs, document{doc: s.document(lb)})
 		}
 	}
@@ -102,7 +102,7 @@ func (s *Room) createLB(q *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	vip, err := s.network.VIPPortLocked(q.project(), lb.ID, core.VIPRequest{SubnetID: b.VipSubnetID,
+	vip, err := s.network.VIPPortLocked(q.Project(), lb.ID, core.VIPRequest{SubnetID: b.VipSubnetID,
 		NetworkID: b.VipNetworkID, PortID: b.VipPortID, Address: b.VipAddress})
 	if err != nil {
 		return 0, nil, vipError(err)
@@ -133,10 +133,10 @@ func (s *Room) newLB(q *request, b createBody) (*loadBalancer, error) {
 	if b.AvailabilityZone != "" {
 		return nil, validation("Invalid availability zone.")
 	}
-	if limit := s.c.QuotaLocked(q.project()).LoadBalancers; limit >= 0 && s.countLBs(q.project()) >= limit {
+	if limit := s.c.QuotaLocked(q.Project()).LoadBalancers; limit >= 0 && s.countLBs(q.Project()) >= limit {
 		return nil, errorf(http.StatusForbidden, "Quota has been met for resources: Load Balancer")
 	}
-	lb := &loadBalancer{object: newObject(q.project(), s.c.Now()), Provider: provider, QoS: b.VipQosPolicyID}
+	lb := &loadBalancer{object: newObject(q.Project(), s.c.Now()), Provider: provider, QoS: b.VipQosPolicyID}
 	lb.apply(b.Name, b.Description, b.AdminStateUp, b.Tags)
 	return lb, nil
 }
@@ -216,7 +216,7 @@ func (s *Room) deleteLB(q *request) (int, any, error) {
 		return 0, nil, immutable(lb.ID)
 	}
 	listeners, pools := s.lbListeners(lb.ID), s.lbPools(lb.ID)
-	cascade := q.query.Get("cascade") == "true" || q.query.Get("cascade") == "True"
+	cascade := q.Query.Get("cascade") == "true" || q.Query.Get("cascade") == "True"
 	if !cascade && (len(listeners) > 0 || len(pools) > 0) {
 		return 0, nil, validation("Cannot delete Load Balancer %s - it has children", lb.ID)
 	}

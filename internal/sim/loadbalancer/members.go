@@ -115,7 +115,7 @@ func (s *Room) newMember(q *request, p *pool, b memberBody) (*member, error) {
 	if b.ProtocolPort == nil || *b.ProtocolPort < 1 || *b.ProtocolPort > 65535 {
 		return nil, invalidField("protocol_port", intOrEmpty(b.ProtocolPort), "Value should be between 1 and 65535")
 	}
-	if b.SubnetID != "" && !s.network.SubnetVisibleLocked(q.project(), b.SubnetID) {
+	if b.SubnetID != "" && !s.network.SubnetVisibleLocked(q.Project(), b.SubnetID) {
 		return nil, errorf(http.StatusBadRequest, "Subnet %s not found.", b.SubnetID)
 	}
 	for _, o := range s.poolMembers(p.ID) {
@@ -123,7 +123,7 @@ func (s *Room) newMember(q *request, p *pool, b memberBody) (*member, error) {
 			return nil, errorf(http.StatusConflict, "Another member on this pool is already using ip %s on protocol_port %d", addr, *b.ProtocolPort)
 		}
 	}
-	m := &member{object: newObject(q.project(), s.c.Now()), PoolID: p.ID, Address: addr.String(),
+	m := &member{object: newObject(q.Project(), s.c.Now()), PoolID: p.ID, Address: addr.String(),
 		SubnetID: b.SubnetID, Port: *b.ProtocolPort, Weight: 1}
 	m.Oper = statusNoMonitor
 	if s.poolMonitor(p.ID) != nil {

@@ -73,7 +73,7 @@ func (s *Room) findMonitor(q *request) (*monitor, *pool, *loadBalancer, error) {
 	switch {
 	case hm == nil:
 		return nil, nil, nil, notFound("Health Monitor", id)
-	case hm.ProjectID != q.project():
+	case hm.ProjectID != q.Project():
 		return nil, nil, nil, forbiddenError()
 	}
 	p := s.pools[hm.PoolID]
@@ -83,7 +83,7 @@ func (s *Room) findMonitor(q *request) (*monitor, *pool, *loadBalancer, error) {
 func (s *Room) listMonitors(q *request) (int, any, error) {
 	var docs []document
 	for _, hm := range s.monitors {
-		if hm.ProjectID == q.project() {
+		if hm.ProjectID == q.Project() {
 			docs = append(docs, document{doc: s.monitorDoc(hm), extra: map[string]any{"pool_id": hm.PoolID}})
 		}
 	}
@@ -143,7 +143,7 @@ func (s *Room) createMonitor(q *request) (int, any, error) {
 	if s.poolMonitor(p.ID) != nil {
 		return 0, nil, errorf(http.StatusConflict, "This pool already has a health monitor")
 	}
-	hm := &monitor{object: newObject(q.project(), s.c.Now()), PoolID: p.ID, Type: b.Type, MaxRetriesDown: 3}
+	hm := &monitor{object: newObject(q.Project(), s.c.Now()), PoolID: p.ID, Type: b.Type, MaxRetriesDown: 3}
 	if hm.isHTTP() {
 		hm.HTTPMethod, hm.URLPath, hm.ExpectedCodes = "GET", "/", "200"
 	}

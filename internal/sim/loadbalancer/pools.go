@@ -77,7 +77,7 @@ func (s *Room) findPool(q *request, id string) (*pool, *loadBalancer, error) {
 	switch {
 	case p == nil:
 		return nil, nil, notFound("Pool", id)
-	case p.ProjectID != q.project():
+	case p.ProjectID != q.Project():
 		return nil, nil, forbiddenError()
 	}
 	return p, s.lbs[p.LBID], nil
@@ -97,7 +97,7 @@ func (s *Room) poolListeners(p *pool) []*object {
 func (s *Room) listPools(q *request) (int, any, error) {
 	var docs []document
 	for _, p := range s.pools {
-		if p.ProjectID == q.project() {
+		if p.ProjectID == q.Project() {
 			docs = append(docs, document{doc: s.poolDoc(p), extra: map[string]any{"loadbalancer_id": p.LBID}})
 		}
 	}
@@ -151,7 +151,7 @@ func (s *Room) createPool(q *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	p := &pool{object: newObject(q.project(), s.c.Now()), LBID: lb.ID, Protocol: b.Protocol}
+	p := &pool{object: newObject(q.Project(), s.c.Now()), LBID: lb.ID, Protocol: b.Protocol}
 	if err := applyPool(p, b); err != nil {
 		return 0, nil, err
 	}

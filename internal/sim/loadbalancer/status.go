@@ -62,18 +62,18 @@ func (s *Room) lbQuota(projectID string) map[string]any {
 }
 
 func (s *Room) getQuota(q *request) (int, any, error) {
-	if q.id("id") != q.project() {
+	if q.id("id") != q.Project() {
 		return 0, nil, forbiddenError()
 	}
-	return http.StatusOK, map[string]any{"quota": s.lbQuota(q.project())}, nil
+	return http.StatusOK, map[string]any{"quota": s.lbQuota(q.Project())}, nil
 }
 
 func (s *Room) quotaDefaults(q *request) (int, any, error) {
-	return http.StatusOK, map[string]any{"quota": s.lbQuota(q.project())}, nil
+	return http.StatusOK, map[string]any{"quota": s.lbQuota(q.Project())}, nil
 }
 
 func (s *Room) listQuotas(q *request) (int, any, error) {
-	doc := s.lbQuota(q.project())
-	doc["project_id"] = q.project()
+	doc := s.lbQuota(q.Project())
+	doc["project_id"] = q.Project()
 	return http.StatusOK, map[string]any{"quotas": []any{doc}, "quotas_links": []any{}}, nil
 }

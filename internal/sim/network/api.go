@@ -2,11 +2,8 @@ package network
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,27 +43,18 @@ func policyDenied(action, attr string) *core.APIError {
 	return errorf(http.StatusForbidden, "PolicyNotAuthorized", "%s", msg)
 }
 
-func writeError(w http.ResponseWriter, err error) {
-	var ne *core.APIError
-	if !errors.As(err, &ne) {
-		ne = errorf(http.StatusInternalServerError, "HTTPInternalServerError",
-			"Request Failed: internal server error while processing your request.")
-	}
-	core.NeutronErrors.WriteTyped(w, ne.Status, ne.Type, ne.Message)
-}
+// errs is how Neutron answers errors.
+var errs = core.Errors{Style: core.NeutronErrors, BadBody: badRequest("Malformed request body"),
+	Internal: errorf(http.StatusInternalServerError, "HTTPInternalServerError",
+		"Request Failed: internal server error while processing your request.")}
+
+func writeError(w http.ResponseWriter, err error) { errs.Write(w, err) }
 
 // request is one Neutron API call, served under the cloud lock.
-type request struct {
-	r     *http.Request
-	tok   *core.Token
-	body  []byte
-	query url.Values
-}
+type request struct{ *core.Call }
 
 // id is the resource ID in the path, without a ".json" format suffix.
-func (q *request) id() string { return strings.TrimSuffix(q.r.PathValue("id"), ".json") }
-
-func (q *request) project() string { return q.tok.ProjectID }
+func (q *request) id() string { return strings.TrimSuffix(q.R.PathValue("id"), ".json") }
 
 // handler serves a call and returns the status and body to answer (a nil
 // body means none), or an error.
@@ -76,26 +64,10 @@ type handler func(q *request) (int, any, error)
 // cloud lock held, after the caller's project got its default security
 // group; the answer is written after the lock is released.
 func (s *Room) handle(mux *http.ServeMux, method, path string, h handler) {
-	mux.HandleFunc(method+" /network/v2.0"+path, s.c.Authed(core.NeutronErrors, func(w http.ResponseWriter, r *http.Request, tok *core.Token) {
-		body, err := io.ReadAll(io.LimitReader(r.Body, 4<<20))
-		if err != nil {
-			writeError(w, badRequest("Malformed request body"))
-			return
-		}
-		q := &request{r: r, tok: tok, body: body, query: r.URL.Query()}
-		s.c.Lock()
-		s.ensureDefaultSGLocked(tok.ProjectID)
-		status, out, err := h(q)
-		s.c.Unlock()
-		switch {
-		case err != nil:
-			writeError(w, err)
-		case out == nil:
-			w.WriteHeader(status)
-		default:
-			core.WriteJSON(w, status, out)
-		}
-	}))
+	mux.HandleFunc(method+" /network/v2.0"+path, s.c.Authed(core.NeutronErrors, s.c.Serve(errs, 4<<20, func(q *core.Call) (int, any, error) {
+		s.ensureDefaultSGLocked(q.Project())
+		return h(&request{q})
+	})))
 }
 
 // attrs are the attributes of a resource in a request body.
@@ -106,7 +78,7 @@ type attrs map[string]json.RawMessage
 // name the caller's project.
 func (q *request) resource(key string, allowed ...string) (attrs, error) {
 	var outer map[string]json.RawMessage
-	if len(q.body) == 0 || json.Unmarshal(q.body, &outer) != nil {
+	if len(q.Body) == 0 || json.Unmarshal(q.Body, &outer) != nil {
 		return nil, badRequest("Malformed request body")
 	}
 	raw, ok := outer[key]
@@ -127,17 +99,17 @@ func (a attrs) check(q *request, allowed []string) error {
 			continue
 		}
 		if k == "project_id" || k == "tenant_id" {
-			if q.r.Method != http.MethodPost {
+			if q.R.Method != http.MethodPost {
 				return badRequest("Cannot update read-only attribute %s", k)
 			}
 			var p string
-			if json.Unmarshal(a[k], &p) != nil || p != q.project() {
+			if json.Unmarshal(a[k], &p) != nil || p != q.Project() {
 				return badRequest("Specifying 'project_id' or 'tenant_id' other than the authenticated project in request requires admin privileges")
 			}
 			continue
 		}
 		if readOnlyAttrs[k] {
-			if q.r.Method == http.MethodPost {
+			if q.R.Method == http.MethodPost {
 				return badRequest("Attribute '%s' not allowed in POST", k)
 			}
 			return badRequest("Cannot update read-only attribute %s", k)

@@ -71,7 +71,7 @@ func (s *Room) portFIPs(portID string) []*floatingIP {
 func (s *Room) listFloatingIPs(q *request) (int, any, error) {
 	var docs []map[string]any
 	for _, f := range s.fips {
-		if f.ProjectID == q.project() {
+		if f.ProjectID == q.Project() {
 			docs = append(docs, s.fipDoc(f))
 		}
 	}
@@ -79,7 +79,7 @@ func (s *Room) listFloatingIPs(q *request) (int, any, error) {
 }
 
 func (s *Room) getFloatingIP(q *request) (int, any, error) {
-	f, err := s.findFIP(q.project(), q.id())
+	f, err := s.findFIP(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -98,7 +98,7 @@ func (s *Room) createFloatingIP(q *request) (int, any, error) {
 	if err := a.required("floating_network_id"); err != nil {
 		return 0, nil, err
 	}
-	f := &floatingIP{stdAttrs: newStdAttrs(q.project(), s.c.Now()), Status: "DOWN"}
+	f := &floatingIP{stdAttrs: newStdAttrs(q.Project(), s.c.Now()), Status: "DOWN"}
 	var subnetID, portID, fixed string
 	r := a.reader()
 	r.str("floating_network_id", 0, &f.NetworkID)
@@ -113,7 +113,7 @@ func (s *Room) createFloatingIP(q *request) (int, any, error) {
 		return 0, nil, err
 	}
 	if portID != "" {
-		if err := s.associateLocked(q.project(), f, portID, fixed); err != nil {
+		if err := s.associateLocked(q.Project(), f, portID, fixed); err != nil {
 			delete(s.ports, f.AddrPort)
 			return 0, nil, err
 		}
@@ -124,7 +124,7 @@ func (s *Room) createFloatingIP(q *request) (int, any, error) {
 
 // allocateFIP takes an address on the external network for f.
 func (s *Room) allocateFIP(q *request, f *floatingIP, subnetID string) error {
-	n, err := s.findNetwork(q.project(), f.NetworkID)
+	n, err := s.findNetwork(q.Project(), f.NetworkID)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (s *Room) allocateFIP(q *request, f *floatingIP, subnetID string) error {
 			return badResource("floatingip", "Subnet %s is not on network %s", subnetID, n.ID)
 		}
 	}
-	if err := s.checkQuota(q.project(), "floatingip", 1); err != nil {
+	if err := s.checkQuota(q.Project(), "floatingip", 1); err != nil {
 		return err
 	}
 	return s.takeFIPAddressLocked(n, f, subnetID)
@@ -283,7 +283,7 @@ func (s *Room) disassociateLocked(f *floatingIP) {
 }
 
 func (s *Room) updateFloatingIP(q *request) (int, any, error) {
-	f, err := s.findFIP(q.project(), q.id())
+	f, err := s.findFIP(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -307,7 +307,7 @@ func (s *Room) updateFloatingIP(q *request) (int, any, error) {
 	case hasPort && portID == "":
 		s.disassociateLocked(f)
 	case hasPort:
-		if err := s.associateLocked(q.project(), f, portID, fixed); err != nil {
+		if err := s.associateLocked(q.Project(), f, portID, fixed); err != nil {
 			return 0, nil, err
 		}
 	}
@@ -317,7 +317,7 @@ func (s *Room) updateFloatingIP(q *request) (int, any, error) {
 }
 
 func (s *Room) deleteFloatingIP(q *request) (int, any, error) {
-	f, err := s.findFIP(q.project(), q.id())
+	f, err := s.findFIP(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}

@@ -48,7 +48,7 @@ func (a *stdAttrs) fill(doc map[string]any, tagged bool) map[string]any {
 
 // checkRevision honours "If-Match: revision_number=N" on updates.
 func (q *request) checkRevision(a *stdAttrs) error {
-	h := q.r.Header.Get("If-Match")
+	h := q.R.Header.Get("If-Match")
 	if h == "" {
 		return nil
 	}
@@ -76,7 +76,7 @@ func (q *request) show(key string, doc map[string]any) (int, any, error) {
 
 // fields cuts a document to the fields= the caller asked for.
 func (q *request) fields(doc map[string]any) map[string]any {
-	want := core.ListArgs(q.query, "fields")
+	want := core.ListArgs(q.Query, "fields")
 	if len(want) == 0 {
 		return doc
 	}
@@ -103,10 +103,10 @@ func (q *request) list(base, plural string, docs []map[string]any, notFound func
 		return 0, nil, err
 	}
 	byKeys := func(a, b map[string]any) int { return core.CompareDocs(a, b, sorts) }
-	items := filterDocs(docs, q.query)
+	items := filterDocs(docs, q.Query)
 	slices.SortStableFunc(items, byKeys)
-	reverse := strings.EqualFold(q.query.Get("page_reverse"), "true")
-	if m := q.query.Get("marker"); m != "" && limit > 0 {
+	reverse := strings.EqualFold(q.Query.Get("page_reverse"), "true")
+	if m := q.Query.Get("marker"); m != "" && limit > 0 {
 		i := slices.IndexFunc(docs, func(d map[string]any) bool { return d["id"] == m })
 		if i < 0 {
 			return 0, nil, notFound(m)
@@ -132,7 +132,7 @@ func (q *request) list(base, plural string, docs []map[string]any, notFound func
 }
 
 func (q *request) limit() (int, error) {
-	l := q.query.Get("limit")
+	l := q.Query.Get("limit")
 	if l == "" {
 		return 0, nil
 	}
@@ -145,7 +145,7 @@ func (q *request) limit() (int, error) {
 }
 
 func (q *request) sorts(docs []map[string]any) ([]core.SortKey, error) {
-	keys, dirs := core.ListArgs(q.query, "sort_key"), core.ListArgs(q.query, "sort_dir")
+	keys, dirs := core.ListArgs(q.Query, "sort_key"), core.ListArgs(q.Query, "sort_dir")
 	if len(keys) != len(dirs) {
 		return nil, badRequest("The number of sort_keys and sort_dirs must be same")
 	}
@@ -173,7 +173,7 @@ func (q *request) sorts(docs []map[string]any) ([]core.SortKey, error) {
 func (q *request) pageLinks(base string, items []map[string]any, limit int, reverse bool) []map[string]string {
 	link := func(rel string, marker any, rev bool) map[string]string {
 		v := url.Values{}
-		for k, vals := range q.query {
+		for k, vals := range q.Query {
 			if k != "marker" && k != "page_reverse" {
 				v[k] = vals
 			}
@@ -184,7 +184,7 @@ func (q *request) pageLinks(base string, items []map[string]any, limit int, reve
 		if rev {
 			v.Set("page_reverse", "True")
 		}
-		return map[string]string{"rel": rel, "href": base + q.r.URL.Path + "?" + v.Encode()}
+		return map[string]string{"rel": rel, "href": base + q.R.URL.Path + "?" + v.Encode()}
 	}
 	var links []map[string]string
 	if !(len(items) < limit && !reverse) {

@@ -96,7 +96,7 @@ func (s *Room) listExtensions(q *request) (int, any, error) {
 }
 
 func (s *Room) getExtension(q *request) (int, any, error) {
-	alias := q.r.PathValue("alias")
+	alias := q.R.PathValue("alias")
 	for _, e := range extensions {
 		if e.alias == alias {
 			return http.StatusOK, map[string]any{"extension": e.doc()}, nil

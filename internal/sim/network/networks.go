@@ -74,7 +74,7 @@ func (s *Room) ownNetwork(projectID, id, action string) (*network, error) {
 func (s *Room) listNetworks(q *request) (int, any, error) {
 	var docs []map[string]any
 	for _, n := range s.networks {
-		if networkVisible(n, q.project()) {
+		if networkVisible(n, q.Project()) {
 			docs = append(docs, s.networkDoc(n))
 		}
 	}
@@ -82,7 +82,7 @@ func (s *Room) listNetworks(q *request) (int, any, error) {
 }
 
 func (s *Room) getNetwork(q *request) (int, any, error) {
-	n, err := s.findNetwork(q.project(), q.id())
+	n, err := s.findNetwork(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -98,10 +98,10 @@ func (s *Room) createNetwork(q *request) (int, any, error) {
 	if err := adminOnlyAttrs(a, "create_network", "shared", "router:external"); err != nil {
 		return 0, nil, err
 	}
-	if err := s.checkQuota(q.project(), "network", 1); err != nil {
+	if err := s.checkQuota(q.Project(), "network", 1); err != nil {
 		return 0, nil, err
 	}
-	n := &network{stdAttrs: newStdAttrs(q.project(), s.c.Now()), AdminStateUp: true, MTU: tenantMTU, PortSecurity: true}
+	n := &network{stdAttrs: newStdAttrs(q.Project(), s.c.Now()), AdminStateUp: true, MTU: tenantMTU, PortSecurity: true}
 	if err := s.readNetwork(a, n); err != nil {
 		return 0, nil, err
 	}
@@ -151,7 +151,7 @@ func (s *Room) readNetwork(a attrs, n *network) error {
 }
 
 func (s *Room) updateNetwork(q *request) (int, any, error) {
-	n, err := s.ownNetwork(q.project(), q.id(), "update_network")
+	n, err := s.ownNetwork(q.Project(), q.id(), "update_network")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -176,7 +176,7 @@ func (s *Room) updateNetwork(q *request) (int, any, error) {
 }
 
 func (s *Room) deleteNetwork(q *request) (int, any, error) {
-	n, err := s.ownNetwork(q.project(), q.id(), "delete_network")
+	n, err := s.ownNetwork(q.Project(), q.id(), "delete_network")
 	if err != nil {
 		return 0, nil, err
 	}

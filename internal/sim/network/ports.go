@@ -95,7 +95,7 @@ func (s *Room) findPort(projectID, id string) (*port, error) {
 func (s *Room) listPorts(q *request) (int, any, error) {
 	var docs []map[string]any
 	for _, p := range s.ports {
-		if s.portVisible(p, q.project()) {
+		if s.portVisible(p, q.Project()) {
 			docs = append(docs, s.portDoc(p))
 		}
 	}
@@ -103,7 +103,7 @@ func (s *Room) listPorts(q *request) (int, any, error) {
 }
 
 func (s *Room) getPort(q *request) (int, any, error) {
-	p, err := s.findPort(q.project(), q.id())
+	p, err := s.findPort(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -287,7 +287,7 @@ func (s *Room) createPort(q *request) (int, any, error) {
 	if a.has("binding:host_id") || a.has("binding:profile") {
 		return 0, nil, policyDenied("create_port", "binding:host_id")
 	}
-	spec := portSpec{ProjectID: q.project(), AdminStateUp: true, quota: true}
+	spec := portSpec{ProjectID: q.Project(), AdminStateUp: true, quota: true}
 	var netID string
 	var portSec bool
 	var groups []string
@@ -311,7 +311,7 @@ func (s *Room) createPort(q *request) (int, any, error) {
 	if r.err != nil {
 		return 0, nil, r.err
 	}
-	if spec.Network, err = s.findNetwork(q.project(), netID); err != nil {
+	if spec.Network, err = s.findNetwork(q.Project(), netID); err != nil {
 		return 0, nil, err
 	}
 	if err := checkVNICType(spec.VNICType); err != nil {
@@ -333,7 +333,7 @@ func checkVNICType(t string) error {
 }
 
 func (s *Room) ownPort(q *request) (*port, error) {
-	return s.findPort(q.project(), q.id())
+	return s.findPort(q.Project(), q.id())
 }
 
 func (s *Room) updatePort(q *request) (int, any, error) {

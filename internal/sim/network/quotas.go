@@ -58,8 +58,8 @@ func (s *Room) checkQuota(projectID, resource string, n int) error {
 
 // quotaProject is the project a quota call names; only one's own.
 func (q *request) quotaProject() (string, error) {
-	p := q.r.PathValue("project")
-	if p != q.project() {
+	p := q.R.PathValue("project")
+	if p != q.Project() {
 		return "", errorf(http.StatusForbidden, "HTTPForbidden", "Non-admin is not authorized to access quotas for another project")
 	}
 	return p, nil

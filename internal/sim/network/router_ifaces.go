@@ -17,7 +17,7 @@ type interfaceBody struct {
 
 func (q *request) routerInterface() (interfaceBody, error) {
 	var b interfaceBody
-	if json.Unmarshal(q.body, &b) != nil {
+	if json.Unmarshal(q.Body, &b) != nil {
 		return b, badRequest("Malformed request body")
 	}
 	if b.SubnetID == "" && b.PortID == "" {
@@ -41,7 +41,7 @@ func interfaceInfo(rt *router, p *port) map[string]any {
 }
 
 func (s *Room) addRouterInterface(q *request) (int, any, error) {
-	rt, err := s.findRouter(q.project(), q.id())
+	rt, err := s.findRouter(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -90,7 +90,7 @@ func (s *Room) checkAttachable(rt *router, sn *subnet) error {
 }
 
 func (s *Room) interfaceBySubnet(q *request, rt *router, subnetID string) (*port, error) {
-	sn, err := s.findSubnet(q.project(), subnetID)
+	sn, err := s.findSubnet(q.Project(), subnetID)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (s *Room) interfaceBySubnet(q *request, rt *router, subnetID string) (*port
 }
 
 func (s *Room) interfaceByPort(q *request, rt *router, portID string) (*port, error) {
-	p, err := s.findPort(q.project(), portID)
+	p, err := s.findPort(q.Project(), portID)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func (s *Room) interfaceByPort(q *request, rt *router, portID string) (*port, er
 }
 
 func (s *Room) removeRouterInterface(q *request) (int, any, error) {
-	rt, err := s.findRouter(q.project(), q.id())
+	rt, err := s.findRouter(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -173,7 +173,7 @@ func (s *Room) findInterface(q *request, rt *router, b interfaceBody) (*port, er
 		}
 		return ifaces[i], nil
 	}
-	if _, err := s.findSubnet(q.project(), b.SubnetID); err != nil {
+	if _, err := s.findSubnet(q.Project(), b.SubnetID); err != nil {
 		return nil, err
 	}
 	i := slices.IndexFunc(ifaces, func(p *port) bool { return p.hasSubnet(b.SubnetID) })

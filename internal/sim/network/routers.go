@@ -83,7 +83,7 @@ func (s *Room) interfaces(rt *router) []*port {
 func (s *Room) listRouters(q *request) (int, any, error) {
 	var docs []map[string]any
 	for _, rt := range s.routers {
-		if rt.ProjectID == q.project() {
+		if rt.ProjectID == q.Project() {
 			docs = append(docs, s.routerDoc(rt))
 		}
 	}
@@ -91,7 +91,7 @@ func (s *Room) listRouters(q *request) (int, any, error) {
 }
 
 func (s *Room) getRouter(q *request) (int, any, error) {
-	rt, err := s.findRouter(q.project(), q.id())
+	rt, err := s.findRouter(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -107,7 +107,7 @@ func (s *Room) createRouter(q *request) (int, any, error) {
 	if err := adminOnlyAttrs(a, "create_router", "distributed", "ha"); err != nil {
 		return 0, nil, err
 	}
-	rt := &router{stdAttrs: newStdAttrs(q.project(), s.c.Now()), AdminStateUp: true}
+	rt := &router{stdAttrs: newStdAttrs(q.Project(), s.c.Now()), AdminStateUp: true}
 	r := a.reader()
 	r.str("name", 255, &rt.Name)
 	r.str("description", 255, &rt.Description)
@@ -121,7 +121,7 @@ func (s *Room) createRouter(q *request) (int, any, error) {
 			return 0, nil, errorf(http.StatusNotFound, "AvailabilityZoneNotFound", "AvailabilityZone %s could not be found.", h)
 		}
 	}
-	if err := s.checkQuota(q.project(), "router", 1); err != nil {
+	if err := s.checkQuota(q.Project(), "router", 1); err != nil {
 		return 0, nil, err
 	}
 	if a.has("external_gateway_info") {
@@ -157,7 +157,7 @@ func (s *Room) setGateway(q *request, rt *router, a attrs, action string) error 
 	if gi.FixedIPs != nil {
 		return policyDenied(action, "external_gateway_info:external_fixed_ips")
 	}
-	n, err := s.findNetwork(q.project(), gi.NetworkID)
+	n, err := s.findNetwork(q.Project(), gi.NetworkID)
 	if err != nil {
 		return err
 	}
@@ -198,7 +198,7 @@ func (s *Room) clearGatewayLocked(rt *router) error {
 }
 
 func (s *Room) updateRouter(q *request) (int, any, error) {
-	rt, err := s.findRouter(q.project(), q.id())
+	rt, err := s.findRouter(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -305,7 +305,7 @@ func (s *Room) removeExtraRoutes(q *request) (int, any, error) {
 
 // changeExtraRoutes serves extraroute-atomic's add and remove calls.
 func (s *Room) changeExtraRoutes(q *request, add bool) (int, any, error) {
-	rt, err := s.findRouter(q.project(), q.id())
+	rt, err := s.findRouter(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -336,7 +336,7 @@ func (s *Room) changeExtraRoutes(q *request, add bool) (int, any, error) {
 }
 
 func (s *Room) deleteRouter(q *request) (int, any, error) {
-	rt, err := s.findRouter(q.project(), q.id())
+	rt, err := s.findRouter(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}

@@ -90,7 +90,7 @@ func (s *Room) findRule(projectID, id string) (*sgRule, error) {
 func (s *Room) listRules(q *request) (int, any, error) {
 	var docs []map[string]any
 	for _, r := range s.rules {
-		if r.ProjectID == q.project() {
+		if r.ProjectID == q.Project() {
 			docs = append(docs, s.ruleDoc(r))
 		}
 	}
@@ -98,7 +98,7 @@ func (s *Room) listRules(q *request) (int, any, error) {
 }
 
 func (s *Room) getRule(q *request) (int, any, error) {
-	r, err := s.findRule(q.project(), q.id())
+	r, err := s.findRule(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -106,7 +106,7 @@ func (s *Room) getRule(q *request) (int, any, error) {
 }
 
 func (s *Room) deleteRule(q *request) (int, any, error) {
-	r, err := s.findRule(q.project(), q.id())
+	r, err := s.findRule(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -131,10 +131,10 @@ func (s *Room) createRule(q *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := s.checkRule(q.project(), r); err != nil {
+	if err := s.checkRule(q.Project(), r); err != nil {
 		return 0, nil, err
 	}
-	if err := s.checkQuota(q.project(), "security_group_rule", 1); err != nil {
+	if err := s.checkQuota(q.Project(), "security_group_rule", 1); err != nil {
 		return 0, nil, err
 	}
 	desc := r.Description
@@ -163,7 +163,7 @@ func (s *Room) readRule(q *request, a attrs) (*sgRule, error) {
 	if addrGroup != "" {
 		return nil, errorf(http.StatusNotFound, "AddressGroupNotFound", "Address group %s could not be found.", addrGroup)
 	}
-	if _, err := s.findGroup(q.project(), r.GroupID); err != nil {
+	if _, err := s.findGroup(q.Project(), r.GroupID); err != nil {
 		return nil, err
 	}
 	proto, err := ruleProtocol(a["protocol"])

@@ -72,7 +72,7 @@ func (s *Room) findGroup(projectID, id string) (*secGroup, error) {
 func (s *Room) listSecurityGroups(q *request) (int, any, error) {
 	var docs []map[string]any
 	for _, g := range s.groups {
-		if g.ProjectID == q.project() {
+		if g.ProjectID == q.Project() {
 			docs = append(docs, s.groupDoc(g))
 		}
 	}
@@ -80,7 +80,7 @@ func (s *Room) listSecurityGroups(q *request) (int, any, error) {
 }
 
 func (s *Room) getSecurityGroup(q *request) (int, any, error) {
-	g, err := s.findGroup(q.project(), q.id())
+	g, err := s.findGroup(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -92,7 +92,7 @@ func (s *Room) createSecurityGroup(q *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	g := &secGroup{stdAttrs: newStdAttrs(q.project(), s.c.Now()), Stateful: true}
+	g := &secGroup{stdAttrs: newStdAttrs(q.Project(), s.c.Now()), Stateful: true}
 	r := a.reader()
 	r.str("name", 255, &g.Name)
 	r.str("description", 255, &g.Description)
@@ -103,7 +103,7 @@ func (s *Room) createSecurityGroup(q *request) (int, any, error) {
 	if g.Name == "default" {
 		return 0, nil, errorf(http.StatusConflict, "SecurityGroupDefaultAlreadyExists", "Default security group already exists.")
 	}
-	if err := s.checkQuota(q.project(), "security_group", 1); err != nil {
+	if err := s.checkQuota(q.Project(), "security_group", 1); err != nil {
 		return 0, nil, err
 	}
 	s.groups[g.ID] = g
@@ -114,7 +114,7 @@ func (s *Room) createSecurityGroup(q *request) (int, any, error) {
 }
 
 func (s *Room) updateSecurityGroup(q *request) (int, any, error) {
-	g, err := s.findGroup(q.project(), q.id())
+	g, err := s.findGroup(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -158,7 +158,7 @@ func (s *Room) groupInUse(id string) bool {
 }
 
 func (s *Room) deleteSecurityGroup(q *request) (int, any, error) {
-	g, err := s.findGroup(q.project(), q.id())
+	g, err := s.findGroup(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}

@@ -97,7 +97,7 @@ func (s *Room) findSubnet(projectID, id string) (*subnet, error) {
 func (s *Room) listSubnets(q *request) (int, any, error) {
 	var docs []map[string]any
 	for _, sn := range s.subnets {
-		if sn.ProjectID == q.project() || networkVisible(s.networks[sn.NetworkID], q.project()) {
+		if sn.ProjectID == q.Project() || networkVisible(s.networks[sn.NetworkID], q.Project()) {
 			docs = append(docs, s.subnetDoc(sn))
 		}
 	}
@@ -105,7 +105,7 @@ func (s *Room) listSubnets(q *request) (int, any, error) {
 }
 
 func (s *Room) getSubnet(q *request) (int, any, error) {
-	sn, err := s.findSubnet(q.project(), q.id())
+	sn, err := s.findSubnet(q.Project(), q.id())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -134,7 +134,7 @@ func (s *Room) createSubnet(q *request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := s.checkQuota(q.project(), "subnet", 1); err != nil {
+	if err := s.checkQuota(q.Project(), "subnet", 1); err != nil {
 		return 0, nil, err
 	}
 	n := s.networks[sn.NetworkID]
@@ -150,7 +150,7 @@ func (s *Room) createSubnet(q *request) (int, any, error) {
 
 // newSubnet validates a create body into a subnet that is not stored yet.
 func (s *Room) newSubnet(q *request, a attrs) (*subnet, error) {
-	sn := &subnet{stdAttrs: newStdAttrs(q.project(), s.c.Now()), EnableDHCP: true}
+	sn := &subnet{stdAttrs: newStdAttrs(q.Project(), s.c.Now()), EnableDHCP: true}
 	var netID, cidr string
 	var version int
 	r := a.reader()
@@ -165,11 +165,11 @@ func (s *Room) newSubnet(q *request, a attrs) (*subnet, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
-	n, err := s.findNetwork(q.project(), netID)
+	n, err := s.findNetwork(q.Project(), netID)
 	if err != nil {
 		return nil, err
 	}
-	if n.ProjectID != q.project() {
+	if n.ProjectID != q.Project() {
 		return nil, policyDenied("create_subnet", "network_id")
 	}
 	sn.NetworkID = n.ID
@@ -381,8 +381,8 @@ func validateRoutes(key string, Routes []hostRoute) error {
 }
 
 func (s *Room) ownSubnet(q *request, action string) (*subnet, error) {
-	sn, err := s.findSubnet(q.project(), q.id())
-	if err == nil && sn.ProjectID != q.project() {
+	sn, err := s.findSubnet(q.Project(), q.id())
+	if err == nil && sn.ProjectID != q.Project() {
 		err = policyDenied(action, "")
 	}
 	return sn, err

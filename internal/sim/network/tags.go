@@ -20,23 +20,23 @@ func (s *Room) tagged(q *request, kind string, change bool) (*stdAttrs, error) {
 	switch kind {
 	case "networks":
 		var n *network
-		if n, err = s.findNetwork(q.project(), q.id()); err == nil {
+		if n, err = s.findNetwork(q.Project(), q.id()); err == nil {
 			a = &n.stdAttrs
 		}
 	case "subnets":
 		var sn *subnet
-		if sn, err = s.findSubnet(q.project(), q.id()); err == nil {
+		if sn, err = s.findSubnet(q.Project(), q.id()); err == nil {
 			a = &sn.stdAttrs
 		}
 	case "ports":
 		var p *port
-		if p, err = s.findPort(q.project(), q.id()); err == nil {
+		if p, err = s.findPort(q.Project(), q.id()); err == nil {
 			a = &p.stdAttrs
 		}
 	default:
 		a, err = s.taggedL3(q, kind)
 	}
-	if err == nil && change && a.ProjectID != q.project() {
+	if err == nil && change && a.ProjectID != q.Project() {
 		err = policyDenied("update_"+strings.ReplaceAll(kind[:len(kind)-1], "-", "_"), "tags")
 	}
 	return a, err
@@ -45,19 +45,19 @@ func (s *Room) tagged(q *request, kind string, change bool) (*stdAttrs, error) {
 func (s *Room) taggedL3(q *request, kind string) (*stdAttrs, error) {
 	switch kind {
 	case "routers":
-		rt, err := s.findRouter(q.project(), q.id())
+		rt, err := s.findRouter(q.Project(), q.id())
 		if err != nil {
 			return nil, err
 		}
 		return &rt.stdAttrs, nil
 	case "security-groups":
-		g, err := s.findGroup(q.project(), q.id())
+		g, err := s.findGroup(q.Project(), q.id())
 		if err != nil {
 			return nil, err
 		}
 		return &g.stdAttrs, nil
 	}
-	f, err := s.findFIP(q.project(), q.id())
+	f, err := s.findFIP(q.Project(), q.id())
 	if err != nil {
 		return nil, err
 	}
@@ -91,8 +91,8 @@ func (s *Room) checkTagExists(kind string) handler {
 		if err != nil {
 			return 0, nil, err
 		}
-		if !slices.Contains(a.Tags, q.r.PathValue("tag")) {
-			return 0, nil, tagNotFound(q.r.PathValue("tag"))
+		if !slices.Contains(a.Tags, q.R.PathValue("tag")) {
+			return 0, nil, tagNotFound(q.R.PathValue("tag"))
 		}
 		return http.StatusNoContent, nil, nil
 	}
@@ -107,7 +107,7 @@ func (s *Room) replaceTags(kind string) handler {
 		var body struct {
 			Tags *[]string `json:"tags"`
 		}
-		if json.Unmarshal(q.body, &body) != nil || body.Tags == nil {
+		if json.Unmarshal(q.Body, &body) != nil || body.Tags == nil {
 			return 0, nil, badRequest("Invalid input for tags. Reason: Invalid data format for tag.")
 		}
 		tags := *body.Tags
@@ -143,7 +143,7 @@ func (s *Room) addTag(kind string) handler {
 		if err != nil {
 			return 0, nil, err
 		}
-		tag := q.r.PathValue("tag")
+		tag := q.R.PathValue("tag")
 		if err := checkTag(tag); err != nil {
 			return 0, nil, err
 		}
@@ -162,7 +162,7 @@ func (s *Room) deleteTag(kind string) handler {
 		if err != nil {
 			return 0, nil, err
 		}
-		tag := q.r.PathValue("tag")
+		tag := q.R.PathValue("tag")
 		i := slices.Index(a.Tags, tag)
 		if i < 0 {
 			return 0, nil, tagNotFound(tag)
