@@ -104,7 +104,7 @@ func (s *Room) listFlavors(detail bool) handler {
 		defer s.c.Unlock()
 		all, err := s.sortedFlavorsLocked(r.URL.Query(), minDisk, minRAM)
 		if err != nil {
-			err.write(w)
+			err.Write(w)
 			return
 		}
 		items, links, ok := pageOf(w, r, s.c.URL(), markerNotFound, all, func(f *flavor) string { return f.ID })

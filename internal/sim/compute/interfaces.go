@@ -81,13 +81,13 @@ func (s *Room) attachInterface(w http.ResponseWriter, r *http.Request, tok *core
 	a := req.Attachment
 	switch {
 	case a == nil:
-		badRequest("Invalid input for field/attribute interfaceAttachment. 'interfaceAttachment' is a required property").write(w)
+		badRequest("Invalid input for field/attribute interfaceAttachment. 'interfaceAttachment' is a required property").Write(w)
 		return
 	case a.PortID != "" && a.NetID != "":
-		badRequest("Must not input both network_id and port_id").write(w)
+		badRequest("Must not input both network_id and port_id").Write(w)
 		return
 	case a.PortID == "" && a.NetID == "":
-		badRequest("Must input network_id or port_id").write(w)
+		badRequest("Must input network_id or port_id").Write(w)
 		return
 	}
 	s.c.Lock()
@@ -102,13 +102,13 @@ func (s *Room) attachInterface(w http.ResponseWriter, r *http.Request, tok *core
 	}
 	if a.PortID != "" {
 		if err := s.checkFreePortLocked(tok.ProjectID, a.PortID); err != nil {
-			err.write(w)
+			err.Write(w)
 			return
 		}
 	}
 	before := len(srv.Ports)
 	if err := s.plugMoreLocked(srv, net); err != nil {
-		err.write(w)
+		err.Write(w)
 		return
 	}
 	srv.touch(s.c.Now())

@@ -2,7 +2,6 @@ package compute
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
@@ -27,7 +26,7 @@ func (s *Room) plugPortsLocked(srv *server, nets []netSpec, sgIDs []string) *api
 				net.UnbindPortLocked(sp.PortID, true)
 			}
 			s.unplugPortsLocked(srv)
-			return &apiError{http.StatusConflict, fmt.Sprintf("Port %s is still in use.", sp.PortID)}
+			return errorf(http.StatusConflict, "Port %s is still in use.", sp.PortID)
 		}
 		srv.Ports = append(srv.Ports, sp)
 		if pi, ok := net.PortInfoLocked(srv.ProjectID, sp.PortID); ok {
@@ -60,7 +59,7 @@ func portCreateError(err error, serverID string, n netSpec) *apiError {
 	case "InvalidIpForNetwork", "InvalidIpForSubnet":
 		return badRequest("Invalid input received: Fixed IP %s is not a valid ip address for network %s.", n.FixedIP, n.UUID)
 	case "OverQuota":
-		return &apiError{http.StatusForbidden, errPortQuota}
+		return errorf(http.StatusForbidden, "%s", errPortQuota)
 	}
 	return statusFromNeutron(ne)
 }
@@ -70,11 +69,11 @@ func portCreateError(err error, serverID string, n netSpec) *apiError {
 func statusFromNeutron(ne *core.APIError) *apiError {
 	switch {
 	case ne.Status == http.StatusForbidden || ne.Status == http.StatusConflict:
-		return &apiError{ne.Status, ne.Message}
+		return errorf(ne.Status, "%s", ne.Message)
 	case ne.Status == http.StatusNotFound:
 		return badRequest("%s", ne.Message)
 	case ne.Status >= 500:
-		return &apiError{http.StatusInternalServerError, "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class 'neutronclient.common.exceptions.InternalServerError'>"}
+		return errorf(http.StatusInternalServerError, "%s", "Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.\n<class 'neutronclient.common.exceptions.InternalServerError'>")
 	}
 	return badRequest("Invalid input received: %s", ne.Message)
 }
@@ -101,10 +100,10 @@ func (s *Room) plugMoreLocked(srv *server, net netSpec) *apiError {
 func (s *Room) checkFreePortLocked(projectID, portID string) *apiError {
 	pi, ok := s.network.PortInfoLocked(projectID, portID)
 	if !ok {
-		return &apiError{http.StatusNotFound, fmt.Sprintf("Port id %s could not be found.", portID)}
+		return errorf(http.StatusNotFound, "Port id %s could not be found.", portID)
 	}
 	if pi.DeviceID != "" {
-		return &apiError{http.StatusConflict, fmt.Sprintf("Port %s is still in use.", portID)}
+		return errorf(http.StatusConflict, "Port %s is still in use.", portID)
 	}
 	return nil
 }

@@ -34,7 +34,7 @@ func (s *Room) serverAction(w http.ResponseWriter, r *http.Request, tok *core.To
 		return
 	}
 	if len(req) != 1 {
-		badRequest("Malformed request body").write(w)
+		badRequest("Malformed request body").Write(w)
 		return
 	}
 	var name string
@@ -43,7 +43,7 @@ func (s *Room) serverAction(w http.ResponseWriter, r *http.Request, tok *core.To
 	}
 	act, ok := s.actions()[name]
 	if !ok {
-		badRequest("There is no such action: %s", name).write(w)
+		badRequest("There is no such action: %s", name).Write(w)
 		return
 	}
 	s.c.Lock()
@@ -92,7 +92,7 @@ func (s *Room) rebootServer(w http.ResponseWriter, r *http.Request, tok *core.To
 	json.Unmarshal(body, &req)
 	typ := strings.ToUpper(req.Type)
 	if typ != "SOFT" && typ != "HARD" {
-		badRequest("Invalid input for field/attribute type. Value: %s. '%s' is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']", req.Type, req.Type).write(w)
+		badRequest("Invalid input for field/attribute type. Value: %s. '%s' is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']", req.Type, req.Type).Write(w)
 		return
 	}
 	states, task := []string{"active"}, "rebooting"

@@ -32,16 +32,16 @@ func (s *Room) createServer(w http.ResponseWriter, r *http.Request, tok *core.To
 		return
 	}
 	if req.Server == nil {
-		badRequest("Invalid input for field/attribute body. 'server' is a required property").write(w)
+		badRequest("Invalid input for field/attribute body. 'server' is a required property").Write(w)
 		return
 	}
 	if err := checkSchema(req.Server, v); err != nil {
-		err.write(w)
+		err.Write(w)
 		return
 	}
 	nets, nerr := parseNetworks(req.Server.Networks, v)
 	if nerr != nil {
-		nerr.write(w)
+		nerr.Write(w)
 		return
 	}
 	s.c.Lock()
@@ -52,10 +52,10 @@ func (s *Room) createServer(w http.ResponseWriter, r *http.Request, tok *core.To
 		err = s.startServerLocked(p)
 	}
 	if err != nil {
-		if strings.HasPrefix(err.msg, "Quota exceeded") || err.msg == errPortQuota {
+		if strings.HasPrefix(err.Message, "Quota exceeded") || err.Message == errPortQuota {
 			w.Header().Set("Retry-After", "0") // as Nova answers an OverQuota
 		}
-		err.write(w)
+		err.Write(w)
 		return
 	}
 	s.writeCreated(w, p)
@@ -168,7 +168,7 @@ func (p *serverPlan) autoNetwork() *apiError {
 		p.nets[0].UUID = ids[0]
 		return nil
 	}
-	return &apiError{http.StatusConflict, "Multiple possible networks found, use a Network ID to be more specific."}
+	return errorf(http.StatusConflict, "%s", "Multiple possible networks found, use a Network ID to be more specific.")
 }
 
 // ports checks the requested existing ports: they must be the project's
@@ -184,7 +184,7 @@ func (p *serverPlan) ports() *apiError {
 			return badRequest("Port id %s could not be found.", n.Port)
 		}
 		if pi.DeviceID != "" || slices.Contains(seen, n.Port) {
-			return &apiError{http.StatusConflict, fmt.Sprintf("Port %s is still in use.", n.Port)}
+			return errorf(http.StatusConflict, "Port %s is still in use.", n.Port)
 		}
 		seen = append(seen, n.Port)
 	}
@@ -202,7 +202,7 @@ func (p *serverPlan) group() *apiError {
 		return nil
 	}
 	if status, msg := p.s.checkGroupLocked(p.tok.ProjectID, id); status != 0 {
-		return &apiError{status, msg}
+		return errorf(status, "%s", msg)
 	}
 	p.srv.Group = id
 	return nil
@@ -220,7 +220,7 @@ func (p *serverPlan) diskRules() *apiError {
 	case f.RAMMiB < img.MinRAM:
 		return badRequest("Flavor's memory is too small for requested image.")
 	case f.DiskGB == 0:
-		return &apiError{http.StatusForbidden, "Only volume-backed servers are allowed for flavors with zero disk."}
+		return errorf(http.StatusForbidden, "%s", "Only volume-backed servers are allowed for flavors with zero disk.")
 	case int64(f.DiskGB)*giB < img.Size:
 		return badRequest("Flavor's disk is too small for requested image. Flavor disk is %d bytes, image is %d bytes.", int64(f.DiskGB)*giB, img.Size)
 	case f.DiskGB < img.MinDisk:
@@ -250,8 +250,8 @@ func (p *serverPlan) quota() *apiError {
 		return nil
 	}
 	o := strings.Join(overs, ", ")
-	return &apiError{http.StatusForbidden, fmt.Sprintf("Quota exceeded for %s: Requested %s, but already used %s of %s %s",
-		o, strings.Join(req, ", "), strings.Join(used, ", "), strings.Join(allowed, ", "), o)}
+	return errorf(http.StatusForbidden, "Quota exceeded for %s: Requested %s, but already used %s of %s %s",
+		o, strings.Join(req, ", "), strings.Join(used, ", "), strings.Join(allowed, ", "), o)
 }
 
 // assignDevices names the devices of data volumes that asked for none.

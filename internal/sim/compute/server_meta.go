@@ -37,7 +37,7 @@ func (s *Room) setMetadata(replace bool) handler {
 			return
 		}
 		if req.Metadata == nil {
-			badRequest("Invalid input for field/attribute metadata. 'metadata' is a required property").write(w)
+			badRequest("Invalid input for field/attribute metadata. 'metadata' is a required property").Write(w)
 			return
 		}
 		s.c.Lock()
@@ -52,7 +52,7 @@ func (s *Room) setMetadata(replace bool) handler {
 			maps.Copy(md, req.Metadata)
 		}
 		if err := checkServerMetadata(md); err != nil {
-			err.write(w)
+			err.Write(w)
 			return
 		}
 		srv.Metadata = md
@@ -88,10 +88,10 @@ func (s *Room) setMetadatum(w http.ResponseWriter, r *http.Request, tok *core.To
 	val, inBody := req.Meta[key]
 	switch {
 	case len(req.Meta) > 1:
-		badRequest("Request body contains too many items").write(w)
+		badRequest("Request body contains too many items").Write(w)
 		return
 	case !inBody:
-		badRequest("Request body and URI mismatch").write(w)
+		badRequest("Request body and URI mismatch").Write(w)
 		return
 	}
 	s.c.Lock()
@@ -103,7 +103,7 @@ func (s *Room) setMetadatum(w http.ResponseWriter, r *http.Request, tok *core.To
 	md := maps.Clone(srv.Metadata)
 	md[key] = val
 	if err := checkServerMetadata(md); err != nil {
-		err.write(w)
+		err.Write(w)
 		return
 	}
 	srv.Metadata = md

@@ -3,7 +3,6 @@ package compute
 import (
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"path"
 	"regexp"
@@ -13,17 +12,16 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// apiError is an API error to answer: status and Nova's message.
-type apiError struct {
-	status int
-	msg    string
+// apiError is Nova's refusal.
+type apiError = core.APIError
+
+func errorf(status int, format string, args ...any) *apiError {
+	return core.NovaErrors.Errorf(status, format, args...)
 }
 
 func badRequest(format string, args ...any) *apiError {
-	return &apiError{http.StatusBadRequest, fmt.Sprintf(format, args...)}
+	return errorf(http.StatusBadRequest, format, args...)
 }
-
-func (e *apiError) write(w http.ResponseWriter) { core.NovaErrors.Write(w, e.status, e.msg) }
 
 // serverCreateRequest is the body of POST /servers.
 type serverCreateRequest struct {
@@ -195,7 +193,7 @@ func parseNetworks(raw json.RawMessage, v microversion) ([]netSpec, *apiError) {
 // checkServerMetadata applies Nova's limits to server metadata.
 func checkServerMetadata(md map[string]string) *apiError {
 	if len(md) > maxServerMeta {
-		return &apiError{http.StatusForbidden, fmt.Sprintf("Quota exceeded for metadata_items: Requested %d, but already used 0 of %d metadata_items", len(md), maxServerMeta)}
+		return errorf(http.StatusForbidden, "Quota exceeded for metadata_items: Requested %d, but already used 0 of %d metadata_items", len(md), maxServerMeta)
 	}
 	for k, val := range md {
 		if k == "" || len(k) > 255 {

@@ -2,7 +2,6 @@ package compute
 
 import (
 	"encoding/json"
-	"fmt"
 	"maps"
 	"net/http"
 	"os"
@@ -29,11 +28,11 @@ type createImageRequest struct {
 func (s *Room) createImage(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion, srv *server, body json.RawMessage) {
 	var req createImageRequest
 	if err := json.Unmarshal(body, &req); err != nil || req.Name == nil {
-		badRequest("Invalid input for field/attribute createImage. 'name' is a required property").write(w)
+		badRequest("Invalid input for field/attribute createImage. 'name' is a required property").Write(w)
 		return
 	}
 	if err := checkName(*req.Name); err != nil {
-		err.write(w)
+		err.Write(w)
 		return
 	}
 	if !checkServerState(w, srv, "createImage", false, "active", "stopped", "paused", "suspended") {
@@ -47,7 +46,7 @@ func (s *Room) createImage(w http.ResponseWriter, r *http.Request, tok *core.Tok
 		id, err = s.snapshotVolumesLocked(tok, srv, req)
 	}
 	if err != nil {
-		err.write(w)
+		err.Write(w)
 		return
 	}
 	s.writeImageCreated(w, v, id)
@@ -85,7 +84,7 @@ func snapshotProperties(tok *core.Token, srv *server, metadata map[string]string
 func (s *Room) snapshotDiskLocked(tok *core.Token, srv *server, req createImageRequest) (string, *apiError) {
 	disk, err := os.Open(srv.DiskPath)
 	if err != nil {
-		return "", &apiError{http.StatusInternalServerError, fmt.Sprintf("Unexpected API Error: %v", err)}
+		return "", errorf(http.StatusInternalServerError, "Unexpected API Error: %v", err)
 	}
 	spec := core.NewImage{Name: *req.Name, DiskFormat: srv.Base.DiskFormat, ContainerFormat: srv.Base.ContainerFormat,
 		MinDisk: max(srv.Base.MinDisk, srv.Flavor.DiskGB), MinRAM: srv.Base.MinRAM,
@@ -93,7 +92,7 @@ func (s *Room) snapshotDiskLocked(tok *core.Token, srv *server, req createImageR
 	imageID, path := s.images.NewImageLocked(srv.ProjectID, spec)
 	if imageID == "" {
 		disk.Close()
-		return "", &apiError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}
+		return "", errorf(http.StatusInternalServerError, "%s", "Unexpected API Error: the image service did not create the snapshot image")
 	}
 	srv.TaskState = "image_uploading"
 	srv.touch(s.c.Now())
@@ -140,12 +139,12 @@ func (s *Room) snapshotVolumesLocked(tok *core.Token, srv *server, req createIma
 	spec := core.NewImage{Name: *req.Name, MinDisk: srv.Base.MinDisk, MinRAM: srv.Base.MinRAM, Properties: props}
 	imageID, path := s.images.NewImageLocked(srv.ProjectID, spec)
 	if imageID == "" {
-		return "", &apiError{http.StatusInternalServerError, "Unexpected API Error: the image service did not create the snapshot image"}
+		return "", errorf(http.StatusInternalServerError, "%s", "Unexpected API Error: the image service did not create the snapshot image")
 	}
 	d, err := blob.WriteFile(path, strings.NewReader(""), -1)
 	if err != nil {
 		s.images.FailLocked(imageID)
-		return "", &apiError{http.StatusInternalServerError, fmt.Sprintf("Unexpected API Error: %v", err)}
+		return "", errorf(http.StatusInternalServerError, "Unexpected API Error: %v", err)
 	}
 	s.images.ActivateLocked(imageID, d)
 	return imageID, nil

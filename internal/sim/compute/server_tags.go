@@ -51,11 +51,11 @@ func (s *Room) replaceTags(w http.ResponseWriter, r *http.Request, srv *server) 
 		return
 	}
 	if req.Tags == nil {
-		badRequest("Invalid input for field/attribute tags. 'tags' is a required property").write(w)
+		badRequest("Invalid input for field/attribute tags. 'tags' is a required property").Write(w)
 		return
 	}
 	if err := checkServerTags(req.Tags); err != nil {
-		err.write(w)
+		err.Write(w)
 		return
 	}
 	if !checkServerVMState(w, srv, "update tags", serverTagStates...) {
@@ -98,7 +98,7 @@ func (s *Room) checkTag(w http.ResponseWriter, r *http.Request, srv *server) {
 func (s *Room) addTag(w http.ResponseWriter, r *http.Request, srv *server) {
 	tag := r.PathValue("tag")
 	if err := checkServerTag(tag); err != nil {
-		err.write(w)
+		err.Write(w)
 		return
 	}
 	if !checkServerVMState(w, srv, "update tag", serverTagStates...) {
@@ -109,7 +109,7 @@ func (s *Room) addTag(w http.ResponseWriter, r *http.Request, srv *server) {
 		return
 	}
 	if len(srv.Tags) >= maxServerTags {
-		badRequest("The number of tags exceeded the per-server limit %d", maxServerTags).write(w)
+		badRequest("The number of tags exceeded the per-server limit %d", maxServerTags).Write(w)
 		return
 	}
 	srv.Tags = append(srv.Tags, tag)

@@ -28,7 +28,7 @@ func (s *Room) listServers(detail bool) handler {
 	return func(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
 		match, err := serverFilter(r.URL.Query(), v)
 		if err != nil {
-			err.write(w)
+			err.Write(w)
 			return
 		}
 		s.c.Lock()
@@ -164,13 +164,13 @@ func (s *Room) updateServer(w http.ResponseWriter, r *http.Request, tok *core.To
 	u := req.Server
 	switch {
 	case u == nil:
-		badRequest("Invalid input for field/attribute server. 'server' is a required property").write(w)
+		badRequest("Invalid input for field/attribute server. 'server' is a required property").Write(w)
 		return
 	case u.Name != nil && checkName(*u.Name) != nil:
-		checkName(*u.Name).write(w)
+		checkName(*u.Name).Write(w)
 		return
 	case u.Description != nil && v < 19:
-		badRequest("Invalid input for field/attribute server. Additional properties are not allowed ('description' was unexpected)").write(w)
+		badRequest("Invalid input for field/attribute server. Additional properties are not allowed ('description' was unexpected)").Write(w)
 		return
 	}
 	s.c.Lock()

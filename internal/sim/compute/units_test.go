@@ -83,8 +83,8 @@ func TestPortCreateError(t *testing.T) {
 		{nErr(503, "ServiceUnavailable", "down"), 500, "Unexpected API Error."},
 	} {
 		got := portCreateError(tc.err, "srv", req)
-		if got.status != tc.status || !strings.HasPrefix(got.msg, tc.msg) {
-			t.Errorf("%v: got %d %q, want %d %q", tc.err, got.status, got.msg, tc.status, tc.msg)
+		if got.Status != tc.status || !strings.HasPrefix(got.Message, tc.msg) {
+			t.Errorf("%v: got %d %q, want %d %q", tc.err, got.Status, got.Message, tc.status, tc.msg)
 		}
 	}
 }

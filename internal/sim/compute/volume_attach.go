@@ -94,7 +94,7 @@ func (s *Room) attachVolume(w http.ResponseWriter, r *http.Request, tok *core.To
 	}
 	bv, err := parseAttachRequest(req, v)
 	if err != nil {
-		err.write(w)
+		err.Write(w)
 		return
 	}
 	s.c.Lock()
@@ -104,11 +104,11 @@ func (s *Room) attachVolume(w http.ResponseWriter, r *http.Request, tok *core.To
 		return
 	}
 	if err := s.checkAttachLocked(tok, srv, bv); err != nil {
-		err.write(w)
+		err.Write(w)
 		return
 	}
 	if err := s.volumes.AttachLocked(bv.VolumeID, srv.ID, bv.Device); err != nil {
-		badRequest("%s", err.Error()).write(w)
+		badRequest("%s", err.Error()).Write(w)
 		return
 	}
 	bv.Attached = true
@@ -145,7 +145,7 @@ func parseAttachRequest(req volumeAttachRequest, v microversion) (*serverVolume,
 func (s *Room) checkAttachLocked(tok *core.Token, srv *server, bv *serverVolume) *apiError {
 	vi, ok := s.volumes.InfoLocked(tok.ProjectID, bv.VolumeID)
 	if !ok {
-		return &apiError{http.StatusNotFound, fmt.Sprintf("Volume %s could not be found.", bv.VolumeID)}
+		return errorf(http.StatusNotFound, "Volume %s could not be found.", bv.VolumeID)
 	}
 	if srv.volume(bv.VolumeID) != nil {
 		return badRequest("Invalid volume: volume %s already attached", bv.VolumeID)
@@ -157,7 +157,7 @@ func (s *Room) checkAttachLocked(tok *core.Token, srv *server, bv *serverVolume)
 	case !strings.HasPrefix(bv.Device, "/dev/"):
 		return badRequest("The supplied device path (%s) is invalid.", bv.Device)
 	case slices.Contains(srv.devices(), bv.Device) || bv.Device == srv.RootDevice:
-		return &apiError{http.StatusConflict, fmt.Sprintf("The supplied device path (%s) is in use.", bv.Device)}
+		return errorf(http.StatusConflict, "The supplied device path (%s) is in use.", bv.Device)
 	}
 	return nil
 }
@@ -170,12 +170,12 @@ func (s *Room) detachVolume(w http.ResponseWriter, r *http.Request, tok *core.To
 		return
 	}
 	if bv.BootIndex == 0 {
-		badRequest("Cannot detach a root device volume").write(w)
+		badRequest("Cannot detach a root device volume").Write(w)
 		return
 	}
 	if bv.Attached {
 		if err := s.volumes.DetachLocked(bv.VolumeID, srv.ID); err != nil {
-			badRequest("%s", err.Error()).write(w)
+			badRequest("%s", err.Error()).Write(w)
 			return
 		}
 	}

@@ -93,19 +93,24 @@ func (s ErrorStyle) WriteTyped(w http.ResponseWriter, status int, neutronType, m
 }
 
 // APIError is a refusal a room answers with: the status, the message
-// and, for Neutron, the exception type ("NetworkNotFound"). Rooms pass
-// them to each other, so that Nova can translate Neutron's refusals.
+// and, for Neutron, the exception type ("NetworkNotFound"), written in
+// the room's Style. Rooms pass them to each other, so that Nova can
+// translate Neutron's refusals.
 type APIError struct {
 	Status  int
 	Type    string
 	Message string
+	Style   ErrorStyle
 }
+
+// Write answers e.
+func (e *APIError) Write(w http.ResponseWriter) { e.Style.WriteError(w, e) }
 
 func (e *APIError) Error() string { return e.Message }
 
-// Errorf makes an APIError without a type.
-func Errorf(status int, format string, a ...any) *APIError {
-	return &APIError{Status: status, Message: fmt.Sprintf(format, a...)}
+// Errorf makes an APIError of the style, without a type.
+func (s ErrorStyle) Errorf(status int, format string, a ...any) *APIError {
+	return &APIError{Status: status, Message: fmt.Sprintf(format, a...), Style: s}
 }
 
 // WriteError writes e in the style.

@@ -38,7 +38,7 @@ func (s *Room) create(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	defer s.c.Unlock()
 	im, ierr := s.newFromBodyLocked(body, tok.ProjectID)
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	s.images[im.ID] = im
@@ -83,7 +83,7 @@ func (s *Room) get(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	defer s.c.Unlock()
 	im := s.visibleLocked(tok.ProjectID, r.PathValue("id"))
 	if im == nil {
-		notFound(r.PathValue("id")).write(w)
+		notFound(r.PathValue("id")).Write(w)
 		return
 	}
 	s.writeImage(w, http.StatusOK, im)
@@ -94,7 +94,7 @@ func (s *Room) delete(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "delete_image")
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	if im.Protected {
@@ -114,7 +114,7 @@ func (s *Room) addTag(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image")
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	tag := r.PathValue("tag")
@@ -134,7 +134,7 @@ func (s *Room) deleteTag(w http.ResponseWriter, r *http.Request, tok *core.Token
 	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image")
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	i := slices.Index(im.Tags, r.PathValue("tag"))
@@ -162,7 +162,7 @@ func (s *Room) setActivation(w http.ResponseWriter, r *http.Request, tok *core.T
 	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), action)
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	if im.Status != from && im.Status != to {

@@ -10,18 +10,11 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// apiError is a Glance error answer: status and explanation.
-type apiError struct {
-	status int
-	msg    string
-}
-
-func (e *apiError) Error() string { return e.msg }
-
-func (e *apiError) write(w http.ResponseWriter) { core.GlanceErrors.Write(w, e.status, e.msg) }
+// apiError is the room's refusal.
+type apiError = core.APIError
 
 func errorf(status int, format string, args ...any) *apiError {
-	return &apiError{status: status, msg: fmt.Sprintf(format, args...)}
+	return core.GlanceErrors.Errorf(status, format, args...)
 }
 
 // schemaErr is Glance's answer when a value does not fit the image

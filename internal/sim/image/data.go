@@ -28,7 +28,7 @@ func (s *Room) upload(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	id := r.PathValue("id")
 	path, ierr := s.beginUpload(tok.ProjectID, id)
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	d, err := s.receive(r, path)
@@ -118,7 +118,7 @@ func (b body) Read(p []byte) (int, error) {
 func (s *Room) download(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	path, size, checksum, ierr := s.dataOf(tok.ProjectID, r.PathValue("id"))
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	if path == "" {
@@ -127,7 +127,7 @@ func (s *Room) download(w http.ResponseWriter, r *http.Request, tok *core.Token)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		notFound(r.PathValue("id")).write(w)
+		notFound(r.PathValue("id")).Write(w)
 		return
 	}
 	defer f.Close()

@@ -37,7 +37,7 @@ func (s *Room) list(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	q := r.URL.Query()
 	limit, ierr := limitOf(q)
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	sorts, ierr := sorts(q)
@@ -45,7 +45,7 @@ func (s *Room) list(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 		ierr = checkImageListValues(q)
 	}
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	s.c.Lock()

@@ -31,7 +31,7 @@ func (s *Room) listMembers(w http.ResponseWriter, r *http.Request, tok *core.Tok
 	defer s.c.Unlock()
 	im, ierr := s.sharedLocked(tok.ProjectID, r.PathValue("id"))
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	ids := make([]string, 0, len(im.Members))
@@ -62,7 +62,7 @@ func (s *Room) addMember(w http.ResponseWriter, r *http.Request, tok *core.Token
 		ierr = errorf(http.StatusForbidden, "You are not authorized to complete add_member action.")
 	}
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	if body.Member == "" {
@@ -100,7 +100,7 @@ func (s *Room) getMember(w http.ResponseWriter, r *http.Request, tok *core.Token
 	defer s.c.Unlock()
 	im, m, ierr := s.memberLocked(tok.ProjectID, r.PathValue("id"), r.PathValue("member"))
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	core.WriteJSON(w, http.StatusOK, memberView(im.ID, r.PathValue("member"), m))
@@ -121,7 +121,7 @@ func (s *Room) updateMember(w http.ResponseWriter, r *http.Request, tok *core.To
 		ierr = errorf(http.StatusForbidden, "You are not permitted to modify 'status' on this image member.")
 	}
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	if !slices.Contains([]string{"pending", "accepted", "rejected"}, body.Status) {
@@ -140,7 +140,7 @@ func (s *Room) deleteMember(w http.ResponseWriter, r *http.Request, tok *core.To
 		ierr = errorf(http.StatusForbidden, "You are not authorized to complete delete_member action.")
 	}
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	delete(im.Members, r.PathValue("member"))

@@ -40,7 +40,7 @@ func (s *Room) update(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	defer s.c.Unlock()
 	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image")
 	if ierr != nil {
-		ierr.write(w)
+		ierr.Write(w)
 		return
 	}
 	// Apply to a copy so that a failing operation changes nothing.
@@ -49,7 +49,7 @@ func (s *Room) update(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 	next.Tags = slices.Clone(im.Tags)
 	for _, op := range ops {
 		if ierr := applyPatch(&next, op, tok.ProjectID); ierr != nil {
-			ierr.write(w)
+			ierr.Write(w)
 			return
 		}
 	}

@@ -12,7 +12,7 @@ import (
 
 // errorf is an Octavia error answer.
 func errorf(status int, format string, a ...any) *core.APIError {
-	return core.Errorf(status, format, a...)
+	return core.OctaviaErrors.Errorf(status, format, a...)
 }
 
 // notFound is Octavia's NotFound, e.g. "Load Balancer 123 not found.".

@@ -15,7 +15,7 @@ import (
 // message. The cross-room methods return it too, so that Nova can
 // translate what Neutron said.
 func errorf(status int, typ, format string, a ...any) *core.APIError {
-	return &core.APIError{Status: status, Type: typ, Message: fmt.Sprintf(format, a...)}
+	return &core.APIError{Status: status, Type: typ, Message: fmt.Sprintf(format, a...), Style: core.NeutronErrors}
 }
 
 // badRequest is webob's HTTPBadRequest as Neutron's API layer raises it.

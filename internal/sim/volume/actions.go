@@ -58,7 +58,7 @@ func (s *Room) volumeAction(w http.ResponseWriter, r *http.Request, q request) {
 	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	act(s, w, v, body[name], q)
@@ -89,11 +89,11 @@ func (s *Room) actExtend(w http.ResponseWriter, v *volume, arg json.RawMessage, 
 		return
 	}
 	if *a.NewSize <= v.SizeGB {
-		invalid("New size for extend must be greater than current size. (current: %d, extended: %d).", v.SizeGB, *a.NewSize).write(w)
+		invalid("New size for extend must be greater than current size. (current: %d, extended: %d).", v.SizeGB, *a.NewSize).Write(w)
 		return
 	}
 	if verr := s.checkVolumeQuotaLocked(v.ProjectID, 0, *a.NewSize-v.SizeGB); verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	v.Status = volExtending
@@ -170,7 +170,7 @@ func (s *Room) actSetBootable(w http.ResponseWriter, v *volume, arg json.RawMess
 	case string:
 		v.Bootable = b == "true" || b == "True" || b == "1" || b == "yes"
 	default:
-		invalid("Bootable must be a boolean.").write(w)
+		invalid("Bootable must be a boolean.").Write(w)
 		return
 	}
 	v.touch(s.c.Now())
@@ -210,7 +210,7 @@ func (s *Room) actAttach(w http.ResponseWriter, v *volume, arg json.RawMessage, 
 		return
 	}
 	if a.MountPoint == "" {
-		invalid("Must specify 'mountpoint'").write(w)
+		invalid("Must specify 'mountpoint'").Write(w)
 		return
 	}
 	if err := s.AttachLocked(v.ID, a.InstanceUUID, a.MountPoint); err != nil {
@@ -272,7 +272,7 @@ func (s *Room) actRetype(w http.ResponseWriter, v *volume, arg json.RawMessage, 
 	}
 	t, verr := s.ResolveTypeLocked(a.NewType)
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	if v.Status != volAvailable && v.Status != volInUse {

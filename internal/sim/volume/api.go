@@ -16,19 +16,11 @@ const (
 	maxMicroversion = 70
 )
 
-// apiError is a Cinder error answer; Cinder's bodies have Nova's
-// shape ({"itemNotFound": {"code": 404, "message": "…"}}).
-type apiError struct {
-	status int
-	msg    string
-}
-
-func (e *apiError) Error() string { return e.msg }
-
-func (e *apiError) write(w http.ResponseWriter) { core.NovaErrors.Write(w, e.status, e.msg) }
+// apiError is the room's refusal.
+type apiError = core.APIError
 
 func errorf(status int, format string, args ...any) *apiError {
-	return &apiError{status: status, msg: fmt.Sprintf(format, args...)}
+	return core.NovaErrors.Errorf(status, format, args...)
 }
 
 // invalid is Cinder's InvalidInput (400).
@@ -55,7 +47,7 @@ func (s *Room) handle(h handler) http.HandlerFunc {
 		}
 		mv, verr := microversion(r.Header.Get("OpenStack-API-Version"))
 		if verr != nil {
-			verr.write(w)
+			verr.Write(w)
 			return
 		}
 		w.Header().Set("OpenStack-API-Version", fmt.Sprintf("volume 3.%d", mv))
@@ -136,7 +128,7 @@ func (s *Room) createVolume(w http.ResponseWriter, r *http.Request, q request) {
 	defer s.c.Unlock()
 	v, verr := s.createLocked(q.tok.ProjectID, q.tok.UserID, *body.Volume)
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	core.WriteJSON(w, http.StatusAccepted, map[string]any{"volume": s.volumeView(v, q.mv)})
@@ -147,7 +139,7 @@ func (s *Room) getVolume(w http.ResponseWriter, r *http.Request, q request) {
 	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	core.WriteJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
@@ -172,7 +164,7 @@ func (s *Room) updateVolume(w http.ResponseWriter, r *http.Request, q request) {
 	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	u := body.Volume
@@ -197,7 +189,7 @@ func (s *Room) deleteVolume(w http.ResponseWriter, r *http.Request, q request) {
 	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	cascade := r.URL.Query().Get("cascade") == "true"
@@ -248,7 +240,7 @@ func (s *Room) editVolumeMetadata(w http.ResponseWriter, r *http.Request, q requ
 	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	if edit != nil {
@@ -263,7 +255,7 @@ func (s *Room) deleteVolumeMetadataKey(w http.ResponseWriter, r *http.Request, q
 	defer s.c.Unlock()
 	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	key := r.PathValue("key")

@@ -43,7 +43,7 @@ func (s *Room) createBackup(w http.ResponseWriter, r *http.Request, q request) {
 	defer s.c.Unlock()
 	b, verr := s.createBackupLocked(q.tok, *body.Backup)
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	view := s.backupSummary(b)
@@ -166,7 +166,7 @@ func (s *Room) writeBackups(w http.ResponseWriter, r *http.Request, q request, d
 	total := len(items)
 	pg, next, verr := pageOf(items, query, backupSortKeys)
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	out := make([]any, len(pg))
@@ -192,7 +192,7 @@ func (s *Room) getBackup(w http.ResponseWriter, r *http.Request, q request) {
 	defer s.c.Unlock()
 	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	core.WriteJSON(w, http.StatusOK, map[string]any{"backup": s.backupView(b, q.mv)})
@@ -222,7 +222,7 @@ func (s *Room) updateBackup(w http.ResponseWriter, r *http.Request, q request) {
 	defer s.c.Unlock()
 	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	if u := body.Backup; u.Name != nil {
@@ -243,7 +243,7 @@ func (s *Room) deleteBackup(w http.ResponseWriter, r *http.Request, q request) {
 	defer s.c.Unlock()
 	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	if b.Status != volAvailable && b.Status != volError {

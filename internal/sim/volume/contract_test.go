@@ -100,7 +100,7 @@ func TestCreateFromSnapshotContract(t *testing.T) {
 	} {
 		_, err := s.CreateFromSnapshotLocked(project, "", tc.size, tc.snap, tc.az, tc.vtype)
 		var ce *apiError
-		if !errors.As(err, &ce) || ce.status != tc.status || !strings.Contains(ce.msg, tc.msg) {
+		if !errors.As(err, &ce) || ce.Status != tc.status || !strings.Contains(ce.Message, tc.msg) {
 			t.Errorf("%+v: got %v", tc, err)
 		}
 	}

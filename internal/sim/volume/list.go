@@ -231,7 +231,7 @@ func (s *Room) writeVolumes(w http.ResponseWriter, r *http.Request, q request, d
 	total := len(items)
 	pg, next, verr := pageOf(items, query, volumeSortKeys)
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	out := make([]any, len(pg))

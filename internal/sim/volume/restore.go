@@ -29,7 +29,7 @@ func (s *Room) restoreBackup(w http.ResponseWriter, r *http.Request, q request) 
 	defer s.c.Unlock()
 	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	if b.Status != volAvailable {
@@ -38,7 +38,7 @@ func (s *Room) restoreBackup(w http.ResponseWriter, r *http.Request, q request) 
 	}
 	v, verr := s.restoreTargetLocked(q.tok, b, body.Restore.VolumeID, body.Restore.Name)
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	s.startRestoreLocked(b, v)

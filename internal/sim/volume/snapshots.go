@@ -53,7 +53,7 @@ func (s *Room) createSnapshot(w http.ResponseWriter, r *http.Request, q request)
 	defer s.c.Unlock()
 	sn, verr := s.createSnapshotLocked(q.tok.ProjectID, q.tok.UserID, *body.Snapshot)
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	core.WriteJSON(w, http.StatusAccepted, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
@@ -125,7 +125,7 @@ func (s *Room) writeSnapshots(w http.ResponseWriter, r *http.Request, q request,
 	}
 	pg, next, verr := pageOf(items, query, snapshotSortKeys)
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	out := make([]any, len(pg))
@@ -144,7 +144,7 @@ func (s *Room) getSnapshot(w http.ResponseWriter, r *http.Request, q request) {
 	defer s.c.Unlock()
 	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	core.WriteJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
@@ -168,7 +168,7 @@ func (s *Room) updateSnapshot(w http.ResponseWriter, r *http.Request, q request)
 	defer s.c.Unlock()
 	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	if body.Snapshot.Name != nil {
@@ -186,7 +186,7 @@ func (s *Room) deleteSnapshot(w http.ResponseWriter, r *http.Request, q request)
 	defer s.c.Unlock()
 	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	if sn.Status != volAvailable && sn.Status != volError {

@@ -37,7 +37,7 @@ func (s *Room) getType(w http.ResponseWriter, r *http.Request, q request) {
 	defer s.c.Unlock()
 	t, verr := s.typeLocked(r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	core.WriteJSON(w, http.StatusOK, map[string]any{"volume_type": typeView(t)})
@@ -48,7 +48,7 @@ func (s *Room) typeExtraSpecs(w http.ResponseWriter, r *http.Request, q request)
 	defer s.c.Unlock()
 	t, verr := s.typeLocked(r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	core.WriteJSON(w, http.StatusOK, map[string]any{"extra_specs": visibleSpecs(t)})
@@ -59,7 +59,7 @@ func (s *Room) typeExtraSpec(w http.ResponseWriter, r *http.Request, q request) 
 	defer s.c.Unlock()
 	t, verr := s.typeLocked(r.PathValue("id"))
 	if verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	key := r.PathValue("key")

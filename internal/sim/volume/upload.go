@@ -50,7 +50,7 @@ func (s *Room) actUploadImage(w http.ResponseWriter, v *volume, arg json.RawMess
 		return
 	}
 	if verr := s.checkUpload(v, &a); verr != nil {
-		verr.write(w)
+		verr.Write(w)
 		return
 	}
 	props := maps.Clone(v.ImageMetadata)
