@@ -30,12 +30,27 @@ func Extents(f *os.File, size int64, fn func(start, end int64) error) error {
 	return nil
 }
 
-// sparseCopyFile copies the first n bytes of src into a new file dst of
+// CopyPrefix copies the first n bytes of src into a new file dst of
 // exactly size bytes (size >= n), reading only the data extents of src
 // and leaving holes wherever src has holes or whole zero blocks. Volume
 // clones, snapshots and backups are made this way, so that a mostly
 // empty 10 GiB volume costs no more than the bytes it holds.
-func CopyPrefix(dst, src string, n, size int64) (err error) {
+func CopyPrefix(dst, src string, n, size int64) error {
+	return Transform(dst, src, func(out, in *os.File) error {
+		buf := make([]byte, SparseBlock)
+		err := Extents(in, n, func(start, end int64) error {
+			return sparseCopyRange(out, in, start, end, buf)
+		})
+		if err != nil {
+			return err
+		}
+		return out.Truncate(size)
+	})
+}
+
+// Transform writes a new file dst made by fn from the file src; when fn
+// fails, dst is removed.
+func Transform(dst, src string, fn func(out, in *os.File) error) (err error) {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
@@ -56,14 +71,7 @@ func CopyPrefix(dst, src string, n, size int64) (err error) {
 			os.Remove(dst)
 		}
 	}()
-	buf := make([]byte, SparseBlock)
-	err = Extents(in, n, func(start, end int64) error {
-		return sparseCopyRange(out, in, start, end, buf)
-	})
-	if err != nil {
-		return err
-	}
-	return out.Truncate(size)
+	return fn(out, in)
 }
 
 // sparseCopyRange copies bytes [start, end) of src to the same offsets of dst,

@@ -60,3 +60,17 @@ func (c *Cloud) Serve(errs Errors, limit int64, h func(q *Call) (int, any, error
 		}
 	}
 }
+
+// Locked is the lock-find-answer shape of handlers that write their own
+// answers: under the cloud lock it finds what the call works on and
+// runs fn with it, or answers find's refusal.
+func Locked[T any](c *Cloud, w http.ResponseWriter, find func() (T, *APIError), fn func(T)) {
+	c.Lock()
+	defer c.Unlock()
+	v, err := find()
+	if err != nil {
+		err.Write(w)
+		return
+	}
+	fn(v)
+}

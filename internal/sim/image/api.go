@@ -34,15 +34,10 @@ func (s *Room) create(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 		core.GlanceErrors.Write(w, http.StatusBadRequest, "Body expected in request.")
 		return
 	}
-	s.c.Lock()
-	defer s.c.Unlock()
-	im, ierr := s.newFromBodyLocked(body, tok.ProjectID)
-	if ierr != nil {
-		ierr.Write(w)
-		return
-	}
-	s.images[im.ID] = im
-	s.writeImage(w, http.StatusCreated, im)
+	core.Locked(s.c, w, func() (*image, *apiError) { return s.newFromBodyLocked(body, tok.ProjectID) }, func(im *image) {
+		s.images[im.ID] = im
+		s.writeImage(w, http.StatusCreated, im)
+	})
 }
 
 // newFromBodyLocked builds a queued image from a create request.
@@ -90,61 +85,46 @@ func (s *Room) get(w http.ResponseWriter, r *http.Request, tok *core.Token) {
 }
 
 func (s *Room) delete(w http.ResponseWriter, r *http.Request, tok *core.Token) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "delete_image")
-	if ierr != nil {
-		ierr.Write(w)
-		return
-	}
-	if im.Protected {
-		core.GlanceErrors.Write(w, http.StatusForbidden, "Image "+im.ID+" is protected and cannot be deleted.")
-		return
-	}
-	delete(s.images, im.ID)
-	if im.Path != "" && im.Status != statusSaving {
-		// A file still being written is removed by its writer.
-		os.Remove(im.Path)
-	}
-	w.WriteHeader(http.StatusNoContent)
+	core.Locked(s.c, w, func() (*image, *apiError) { return s.ownedLocked(tok.ProjectID, r.PathValue("id"), "delete_image") }, func(im *image) {
+		if im.Protected {
+			core.GlanceErrors.Write(w, http.StatusForbidden, "Image "+im.ID+" is protected and cannot be deleted.")
+			return
+		}
+		delete(s.images, im.ID)
+		if im.Path != "" && im.Status != statusSaving {
+			// A file still being written is removed by its writer.
+			os.Remove(im.Path)
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 func (s *Room) addTag(w http.ResponseWriter, r *http.Request, tok *core.Token) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image")
-	if ierr != nil {
-		ierr.Write(w)
-		return
-	}
-	tag := r.PathValue("tag")
-	if len(tag) > 255 {
-		core.GlanceErrors.Write(w, http.StatusBadRequest, "Provided object does not match schema 'image': '"+tag+"' is too long")
-		return
-	}
-	if !slices.Contains(im.Tags, tag) {
-		im.Tags = append(im.Tags, tag)
-		im.touch(s.c.Now())
-	}
-	w.WriteHeader(http.StatusNoContent)
+	core.Locked(s.c, w, func() (*image, *apiError) { return s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image") }, func(im *image) {
+		tag := r.PathValue("tag")
+		if len(tag) > 255 {
+			core.GlanceErrors.Write(w, http.StatusBadRequest, "Provided object does not match schema 'image': '"+tag+"' is too long")
+			return
+		}
+		if !slices.Contains(im.Tags, tag) {
+			im.Tags = append(im.Tags, tag)
+			im.touch(s.c.Now())
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 func (s *Room) deleteTag(w http.ResponseWriter, r *http.Request, tok *core.Token) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image")
-	if ierr != nil {
-		ierr.Write(w)
-		return
-	}
-	i := slices.Index(im.Tags, r.PathValue("tag"))
-	if i < 0 {
-		core.GlanceErrors.Write(w, http.StatusNotFound, "Tag "+r.PathValue("tag")+" not found.")
-		return
-	}
-	im.Tags = slices.Delete(im.Tags, i, i+1)
-	im.touch(s.c.Now())
-	w.WriteHeader(http.StatusNoContent)
+	core.Locked(s.c, w, func() (*image, *apiError) { return s.ownedLocked(tok.ProjectID, r.PathValue("id"), "modify_image") }, func(im *image) {
+		i := slices.Index(im.Tags, r.PathValue("tag"))
+		if i < 0 {
+			core.GlanceErrors.Write(w, http.StatusNotFound, "Tag "+r.PathValue("tag")+" not found.")
+			return
+		}
+		im.Tags = slices.Delete(im.Tags, i, i+1)
+		im.touch(s.c.Now())
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 func (s *Room) deactivate(w http.ResponseWriter, r *http.Request, tok *core.Token) {
@@ -158,20 +138,15 @@ func (s *Room) reactivate(w http.ResponseWriter, r *http.Request, tok *core.Toke
 // setActivation moves an image between active and deactivated; doing it
 // again is a no-op, as in Glance.
 func (s *Room) setActivation(w http.ResponseWriter, r *http.Request, tok *core.Token, from, to, action string) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	im, ierr := s.ownedLocked(tok.ProjectID, r.PathValue("id"), action)
-	if ierr != nil {
-		ierr.Write(w)
-		return
-	}
-	if im.Status != from && im.Status != to {
-		core.GlanceErrors.Write(w, http.StatusForbidden, "Not allowed to "+action+" image in status '"+im.Status+"'")
-		return
-	}
-	if im.Status != to {
-		im.Status = to
-		im.touch(s.c.Now())
-	}
-	w.WriteHeader(http.StatusNoContent)
+	core.Locked(s.c, w, func() (*image, *apiError) { return s.ownedLocked(tok.ProjectID, r.PathValue("id"), action) }, func(im *image) {
+		if im.Status != from && im.Status != to {
+			core.GlanceErrors.Write(w, http.StatusForbidden, "Not allowed to "+action+" image in status '"+im.Status+"'")
+			return
+		}
+		if im.Status != to {
+			im.Status = to
+			im.touch(s.c.Now())
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 }

@@ -27,25 +27,20 @@ func (s *Room) sharedLocked(projectID, id string) (*image, *apiError) {
 
 // listMembers shows the owner every member and a member itself only.
 func (s *Room) listMembers(w http.ResponseWriter, r *http.Request, tok *core.Token) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	im, ierr := s.sharedLocked(tok.ProjectID, r.PathValue("id"))
-	if ierr != nil {
-		ierr.Write(w)
-		return
-	}
-	ids := make([]string, 0, len(im.Members))
-	for p := range im.Members {
-		if im.Owner == tok.ProjectID || p == tok.ProjectID {
-			ids = append(ids, p)
+	core.Locked(s.c, w, func() (*image, *apiError) { return s.sharedLocked(tok.ProjectID, r.PathValue("id")) }, func(im *image) {
+		ids := make([]string, 0, len(im.Members))
+		for p := range im.Members {
+			if im.Owner == tok.ProjectID || p == tok.ProjectID {
+				ids = append(ids, p)
+			}
 		}
-	}
-	sort.Strings(ids)
-	out := make([]any, len(ids))
-	for i, p := range ids {
-		out[i] = memberView(im.ID, p, im.Members[p])
-	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"members": out, "schema": "/v2/schemas/members"})
+		sort.Strings(ids)
+		out := make([]any, len(ids))
+		for i, p := range ids {
+			out[i] = memberView(im.ID, p, im.Members[p])
+		}
+		core.WriteJSON(w, http.StatusOK, map[string]any{"members": out, "schema": "/v2/schemas/members"})
+	})
 }
 
 func (s *Room) addMember(w http.ResponseWriter, r *http.Request, tok *core.Token) {

@@ -54,14 +54,9 @@ func (s *Room) volumeAction(w http.ResponseWriter, r *http.Request, q request) {
 		core.NovaErrors.Write(w, http.StatusBadRequest, "There is no such action: "+name)
 		return
 	}
-	s.c.Lock()
-	defer s.c.Unlock()
-	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	act(s, w, v, body[name], q)
+	core.Locked(s.c, w, func() (*volume, *apiError) { return s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id")) }, func(v *volume) {
+		act(s, w, v, body[name], q)
+	})
 }
 
 // decodeVolumeAction reads an action's argument; on failure it answers 400.

@@ -124,25 +124,15 @@ func (s *Room) createVolume(w http.ResponseWriter, r *http.Request, q request) {
 		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'volume' in request body.")
 		return
 	}
-	s.c.Lock()
-	defer s.c.Unlock()
-	v, verr := s.createLocked(q.tok.ProjectID, q.tok.UserID, *body.Volume)
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	core.WriteJSON(w, http.StatusAccepted, map[string]any{"volume": s.volumeView(v, q.mv)})
+	core.Locked(s.c, w, func() (*volume, *apiError) { return s.createLocked(q.tok.ProjectID, q.tok.UserID, *body.Volume) }, func(v *volume) {
+		core.WriteJSON(w, http.StatusAccepted, map[string]any{"volume": s.volumeView(v, q.mv)})
+	})
 }
 
 func (s *Room) getVolume(w http.ResponseWriter, r *http.Request, q request) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
+	core.Locked(s.c, w, func() (*volume, *apiError) { return s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id")) }, func(v *volume) {
+		core.WriteJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
+	})
 }
 
 func (s *Room) updateVolume(w http.ResponseWriter, r *http.Request, q request) {
@@ -160,49 +150,39 @@ func (s *Room) updateVolume(w http.ResponseWriter, r *http.Request, q request) {
 		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'volume' in request body.")
 		return
 	}
-	s.c.Lock()
-	defer s.c.Unlock()
-	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	u := body.Volume
-	if u.Name != nil {
-		v.Name = u.Name
-	}
-	if u.Description != nil {
-		v.Description = u.Description
-	}
-	if u.Metadata != nil {
-		v.Metadata = meta(*u.Metadata)
-	}
-	v.touch(s.c.Now())
-	core.WriteJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
+	core.Locked(s.c, w, func() (*volume, *apiError) { return s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id")) }, func(v *volume) {
+		u := body.Volume
+		if u.Name != nil {
+			v.Name = u.Name
+		}
+		if u.Description != nil {
+			v.Description = u.Description
+		}
+		if u.Metadata != nil {
+			v.Metadata = meta(*u.Metadata)
+		}
+		v.touch(s.c.Now())
+		core.WriteJSON(w, http.StatusOK, map[string]any{"volume": s.volumeView(v, q.mv)})
+	})
 }
 
 // volumeDeletable are the statuses a volume may be deleted in.
 var volumeDeletable = []string{volAvailable, volError, "error_restoring", "error_extending", "error_managing"}
 
 func (s *Room) deleteVolume(w http.ResponseWriter, r *http.Request, q request) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	cascade := r.URL.Query().Get("cascade") == "true"
-	snaps := s.snapshotsOfLocked(v.ID)
-	if !slices.Contains(volumeDeletable, v.Status) || len(v.Attachments) > 0 || (len(snaps) > 0 && !cascade) {
-		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots or be disassociated from snapshots after volume transfer.")
-		return
-	}
-	for _, sn := range snaps {
-		s.startSnapshotDeleteLocked(sn)
-	}
-	s.startDeleteLocked(v)
-	w.WriteHeader(http.StatusAccepted)
+	core.Locked(s.c, w, func() (*volume, *apiError) { return s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id")) }, func(v *volume) {
+		cascade := r.URL.Query().Get("cascade") == "true"
+		snaps := s.snapshotsOfLocked(v.ID)
+		if !slices.Contains(volumeDeletable, v.Status) || len(v.Attachments) > 0 || (len(snaps) > 0 && !cascade) {
+			core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots or be disassociated from snapshots after volume transfer.")
+			return
+		}
+		for _, sn := range snaps {
+			s.startSnapshotDeleteLocked(sn)
+		}
+		s.startDeleteLocked(v)
+		w.WriteHeader(http.StatusAccepted)
+	})
 }
 
 func (s *Room) getVolumeMetadata(w http.ResponseWriter, r *http.Request, q request) {
@@ -236,36 +216,26 @@ func (s *Room) editVolumeMetadata(w http.ResponseWriter, r *http.Request, q requ
 			return
 		}
 	}
-	s.c.Lock()
-	defer s.c.Unlock()
-	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	if edit != nil {
-		edit(v, body.Metadata)
-		v.touch(s.c.Now())
-	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": meta(v.Metadata)})
+	core.Locked(s.c, w, func() (*volume, *apiError) { return s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id")) }, func(v *volume) {
+		if edit != nil {
+			edit(v, body.Metadata)
+			v.touch(s.c.Now())
+		}
+		core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": meta(v.Metadata)})
+	})
 }
 
 func (s *Room) deleteVolumeMetadataKey(w http.ResponseWriter, r *http.Request, q request) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	v, verr := s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	key := r.PathValue("key")
-	if _, ok := v.Metadata[key]; !ok {
-		core.NovaErrors.Write(w, http.StatusNotFound, "Metadata item was not found")
-		return
-	}
-	delete(v.Metadata, key)
-	v.touch(s.c.Now())
-	w.WriteHeader(http.StatusOK)
+	core.Locked(s.c, w, func() (*volume, *apiError) { return s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id")) }, func(v *volume) {
+		key := r.PathValue("key")
+		if _, ok := v.Metadata[key]; !ok {
+			core.NovaErrors.Write(w, http.StatusNotFound, "Metadata item was not found")
+			return
+		}
+		delete(v.Metadata, key)
+		v.touch(s.c.Now())
+		w.WriteHeader(http.StatusOK)
+	})
 }
 
 func meta(m map[string]string) map[string]string {

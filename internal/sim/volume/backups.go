@@ -39,18 +39,13 @@ func (s *Room) createBackup(w http.ResponseWriter, r *http.Request, q request) {
 		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'backup' in request body.")
 		return
 	}
-	s.c.Lock()
-	defer s.c.Unlock()
-	b, verr := s.createBackupLocked(q.tok, *body.Backup)
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	view := s.backupSummary(b)
-	if q.mv >= 43 {
-		view["metadata"] = meta(b.Metadata)
-	}
-	core.WriteJSON(w, http.StatusAccepted, map[string]any{"backup": view})
+	core.Locked(s.c, w, func() (*backup, *apiError) { return s.createBackupLocked(q.tok, *body.Backup) }, func(b *backup) {
+		view := s.backupSummary(b)
+		if q.mv >= 43 {
+			view["metadata"] = meta(b.Metadata)
+		}
+		core.WriteJSON(w, http.StatusAccepted, map[string]any{"backup": view})
+	})
 }
 
 // createBackupLocked checks the volume and quota, records the backup as
@@ -163,39 +158,18 @@ func (s *Room) writeBackups(w http.ResponseWriter, r *http.Request, q request, d
 		items = append(items, item{id: b.ID, name: core.Deref(b.Name), status: b.Status, size: b.SizeGB,
 			created: b.CreatedAt, updated: b.UpdatedAt, extra: map[string]string{"volume_id": b.VolumeID}})
 	}
-	total := len(items)
-	pg, next, verr := pageOf(items, query, backupSortKeys)
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	out := make([]any, len(pg))
-	for i, it := range pg {
+	s.writeList(w, r, q, "backups", items, backupSortKeys, true, func(id string) any {
 		if detail {
-			out[i] = s.backupView(s.backups[it.id], q.mv)
-		} else {
-			out[i] = s.backupSummary(s.backups[it.id])
+			return s.backupView(s.backups[id], q.mv)
 		}
-	}
-	body := map[string]any{"backups": out}
-	if links := s.linksFor(r, next); links != nil {
-		body["backups_links"] = links
-	}
-	if q.mv >= 45 && query.Get("with_count") == "true" {
-		body["count"] = total
-	}
-	core.WriteJSON(w, http.StatusOK, body)
+		return s.backupSummary(s.backups[id])
+	})
 }
 
 func (s *Room) getBackup(w http.ResponseWriter, r *http.Request, q request) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"backup": s.backupView(b, q.mv)})
+	core.Locked(s.c, w, func() (*backup, *apiError) { return s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id")) }, func(b *backup) {
+		core.WriteJSON(w, http.StatusOK, map[string]any{"backup": s.backupView(b, q.mv)})
+	})
 }
 
 // updateBackup changes name, description and (3.43) metadata (3.9).
@@ -218,49 +192,39 @@ func (s *Room) updateBackup(w http.ResponseWriter, r *http.Request, q request) {
 		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'backup' in request body.")
 		return
 	}
-	s.c.Lock()
-	defer s.c.Unlock()
-	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	if u := body.Backup; u.Name != nil {
-		b.Name = u.Name
-	}
-	if u := body.Backup; u.Description != nil {
-		b.Description = u.Description
-	}
-	if u := body.Backup; u.Metadata != nil && q.mv >= 43 {
-		b.Metadata = meta(*u.Metadata)
-	}
-	b.UpdatedAt = s.c.Now()
-	core.WriteJSON(w, http.StatusOK, map[string]any{"backup": s.backupView(b, q.mv)})
+	core.Locked(s.c, w, func() (*backup, *apiError) { return s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id")) }, func(b *backup) {
+		if u := body.Backup; u.Name != nil {
+			b.Name = u.Name
+		}
+		if u := body.Backup; u.Description != nil {
+			b.Description = u.Description
+		}
+		if u := body.Backup; u.Metadata != nil && q.mv >= 43 {
+			b.Metadata = meta(*u.Metadata)
+		}
+		b.UpdatedAt = s.c.Now()
+		core.WriteJSON(w, http.StatusOK, map[string]any{"backup": s.backupView(b, q.mv)})
+	})
 }
 
 func (s *Room) deleteBackup(w http.ResponseWriter, r *http.Request, q request) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	b, verr := s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	if b.Status != volAvailable && b.Status != volError {
-		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid backup: Backup status must be available or error")
-		return
-	}
-	if s.hasDependentsLocked(b.ID) {
-		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid backup: Incremental backups exist for this backup.")
-		return
-	}
-	b.Status = volDeleting
-	b.UpdatedAt = s.c.Now()
-	s.c.Later(1, func() {
-		if s.backups[b.ID] == b {
-			delete(s.backups, b.ID)
-			os.Remove(b.Path)
+	core.Locked(s.c, w, func() (*backup, *apiError) { return s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id")) }, func(b *backup) {
+		if b.Status != volAvailable && b.Status != volError {
+			core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid backup: Backup status must be available or error")
+			return
 		}
+		if s.hasDependentsLocked(b.ID) {
+			core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid backup: Incremental backups exist for this backup.")
+			return
+		}
+		b.Status = volDeleting
+		b.UpdatedAt = s.c.Now()
+		s.c.Later(1, func() {
+			if s.backups[b.ID] == b {
+				delete(s.backups, b.ID)
+				os.Remove(b.Path)
+			}
+		})
+		w.WriteHeader(http.StatusAccepted)
 	})
-	w.WriteHeader(http.StatusAccepted)
 }

@@ -3,7 +3,6 @@ package volume
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
@@ -79,33 +78,15 @@ func writeVolumeData(path string, src source, size int64) error {
 }
 
 // qcow2ToVolume converts a qcow2 image to a raw volume of size bytes.
-func qcow2ToVolume(path, image string, size int64) (err error) {
-	in, err := os.Open(image)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	out, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
+func qcow2ToVolume(path, image string, size int64) error {
+	return blob.Transform(path, image, func(out, in *os.File) error {
+		vs, err := qcow2.ToRaw(out, in)
 		if err != nil {
-			os.Remove(path)
+			return err
 		}
-	}()
-	vs, err := qcow2.ToRaw(out, in)
-	if err != nil {
-		return err
-	}
-	if vs > size {
-		return fmt.Errorf("image virtual size %d exceeds the volume's %d bytes", vs, size)
-	}
-	return out.Truncate(size)
+		if vs > size {
+			return fmt.Errorf("image virtual size %d exceeds the volume's %d bytes", vs, size)
+		}
+		return out.Truncate(size)
+	})
 }

@@ -228,28 +228,12 @@ func (s *Room) writeVolumes(w http.ResponseWriter, r *http.Request, q request, d
 			created: v.CreatedAt, updated: v.UpdatedAt, extra: map[string]string{
 				"availability_zone": v.AZ, "bootable": strconv.FormatBool(v.Bootable), "volume_type": s.typeName(v.TypeID)}})
 	}
-	total := len(items)
-	pg, next, verr := pageOf(items, query, volumeSortKeys)
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	out := make([]any, len(pg))
-	for i, it := range pg {
+	s.writeList(w, r, q, "volumes", items, volumeSortKeys, true, func(id string) any {
 		if detail {
-			out[i] = s.volumeView(s.volumes[it.id], q.mv)
-		} else {
-			out[i] = s.volumeSummary(s.volumes[it.id])
+			return s.volumeView(s.volumes[id], q.mv)
 		}
-	}
-	body := map[string]any{"volumes": out}
-	if links := s.linksFor(r, next); links != nil {
-		body["volumes_links"] = links
-	}
-	if q.mv >= 45 && query.Get("with_count") == "true" {
-		body["count"] = total
-	}
-	core.WriteJSON(w, http.StatusOK, body)
+		return s.volumeSummary(s.volumes[id])
+	})
 }
 
 func (s *Room) volumeMatches(v *volume, q url.Values) bool {
@@ -266,4 +250,28 @@ func (s *Room) volumeMatches(v *volume, q url.Values) bool {
 		return false
 	}
 	return true
+}
+
+// writeList answers a list call: one page of the items, each shown by
+// view, with "<plural>_links" and, when counted and asked for (3.45 on),
+// the number of all items.
+func (s *Room) writeList(w http.ResponseWriter, r *http.Request, q request, plural string, items []item, sortKeys []string, counted bool, view func(id string) any) {
+	query := r.URL.Query()
+	pg, next, verr := pageOf(items, query, sortKeys)
+	if verr != nil {
+		verr.Write(w)
+		return
+	}
+	out := make([]any, len(pg))
+	for i, it := range pg {
+		out[i] = view(it.id)
+	}
+	body := map[string]any{plural: out}
+	if links := s.linksFor(r, next); links != nil {
+		body[plural+"_links"] = links
+	}
+	if counted && q.mv >= 45 && query.Get("with_count") == "true" {
+		body["count"] = len(items)
+	}
+	core.WriteJSON(w, http.StatusOK, body)
 }

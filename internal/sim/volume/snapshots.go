@@ -49,14 +49,11 @@ func (s *Room) createSnapshot(w http.ResponseWriter, r *http.Request, q request)
 	if q.mv >= 66 {
 		body.Snapshot.Force = true // 3.66 snapshots in-use volumes without force
 	}
-	s.c.Lock()
-	defer s.c.Unlock()
-	sn, verr := s.createSnapshotLocked(q.tok.ProjectID, q.tok.UserID, *body.Snapshot)
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	core.WriteJSON(w, http.StatusAccepted, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
+	core.Locked(s.c, w, func() (*snapshot, *apiError) {
+		return s.createSnapshotLocked(q.tok.ProjectID, q.tok.UserID, *body.Snapshot)
+	}, func(sn *snapshot) {
+		core.WriteJSON(w, http.StatusAccepted, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
+	})
 }
 
 // createSnapshotLocked checks the volume and quota, records the
@@ -123,31 +120,15 @@ func (s *Room) writeSnapshots(w http.ResponseWriter, r *http.Request, q request,
 		items = append(items, item{id: sn.ID, name: core.Deref(sn.Name), status: sn.Status, size: sn.SizeGB,
 			created: sn.CreatedAt, updated: sn.UpdatedAt, extra: map[string]string{"volume_id": sn.VolumeID}})
 	}
-	pg, next, verr := pageOf(items, query, snapshotSortKeys)
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	out := make([]any, len(pg))
-	for i, it := range pg {
-		out[i] = s.snapshotView(s.snapshots[it.id], q.mv, detail)
-	}
-	body := map[string]any{"snapshots": out}
-	if links := s.linksFor(r, next); links != nil {
-		body["snapshots_links"] = links
-	}
-	core.WriteJSON(w, http.StatusOK, body)
+	s.writeList(w, r, q, "snapshots", items, snapshotSortKeys, false, func(id string) any {
+		return s.snapshotView(s.snapshots[id], q.mv, detail)
+	})
 }
 
 func (s *Room) getSnapshot(w http.ResponseWriter, r *http.Request, q request) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
+	core.Locked(s.c, w, func() (*snapshot, *apiError) { return s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id")) }, func(sn *snapshot) {
+		core.WriteJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
+	})
 }
 
 func (s *Room) updateSnapshot(w http.ResponseWriter, r *http.Request, q request) {
@@ -164,37 +145,27 @@ func (s *Room) updateSnapshot(w http.ResponseWriter, r *http.Request, q request)
 		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'snapshot' in request body.")
 		return
 	}
-	s.c.Lock()
-	defer s.c.Unlock()
-	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	if body.Snapshot.Name != nil {
-		sn.Name = body.Snapshot.Name
-	}
-	if body.Snapshot.Description != nil {
-		sn.Description = body.Snapshot.Description
-	}
-	sn.UpdatedAt = s.c.Now()
-	core.WriteJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
+	core.Locked(s.c, w, func() (*snapshot, *apiError) { return s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id")) }, func(sn *snapshot) {
+		if body.Snapshot.Name != nil {
+			sn.Name = body.Snapshot.Name
+		}
+		if body.Snapshot.Description != nil {
+			sn.Description = body.Snapshot.Description
+		}
+		sn.UpdatedAt = s.c.Now()
+		core.WriteJSON(w, http.StatusOK, map[string]any{"snapshot": s.snapshotView(sn, q.mv, true)})
+	})
 }
 
 func (s *Room) deleteSnapshot(w http.ResponseWriter, r *http.Request, q request) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	sn, verr := s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	if sn.Status != volAvailable && sn.Status != volError {
-		core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid snapshot: Volume Snapshot status must be available or error and must not be part of a group.")
-		return
-	}
-	s.startSnapshotDeleteLocked(sn)
-	w.WriteHeader(http.StatusAccepted)
+	core.Locked(s.c, w, func() (*snapshot, *apiError) { return s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id")) }, func(sn *snapshot) {
+		if sn.Status != volAvailable && sn.Status != volError {
+			core.NovaErrors.Write(w, http.StatusBadRequest, "Invalid snapshot: Volume Snapshot status must be available or error and must not be part of a group.")
+			return
+		}
+		s.startSnapshotDeleteLocked(sn)
+		w.WriteHeader(http.StatusAccepted)
+	})
 }
 
 // startSnapshotDeleteLocked moves a snapshot to "deleting" and removes

@@ -33,40 +33,25 @@ func (s *Room) typeLocked(id string) (*Type, *apiError) {
 }
 
 func (s *Room) getType(w http.ResponseWriter, r *http.Request, q request) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	t, verr := s.typeLocked(r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"volume_type": typeView(t)})
+	core.Locked(s.c, w, func() (*Type, *apiError) { return s.typeLocked(r.PathValue("id")) }, func(t *Type) {
+		core.WriteJSON(w, http.StatusOK, map[string]any{"volume_type": typeView(t)})
+	})
 }
 
 func (s *Room) typeExtraSpecs(w http.ResponseWriter, r *http.Request, q request) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	t, verr := s.typeLocked(r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"extra_specs": visibleSpecs(t)})
+	core.Locked(s.c, w, func() (*Type, *apiError) { return s.typeLocked(r.PathValue("id")) }, func(t *Type) {
+		core.WriteJSON(w, http.StatusOK, map[string]any{"extra_specs": visibleSpecs(t)})
+	})
 }
 
 func (s *Room) typeExtraSpec(w http.ResponseWriter, r *http.Request, q request) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	t, verr := s.typeLocked(r.PathValue("id"))
-	if verr != nil {
-		verr.Write(w)
-		return
-	}
-	key := r.PathValue("key")
-	v, ok := visibleSpecs(t)[key]
-	if !ok {
-		core.NovaErrors.Write(w, http.StatusNotFound, "Volume Type "+t.ID+" has no extra specs with key "+key+".")
-		return
-	}
-	core.WriteJSON(w, http.StatusOK, map[string]string{key: v})
+	core.Locked(s.c, w, func() (*Type, *apiError) { return s.typeLocked(r.PathValue("id")) }, func(t *Type) {
+		key := r.PathValue("key")
+		v, ok := visibleSpecs(t)[key]
+		if !ok {
+			core.NovaErrors.Write(w, http.StatusNotFound, "Volume Type "+t.ID+" has no extra specs with key "+key+".")
+			return
+		}
+		core.WriteJSON(w, http.StatusOK, map[string]string{key: v})
+	})
 }
