@@ -31,6 +31,3 @@ func TargetProfile() Profile { return core.TargetProfile() }
 // ParseFaults reads a fault specification such as
 // "error-rate=0.05,reset-rate=0.01,latency=20ms,token-ttl=60s".
 func ParseFaults(spec string) (Faults, error) { return core.ParseFaults(spec) }
-
-// token is a Keystone token, as rooms not yet in their own package name it.
-type token = core.Token

@@ -15,14 +15,14 @@ import (
 	"path/filepath"
 )
 
-// digests are the checksums Glance computes while data streams in.
+// Digests are the checksums Glance computes while data streams in.
 type Digests struct {
 	Size   int64
 	MD5    string // hex, Glance's "checksum"
 	SHA512 string // hex, Glance's "os_hash_value" with os_hash_algo sha512
 }
 
-// hasher computes both digests of everything written to it. MD5 and
+// Hasher computes both digests of everything written to it. MD5 and
 // SHA-512 each run at about the same speed on one core, so they run side
 // by side: SHA-512 in the writer's goroutine, MD5 one block behind in a
 // helper goroutine. Write copies the bytes into one of two fixed
@@ -41,7 +41,7 @@ type Hasher struct {
 	busy        chan struct{}
 }
 
-// hasherBlock is the size of the blocks handed to the MD5 goroutine:
+// HasherBlock is the size of the blocks handed to the MD5 goroutine:
 // large enough that starting a goroutine per block costs nothing, small
 // enough that two per upload do not matter.
 const HasherBlock = 256 << 10
@@ -96,7 +96,7 @@ func (h *Hasher) Digests() Digests {
 	return Digests{Size: h.n, MD5: hex.EncodeToString(h.md5.Sum(nil)), SHA512: hex.EncodeToString(h.sha.Sum(nil))}
 }
 
-// copyFileSparse copies src to a new file dst, leaving holes where src
+// CopyFile copies src to a new file dst, leaving holes where src
 // has whole zero blocks, and returns the digests of all bytes of src
 // (holes included). Volume and image data are stored this way so that a
 // 10 GiB volume holding 1 GiB costs 1 GiB of disk.
@@ -109,7 +109,7 @@ func CopyFile(dst, src string) (Digests, error) {
 	return WriteFile(dst, in, -1)
 }
 
-// writeFileSparse writes r to a new file at path, seeking over whole
+// WriteFile writes r to a new file at path, seeking over whole
 // zero blocks, and truncates it to size when size >= 0 (so a volume can
 // be longer than the data written to it). It returns the digests of the
 // bytes read from r.

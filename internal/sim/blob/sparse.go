@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 )
 
-// sparseExtents calls fn for every range [start, end) of f below size
+// Extents calls fn for every range [start, end) of f below size
 // that may hold data, skipping the holes of a sparse file. Where the
 // file system cannot tell holes from data, the whole range is one
 // extent.
@@ -92,7 +92,7 @@ func sparseCopyRange(dst, src *os.File, start, end int64, buf []byte) error {
 	return nil
 }
 
-// sparseIsZero reports whether b holds only zero bytes.
+// IsZero reports whether b holds only zero bytes.
 func IsZero(b []byte) bool {
 	for len(b) > 0 {
 		n := min(len(b), len(zeroBlock))
@@ -104,7 +104,7 @@ func IsZero(b []byte) bool {
 	return true
 }
 
-// sparseCreate creates (or replaces) a file of size bytes that holds
+// Create creates (or replaces) a file of size bytes that holds
 // no data: a new, empty volume.
 func Create(path string, size int64) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -121,5 +121,5 @@ func Create(path string, size int64) error {
 	return err
 }
 
-// sparseResize grows (or shrinks) a volume file to size bytes.
+// Resize grows (or shrinks) a volume file to size bytes.
 func Resize(path string, size int64) error { return os.Truncate(path, size) }

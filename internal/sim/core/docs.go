@@ -44,7 +44,7 @@ func AfterMarker(items []map[string]any, marker map[string]any, byKeys func(a, b
 
 func CompareDocs(a, b map[string]any, sorts []SortKey) int {
 	for _, s := range sorts {
-		c := CompareValues(a[s.Key], b[s.Key])
+		c := compareValues(a[s.Key], b[s.Key])
 		if !s.Asc {
 			c = -c
 		}
@@ -55,8 +55,8 @@ func CompareDocs(a, b map[string]any, sorts []SortKey) int {
 	return 0
 }
 
-// CompareValues orders attribute values; null sorts first.
-func CompareValues(a, b any) int {
+// compareValues orders attribute values; null sorts first.
+func compareValues(a, b any) int {
 	switch {
 	case a == nil && b == nil:
 		return 0
@@ -115,15 +115,15 @@ func MatchesTags(d map[string]any, q url.Values) bool {
 	return true
 }
 
-// ListParams are the query parameters that are not filters.
-var ListParams = map[string]bool{
+// listParams are the query parameters that are not filters.
+var listParams = map[string]bool{
 	"limit": true, "marker": true, "page_reverse": true, "sort_key": true, "sort_dir": true,
 	"fields": true, "tags": true, "tags-any": true, "not-tags": true, "not-tags-any": true,
 }
 
 func MatchesFilters(d map[string]any, q url.Values) bool {
 	for key, vals := range q {
-		if ListParams[key] {
+		if listParams[key] {
 			continue
 		}
 		vals = slices.DeleteFunc(slices.Clone(vals), func(v string) bool { return v == "" })
@@ -131,21 +131,21 @@ func MatchesFilters(d map[string]any, q url.Values) bool {
 			continue
 		}
 		if key == "fixed_ips" {
-			if !MatchesFixedIPs(d, vals) {
+			if !matchesFixedIPs(d, vals) {
 				return false
 			}
 			continue
 		}
 		v, ok := d[key]
-		if ok && !slices.ContainsFunc(vals, func(want string) bool { return ValueMatches(v, want) }) {
+		if ok && !slices.ContainsFunc(vals, func(want string) bool { return valueMatches(v, want) }) {
 			return false
 		}
 	}
 	return true
 }
 
-// ValueMatches compares an attribute with a filter value.
-func ValueMatches(v any, want string) bool {
+// valueMatches compares an attribute with a filter value.
+func valueMatches(v any, want string) bool {
 	switch x := v.(type) {
 	case nil:
 		return false
@@ -160,10 +160,10 @@ func ValueMatches(v any, want string) bool {
 	return fmt.Sprint(v) == want
 }
 
-// MatchesFixedIPs implements the ports filter
+// matchesFixedIPs implements the ports filter
 // fixed_ips=ip_address=…&fixed_ips=subnet_id=…: one fixed IP must match
 // all given constraints.
-func MatchesFixedIPs(d map[string]any, vals []string) bool {
+func matchesFixedIPs(d map[string]any, vals []string) bool {
 	var ips, subnets, substrs []string
 	for _, v := range vals {
 		k, val, _ := strings.Cut(v, "=")

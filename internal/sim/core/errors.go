@@ -6,7 +6,7 @@ import (
 	"net/http"
 )
 
-// writeJSON writes v as the JSON body of a response with the given status.
+// WriteJSON writes v as the JSON body of a response with the given status.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -15,7 +15,7 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	}
 }
 
-// readJSON decodes the request body into v. On failure it writes the
+// ReadJSON decodes the request body into v. On failure it writes the
 // service's 400 answer and returns false.
 func ReadJSON(w http.ResponseWriter, r *http.Request, style ErrorStyle, v any) bool {
 	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
@@ -25,20 +25,20 @@ func ReadJSON(w http.ResponseWriter, r *http.Request, style ErrorStyle, v any) b
 	return true
 }
 
-// errorStyle is the error body format of one OpenStack service.
+// ErrorStyle is the error body format of one OpenStack service.
 type ErrorStyle int
 
 const (
-	// novaErrors: {"itemNotFound": {"code": 404, "message": "…"}}; Cinder
+	// NovaErrors: {"itemNotFound": {"code": 404, "message": "…"}}; Cinder
 	// uses the same shape.
 	NovaErrors ErrorStyle = iota
-	// neutronErrors: {"NeutronError": {"type": "…", "message": "…", "detail": ""}}.
+	// NeutronErrors: {"NeutronError": {"type": "…", "message": "…", "detail": ""}}.
 	NeutronErrors
-	// glanceErrors: webob's plain-text pages ("404 Not Found\n\n…").
+	// GlanceErrors: webob's plain-text pages ("404 Not Found\n\n…").
 	GlanceErrors
-	// keystoneErrors: {"error": {"code": 401, "message": "…", "title": "Unauthorized"}}.
+	// KeystoneErrors: {"error": {"code": 401, "message": "…", "title": "Unauthorized"}}.
 	KeystoneErrors
-	// octaviaErrors: {"faultcode": "Client", "faultstring": "…", "debuginfo": null}.
+	// OctaviaErrors: {"faultcode": "Client", "faultstring": "…", "debuginfo": null}.
 	OctaviaErrors
 )
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// newID returns a random UUID in the canonical 8-4-4-4-12 form.
+// NewID returns a random UUID in the canonical 8-4-4-4-12 form.
 func NewID() string {
 	var b [16]byte
 	rand.Read(b[:])
@@ -15,7 +15,7 @@ func NewID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// newHexID returns a 32-digit hex identifier as Keystone uses for
+// NewHexID returns a 32-digit hex identifier as Keystone uses for
 // projects, users and application credentials.
 func NewHexID() string {
 	var b [16]byte
@@ -23,7 +23,7 @@ func NewHexID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// newMAC returns a locally administered unicast MAC address with the
+// NewMAC returns a locally administered unicast MAC address with the
 // fa:16:3e prefix Neutron uses by default.
 func NewMAC() string {
 	var b [3]byte

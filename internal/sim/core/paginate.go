@@ -13,7 +13,7 @@ type Page[T any] struct {
 	Next string
 }
 
-// paginate cuts items (already sorted the way the service sorts) at the
+// Paginate cuts items (already sorted the way the service sorts) at the
 // marker and limit given in the query, the way OpenStack services do:
 // items after the one whose ID is marker, at most limit of them (maxLimit
 // when limit is absent or larger). A marker that names no item is
@@ -51,7 +51,7 @@ func Paginate[T any](items []T, id func(T) string, q url.Values, maxLimit int) (
 	return p, true, false
 }
 
-// nextLink is the URL of the request with its marker replaced by marker,
+// NextLink is the URL of the request with its marker replaced by marker,
 // as the services put it in their "next" links. base is the cloud's base
 // URL (Cloud.URL); the request path already holds the service prefix.
 func NextLink(r *http.Request, base, marker string) string {

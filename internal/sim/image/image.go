@@ -181,7 +181,7 @@ func (s *Room) NewImageLocked(projectID string, spec core.NewImage) (id, path st
 	return im.ID, im.Path
 }
 
-// ActivateLocked finishes an image created by newImageLocked.
+// ActivateLocked finishes an image created by NewImageLocked.
 func (s *Room) ActivateLocked(id string, d blob.Digests) {
 	im := s.images[id]
 	if im == nil {

@@ -81,7 +81,7 @@ func (h qcow2Header) check() error {
 	return nil
 }
 
-// qcow2VirtualSize returns the virtual size from a qcow2 header, or
+// VirtualSize returns the virtual size from a qcow2 header, or
 // false when r does not hold a qcow2 image.
 func VirtualSize(r io.ReaderAt) (int64, bool) {
 	h, err := readQcow2Header(r)
@@ -91,7 +91,7 @@ func VirtualSize(r io.ReaderAt) (int64, bool) {
 	return h.virtualSize, true
 }
 
-// qcow2ToRaw converts the qcow2 image in src to raw bytes written into
+// ToRaw converts the qcow2 image in src to raw bytes written into
 // dst at their guest offsets, leaving unallocated and zero clusters as
 // holes, and truncates dst to the virtual size, which it returns.
 func ToRaw(dst *os.File, src io.ReaderAt) (int64, error) {

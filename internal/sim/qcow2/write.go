@@ -121,7 +121,7 @@ func (l *qcow2Layout) dataOffset(k int64) int64 {
 // FileSize is the size of the qcow2 file.
 func (l *qcow2Layout) FileSize() int64 { return l.totalClusters * qcow2ClusterSize }
 
-// writeQcow2 streams the raw image in src (size bytes; holes and zero
+// Write streams the raw image in src (size bytes; holes and zero
 // clusters are left out) to w as a qcow2 v3 image and returns the number
 // of bytes written.
 func Write(w io.Writer, src *os.File, size int64) (int64, error) {
@@ -246,7 +246,7 @@ func (cw *clusterWriter) flush() {
 
 func CeilDiv(a, b int64) int64 { return (a + b - 1) / b }
 
-// writeQcow2File writes the qcow2 image of the raw image in src (size
+// WriteFile writes the qcow2 image of the raw image in src (size
 // bytes) to a new file dst and returns the digests of the file's bytes,
 // as Glance computes them on upload.
 func WriteFile(dst string, src *os.File, size int64) (d blob.Digests, err error) {

@@ -117,11 +117,7 @@ func (s *Room) createVolume(w http.ResponseWriter, r *http.Request, q request) {
 	var body struct {
 		Volume *createRequest `json:"volume"`
 	}
-	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
-		return
-	}
-	if body.Volume == nil {
-		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'volume' in request body.")
+	if !readElement(w, r, &body, "volume", func() bool { return body.Volume != nil }) {
 		return
 	}
 	core.Locked(s.c, w, func() (*volume, *apiError) { return s.createLocked(q.tok.ProjectID, q.tok.UserID, *body.Volume) }, func(v *volume) {
@@ -143,11 +139,7 @@ func (s *Room) updateVolume(w http.ResponseWriter, r *http.Request, q request) {
 			Metadata    *map[string]string `json:"metadata"`
 		} `json:"volume"`
 	}
-	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
-		return
-	}
-	if body.Volume == nil {
-		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'volume' in request body.")
+	if !readElement(w, r, &body, "volume", func() bool { return body.Volume != nil }) {
 		return
 	}
 	core.Locked(s.c, w, func() (*volume, *apiError) { return s.ownVolumeLocked(q.tok.ProjectID, r.PathValue("id")) }, func(v *volume) {
@@ -244,4 +236,17 @@ func meta(m map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// readElement decodes the body into dst and answers Cinder's 400 when
+// the element key is missing (given reports whether it is there).
+func readElement(w http.ResponseWriter, r *http.Request, dst any, key string, given func() bool) bool {
+	if !core.ReadJSON(w, r, core.NovaErrors, dst) {
+		return false
+	}
+	if !given() {
+		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element '"+key+"' in request body.")
+		return false
+	}
+	return true
 }

@@ -32,11 +32,7 @@ func (s *Room) createBackup(w http.ResponseWriter, r *http.Request, q request) {
 	var body struct {
 		Backup *backupCreate `json:"backup"`
 	}
-	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
-		return
-	}
-	if body.Backup == nil {
-		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'backup' in request body.")
+	if !readElement(w, r, &body, "backup", func() bool { return body.Backup != nil }) {
 		return
 	}
 	core.Locked(s.c, w, func() (*backup, *apiError) { return s.createBackupLocked(q.tok, *body.Backup) }, func(b *backup) {
@@ -185,11 +181,7 @@ func (s *Room) updateBackup(w http.ResponseWriter, r *http.Request, q request) {
 			Metadata    *map[string]string `json:"metadata"`
 		} `json:"backup"`
 	}
-	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
-		return
-	}
-	if body.Backup == nil {
-		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'backup' in request body.")
+	if !readElement(w, r, &body, "backup", func() bool { return body.Backup != nil }) {
 		return
 	}
 	core.Locked(s.c, w, func() (*backup, *apiError) { return s.ownBackupLocked(q.tok.ProjectID, r.PathValue("id")) }, func(b *backup) {

@@ -18,11 +18,7 @@ func (s *Room) restoreBackup(w http.ResponseWriter, r *http.Request, q request) 
 			Name     string `json:"name"`
 		} `json:"restore"`
 	}
-	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
-		return
-	}
-	if body.Restore == nil {
-		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'restore' in request body.")
+	if !readElement(w, r, &body, "restore", func() bool { return body.Restore != nil }) {
 		return
 	}
 	s.c.Lock()

@@ -39,11 +39,7 @@ func (s *Room) createSnapshot(w http.ResponseWriter, r *http.Request, q request)
 	var body struct {
 		Snapshot *snapshotCreate `json:"snapshot"`
 	}
-	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
-		return
-	}
-	if body.Snapshot == nil {
-		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'snapshot' in request body.")
+	if !readElement(w, r, &body, "snapshot", func() bool { return body.Snapshot != nil }) {
 		return
 	}
 	if q.mv >= 66 {
@@ -138,11 +134,7 @@ func (s *Room) updateSnapshot(w http.ResponseWriter, r *http.Request, q request)
 			Description *string `json:"description"`
 		} `json:"snapshot"`
 	}
-	if !core.ReadJSON(w, r, core.NovaErrors, &body) {
-		return
-	}
-	if body.Snapshot == nil {
-		core.NovaErrors.Write(w, http.StatusBadRequest, "Missing required element 'snapshot' in request body.")
+	if !readElement(w, r, &body, "snapshot", func() bool { return body.Snapshot != nil }) {
 		return
 	}
 	core.Locked(s.c, w, func() (*snapshot, *apiError) { return s.ownSnapshotLocked(q.tok.ProjectID, r.PathValue("id")) }, func(sn *snapshot) {

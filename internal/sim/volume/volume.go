@@ -230,8 +230,8 @@ func (s *Room) InfoLocked(projectID, id string) (core.VolumeInfo, bool) {
 // destination_type=volume; an empty imageID makes a blank volume
 // (source_type=blank). The volume is "creating" and becomes "available"
 // asynchronously (or "error").
-func (s *Room) CreateFromImageLocked(projectID, name string, sizeGB int, imageID, az, Type string) (string, error) {
-	req := createRequest{Size: &sizeGB, ImageRef: imageID, AvailabilityZone: az, VolumeType: Type}
+func (s *Room) CreateFromImageLocked(projectID, name string, sizeGB int, imageID, az, volumeType string) (string, error) {
+	req := createRequest{Size: &sizeGB, ImageRef: imageID, AvailabilityZone: az, VolumeType: volumeType}
 	if name != "" {
 		req.Name = &name
 	}
@@ -245,11 +245,11 @@ func (s *Room) CreateFromImageLocked(projectID, name string, sizeGB int, imageID
 // CreateFromSnapshotLocked starts creating a volume from a Cinder
 // snapshot, as Nova does for block_device_mapping_v2 source_type=snapshot,
 // destination_type=volume. sizeGB 0 means the snapshot's size; az and
-// Type "" mean the snapshot's, as Cinder picks them. The volume is
+// volumeType "" mean the snapshot's, as Cinder picks them. The volume is
 // "creating" and becomes "available" asynchronously (or "error"). Errors
-// are *cinderError with Cinder's status and message.
-func (s *Room) CreateFromSnapshotLocked(projectID, name string, sizeGB int, snapshotID, az, Type string) (string, error) {
-	req := createRequest{SnapshotID: snapshotID, AvailabilityZone: az, VolumeType: Type}
+// are *core.APIError with Cinder's status and message.
+func (s *Room) CreateFromSnapshotLocked(projectID, name string, sizeGB int, snapshotID, az, volumeType string) (string, error) {
+	req := createRequest{SnapshotID: snapshotID, AvailabilityZone: az, VolumeType: volumeType}
 	if sizeGB > 0 {
 		req.Size = &sizeGB
 	}
