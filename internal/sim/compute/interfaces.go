@@ -35,33 +35,25 @@ func (s *Room) interfaceBodyLocked(srv *server, sp *serverPort, v microversion) 
 }
 
 func (s *Room) listInterfaces(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
-	if !ok {
-		return
-	}
-	out := []map[string]any{}
-	for _, sp := range srv.Ports {
-		out = append(out, s.interfaceBodyLocked(srv, sp, v))
-	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachments": out})
+	core.Locked(s.c, w, func() (*server, *apiError) { return s.ownServerLocked(tok.ProjectID, r.PathValue("id")) }, func(srv *server) {
+		out := []map[string]any{}
+		for _, sp := range srv.Ports {
+			out = append(out, s.interfaceBodyLocked(srv, sp, v))
+		}
+		core.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachments": out})
+	})
 }
 
 func (s *Room) getInterface(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
-	if !ok {
-		return
-	}
-	portID := r.PathValue("port")
-	sp := srv.port(portID)
-	if sp == nil {
-		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance %s does not have a port with id %s", srv.ID, portID))
-		return
-	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": s.interfaceBodyLocked(srv, sp, v)})
+	core.Locked(s.c, w, func() (*server, *apiError) { return s.ownServerLocked(tok.ProjectID, r.PathValue("id")) }, func(srv *server) {
+		portID := r.PathValue("port")
+		sp := srv.port(portID)
+		if sp == nil {
+			core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance %s does not have a port with id %s", srv.ID, portID))
+			return
+		}
+		core.WriteJSON(w, http.StatusOK, map[string]any{"interfaceAttachment": s.interfaceBodyLocked(srv, sp, v)})
+	})
 }
 
 type interfaceAttachRequest struct {

@@ -129,12 +129,21 @@ func (srv *server) touch(t time.Time) { srv.Updated = t }
 
 // serverLocked finds the project's server, writing Nova's 404.
 func (s *Room) serverLocked(w http.ResponseWriter, projectID, id string) (*server, bool) {
-	srv, ok := s.servers[id]
-	if !ok || srv.ProjectID != projectID {
-		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance %s could not be found.", id))
+	srv, err := s.ownServerLocked(projectID, id)
+	if err != nil {
+		err.Write(w)
 		return nil, false
 	}
 	return srv, true
+}
+
+// ownServerLocked is the project's server with this ID.
+func (s *Room) ownServerLocked(projectID, id string) (*server, *apiError) {
+	srv, ok := s.servers[id]
+	if !ok || srv.ProjectID != projectID {
+		return nil, errorf(http.StatusNotFound, "Instance %s could not be found.", id)
+	}
+	return srv, nil
 }
 
 // checkServerState answers 409 as Nova's check_instance_state does when the

@@ -46,11 +46,9 @@ func (s *Room) serverAction(w http.ResponseWriter, r *http.Request, tok *core.To
 		badRequest("There is no such action: %s", name).Write(w)
 		return
 	}
-	s.c.Lock()
-	defer s.c.Unlock()
-	if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
+	core.Locked(s.c, w, func() (*server, *apiError) { return s.ownServerLocked(tok.ProjectID, r.PathValue("id")) }, func(srv *server) {
 		act(w, r, tok, v, srv, body)
-	}
+	})
 }
 
 // transition sets a task state now and, a moment later, the state the

@@ -12,23 +12,19 @@ import (
 // asynchronously: task_state deleting, then status DELETED with its
 // ports, volumes, group membership and disk released, then gone (404).
 func (s *Room) deleteServer(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
-	if !ok {
-		return
-	}
-	if srv.Locked {
-		core.NovaErrors.Write(w, http.StatusConflict, fmt.Sprintf("Instance %s is locked", srv.ID))
-		return
-	}
-	if srv.TaskState != "deleting" && srv.VMState != "deleted" {
-		srv.TaskState = "deleting"
-		srv.touch(s.c.Now())
-		id := srv.ID
-		s.c.Later(1, func() { s.teardownLocked(id) })
-	}
-	w.WriteHeader(http.StatusNoContent)
+	core.Locked(s.c, w, func() (*server, *apiError) { return s.ownServerLocked(tok.ProjectID, r.PathValue("id")) }, func(srv *server) {
+		if srv.Locked {
+			core.NovaErrors.Write(w, http.StatusConflict, fmt.Sprintf("Instance %s is locked", srv.ID))
+			return
+		}
+		if srv.TaskState != "deleting" && srv.VMState != "deleted" {
+			srv.TaskState = "deleting"
+			srv.touch(s.c.Now())
+			id := srv.ID
+			s.c.Later(1, func() { s.teardownLocked(id) })
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 }
 
 // teardownLocked releases everything the server holds and marks it

@@ -20,11 +20,9 @@ func (s *Room) routeServerMetadata(mux *http.ServeMux) {
 var serverMetadataStates = []string{"active", "paused", "suspended", "stopped"}
 
 func (s *Room) getMetadata(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
+	core.Locked(s.c, w, func() (*server, *apiError) { return s.ownServerLocked(tok.ProjectID, r.PathValue("id")) }, func(srv *server) {
 		core.WriteJSON(w, http.StatusOK, map[string]any{"metadata": maps.Clone(srv.Metadata)})
-	}
+	})
 }
 
 // setMetadata replaces (PUT) or merges into (POST) the server metadata.
@@ -62,19 +60,15 @@ func (s *Room) setMetadata(replace bool) handler {
 }
 
 func (s *Room) getMetadatum(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
-	if !ok {
-		return
-	}
-	key := r.PathValue("key")
-	val, ok := srv.Metadata[key]
-	if !ok {
-		core.NovaErrors.Write(w, http.StatusNotFound, "Metadata item was not found")
-		return
-	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: val}})
+	core.Locked(s.c, w, func() (*server, *apiError) { return s.ownServerLocked(tok.ProjectID, r.PathValue("id")) }, func(srv *server) {
+		key := r.PathValue("key")
+		val, ok := srv.Metadata[key]
+		if !ok {
+			core.NovaErrors.Write(w, http.StatusNotFound, "Metadata item was not found")
+			return
+		}
+		core.WriteJSON(w, http.StatusOK, map[string]any{"meta": map[string]string{key: val}})
+	})
 }
 
 func (s *Room) setMetadatum(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {

@@ -31,11 +31,9 @@ func (s *Room) tagsHandler(h serverTagHandler) handler {
 			core.NovaErrors.Write(w, http.StatusNotFound, "The resource could not be found.")
 			return
 		}
-		s.c.Lock()
-		defer s.c.Unlock()
-		if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
+		core.Locked(s.c, w, func() (*server, *apiError) { return s.ownServerLocked(tok.ProjectID, r.PathValue("id")) }, func(srv *server) {
 			h(w, r, srv)
-		}
+		})
 	}
 }
 

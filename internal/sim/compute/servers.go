@@ -139,11 +139,9 @@ func serverTagFilters(q url.Values) []func(*server) bool {
 }
 
 func (s *Room) getServer(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
+	core.Locked(s.c, w, func() (*server, *apiError) { return s.ownServerLocked(tok.ProjectID, r.PathValue("id")) }, func(srv *server) {
 		core.WriteJSON(w, http.StatusOK, map[string]any{"server": s.serverBodyLocked(srv, v)})
-	}
+	})
 }
 
 type serverUpdateRequest struct {
@@ -173,20 +171,16 @@ func (s *Room) updateServer(w http.ResponseWriter, r *http.Request, tok *core.To
 		badRequest("Invalid input for field/attribute server. Additional properties are not allowed ('description' was unexpected)").Write(w)
 		return
 	}
-	s.c.Lock()
-	defer s.c.Unlock()
-	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
-	if !ok {
-		return
-	}
-	setIfGiven(&srv.Name, u.Name)
-	setIfGiven(&srv.AccessIPv4, u.AccessIPv4)
-	setIfGiven(&srv.AccessIPv6, u.AccessIPv6)
-	if u.Description != nil {
-		srv.Description = u.Description
-	}
-	srv.touch(s.c.Now())
-	core.WriteJSON(w, http.StatusOK, map[string]any{"server": s.serverBodyLocked(srv, v)})
+	core.Locked(s.c, w, func() (*server, *apiError) { return s.ownServerLocked(tok.ProjectID, r.PathValue("id")) }, func(srv *server) {
+		setIfGiven(&srv.Name, u.Name)
+		setIfGiven(&srv.AccessIPv4, u.AccessIPv4)
+		setIfGiven(&srv.AccessIPv6, u.AccessIPv6)
+		if u.Description != nil {
+			srv.Description = u.Description
+		}
+		srv.touch(s.c.Now())
+		core.WriteJSON(w, http.StatusOK, map[string]any{"server": s.serverBodyLocked(srv, v)})
+	})
 }
 
 func setIfGiven(dst *string, v *string) {
@@ -196,27 +190,21 @@ func setIfGiven(dst *string, v *string) {
 }
 
 func (s *Room) listIPs(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	if srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id")); ok {
+	core.Locked(s.c, w, func() (*server, *apiError) { return s.ownServerLocked(tok.ProjectID, r.PathValue("id")) }, func(srv *server) {
 		core.WriteJSON(w, http.StatusOK, map[string]any{"addresses": s.addressesLocked(srv)})
-	}
+	})
 }
 
 func (s *Room) getIPs(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
-	if !ok {
-		return
-	}
-	name := r.PathValue("network")
-	addrs, ok := s.addressesLocked(srv)[name]
-	if !ok {
-		core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance is not a member of specified network"))
-		return
-	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{name: addrs})
+	core.Locked(s.c, w, func() (*server, *apiError) { return s.ownServerLocked(tok.ProjectID, r.PathValue("id")) }, func(srv *server) {
+		name := r.PathValue("network")
+		addrs, ok := s.addressesLocked(srv)[name]
+		if !ok {
+			core.NovaErrors.Write(w, http.StatusNotFound, fmt.Sprintf("Instance is not a member of specified network"))
+			return
+		}
+		core.WriteJSON(w, http.StatusOK, map[string]any{name: addrs})
+	})
 }
 
 // parseChangesSince reads an ISO 8601 time, with or without a zone (UTC).

@@ -39,19 +39,15 @@ func attachmentBody(srv *server, bv *serverVolume, v microversion) map[string]an
 }
 
 func (s *Room) listVolumeAttachments(w http.ResponseWriter, r *http.Request, tok *core.Token, v microversion) {
-	s.c.Lock()
-	defer s.c.Unlock()
-	srv, ok := s.serverLocked(w, tok.ProjectID, r.PathValue("id"))
-	if !ok {
-		return
-	}
-	out := []map[string]any{}
-	for _, bv := range srv.Volumes {
-		if bv.VolumeID != "" {
-			out = append(out, attachmentBody(srv, bv, v))
+	core.Locked(s.c, w, func() (*server, *apiError) { return s.ownServerLocked(tok.ProjectID, r.PathValue("id")) }, func(srv *server) {
+		out := []map[string]any{}
+		for _, bv := range srv.Volumes {
+			if bv.VolumeID != "" {
+				out = append(out, attachmentBody(srv, bv, v))
+			}
 		}
-	}
-	core.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachments": out})
+		core.WriteJSON(w, http.StatusOK, map[string]any{"volumeAttachments": out})
+	})
 }
 
 // attachedVolumeLocked finds a volume mapping of the server, writing
