@@ -26,8 +26,8 @@ func view(im *image) map[string]any {
 	v["min_ram"] = im.MinRAM
 	v["size"] = im.Size
 	v["virtual_size"] = im.VirtualSize
-	v["checksum"] = glanceNullable(im.Checksum)
-	v["os_hash_value"] = glanceNullable(im.HashValue)
+	v["checksum"] = nullable(im.Checksum)
+	v["os_hash_value"] = nullable(im.HashValue)
 	v["os_hash_algo"] = nil
 	if im.HashValue != "" {
 		v["os_hash_algo"] = "sha512"
@@ -41,7 +41,7 @@ func view(im *image) map[string]any {
 	return v
 }
 
-func glanceNullable(s string) any {
+func nullable(s string) any {
 	if s == "" {
 		return nil
 	}

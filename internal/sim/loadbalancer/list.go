@@ -27,11 +27,11 @@ var listParams = map[string]bool{
 // are refused), tag filters, sorting (created_at and id descending by
 // default), marker and limit paging with "<plural>_links", fields.
 func (q *request) list(base, plural string, items []document) (int, any, error) {
-	limit, err := q.lbLimit()
+	limit, err := q.limit()
 	if err != nil {
 		return 0, nil, err
 	}
-	sorts, err := q.lbSorts()
+	sorts, err := q.sorts()
 	if err != nil {
 		return 0, nil, err
 	}
@@ -45,7 +45,7 @@ func (q *request) list(base, plural string, items []document) (int, any, error) 
 			return 0, nil, errorf(http.StatusBadRequest, "Supplied sort key '%s' is not valid.", sk.Key)
 		}
 	}
-	matched, err := q.lbFilter(items)
+	matched, err := q.filter(items)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -68,9 +68,9 @@ func (q *request) list(base, plural string, items []document) (int, any, error) 
 	}
 	out := make([]map[string]any, len(matched))
 	for i, d := range matched {
-		out[i] = q.lbFields(d, items)
+		out[i] = q.fields(d, items)
 	}
-	return http.StatusOK, map[string]any{plural: out, plural + "_links": q.lbLinks(base, matched, limit)}, nil
+	return http.StatusOK, map[string]any{plural: out, plural + "_links": q.links(base, matched, limit)}, nil
 }
 
 func items0(items []document) map[string]any {
@@ -83,7 +83,7 @@ func items0(items []document) map[string]any {
 // maxLimit is Octavia's default pagination_max_limit.
 const maxLimit = 1000
 
-func (q *request) lbLimit() (int, error) {
+func (q *request) limit() (int, error) {
 	l := q.Query.Get("limit")
 	if l == "" {
 		return maxLimit, nil
@@ -98,7 +98,7 @@ func (q *request) lbLimit() (int, error) {
 	return min(n, maxLimit), nil
 }
 
-func (q *request) lbSorts() ([]core.SortKey, error) {
+func (q *request) sorts() ([]core.SortKey, error) {
 	var keys, dirs []string
 	if sort := q.Query.Get("sort"); sort != "" {
 		for _, part := range strings.Split(sort, ",") {
@@ -131,9 +131,9 @@ func (q *request) lbSorts() ([]core.SortKey, error) {
 	return out, nil
 }
 
-// lbFilter keeps the items that match; a filter on an unknown attribute
+// filter keeps the items that match; a filter on an unknown attribute
 // is refused as Octavia refuses it.
-func (q *request) lbFilter(items []document) ([]map[string]any, error) {
+func (q *request) filter(items []document) ([]map[string]any, error) {
 	var out []map[string]any
 	for key := range q.Query {
 		if listParams[key] || len(items) == 0 {
@@ -151,9 +151,9 @@ func (q *request) lbFilter(items []document) ([]map[string]any, error) {
 	return out, nil
 }
 
-// lbFields cuts a listed document to fields= and drops the filter-only
+// fields cuts a listed document to fields= and drops the filter-only
 // attributes.
-func (q *request) lbFields(d map[string]any, items []document) map[string]any {
+func (q *request) fields(d map[string]any, items []document) map[string]any {
 	out := map[string]any{}
 	want := core.ListArgs(q.Query, "fields")
 	for k, v := range d {
@@ -171,10 +171,10 @@ func (q *request) lbFields(d map[string]any, items []document) map[string]any {
 	return out
 }
 
-// lbLinks are Octavia's links: "previous" when a marker was given, "next"
+// links are Octavia's links: "previous" when a marker was given, "next"
 // when the page is full. Like Octavia they carry only limit, sort and
 // marker, not the filters.
-func (q *request) lbLinks(base string, items []map[string]any, limit int) []map[string]string {
+func (q *request) links(base string, items []map[string]any, limit int) []map[string]string {
 	links := []map[string]string{}
 	if len(items) == 0 {
 		return links

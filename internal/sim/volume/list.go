@@ -12,8 +12,8 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
-// cinderMaxLimit is Cinder's osapi_max_limit.
-const cinderMaxLimit = 1000
+// maxLimit is Cinder's osapi_max_limit.
+const maxLimit = 1000
 
 // item is what listing needs of a volume, snapshot or backup.
 type item struct {
@@ -125,7 +125,7 @@ func sortItems(items []item, sorts []sortKey) {
 func limitOf(q url.Values) (int, *apiError) {
 	l := q.Get("limit")
 	if l == "" {
-		return cinderMaxLimit, nil
+		return maxLimit, nil
 	}
 	n, err := strconv.Atoi(l)
 	if err != nil {
@@ -134,7 +134,7 @@ func limitOf(q url.Values) (int, *apiError) {
 	if n < 0 {
 		return 0, invalid("limit param must be positive")
 	}
-	return min(n, cinderMaxLimit), nil
+	return min(n, maxLimit), nil
 }
 
 // start is the index of the first item after the marker, moved

@@ -9,9 +9,9 @@ import (
 // Cinder quotas the simulator's Quotas struct does not carry, at
 // Cinder's defaults.
 const (
-	cinderBackupGigabytes    = 1000
-	cinderPerVolumeGigabytes = -1
-	cinderGroups             = 10
+	backupGigabytes    = 1000
+	perVolumeGigabytes = -1
+	groupsQuota             = 10
 )
 
 // usage is what a project consumes of its Cinder quotas.
@@ -88,8 +88,8 @@ func (s *Room) checkBackupQuotaLocked(projectID string, sizeGB int) *apiError {
 	if quotaExceeds(q.Backups, u.backups, 1) {
 		return errorf(http.StatusRequestEntityTooLarge, "BackupLimitExceeded: Maximum number of backups allowed (%d) exceeded", q.Backups)
 	}
-	if quotaExceeds(cinderBackupGigabytes, u.backupGigabytes, sizeGB) {
-		return errorf(http.StatusRequestEntityTooLarge, "VolumeBackupSizeExceedsAvailableQuota: Requested backup exceeds allowed Backup gigabytes quota. Requested %dG, quota is %dG and %dG has been consumed.", sizeGB, cinderBackupGigabytes, u.backupGigabytes)
+	if quotaExceeds(backupGigabytes, u.backupGigabytes, sizeGB) {
+		return errorf(http.StatusRequestEntityTooLarge, "VolumeBackupSizeExceedsAvailableQuota: Requested backup exceeds allowed Backup gigabytes quota. Requested %dG, quota is %dG and %dG has been consumed.", sizeGB, backupGigabytes, u.backupGigabytes)
 	}
 	return nil
 }
@@ -100,7 +100,7 @@ func (s *Room) limits(w http.ResponseWriter, r *http.Request, q request) {
 	qs, u := s.c.QuotaLocked(q.tok.ProjectID), s.usageLocked(q.tok.ProjectID)
 	core.WriteJSON(w, http.StatusOK, map[string]any{"limits": map[string]any{"rate": []any{}, "absolute": map[string]int{
 		"maxTotalVolumes": qs.Volumes, "maxTotalSnapshots": qs.Snapshots, "maxTotalVolumeGigabytes": qs.Gigabytes,
-		"maxTotalBackups": qs.Backups, "maxTotalBackupGigabytes": cinderBackupGigabytes,
+		"maxTotalBackups": qs.Backups, "maxTotalBackupGigabytes": backupGigabytes,
 		"totalVolumesUsed": u.volumes, "totalGigabytesUsed": u.gigabytes, "totalSnapshotsUsed": u.snapshots,
 		"totalBackupsUsed": u.backups, "totalBackupGigabytesUsed": u.backupGigabytes,
 	}}})
@@ -137,9 +137,9 @@ func (s *Room) writeQuotaSet(w http.ResponseWriter, r *http.Request, q request, 
 	put("gigabytes", qs.Gigabytes, u.gigabytes)
 	put("snapshots", qs.Snapshots, u.snapshots)
 	put("backups", qs.Backups, u.backups)
-	put("backup_gigabytes", cinderBackupGigabytes, u.backupGigabytes)
-	put("per_volume_gigabytes", cinderPerVolumeGigabytes, 0)
-	put("groups", cinderGroups, 0)
+	put("backup_gigabytes", backupGigabytes, u.backupGigabytes)
+	put("per_volume_gigabytes", perVolumeGigabytes, 0)
+	put("groups", groupsQuota, 0)
 	for _, t := range s.types {
 		put("volumes_"+t.Name, -1, u.typeVolumes[t.Name])
 		put("gigabytes_"+t.Name, -1, u.typeGigabytes[t.Name])

@@ -14,9 +14,9 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/qcow2"
 )
 
-// cinderGlanceCoreProperties are the image_* keys of volume_image_metadata
+// glanceCoreProperties are the image_* keys of volume_image_metadata
 // that Cinder does not copy to an uploaded image (glance_core_properties).
-var cinderGlanceCoreProperties = []string{"checksum", "container_format", "disk_format", "image_name",
+var glanceCoreProperties = []string{"checksum", "container_format", "disk_format", "image_name",
 	"image_id", "min_disk", "min_ram", "name", "size"}
 
 // uploadRequest is the argument of os-volume_upload_image.
@@ -54,7 +54,7 @@ func (s *Room) actUploadImage(w http.ResponseWriter, v *volume, arg json.RawMess
 		return
 	}
 	props := maps.Clone(v.ImageMetadata)
-	for _, k := range cinderGlanceCoreProperties {
+	for _, k := range glanceCoreProperties {
 		delete(props, k)
 	}
 	protected := boolOf(a.Protected)
