@@ -11,7 +11,7 @@ import (
 const (
 	backupGigabytes    = 1000
 	perVolumeGigabytes = -1
-	groupsQuota             = 10
+	groupsQuota        = 10
 )
 
 // usage is what a project consumes of its Cinder quotas.
