@@ -78,14 +78,6 @@ func (s *Room) listFloatingIPs(q *request) (int, any, error) {
 	return q.list(s.c.URL(), "floatingips", docs, fipNotFound)
 }
 
-func (s *Room) getFloatingIP(q *request) (int, any, error) {
-	f, err := s.findFIP(q.Project(), q.id())
-	if err != nil {
-		return 0, nil, err
-	}
-	return q.show("floatingip", s.fipDoc(f))
-}
-
 func (s *Room) createFloatingIP(q *request) (int, any, error) {
 	a, err := q.resource("floatingip", "floating_network_id", "port_id", "fixed_ip_address",
 		"floating_ip_address", "subnet_id", "description")

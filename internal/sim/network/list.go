@@ -70,6 +70,18 @@ func (q *request) checkRevision(a *stdAttrs) error {
 }
 
 // show answers a GET of one resource, honouring fields=.
+// getter answers GET of one resource the caller can see: found by find
+// and shown as doc under key.
+func getter[T any](key string, find func(projectID, id string) (T, error), doc func(T) map[string]any) handler {
+	return func(q *request) (int, any, error) {
+		x, err := find(q.Project(), q.id())
+		if err != nil {
+			return 0, nil, err
+		}
+		return q.show(key, doc(x))
+	}
+}
+
 func (q *request) show(key string, doc map[string]any) (int, any, error) {
 	return http.StatusOK, map[string]any{key: q.fields(doc)}, nil
 }

@@ -60,18 +60,18 @@ func (s *Room) Routes(mux *http.ServeMux) {
 func (s *Room) routeCore(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/networks", s.listNetworks)
 	s.handle(mux, "POST", "/networks", s.createNetwork)
-	s.handle(mux, "GET", "/networks/{id}", s.getNetwork)
+	s.handle(mux, "GET", "/networks/{id}", getter("network", s.findNetwork, s.networkDoc))
 	s.handle(mux, "PUT", "/networks/{id}", s.updateNetwork)
 	s.handle(mux, "DELETE", "/networks/{id}", s.deleteNetwork)
 	s.handle(mux, "GET", "/subnets", s.listSubnets)
 	s.handle(mux, "POST", "/subnets", s.createSubnet)
-	s.handle(mux, "GET", "/subnets/{id}", s.getSubnet)
+	s.handle(mux, "GET", "/subnets/{id}", getter("subnet", s.findSubnet, s.subnetDoc))
 	s.handle(mux, "PUT", "/subnets/{id}", s.updateSubnet)
 	s.handle(mux, "DELETE", "/subnets/{id}", s.deleteSubnet)
 	s.handle(mux, "GET", "/subnetpools", s.listSubnetPools)
 	s.handle(mux, "GET", "/ports", s.listPorts)
 	s.handle(mux, "POST", "/ports", s.createPort)
-	s.handle(mux, "GET", "/ports/{id}", s.getPort)
+	s.handle(mux, "GET", "/ports/{id}", getter("port", s.findPort, s.portDoc))
 	s.handle(mux, "PUT", "/ports/{id}", s.updatePort)
 	s.handle(mux, "DELETE", "/ports/{id}", s.deletePort)
 }
@@ -79,7 +79,7 @@ func (s *Room) routeCore(mux *http.ServeMux) {
 func (s *Room) routeL3(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/routers", s.listRouters)
 	s.handle(mux, "POST", "/routers", s.createRouter)
-	s.handle(mux, "GET", "/routers/{id}", s.getRouter)
+	s.handle(mux, "GET", "/routers/{id}", getter("router", s.findRouter, s.routerDoc))
 	s.handle(mux, "PUT", "/routers/{id}", s.updateRouter)
 	s.handle(mux, "DELETE", "/routers/{id}", s.deleteRouter)
 	s.handle(mux, "PUT", "/routers/{id}/add_router_interface", s.addRouterInterface)
@@ -88,7 +88,7 @@ func (s *Room) routeL3(mux *http.ServeMux) {
 	s.handle(mux, "PUT", "/routers/{id}/remove_extraroutes", s.removeExtraRoutes)
 	s.handle(mux, "GET", "/floatingips", s.listFloatingIPs)
 	s.handle(mux, "POST", "/floatingips", s.createFloatingIP)
-	s.handle(mux, "GET", "/floatingips/{id}", s.getFloatingIP)
+	s.handle(mux, "GET", "/floatingips/{id}", getter("floatingip", s.findFIP, s.fipDoc))
 	s.handle(mux, "PUT", "/floatingips/{id}", s.updateFloatingIP)
 	s.handle(mux, "DELETE", "/floatingips/{id}", s.deleteFloatingIP)
 }
@@ -96,12 +96,12 @@ func (s *Room) routeL3(mux *http.ServeMux) {
 func (s *Room) routeSecurity(mux *http.ServeMux) {
 	s.handle(mux, "GET", "/security-groups", s.listSecurityGroups)
 	s.handle(mux, "POST", "/security-groups", s.createSecurityGroup)
-	s.handle(mux, "GET", "/security-groups/{id}", s.getSecurityGroup)
+	s.handle(mux, "GET", "/security-groups/{id}", getter("security_group", s.findGroup, s.groupDoc))
 	s.handle(mux, "PUT", "/security-groups/{id}", s.updateSecurityGroup)
 	s.handle(mux, "DELETE", "/security-groups/{id}", s.deleteSecurityGroup)
 	s.handle(mux, "GET", "/security-group-rules", s.listRules)
 	s.handle(mux, "POST", "/security-group-rules", s.createRule)
-	s.handle(mux, "GET", "/security-group-rules/{id}", s.getRule)
+	s.handle(mux, "GET", "/security-group-rules/{id}", getter("security_group_rule", s.findRule, s.ruleDoc))
 	s.handle(mux, "DELETE", "/security-group-rules/{id}", s.deleteRule)
 }
 

@@ -81,14 +81,6 @@ func (s *Room) listNetworks(q *request) (int, any, error) {
 	return q.list(s.c.URL(), "networks", docs, networkNotFound)
 }
 
-func (s *Room) getNetwork(q *request) (int, any, error) {
-	n, err := s.findNetwork(q.Project(), q.id())
-	if err != nil {
-		return 0, nil, err
-	}
-	return q.show("network", s.networkDoc(n))
-}
-
 func (s *Room) createNetwork(q *request) (int, any, error) {
 	a, err := q.resource("network", "name", "description", "admin_state_up", "shared",
 		"router:external", "mtu", "port_security_enabled", "availability_zone_hints")

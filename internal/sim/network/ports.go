@@ -102,14 +102,6 @@ func (s *Room) listPorts(q *request) (int, any, error) {
 	return q.list(s.c.URL(), "ports", docs, portNotFound)
 }
 
-func (s *Room) getPort(q *request) (int, any, error) {
-	p, err := s.findPort(q.Project(), q.id())
-	if err != nil {
-		return 0, nil, err
-	}
-	return q.show("port", s.portDoc(p))
-}
-
 // portSpec describes a port to create.
 type portSpec struct {
 	ProjectID                       string

@@ -90,14 +90,6 @@ func (s *Room) listRouters(q *request) (int, any, error) {
 	return q.list(s.c.URL(), "routers", docs, routerNotFound)
 }
 
-func (s *Room) getRouter(q *request) (int, any, error) {
-	rt, err := s.findRouter(q.Project(), q.id())
-	if err != nil {
-		return 0, nil, err
-	}
-	return q.show("router", s.routerDoc(rt))
-}
-
 func (s *Room) createRouter(q *request) (int, any, error) {
 	a, err := q.resource("router", "name", "description", "admin_state_up", "external_gateway_info",
 		"availability_zone_hints", "distributed", "ha")

@@ -97,14 +97,6 @@ func (s *Room) listRules(q *request) (int, any, error) {
 	return q.list(s.c.URL(), "security_group_rules", docs, ruleNotFound)
 }
 
-func (s *Room) getRule(q *request) (int, any, error) {
-	r, err := s.findRule(q.Project(), q.id())
-	if err != nil {
-		return 0, nil, err
-	}
-	return q.show("security_group_rule", s.ruleDoc(r))
-}
-
 func (s *Room) deleteRule(q *request) (int, any, error) {
 	r, err := s.findRule(q.Project(), q.id())
 	if err != nil {

@@ -79,14 +79,6 @@ func (s *Room) listSecurityGroups(q *request) (int, any, error) {
 	return q.list(s.c.URL(), "security_groups", docs, sgNotFound)
 }
 
-func (s *Room) getSecurityGroup(q *request) (int, any, error) {
-	g, err := s.findGroup(q.Project(), q.id())
-	if err != nil {
-		return 0, nil, err
-	}
-	return q.show("security_group", s.groupDoc(g))
-}
-
 func (s *Room) createSecurityGroup(q *request) (int, any, error) {
 	a, err := q.resource("security_group", "name", "description", "stateful")
 	if err != nil {

@@ -104,14 +104,6 @@ func (s *Room) listSubnets(q *request) (int, any, error) {
 	return q.list(s.c.URL(), "subnets", docs, subnetNotFound)
 }
 
-func (s *Room) getSubnet(q *request) (int, any, error) {
-	sn, err := s.findSubnet(q.Project(), q.id())
-	if err != nil {
-		return 0, nil, err
-	}
-	return q.show("subnet", s.subnetDoc(sn))
-}
-
 // listSubnetPools answers for a cloud without subnet pools.
 func (s *Room) listSubnetPools(q *request) (int, any, error) {
 	return q.list(s.c.URL(), "subnetpools", nil, func(id string) error {
