@@ -131,14 +131,6 @@ func (s *Room) latestBackupLocked(volumeID string) string {
 
 var backupSortKeys = []string{"id", "name", "status", "size", "created_at", "updated_at", "volume_id"}
 
-func (s *Room) listBackups(w http.ResponseWriter, r *http.Request, q request) {
-	s.writeBackups(w, r, q, false)
-}
-
-func (s *Room) listBackupsDetail(w http.ResponseWriter, r *http.Request, q request) {
-	s.writeBackups(w, r, q, true)
-}
-
 func (s *Room) writeBackups(w http.ResponseWriter, r *http.Request, q request, detail bool) {
 	query := r.URL.Query()
 	s.c.Lock()

@@ -205,14 +205,6 @@ func pyDict(s string) map[string]string {
 
 var volumeSortKeys = []string{"id", "name", "status", "size", "created_at", "updated_at", "availability_zone", "bootable", "volume_type"}
 
-func (s *Room) listVolumes(w http.ResponseWriter, r *http.Request, q request) {
-	s.writeVolumes(w, r, q, false)
-}
-
-func (s *Room) listVolumesDetail(w http.ResponseWriter, r *http.Request, q request) {
-	s.writeVolumes(w, r, q, true)
-}
-
 // writeVolumes answers GET /volumes[/detail] with the project's volumes
 // that pass the filters, one page of them.
 func (s *Room) writeVolumes(w http.ResponseWriter, r *http.Request, q request, detail bool) {
@@ -274,4 +266,9 @@ func (s *Room) writeList(w http.ResponseWriter, r *http.Request, q request, plur
 		body["count"] = len(items)
 	}
 	core.WriteJSON(w, http.StatusOK, body)
+}
+
+// detailed is a list handler, of summaries or of details (GET …/detail).
+func detailed(list func(w http.ResponseWriter, r *http.Request, q request, detail bool), detail bool) handler {
+	return func(w http.ResponseWriter, r *http.Request, q request) { list(w, r, q, detail) }
 }

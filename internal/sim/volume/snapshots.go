@@ -93,14 +93,6 @@ func (s *Room) createSnapshotLocked(projectID, userID string, req snapshotCreate
 
 var snapshotSortKeys = []string{"id", "name", "status", "size", "created_at", "updated_at", "volume_id"}
 
-func (s *Room) listSnapshots(w http.ResponseWriter, r *http.Request, q request) {
-	s.writeSnapshots(w, r, q, false)
-}
-
-func (s *Room) listSnapshotsDetail(w http.ResponseWriter, r *http.Request, q request) {
-	s.writeSnapshots(w, r, q, true)
-}
-
 func (s *Room) writeSnapshots(w http.ResponseWriter, r *http.Request, q request, detail bool) {
 	query := r.URL.Query()
 	s.c.Lock()
