@@ -4,6 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/compute"
+	"github.com/scs-migrate/scs-migrate/internal/sim/network"
+	"github.com/scs-migrate/scs-migrate/internal/sim/volume"
 )
 
 // BulkSpec says how many resources of each kind SeedBulk adds to a
@@ -130,13 +134,13 @@ func (c *Cloud) SeedBulk(projectName string, spec BulkSpec) (BulkResult, error) 
 		return BulkResult{}, fmt.Errorf("bulk spec: %w", err)
 	}
 	start := time.Now() // wall clock: how long seeding took
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p := c.identity.projectByName(projectName)
-	if p == nil {
+	c.Lock()
+	defer c.Unlock()
+	project := c.identity.ProjectIDLocked(projectName)
+	if project == "" {
 		return BulkResult{}, fmt.Errorf("seed bulk: no project %q", projectName)
 	}
-	b := &bulkSeeder{c: c, spec: spec, project: p.ID, user: c.volume.userOfProjectLocked(p.ID)}
+	b := &bulkSeeder{c: c, spec: spec, project: project, user: c.identity.UserOfProjectLocked(project)}
 	err := b.run()
 	b.res.Elapsed = time.Since(start)
 	if err != nil {
@@ -153,19 +157,9 @@ type bulkSeeder struct {
 	res           BulkResult
 
 	// Resolved by prepare before anything is created.
-	flavor  novaFlavor
-	image   imageInfo
-	volType *volumeType
-	ext     *network
-
-	networks []*network
-	subnets  []*subnet
-	routers  []*router // of subnet i: routers[i % len]
-	groups   []*secGroup
-	keypairs []string
-	servers  []*novaServer
-	// firstPort is each server's first port and subnet, for floating IPs.
-	firstPort []*port
+	volType *volume.Type
+	nova    *compute.BulkSeed // Nova's part
+	net     *network.BulkSeed // Neutron's part
 }
 
 // run checks what could fail, then creates the kinds in dependency
@@ -178,15 +172,16 @@ func (b *bulkSeeder) run() error {
 		what string
 		run  func() error
 	}{
-		{"networks", b.seedNetworks},
-		{"routers", b.seedRouters},
-		{"security groups", b.seedGroups},
-		{"keypairs", b.seedKeypairs},
-		{"servers", b.seedServers},
+		{"networks", b.net.SeedNetworks},
+		{"routers", b.net.SeedRouters},
+		{"security groups", b.net.SeedGroups},
+		{"keypairs", b.nova.SeedKeypairs},
+		{"servers", func() error { return b.nova.SeedServers(b.net.GroupName) }},
 		{"ports", b.seedPorts},
 		{"volumes", b.seedVolumes},
-		{"floating IPs", b.seedFloatingIPs},
+		{"floating IPs", b.net.SeedFloatingIPs},
 	}
+	defer b.count()
 	for _, st := range steps {
 		if err := st.run(); err != nil {
 			return fmt.Errorf("%s: %w", st.what, err)
@@ -195,40 +190,41 @@ func (b *bulkSeeder) run() error {
 	return nil
 }
 
-// bulkPortsPerSubnet is how many ports fit on a bulk /24 besides its
-// DHCP port (the router takes the gateway, outside the pool).
-const bulkPortsPerSubnet = 253 - 1
+// count copies Nova's and Neutron's counts into the result.
+func (b *bulkSeeder) count() {
+	if b.net == nil {
+		return
+	}
+	r := &b.res
+	r.Keypairs, r.Servers = b.nova.Counts()
+	r.Networks, r.Subnets, r.Routers, r.SecurityGroups, r.SecurityGroupRules = b.net.Counts()
+	r.Ports, r.FloatingIPs = b.net.Ports, b.net.FloatingIPs
+}
 
 // prepare resolves the names the spec gives and checks that everything
 // fits; only the external network may grow.
 func (b *bulkSeeder) prepare() error {
-	if b.spec.Networks > 0 && (b.spec.Ports+b.spec.Networks-1)/b.spec.Networks > bulkPortsPerSubnet {
-		return fmt.Errorf("ports: more than %d per network do not fit in a /24", bulkPortsPerSubnet)
-	}
-	for i := range b.spec.Keypairs {
-		if name := b.name("key", i, b.spec.Keypairs); b.c.compute.keypairExistsLocked(b.user, name) {
-			return fmt.Errorf("keypairs: key pair %q already exists", name)
-		}
+	spec := network.Bulk{Project: b.project, ExternalNetwork: b.c.Profile().ExternalNetwork, Networks: b.spec.Networks,
+		Routers: b.spec.Routers, SecurityGroups: b.spec.SecurityGroups, Rules: b.spec.RulesPerGroup,
+		Ports: b.spec.Ports, FloatingIPs: b.spec.FloatingIPs, Name: b.name}
+	if err := network.CheckBulk(spec); err != nil {
+		return err
 	}
 	var err error
-	if b.spec.Servers > 0 {
-		if b.flavor, b.image, err = b.bootSource(); err != nil {
-			return fmt.Errorf("servers: %w", err)
-		}
+	b.nova, err = b.c.compute.PrepareBulkLocked(compute.Bulk{Project: b.project, User: b.user, Keypairs: b.spec.Keypairs,
+		Servers: b.spec.Servers, Flavor: b.spec.Flavor, Image: b.spec.Image, Name: b.name}, b.c.image)
+	if err != nil {
+		return err
 	}
 	if b.spec.Volumes > 0 {
-		vt, verr := b.c.volume.resolveTypeLocked(b.spec.VolumeType)
+		vt, verr := b.c.volume.ResolveTypeLocked(b.spec.VolumeType)
 		if verr != nil {
 			return fmt.Errorf("volumes: %w", verr)
 		}
 		b.volType = vt
 	}
-	if b.spec.Routers+b.spec.FloatingIPs > 0 {
-		if b.ext, err = b.externalNetwork(); err != nil {
-			return fmt.Errorf("external network: %w", err)
-		}
-	}
-	return nil
+	b.net, err = b.c.network.PrepareBulkLocked(spec)
+	return err
 }
 
 // name is the name of the i-th resource of a kind, numbered from 1 and

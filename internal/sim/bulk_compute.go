@@ -1,139 +1,49 @@
 package sim
 
 import (
-	"fmt"
-	"maps"
 	"slices"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/network"
 )
-
-// seedKeypairs imports generated ed25519 public keys for the project's
-// user.
-func (b *bulkSeeder) seedKeypairs() error {
-	cs := b.c.compute
-	for i := range b.spec.Keypairs {
-		name := b.name("key", i, b.spec.Keypairs)
-		pub, _, err := generateSSHKey(name)
-		if err != nil {
-			return err
-		}
-		fp, err := sshFingerprint(pub)
-		if err != nil {
-			return err
-		}
-		cs.seq++
-		cs.keypairs[keypairKey(b.user, name)] = &novaKeypair{ID: cs.seq, Name: name, UserID: b.user, Type: "ssh",
-			PublicKey: pub, Fingerprint: fp, Created: b.c.now()}
-		b.keypairs = append(b.keypairs, name)
-	}
-	b.res.Keypairs = len(b.keypairs)
-	return nil
-}
-
-// seedServers creates ACTIVE image-backed servers, spread over the
-// compute zones, each with a sparse empty root disk of the image's size
-// (a snapshot of one holds zeros). Ports and volumes come later.
-func (b *bulkSeeder) seedServers() error {
-	cs := b.c.compute
-	f, img := b.flavor, b.image
-	for j := range b.spec.Servers {
-		t := b.c.now()
-		az := cs.azs[j%len(cs.azs)]
-		srv := &novaServer{
-			ID: newID(), Name: b.name("vm", j, b.spec.Servers), ProjectID: b.project, UserID: b.user,
-			Flavor: f, ImageID: img.ID, Metadata: map[string]string{}, AZ: az, Host: "compute-" + az,
-			VMState: "active", PowerState: powerRunning, SecurityGroups: []string{"default"},
-			DiskConfig: "MANUAL", Created: t, Updated: t, Launched: t, RootDevice: "/dev/vda",
-			Base: baseFromImage(img),
-		}
-		srv.Flavor.ExtraSpecs = maps.Clone(f.ExtraSpecs)
-		if len(b.keypairs) > 0 {
-			srv.KeyName = b.keypairs[j%len(b.keypairs)]
-		}
-		if len(b.groups) > 0 {
-			srv.SecurityGroups = []string{b.groupOf(j).Name}
-		}
-		srv.DiskPath = b.c.blobPath("disks", srv.ID)
-		if err := sparseCreate(srv.DiskPath, img.Size); err != nil {
-			return fmt.Errorf("root disk of %s: %w", srv.Name, err)
-		}
-		srv.diskReady = true
-		cs.seq++
-		srv.seq = cs.seq
-		cs.servers[srv.ID] = srv
-		b.servers = append(b.servers, srv)
-	}
-	b.res.Servers = len(b.servers)
-	return nil
-}
-
-// bootSource resolves the spec's flavor and image by name and applies
-// Nova's checks of an image boot.
-func (b *bulkSeeder) bootSource() (novaFlavor, imageInfo, error) {
-	var f *novaFlavor
-	for _, fl := range b.c.compute.flavors {
-		if fl.Name == b.spec.Flavor {
-			f = fl
-		}
-	}
-	if f == nil {
-		return novaFlavor{}, imageInfo{}, fmt.Errorf("no flavor %q", b.spec.Flavor)
-	}
-	img, err := b.imageByName(b.spec.Image)
-	switch {
-	case err != nil:
-		return novaFlavor{}, imageInfo{}, err
-	case img.Status != imageActive || img.Path == "":
-		return novaFlavor{}, imageInfo{}, fmt.Errorf("image %q is not active", b.spec.Image)
-	case f.DiskGB == 0 || int64(f.DiskGB)*novaGiB < img.Size || f.DiskGB < img.MinDisk || f.RAMMiB < img.MinRAM:
-		return novaFlavor{}, imageInfo{}, fmt.Errorf("flavor %s is too small for image %q", f.Name, b.spec.Image)
-	}
-	return *f, img, nil
-}
-
-// imageByName is the one image of that name the project sees.
-func (b *bulkSeeder) imageByName(name string) (imageInfo, error) {
-	var ids []string
-	for id, im := range b.c.image.images {
-		if valueOf(im.Name) == name && im.visibleTo(b.project) {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) != 1 {
-		return imageInfo{}, fmt.Errorf("%d images named %q, want one", len(ids), name)
-	}
-	img, _ := b.c.image.infoLocked(b.project, ids[0])
-	return img, nil
-}
 
 // seedVolumes creates empty, sparse, available volumes and attaches
 // volume k to server k, in Nova and in Cinder.
 func (b *bulkSeeder) seedVolumes() error {
 	vs := b.c.volume
+	servers := b.nova.Servers()
 	for k := range b.spec.Volumes {
-		az := vs.defaultAZ()
-		var srv *novaServer
-		if k < len(b.servers) {
-			srv = b.servers[k]
-			if slices.Contains(vs.zones(), srv.AZ) {
-				az = srv.AZ
-			}
+		az := vs.DefaultAZ()
+		if k < len(servers) && slices.Contains(vs.Zones(), servers[k].AZ) {
+			az = servers[k].AZ
 		}
-		v, err := vs.addEmptyVolumeLocked(b.project, b.user, b.name("vol", k, b.spec.Volumes), b.spec.VolumeSizeGB, b.volType, az)
+		v, err := vs.AddEmptyLocked(b.project, b.user, b.name("vol", k, b.spec.Volumes), b.spec.VolumeSizeGB, b.volType, az)
 		if err != nil {
 			return err
 		}
 		b.res.Volumes++
-		if srv == nil {
+		if k >= len(servers) {
 			continue
 		}
-		bv := &serverVolume{VolumeID: v.ID, Device: srv.nextDevice(), BootIndex: -1, SourceType: "volume",
-			VolumeSize: v.SizeGB, BDMID: newID(), AttachmentID: newID()}
-		if err := vs.attachLocked(v.ID, srv.ID, bv.Device); err != nil {
+		device := b.nova.NextDevice(k)
+		if err := vs.AttachLocked(v.ID, servers[k].ID, device); err != nil {
 			return err
 		}
-		bv.Attached = true
-		srv.Volumes = append(srv.Volumes, bv)
+		b.nova.AddVolumeLocked(k, v.ID, v.SizeGB, device)
 		b.res.Attachments++
 	}
 	return nil
+}
+
+// seedPorts has Neutron create and bind the servers' ports and records
+// them on the servers.
+func (b *bulkSeeder) seedPorts() error {
+	var servers []network.BulkServer
+	for _, srv := range b.nova.Servers() {
+		servers = append(servers, network.BulkServer{ID: srv.ID, AZ: srv.AZ})
+	}
+	ports, err := b.net.SeedPorts(servers)
+	for _, p := range ports {
+		b.nova.AddPortLocked(p.Server, p.PortID, p.NetworkID)
+	}
+	return err
 }

@@ -7,11 +7,17 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/clock"
+	"github.com/scs-migrate/scs-migrate/internal/sim/compute"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+	"github.com/scs-migrate/scs-migrate/internal/sim/identity"
+	"github.com/scs-migrate/scs-migrate/internal/sim/image"
+	"github.com/scs-migrate/scs-migrate/internal/sim/loadbalancer"
+	"github.com/scs-migrate/scs-migrate/internal/sim/network"
+	"github.com/scs-migrate/scs-migrate/internal/sim/placement"
+	"github.com/scs-migrate/scs-migrate/internal/sim/volume"
 )
 
 // Options configure one simulated cloud.
@@ -44,47 +50,26 @@ type Options struct {
 // Options.AsyncDelay says otherwise.
 const DefaultAsyncDelay = 30 * time.Millisecond
 
-// ProjectSpec is a project and the one member user that works in it.
-type ProjectSpec struct {
-	Name     string
-	User     string
-	Password string
-	// AppCredName and AppCredSecret, when set, create an application
-	// credential for the user, scoped to the project.
-	AppCredName   string
-	AppCredSecret string
-}
-
-// Cloud is one simulated OpenStack cloud.
+// Cloud is one simulated OpenStack cloud: the shared core (the lock,
+// clock, data directory, faults) and the rooms that serve on it.
 type Cloud struct {
-	opts  Options
-	ln    net.Listener
-	srv   *http.Server
-	url   string
-	delay time.Duration
-	clock clock.Clock
+	*core.Cloud
+	opts Options
+	ln   net.Listener
+	srv  *http.Server
 
-	// mu guards all resource state of every service. Services call each
-	// other's *Locked methods while holding it. Byte streams (image and
-	// volume data) are read and written without it.
-	mu sync.Mutex
-
-	dataDir    string
 	ownDataDir bool
 
-	faults  *faultInjector
-	calls   callCounter
-	tap     tap    // tokens issued and the request log (tap.go)
-	caPEM   []byte // the CA of a cloud served with TLS (tls.go)
-	pending sync.WaitGroup
-	closed  atomic.Bool
+	calls callCounter
+	tap   tap    // tokens issued and the request log (tap.go)
+	caPEM []byte // the CA of a cloud served with TLS (tls.go)
 
-	identity *identityService
-	compute  *computeService
-	image    *imageService
-	volume   *volumeService
-	network  *networkService
-	lb       *loadBalancerService
+	identity *identity.Room
+	rooms    []core.Room // the rooms in their own packages
+	compute  *compute.Room
+	image    *image.Room
+	volume   *volume.Room
+	network  *network.Room
 }
 
 // New creates a cloud, seeds it as an SCS-compliant provider, and starts
@@ -96,20 +81,23 @@ func New(opts Options) (*Cloud, error) {
 	if len(opts.Projects) == 0 {
 		opts.Projects = []ProjectSpec{{Name: "tenant", User: "tenant-user", Password: "tenant-password"}}
 	}
-	c := &Cloud{opts: opts, delay: opts.AsyncDelay, clock: clock.Or(opts.Clock)}
-	if c.delay == 0 {
-		c.delay = DefaultAsyncDelay
+	if opts.AsyncDelay == 0 {
+		opts.AsyncDelay = DefaultAsyncDelay
 	}
-	if err := c.openDataDir(); err != nil {
+	c := &Cloud{opts: opts}
+	dataDir, err := c.openDataDir()
+	if err != nil {
 		return nil, err
 	}
-	c.faults = newFaultInjector(opts.Faults)
-	c.identity = newIdentityService(c)
-	c.compute = newComputeService(c)
-	c.image = newImageService(c)
-	c.volume = newVolumeService(c)
-	c.network = newNetworkService(c)
-	c.lb = newLoadBalancerService(c)
+	c.Cloud = core.New(core.Config{Profile: opts.Profile, Projects: opts.Projects, Clock: opts.Clock,
+		Delay: opts.AsyncDelay, DataDir: dataDir, Faults: opts.Faults})
+	c.identity = identity.New(c.Cloud)
+	c.SetAuthenticator(c.identity)
+	c.image = image.New(c.Cloud)
+	c.volume = volume.New(c.Cloud, c.identity, c.image)
+	c.network = network.New(c.Cloud)
+	c.compute = compute.New(c.Cloud, c.network, c.volume, c.image)
+	c.rooms = []core.Room{c.identity, c.compute, c.network, c.volume, loadbalancer.New(c.Cloud, c.network), c.image, placement.New(c.Cloud)}
 	if err := c.listen(); err != nil {
 		c.removeDataDir()
 		return nil, err
@@ -121,22 +109,21 @@ func New(opts Options) (*Cloud, error) {
 	return c, nil
 }
 
-func (c *Cloud) openDataDir() error {
+func (c *Cloud) openDataDir() (string, error) {
 	if c.opts.DataDir != "" {
-		c.dataDir = c.opts.DataDir
-		return os.MkdirAll(c.dataDir, 0o700)
+		return c.opts.DataDir, os.MkdirAll(c.opts.DataDir, 0o700)
 	}
 	dir, err := os.MkdirTemp("", "scs-sim-"+c.opts.Profile.Name+"-")
 	if err != nil {
-		return fmt.Errorf("create simulator data directory: %w", err)
+		return "", fmt.Errorf("create simulator data directory: %w", err)
 	}
-	c.dataDir, c.ownDataDir = dir, true
-	return nil
+	c.opts.DataDir, c.ownDataDir = dir, true
+	return dir, nil
 }
 
 func (c *Cloud) removeDataDir() {
 	if c.ownDataDir {
-		os.RemoveAll(c.dataDir)
+		os.RemoveAll(c.opts.DataDir)
 	}
 }
 
@@ -150,7 +137,7 @@ func (c *Cloud) listen() error {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	c.ln = ln
-	c.url = "http://" + ln.Addr().String()
+	c.SetURL("http://" + ln.Addr().String())
 	c.srv = &http.Server{Handler: c.tap.wrap(c.handler()), ReadHeaderTimeout: 10 * time.Second}
 	if c.opts.TLS {
 		return c.serveTLS(ln)
@@ -160,35 +147,19 @@ func (c *Cloud) listen() error {
 }
 
 func (c *Cloud) seedProvider() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, p := range c.opts.Projects {
-		if err := c.identity.addProjectLocked(p); err != nil {
+	c.Lock()
+	defer c.Unlock()
+	for _, r := range c.rooms {
+		if err := r.SeedLocked(); err != nil {
 			return err
 		}
 	}
-	c.compute.seedProviderLocked(c.opts.Profile)
-	c.network.seedProviderLocked(c.opts.Profile)
-	c.volume.seedProviderLocked(c.opts.Profile)
-	c.lb.seedProviderLocked(c.opts.Profile)
-	return c.image.seedProviderLocked(c.opts.Profile)
+	return nil
 }
-
-// URL is the base URL of the cloud, e.g. http://127.0.0.1:41234.
-func (c *Cloud) URL() string { return c.url }
-
-// AuthURL is the Keystone v3 endpoint a clouds.yaml points at.
-func (c *Cloud) AuthURL() string { return c.url + "/identity/v3" }
-
-// Profile is the provider this cloud plays.
-func (c *Cloud) Profile() Profile { return c.opts.Profile }
-
-// Projects lists the projects and users of the cloud.
-func (c *Cloud) Projects() []ProjectSpec { return c.opts.Projects }
 
 // SetFaults replaces the fault configuration; seeding a tenant is done
 // before faults are switched on.
-func (c *Cloud) SetFaults(f Faults) { c.faults.set(f) }
+func (c *Cloud) SetFaults(f Faults) { c.Faults().Set(f) }
 
 // Calls reports how many API calls the cloud has answered, by service.
 func (c *Cloud) Calls() map[string]int64 { return c.calls.snapshot() }
@@ -200,7 +171,7 @@ func (c *Cloud) MaxConcurrentCalls() int64 { return c.calls.maxInFlight.Load() }
 // Close stops serving, waits for pending asynchronous transitions and
 // removes a temporary data directory.
 func (c *Cloud) Close() error {
-	if c.closed.Swap(true) {
+	if !c.MarkClosed() {
 		return nil
 	}
 	// Connections that never carried a request count as busy for a while
@@ -211,7 +182,33 @@ func (c *Cloud) Close() error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = c.srv.Close()
 	}
-	c.pending.Wait()
+	c.Wait()
 	c.removeDataDir()
 	return err
+}
+
+// ProjectID returns the ID of the named project, or "".
+func (c *Cloud) ProjectID(name string) string {
+	c.Lock()
+	defer c.Unlock()
+	return c.identity.ProjectIDLocked(name)
+}
+
+// AppCredentialID returns the ID of the named application credential.
+func (c *Cloud) AppCredentialID(name string) string {
+	c.Lock()
+	defer c.Unlock()
+	return c.identity.AppCredentialIDLocked(name)
+}
+
+// SetQuotas replaces the quotas of the named project.
+func (c *Cloud) SetQuotas(projectName string, q Quotas) error {
+	c.Lock()
+	defer c.Unlock()
+	id := c.identity.ProjectIDLocked(projectName)
+	if id == "" {
+		return fmt.Errorf("no project %q", projectName)
+	}
+	c.SetQuotaLocked(id, q)
+	return nil
 }

@@ -10,6 +10,37 @@
 // its own path prefix (/identity, /compute/v2.1, /image, /volume/v3,
 // /network, /load-balancer, /placement), the way devstack lays them out.
 //
+// # Rooms
+//
+// Each service is a room: a package of its own below this one (identity,
+// compute, image, volume, network, loadbalancer, placement) on the shared
+// core (package core). A room implements core.Room: its path prefix, its
+// error style, its routes and what the provider seeds into it. This
+// package only makes the rooms, wires them to each other and lists them
+// in New (cloud.go); it serves them, counts calls, injects faults and
+// keeps the public API (Cloud, Pair, tenants, bulk seeding).
+//
+// A new service (S3, Swift, Designate, Barbican, …) is one new room:
+// start from placement/placement.go, the smallest room, give the
+// package a Room type with New(*core.Cloud, …), and add it to the rooms
+// in New. Handlers use the core's helpers: core.Cloud.Authed for the
+// token, core.Cloud.Serve or core.Locked for the lock-find-answer shape,
+// core.APIError in the room's core.ErrorStyle for refusals, core.Paginate
+// and core.NextLink for lists, core.Cloud.Later for asynchronous state
+// changes.
+//
+// # One lock
+//
+// All rooms share one lock, core.Cloud.Lock: a handler holds it while it
+// reads or changes resource state, and byte streams (image and volume
+// data) are read and written without it. Methods named …Locked expect
+// it held. A room that needs another room (Nova needs Neutron's ports,
+// Cinder's volumes and Glance's images; Cinder needs Glance's images;
+// Octavia needs Neutron's VIP ports) declares a narrow interface of the
+// …Locked methods it calls, and New passes the other room in; no room
+// imports another. The values they exchange (core.PortInfo,
+// core.VolumeInfo, core.ImageInfo, …) are in core/contracts.go.
+//
 // Product code never imports this package: only tests, `scs-migrate sim
 // serve` and `scs-migrate demo` do.
 package sim

@@ -1,25 +1,22 @@
 package sim
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // handler builds the one HTTP handler that serves every service of the
 // cloud under its path prefix.
 func (c *Cloud) handler() http.Handler {
 	mux := http.NewServeMux()
-	c.identity.routes(mux)
-	c.compute.routes(mux)
-	c.image.routes(mux)
-	c.volume.routes(mux)
-	c.network.routes(mux)
-	c.lb.routes(mux)
-	routePlacement(c, mux)
+	for _, r := range c.rooms {
+		r.Routes(mux)
+	}
 	return c.observe(mux)
 }
 
@@ -39,55 +36,32 @@ func (c *Cloud) observe(next http.Handler) http.Handler {
 		svc := serviceOf(r.URL.Path)
 		c.calls.begin(svc)
 		defer c.calls.end()
-		f := c.faults.get()
+		f := c.Faults().Get()
 		if f.Latency > 0 {
 			time.Sleep(f.Latency)
 		}
-		if code := c.faults.callFault(); code != 0 {
+		if code := c.Faults().CallFault(); code != 0 {
 			if code == http.StatusTooManyRequests {
 				w.Header().Set("Retry-After", "1")
 			}
-			styleOf(svc).write(w, code, "Injected fault: the service is unavailable, try again later.")
+			c.styleOf(svc).Write(w, code, "Injected fault: the service is unavailable, try again later.")
 			return
 		}
-		w.Header().Set("X-Openstack-Request-Id", "req-"+newID())
+		w.Header().Set("X-Openstack-Request-Id", "req-"+core.NewID())
 		next.ServeHTTP(w, r)
 	})
 }
 
-// styleOf is the error style of a service, by its path prefix.
-func styleOf(service string) errorStyle {
-	switch service {
-	case "network":
-		return neutronErrors
-	case "image":
-		return glanceErrors
-	case "identity":
-		return keystoneErrors
-	case "load-balancer":
-		return octaviaErrors
-	}
-	return novaErrors
-}
-
-// authedHandler is a service handler that runs with a valid token.
-type authedHandler func(w http.ResponseWriter, r *http.Request, tok *token)
-
-// authed wraps h so that it runs only with a valid, unexpired
-// X-Auth-Token; otherwise the client gets the service's 401.
-func (c *Cloud) authed(style errorStyle, h authedHandler) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		tok := c.identity.validate(r.Header.Get("X-Auth-Token"))
-		if tok == nil {
-			w.Header().Set("WWW-Authenticate", "Keystone uri='"+c.AuthURL()+"'")
-			style.write(w, http.StatusUnauthorized, "The request you have made requires authentication.")
-			return
+// styleOf is the error style of a room, by its path prefix; Nova's for
+// paths outside every room.
+func (c *Cloud) styleOf(service string) core.ErrorStyle {
+	for _, r := range c.rooms {
+		if r.Prefix() == service {
+			return r.Style()
 		}
-		h(w, r.WithContext(context.WithValue(r.Context(), tokenKey{}, tok)), tok)
 	}
+	return core.NovaErrors
 }
-
-type tokenKey struct{}
 
 // callCounter counts API calls per service and the peak in flight.
 type callCounter struct {

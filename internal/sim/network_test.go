@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // apiHarness drives a simulated cloud over raw HTTP as its one tenant,
@@ -236,44 +237,51 @@ func TestNeutronCrossServiceContract(t *testing.T) {
 		"external_gateway_info": map[string]any{"network_id": ext["id"]}}}, "router")
 	h.must(200, "PUT", "/network/v2.0/routers/"+rt["id"].(string)+"/add_router_interface", map[string]any{"subnet_id": subnetID}, "")
 
-	h.c.mu.Lock()
-	defer h.c.mu.Unlock()
+	h.c.Lock()
 	net := h.c.network
-	id, err := net.createPortLocked(h.project, netID, "10.7.0.50", nil)
+	id, err := net.CreatePortLocked(h.project, netID, "10.7.0.50", nil)
 	if err != nil {
+		h.c.Unlock()
 		t.Fatal(err)
 	}
-	if _, err := net.createPortLocked(h.project, netID, "10.7.0.50", nil); err == nil || err.(*neutronError).Status != 409 {
+	if _, err := net.CreatePortLocked(h.project, netID, "10.7.0.50", nil); err == nil || err.(*core.APIError).Status != 409 {
 		t.Errorf("second port on the same address: %v", err)
 	}
-	def, ok := net.securityGroupIDLocked(h.project, "default")
+	def, ok := net.SecurityGroupIDLocked(h.project, "default")
 	if !ok {
+		h.c.Unlock()
 		t.Fatal("no default group")
 	}
-	if err := net.bindPortLocked(id, "server-1", "nova"); err != nil {
+	if err := net.BindPortLocked(id, "server-1", "nova"); err != nil {
+		h.c.Unlock()
 		t.Fatal(err)
 	}
-	if err := net.bindPortLocked(id, "server-2", "nova"); err == nil {
+	if err := net.BindPortLocked(id, "server-2", "nova"); err == nil {
 		t.Error("bound a port twice")
 	}
-	f := &floatingIP{nStdAttrs: newNStdAttrs(h.project, h.c.now()), NetworkID: ext["id"].(string), Address: "203.0.113.99"}
-	net.fips[f.ID] = f
-	if err := net.associateLocked(h.project, f, id, ""); err != nil {
-		t.Fatal(err)
-	}
-	info, ok := net.portInfoLocked(h.project, id)
-	if !ok || info.DeviceID != "server-1" || info.NetworkName != "n" || !slices.Equal(info.SecurityGroups, []string{def}) ||
-		!slices.Equal(info.FloatingIPs, []string{"203.0.113.99"}) || info.FixedIPs[0].IPAddress != "10.7.0.50" {
-		t.Errorf("port info: %+v", info)
-	}
-	if p := net.ports[id]; p.Status != "ACTIVE" || p.DeviceOwner != "compute:nova" {
+	h.c.Unlock()
+	f := h.must(201, "POST", "/network/v2.0/floatingips", map[string]any{"floatingip": map[string]any{
+		"floating_network_id": ext["id"], "port_id": id}}, "floatingip")
+	if p := h.must(200, "GET", "/network/v2.0/ports/"+id, nil, "port"); p["status"] != "ACTIVE" || p["device_owner"] != "compute:nova" {
 		t.Errorf("bound port: %+v", p)
 	}
-	net.unbindPortLocked(id, true)
-	if _, ok := net.portInfoLocked(h.project, id); ok || f.PortID != "" {
-		t.Errorf("port survived unbind with delete, floating IP on %q", f.PortID)
+	h.c.Lock()
+	defer h.c.Unlock()
+	info, ok := net.PortInfoLocked(h.project, id)
+	if !ok || info.DeviceID != "server-1" || info.NetworkName != "n" || !slices.Equal(info.SecurityGroups, []string{def}) ||
+		!slices.Equal(info.FloatingIPs, []string{f["floating_ip_address"].(string)}) || info.FixedIPs[0].IPAddress != "10.7.0.50" {
+		t.Errorf("port info: %+v", info)
 	}
-	if _, ok := net.portInfoLocked("other", id); ok {
+	net.UnbindPortLocked(id, true)
+	if _, ok := net.PortInfoLocked(h.project, id); ok {
+		t.Error("port survived unbind with delete")
+	}
+	h.c.Unlock()
+	if got := h.must(200, "GET", "/network/v2.0/floatingips/"+f["id"].(string), nil, "floatingip"); got["port_id"] != nil {
+		t.Errorf("floating IP still on %v", got["port_id"])
+	}
+	h.c.Lock()
+	if _, ok := net.PortInfoLocked("other", id); ok {
 		t.Error("another project sees the port")
 	}
 }

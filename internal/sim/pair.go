@@ -3,9 +3,10 @@ package sim
 import (
 	"errors"
 	"fmt"
-	"strings"
 
+	"github.com/gophercloud/gophercloud/v2/openstack/config/clouds"
 	"github.com/scs-migrate/scs-migrate/internal/atomicfile"
+	"sigs.k8s.io/yaml"
 )
 
 // Pair is the two providers of a migration: the source a tenant leaves
@@ -74,27 +75,41 @@ func (p *Pair) Entries() []CloudEntry {
 }
 
 // WriteCloudsYAML writes a clouds.yaml (mode 0600, it holds passwords)
-// with the given entries, atomically.
+// with the given entries, atomically, as gophercloud's own clouds types.
 func WriteCloudsYAML(path string, entries []CloudEntry) error {
-	var b strings.Builder
-	b.WriteString("# Written by scs-migrate sim serve: simulated SCS clouds on loopback.\nclouds:\n")
+	file := clouds.Clouds{Clouds: make(map[string]clouds.Cloud, len(entries))}
 	for _, e := range entries {
-		fmt.Fprintf(&b, "  %s:\n    region_name: %s\n    interface: public\n    identity_api_version: 3\n",
-			e.Name, e.Cloud.opts.Profile.Region)
-		if e.CACert != "" {
-			fmt.Fprintf(&b, "    cacert: %q\n", e.CACert)
+		cl := clouds.Cloud{
+			RegionName:         e.Cloud.opts.Profile.Region,
+			Interface:          "public",
+			IdentityAPIVersion: "3",
+			CACertFile:         e.CACert,
+			AuthType:           clouds.AuthPassword,
+			AuthInfo: &clouds.AuthInfo{
+				AuthURL:           e.Cloud.AuthURL(),
+				Username:          e.Project.User,
+				Password:          e.Project.Password,
+				ProjectName:       e.Project.Name,
+				UserDomainName:    "Default",
+				ProjectDomainName: "Default",
+			},
 		}
 		if e.NoVerify {
-			b.WriteString("    verify: false\n")
+			cl.Verify = new(bool)
 		}
-		fmt.Fprintf(&b, "    auth:\n      auth_url: %s\n", e.Cloud.AuthURL())
 		if e.AppCred {
-			fmt.Fprintf(&b, "      application_credential_id: %q\n      application_credential_secret: %q\n    auth_type: v3applicationcredential\n",
-				e.Cloud.AppCredentialID(e.Project.AppCredName), e.Project.AppCredSecret)
-			continue
+			cl.AuthType = clouds.AuthV3ApplicationCredential
+			cl.AuthInfo = &clouds.AuthInfo{
+				AuthURL:                     e.Cloud.AuthURL(),
+				ApplicationCredentialID:     e.Cloud.AppCredentialID(e.Project.AppCredName),
+				ApplicationCredentialSecret: e.Project.AppCredSecret,
+			}
 		}
-		fmt.Fprintf(&b, "      username: %q\n      password: %q\n      project_name: %q\n      user_domain_name: Default\n      project_domain_name: Default\n    auth_type: password\n",
-			e.Project.User, e.Project.Password, e.Project.Name)
+		file.Clouds[e.Name] = cl
 	}
-	return atomicfile.Write(path, []byte(b.String()), 0o600)
+	b, err := yaml.Marshal(file)
+	if err != nil {
+		return fmt.Errorf("clouds.yaml: %w", err)
+	}
+	return atomicfile.Write(path, append([]byte("# Written by scs-migrate sim serve: simulated SCS clouds on loopback.\n"), b...), 0o600)
 }

@@ -32,9 +32,9 @@ type seeder struct {
 // SeedTenant builds the fixture in the first project of the cloud. Faults
 // are suspended while it runs.
 func SeedTenant(ctx context.Context, c *Cloud, t *Tenant) error {
-	saved := c.faults.get()
-	c.faults.set(Faults{TokenTTL: saved.TokenTTL})
-	defer c.faults.set(saved)
+	saved := c.Faults().Get()
+	c.Faults().Set(Faults{TokenTTL: saved.TokenTTL})
+	defer c.Faults().Set(saved)
 	project := c.opts.Projects[0].Name
 	if t.Quotas != nil {
 		if err := c.UpdateQuotas(project, *t.Quotas); err != nil {

@@ -126,9 +126,9 @@ func (s *seeder) writeVolumeData(id string, v TenantVolume) error {
 	if v.DataMiB == 0 {
 		return nil
 	}
-	s.c.mu.Lock()
-	info, ok := s.c.volume.infoLocked(s.project, id)
-	s.c.mu.Unlock()
+	s.c.Lock()
+	info, ok := s.c.volume.InfoLocked(s.project, id)
+	s.c.Unlock()
 	if !ok || info.Path == "" {
 		return fmt.Errorf("volume %s has no backing file", id)
 	}

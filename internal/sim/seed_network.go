@@ -54,7 +54,7 @@ func (s *seeder) networksAndSubnets(ctx context.Context) error {
 // externalNetworkID finds the provider's external network.
 func (s *seeder) externalNetworkID(ctx context.Context) (string, error) {
 	iTrue := true
-	pages, err := networks.List(s.network, external{networks.ListOpts{Name: s.c.opts.Profile.ExternalNetwork}, &iTrue}).AllPages(ctx)
+	pages, err := networks.List(s.network, external{networks.ListOpts{Name: s.c.Profile().ExternalNetwork}, &iTrue}).AllPages(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -63,7 +63,7 @@ func (s *seeder) externalNetworkID(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if len(all) == 0 {
-		return "", fmt.Errorf("no external network %q", s.c.opts.Profile.ExternalNetwork)
+		return "", fmt.Errorf("no external network %q", s.c.Profile().ExternalNetwork)
 	}
 	return all[0].ID, nil
 }

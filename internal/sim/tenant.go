@@ -138,13 +138,13 @@ func (c *Cloud) UpdateQuotas(projectName string, o TenantQuotas) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p := c.identity.projectByName(projectName)
-	if p == nil {
+	c.Lock()
+	defer c.Unlock()
+	id := c.identity.ProjectIDLocked(projectName)
+	if id == "" {
 		return fmt.Errorf("no project %q", projectName)
 	}
-	c.identity.quotas[p.ID] = o.Apply(c.identity.quotas[p.ID])
+	c.SetQuotaLocked(id, o.Apply(c.QuotaLocked(id)))
 	return nil
 }
 

@@ -27,7 +27,7 @@ func (c *Cloud) serveTLS(ln net.Listener) error {
 		return fmt.Errorf("make the TLS certificate: %w", err)
 	}
 	c.caPEM = ca
-	c.url = "https://" + ln.Addr().String()
+	c.SetURL("https://" + ln.Addr().String())
 	c.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	// Clients that reject the certificate make the server log a handshake
 	// error per attempt; that is the expected outcome, not news.

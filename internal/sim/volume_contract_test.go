@@ -2,13 +2,15 @@ package sim
 
 import (
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scs-migrate/scs-migrate/internal/sim/blob"
+	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
 
 // newContractCloud is a cloud for testing the cross-service methods
@@ -28,9 +30,9 @@ func waitLocked(t *testing.T, c *Cloud, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c.mu.Lock()
+		c.Lock()
 		ok := cond()
-		c.mu.Unlock()
+		c.Unlock()
 		if ok {
 			return
 		}
@@ -43,31 +45,29 @@ func waitLocked(t *testing.T, c *Cloud, what string, cond func() bool) {
 
 func standardImageID(t *testing.T, c *Cloud, name string) string {
 	t.Helper()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, im := range c.image.images {
-		if valueOf(im.Name) == name {
-			return im.ID
-		}
+	c.Lock()
+	defer c.Unlock()
+	im, err := c.image.ByNameLocked(c.identity.ProjectIDLocked(c.Projects()[0].Name), name)
+	if err != nil {
+		t.Fatalf("image %q: %v", name, err)
 	}
-	t.Fatalf("no image %q", name)
-	return ""
+	return im.ID
 }
 
 func TestNovaVolumeContract(t *testing.T) {
 	c, project := newContractCloud(t)
 	imageID := standardImageID(t, c, "Ubuntu 24.04")
-	c.mu.Lock()
-	info, ok := c.image.infoLocked(project, imageID)
-	volID, err := c.volume.createFromImageLocked(project, "", 2, imageID, "", "")
-	c.mu.Unlock()
+	c.Lock()
+	info, ok := c.image.InfoLocked(project, imageID)
+	volID, err := c.volume.CreateFromImageLocked(project, "", 2, imageID, "", "")
+	c.Unlock()
 	if !ok || info.Path == "" || info.Properties["os_distro"] != "ubuntu" || err != nil {
 		t.Fatalf("image info %+v (%v), create volume: %v", info, ok, err)
 	}
-	var vi volumeInfo
+	var vi core.VolumeInfo
 	waitLocked(t, c, "volume from image", func() bool {
-		vi, _ = c.volume.infoLocked(project, volID)
-		return vi.Status == volAvailable
+		vi, _ = c.volume.InfoLocked(project, volID)
+		return vi.Status == "available"
 	})
 	if !vi.Bootable || vi.ImageMetadata["image_id"] != imageID || vi.SizeGB != 2 || vi.VolumeType == "" {
 		t.Errorf("volume info: %+v", vi)
@@ -75,53 +75,56 @@ func TestNovaVolumeContract(t *testing.T) {
 	if fi, err := os.Stat(vi.Path); err != nil || fi.Size() != 2<<30 {
 		t.Errorf("volume file: %v, %v", fi, err)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.volume.attachLocked(volID, "server-1", "/dev/vda"); err != nil {
+	c.Lock()
+	defer c.Unlock()
+	if err := c.volume.AttachLocked(volID, "server-1", "/dev/vda"); err != nil {
 		t.Fatalf("attach: %v", err)
 	}
-	if err := c.volume.attachLocked(volID, "server-2", "/dev/vdb"); err == nil || !strings.Contains(err.Error(), "in-use") {
+	if err := c.volume.AttachLocked(volID, "server-2", "/dev/vdb"); err == nil || !strings.Contains(err.Error(), "in-use") {
 		t.Errorf("second attach of a single-attach volume: %v", err)
 	}
-	snapID, err := c.volume.snapshotLocked(project, volID, "snap of in-use")
-	if err != nil || c.volume.snapshots[snapID] == nil {
+	snapID, err := c.volume.SnapshotLocked(project, volID, "snap of in-use")
+	if _, ok := c.volume.SnapshotInfoLocked(project, snapID); err != nil || !ok {
 		t.Fatalf("snapshot of an in-use volume: %v", err)
 	}
-	if err := c.volume.detachLocked(volID, "server-1"); err != nil || c.volume.volumes[volID].Status != volAvailable {
-		t.Fatalf("detach: %v, status %s", err, c.volume.volumes[volID].Status)
+	if err := c.volume.DetachLocked(volID, "server-1"); err != nil {
+		t.Fatalf("detach: %v", err)
 	}
-	if _, ok := c.volume.infoLocked("someone-else", volID); ok {
+	if vi, _ := c.volume.InfoLocked(project, volID); vi.Status != "available" {
+		t.Fatalf("detached volume is %s", vi.Status)
+	}
+	if _, ok := c.volume.InfoLocked("someone-else", volID); ok {
 		t.Error("another project sees the volume")
 	}
-	c.volume.deleteLocked(volID)
-	if c.volume.volumes[volID].Status != volDeleting {
-		t.Errorf("deleted volume is %s", c.volume.volumes[volID].Status)
+	c.volume.DeleteLocked(volID)
+	if vi, _ := c.volume.InfoLocked(project, volID); vi.Status != "deleting" {
+		t.Errorf("deleted volume is %s", vi.Status)
 	}
 }
 
 func TestNewImageContract(t *testing.T) {
 	c, project := newContractCloud(t)
-	c.mu.Lock()
-	id, path := c.image.newImageLocked(project, newImage{Name: "snap", DiskFormat: "raw", ContainerFormat: "bare",
+	c.Lock()
+	id, path := c.image.NewImageLocked(project, core.NewImage{Name: "snap", DiskFormat: "raw", ContainerFormat: "bare",
 		Properties: map[string]string{"image_type": "snapshot"}})
-	info, ok := c.image.infoLocked(project, id)
-	c.mu.Unlock()
-	if !ok || info.Status != imageSaving || info.Path != "" || info.Visibility != "private" {
+	info, ok := c.image.InfoLocked(project, id)
+	c.Unlock()
+	if !ok || info.Status != "saving" || info.Path != "" || info.Visibility != "private" {
 		t.Fatalf("new image: %+v", info)
 	}
-	d, err := writeFileSparse(path, strings.NewReader("snapshot bytes"), -1)
+	d, err := blob.WriteFile(path, strings.NewReader("snapshot bytes"), -1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.mu.Lock()
-	c.image.activateImageLocked(id, d)
-	info, _ = c.image.infoLocked(project, id)
-	failedID, failedPath := c.image.newImageLocked(project, newImage{Name: "broken"})
+	c.Lock()
+	c.image.ActivateLocked(id, d)
+	info, _ = c.image.InfoLocked(project, id)
+	failedID, failedPath := c.image.NewImageLocked(project, core.NewImage{Name: "broken"})
 	os.WriteFile(failedPath, []byte("half"), 0o600)
-	c.image.failImageLocked(failedID)
-	_, failedOK := c.image.infoLocked(project, failedID)
-	c.mu.Unlock()
-	if info.Status != imageActive || info.Size != 14 || info.Checksum != d.MD5 || info.Path != path {
+	c.image.FailLocked(failedID)
+	_, failedOK := c.image.InfoLocked(project, failedID)
+	c.Unlock()
+	if info.Status != core.ImageActive || info.Size != 14 || info.Checksum != d.MD5 || info.Path != path {
 		t.Errorf("activated image: %+v", info)
 	}
 	if _, err := os.Stat(failedPath); failedOK || !os.IsNotExist(err) {
@@ -190,79 +193,4 @@ func issueTestToken(t *testing.T, c *Cloud) string {
 		t.Fatalf("issue token: %d", resp.StatusCode)
 	}
 	return resp.Header.Get("X-Subject-Token")
-}
-
-func TestCreateFromSnapshotContract(t *testing.T) {
-	c, err := New(Options{AsyncDelay: time.Millisecond, Profile: TargetProfile()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	project := c.ProjectID("tenant")
-	c.mu.Lock()
-	luks, _ := c.volume.resolveTypeLocked("LUKS")
-	src, err := c.volume.addEmptyVolumeLocked(project, c.volume.userOfProjectLocked(project), "src", 3, luks, "az2")
-	if err != nil {
-		c.mu.Unlock()
-		t.Fatal(err)
-	}
-	src.Bootable, src.ImageMetadata = true, map[string]string{"image_id": "img-1", "os_distro": "debian"}
-	snapID, err := c.volume.snapshotLocked(project, src.ID, "s")
-	c.mu.Unlock()
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitLocked(t, c, "snapshot", func() bool { return c.volume.snapshots[snapID].Status == volAvailable })
-
-	c.mu.Lock()
-	si, ok := c.volume.snapshotInfoLocked(project, snapID)
-	_, foreign := c.volume.snapshotInfoLocked("someone-else", snapID)
-	id, err := c.volume.createFromSnapshotLocked(project, "copy", 0, snapID, "", "")
-	c.mu.Unlock()
-	if !ok || foreign || si.SizeGB != 3 || si.VolumeID != src.ID || !si.Bootable || si.ImageMetadata["os_distro"] != "debian" {
-		t.Errorf("snapshot info %+v (%v), seen by another project: %v", si, ok, foreign)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vi volumeInfo
-	waitLocked(t, c, "volume from snapshot", func() bool {
-		vi, _ = c.volume.infoLocked(project, id)
-		return vi.Status == volAvailable
-	})
-	// Cinder takes size, type and zone from the snapshot, and the source
-	// volume's bootable flag and image metadata.
-	if vi.Name != "copy" || vi.SizeGB != 3 || vi.VolumeType != "LUKS" || vi.AZ != "az2" || !vi.Bootable || vi.ImageMetadata["image_id"] != "img-1" {
-		t.Errorf("volume from snapshot: %+v", vi)
-	}
-
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, tc := range []struct {
-		size            int
-		snap, az, vtype string
-		status          int
-		msg             string
-	}{
-		{2, snapID, "", "", 400, "cannot be smaller than the snapshot size 3GB"},
-		{0, "no-such-snapshot", "", "", 404, "Snapshot no-such-snapshot could not be found."},
-		{0, snapID, "az1", "", 400, "Volume must be in the same availability zone as the snapshot"},
-		{0, snapID, "", "no-such-type", 404, "Volume type with name no-such-type could not be found."},
-	} {
-		_, err := c.volume.createFromSnapshotLocked(project, "", tc.size, tc.snap, tc.az, tc.vtype)
-		var ce *cinderError
-		if !errors.As(err, &ce) || ce.status != tc.status || !strings.Contains(ce.msg, tc.msg) {
-			t.Errorf("%+v: got %v", tc, err)
-		}
-	}
-	// A requested type wins over the snapshot's.
-	id, err = c.volume.createFromSnapshotLocked(project, "", 4, snapID, "", "standard")
-	if v := c.volume.volumes[id]; err != nil || c.volume.typeName(v.TypeID) != "standard" || v.SizeGB != 4 {
-		t.Errorf("volume from snapshot with a type: %v %+v", err, v)
-	}
-	// An empty image ID still makes a blank volume.
-	id, err = c.volume.createFromImageLocked(project, "", 1, "", "", "")
-	if v := c.volume.volumes[id]; err != nil || v.Bootable || v.ImageMetadata != nil || v.AZ != "az1" || c.volume.typeName(v.TypeID) != "standard" {
-		t.Errorf("blank volume: %v %+v", err, v)
-	}
 }

@@ -1,6 +1,0 @@
-//go:build race
-
-package sim_test
-
-// raceEnabled: the race detector slows the 2 GiB stream test five-fold.
-const raceEnabled = true
