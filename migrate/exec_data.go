@@ -21,7 +21,7 @@ func runCopyImage(ctx context.Context, sc *StepContext) (Outcome, error) {
 	if vis == "" || vis == "public" {
 		vis = "private" // publishing needs the target's admin
 	}
-	res, err := sc.Data.CopyImage(ctx, img.ID, transfer.ImageOptions{Name: img.Name, Visibility: vis,
+	res, err := sc.Data.CopyImage(ctx, img.ID, transfer.ImageOptions{Name: img.Name, Label: sc.Step.Name, Visibility: vis,
 		Properties: sc.mark.properties(), Adopt: sc.Resume})
 	if err != nil {
 		return Outcome{}, err
@@ -45,7 +45,7 @@ func runCopyVolume(ctx context.Context, sc *StepContext) (Outcome, error) {
 		return Outcome{}, err
 	}
 	t := sc.Step.Target
-	res, err := sc.Data.CopyVolume(ctx, v.ID, transfer.VolumeOptions{Name: v.Name, Description: v.Description,
+	res, err := sc.Data.CopyVolume(ctx, v.ID, transfer.VolumeOptions{Name: v.Name, Label: sc.Step.Name, Description: v.Description,
 		VolumeType: t.VolumeType, AvailabilityZone: t.AvailabilityZone, Metadata: sc.mark.properties(), Adopt: sc.Resume})
 	if err != nil {
 		return Outcome{}, err
@@ -78,7 +78,7 @@ func runSnapshotServer(ctx context.Context, sc *StepContext) (Outcome, error) {
 		return Outcome{}, err
 	}
 	name := srv.Name + " (root disk, migrated)"
-	res, err := sc.Data.CopyImage(ctx, snap, transfer.ImageOptions{Name: name, Properties: sc.mark.properties(), Adopt: sc.Resume})
+	res, err := sc.Data.CopyImage(ctx, snap, transfer.ImageOptions{Name: name, Label: sc.Step.Name + " root disk", Properties: sc.mark.properties(), Adopt: sc.Resume})
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -24,7 +24,7 @@ func (c *Copier) CopyImage(ctx context.Context, sourceImageID string, opts Image
 	if err != nil {
 		return Result{SourceID: sourceImageID}, fmt.Errorf("copy image %s: %w", sourceImageID, err)
 	}
-	res, err = c.copyImage(ctx, src, opts, src.ID, "")
+	res, err = c.copyImage(ctx, src, opts, src.ID, opts.Label)
 	res.Duration = time.Since(start)
 	if err != nil {
 		return res, fmt.Errorf("copy image %q (id %s): %w", src.Name, src.ID, err)

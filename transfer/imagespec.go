@@ -11,6 +11,8 @@ import (
 type ImageOptions struct {
 	// Name of the copy; empty means the source's name.
 	Name string
+	// Label names the copy in progress reports; empty means its name.
+	Label string
 	// Visibility of the copy: private (the default), shared, community
 	// or public.
 	Visibility string

@@ -17,6 +17,10 @@ import (
 type VolumeOptions struct {
 	// Name and Description of the copy; empty means the source's.
 	Name, Description string
+	// Label names the copy in progress reports (e.g. "db-1 root disk"
+	// for a volume Nova made without a name); empty means its name, else
+	// its ID.
+	Label string
 	// VolumeType and AvailabilityZone on the target; empty means the
 	// target's defaults.
 	VolumeType, AvailabilityZone string
@@ -111,7 +115,7 @@ func (c *Copier) copyVolumeOnce(ctx context.Context, vol *volumes.Volume, opts V
 	}
 	c.stage(vol.ID, "streaming")
 	carried := carriedImageMetadata(vol)
-	moved, err := c.copyImage(ctx, img, ImageOptions{Name: TempName("image", vol.ID), Properties: carried}, vol.ID, cmp.Or(spec.Name, vol.ID))
+	moved, err := c.copyImage(ctx, img, ImageOptions{Name: TempName("image", vol.ID), Properties: carried}, vol.ID, cmp.Or(opts.Label, spec.Name, vol.ID))
 	res.MD5, res.SHA512, res.BytesOnWire, res.Retries, res.Resumes = moved.MD5, moved.SHA512, moved.BytesOnWire, moved.Retries, moved.Resumes
 	if err != nil {
 		return res, err

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/scs-migrate/scs-migrate/internal/sim"
 )
 
@@ -167,11 +169,22 @@ func TestSecureYAMLBesideClouds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	public := strings.Replace(string(b), `password: "`+testProject.Password+`"`, "", 1)
-	if public == string(b) {
-		t.Fatal("the password line was not found in the written clouds.yaml")
+	var doc struct {
+		Clouds map[string]map[string]any `json:"clouds"`
 	}
-	writeFile(t, dir, "clouds.yaml", public)
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	auth, _ := doc.Clouds["split"]["auth"].(map[string]any)
+	if auth["password"] != testProject.Password {
+		t.Fatalf("the written clouds.yaml has no password for split: %s", b)
+	}
+	delete(auth, "password")
+	public, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "clouds.yaml", string(public))
 	writeFile(t, dir, "secure.yaml", "clouds:\n  split:\n    auth:\n      password: \""+testProject.Password+"\"\n")
 	if _, err := Open(testContext(t), "split", Options{CloudsFile: file}); err != nil {
 		t.Fatalf("open with the password in secure.yaml: %v", err)
