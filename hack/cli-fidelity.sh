@@ -161,7 +161,7 @@ expect_eq "nothing of the script is left" "$(os image list --private -f value -c
 
 # --- scs-migrate moves the seeded tenant; the openstack CLI sees it on the target
 set +e
-"$bin" plan --source sim-source --target sim-target --output "$work/plan.json" >"$work/plan.out" 2>&1
+"$bin" plan --source sim-source --target sim-target --output "$work/plan.json" --detailed-exitcode >"$work/plan.out" 2>&1
 plan_rc=$?
 "$bin" migrate --plan "$work/plan.json" >"$work/migrate.out" 2>&1
 migrate_rc=$?

@@ -1,12 +1,15 @@
 package migrate
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/scs-migrate/scs-migrate/inventory"
 	"github.com/scs-migrate/scs-migrate/plans"
 )
 
@@ -83,72 +86,50 @@ func leftovers(p *plans.Plan, rep *Report) []Leftover {
 	inv := p.Inventory
 	var out []Leftover
 	add := func(kind, id, name, cmd string) {
-		if name == "" {
-			name = named[id]
-		}
-		out = append(out, Leftover{Kind: kind, ID: id, Name: name, Remove: cmd})
+		out = append(out, Leftover{Kind: kind, ID: id, Name: cmp.Or(name, named[id]), Remove: cmd})
 	}
-	for _, lb := range inv.LoadBalancers {
-		if moved[plans.StepLoadBalancer][lb.ID] {
-			add("load balancer", lb.ID, lb.Name, cli("loadbalancer delete --cascade %s", lb.ID))
-		}
-	}
-	for _, f := range inv.FloatingIPs {
-		if moved[plans.StepFloatingIP][f.ID] {
-			add("floating IP", f.ID, f.FloatingIPAddress, cli("floating ip delete %s", f.ID))
-		}
-	}
-	for _, s := range inv.Servers {
-		if moved[plans.StepServer][s.ID] {
-			add("server", s.ID, s.Name, cli("server delete --wait %s", s.ID))
-		}
-	}
-	for _, v := range inv.Volumes {
-		if moved[plans.StepCopyVolume][v.ID] {
-			add("volume", v.ID, v.Name, cli("volume delete %s", v.ID))
-		}
-	}
-	for _, r := range inv.Routers {
-		if !moved[plans.StepRouter][r.ID] {
-			continue
-		}
-		var cmds []string
-		for _, itf := range r.Interfaces {
-			cmds = append(cmds, cli("router remove subnet %s %s", r.ID, itf.SubnetID))
-		}
-		add("router", r.ID, r.Name, strings.Join(append(cmds, cli("router delete %s", r.ID)), " && "))
-	}
-	for _, port := range inv.Ports {
-		if moved[plans.StepPort][port.ID] {
-			add("port", port.ID, port.Name, cli("port delete %s", port.ID))
-		}
-	}
-	for _, n := range inv.Networks {
-		if moved[plans.StepNetwork][n.ID] {
-			add("network", n.ID, n.Name, cli("network delete %s", n.ID))
-		}
-	}
-	for _, g := range inv.SecurityGroups {
-		if moved[plans.StepSecurityGroup][g.ID] && g.Name != "default" {
-			add("security group", g.ID, g.Name, cli("security group delete %s", g.ID))
-		}
-	}
-	for _, im := range inv.Images {
-		if moved[plans.StepCopyImage][im.ID] && im.OwnedByTenant {
-			add("image", im.ID, im.Name, cli("image delete %s", im.ID))
-		}
-	}
-	for _, g := range inv.ServerGroups {
-		if moved[plans.StepServerGroup][g.ID] {
-			add("server group", g.ID, g.Name, cli("server group delete %s", g.ID))
-		}
-	}
-	for _, k := range inv.Keypairs {
-		if moved[plans.StepKeypair][k.Name] {
-			add("keypair", k.Name, k.Name, cli("keypair delete %s", k.Name))
-		}
-	}
+	each(add, inv.LoadBalancers, moved[plans.StepLoadBalancer], "load balancer", func(lb inventory.LoadBalancer) (string, string) { return lb.ID, lb.Name },
+		func(id string, _ inventory.LoadBalancer) string { return cli("loadbalancer delete --cascade %s", id) })
+	each(add, inv.FloatingIPs, moved[plans.StepFloatingIP], "floating IP", func(f inventory.FloatingIP) (string, string) { return f.ID, f.FloatingIPAddress },
+		func(id string, _ inventory.FloatingIP) string { return cli("floating ip delete %s", id) })
+	each(add, inv.Servers, moved[plans.StepServer], "server", func(s inventory.Server) (string, string) { return s.ID, s.Name },
+		func(id string, _ inventory.Server) string { return cli("server delete --wait %s", id) })
+	each(add, inv.Volumes, moved[plans.StepCopyVolume], "volume", func(v inventory.Volume) (string, string) { return v.ID, v.Name },
+		func(id string, _ inventory.Volume) string { return cli("volume delete %s", id) })
+	each(add, inv.Routers, moved[plans.StepRouter], "router", func(r inventory.Router) (string, string) { return r.ID, r.Name },
+		func(id string, r inventory.Router) string {
+			var cmds []string
+			for _, itf := range r.Interfaces {
+				cmds = append(cmds, cli("router remove subnet %s %s", id, itf.SubnetID))
+			}
+			return strings.Join(append(cmds, cli("router delete %s", id)), " && ")
+		})
+	each(add, inv.Ports, moved[plans.StepPort], "port", func(p inventory.Port) (string, string) { return p.ID, p.Name },
+		func(id string, _ inventory.Port) string { return cli("port delete %s", id) })
+	each(add, inv.Networks, moved[plans.StepNetwork], "network", func(n inventory.Network) (string, string) { return n.ID, n.Name },
+		func(id string, _ inventory.Network) string { return cli("network delete %s", id) })
+	groups := slices.DeleteFunc(slices.Clone(inv.SecurityGroups), func(g inventory.SecurityGroup) bool { return g.Name == "default" })
+	each(add, groups, moved[plans.StepSecurityGroup], "security group", func(g inventory.SecurityGroup) (string, string) { return g.ID, g.Name },
+		func(id string, _ inventory.SecurityGroup) string { return cli("security group delete %s", id) })
+	own := slices.DeleteFunc(slices.Clone(inv.Images), func(im inventory.Image) bool { return !im.OwnedByTenant })
+	each(add, own, moved[plans.StepCopyImage], "image", func(im inventory.Image) (string, string) { return im.ID, im.Name },
+		func(id string, _ inventory.Image) string { return cli("image delete %s", id) })
+	each(add, inv.ServerGroups, moved[plans.StepServerGroup], "server group", func(g inventory.ServerGroup) (string, string) { return g.ID, g.Name },
+		func(id string, _ inventory.ServerGroup) string { return cli("server group delete %s", id) })
+	each(add, inv.Keypairs, moved[plans.StepKeypair], "keypair", func(k inventory.Keypair) (string, string) { return k.Name, k.Name },
+		func(id string, _ inventory.Keypair) string { return cli("keypair delete %s", id) })
 	return out
+}
+
+// each adds, in list order, the resources of one kind whose step moved
+// them.
+func each[T any](add func(kind, id, name, cmd string), list []T, moved map[string]bool, kind string,
+	key func(T) (id, name string), remove func(id string, r T) string) {
+	for _, r := range list {
+		if id, name := key(r); moved[id] {
+			add(kind, id, name, remove(id, r))
+		}
+	}
 }
 
 // WriteCutoverReport writes the report as "markdown" or "json".
