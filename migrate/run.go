@@ -123,13 +123,8 @@ type run struct {
 	restarted []string
 }
 
+// newRun prepares a run whose sessions and journal path Run checked.
 func newRun(p *plans.Plan, src, dst *cloud.Session, opts Options) (*run, error) {
-	if err := checkSessions(p, src, dst); err != nil {
-		return nil, err
-	}
-	if opts.JournalPath == "" {
-		return nil, errors.New("migrate: Options.JournalPath is required")
-	}
 	r := &run{plan: p, src: src, dst: dst, opts: opts, reg: opts.Registry, obs: opts.Observer, data: opts.Data}
 	if r.reg == nil {
 		r.reg = DefaultRegistry()
