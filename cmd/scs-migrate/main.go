@@ -22,7 +22,16 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := newApp().RunContext(ctx, os.Args)
-	os.Exit(exitCode(err, os.Stderr))
+	os.Exit(signalExit(ctx, exitCode(err, os.Stderr)))
+}
+
+// signalExit turns the 130 of a cancelled run into 143 when SIGTERM,
+// not Ctrl-C, cancelled it, as a shell reports the two.
+func signalExit(ctx context.Context, code int) int {
+	if cause := context.Cause(ctx); code == 130 && cause != nil && cause.Error() == syscall.SIGTERM.String()+" signal received" {
+		return 143
+	}
+	return code
 }
 
 func newApp() *cli.App {
@@ -59,9 +68,9 @@ func commands() []*cli.Command {
 
 // exitCode maps errors to the process exit code, printing the error to
 // w; only main does this. An exit-coded error (cli.Exit) gives its code
-// and a cancelled context (Ctrl-C, SIGTERM) 130, as a shell reports
-// SIGINT, both wherever they are in the chain of wrapped errors; any
-// other error gives 1.
+// and a cancelled context 130 (signalExit makes SIGTERM's 143), both
+// wherever they are in the chain of wrapped errors; any other error
+// gives 1.
 func exitCode(err error, w io.Writer) int {
 	if err == nil {
 		return 0
