@@ -6,6 +6,7 @@ import (
 
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/client-go/util/flowcontrol"
 )
 
 // Request limits of every client: a migration makes few calls, but an
@@ -69,6 +70,9 @@ func tune(cfg *rest.Config) *rest.Config {
 	c := rest.CopyConfig(cfg)
 	if c.QPS == 0 {
 		c.QPS, c.Burst = clientQPS, clientBurst
+	}
+	if c.RateLimiter == nil {
+		c.RateLimiter = deadlineLimiter{flowcontrol.NewTokenBucketRateLimiter(c.QPS, c.Burst)}
 	}
 	if c.Timeout == 0 {
 		c.Timeout = clientTimeout
