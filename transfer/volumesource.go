@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/snapshots"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
@@ -72,17 +73,8 @@ func refusedFormat(err error) bool {
 // attached.
 func (c *Copier) detachedCopy(ctx context.Context, cl *cleanups, vol *volumes.Volume) (string, []*cleanupStep, error) {
 	bs := c.Source.BlockStorage
-	c.stage(vol.ID, "snapshotting")
-	snap, err := snapshots.Create(ctx, bs, snapshots.CreateOpts{
-		VolumeID: vol.ID, Force: true, Name: TempName("snapshot", vol.ID),
-		Description: "temporary snapshot of scs-migrate, removed when the copy ends"}).Extract()
+	snap, steps, err := c.snapshotInUse(ctx, cl, vol)
 	if err != nil {
-		return "", nil, cloud.Wrap("snapshot the in-use volume", err)
-	}
-	steps := []*cleanupStep{cl.push("delete temporary snapshot "+snap.ID, func(ctx context.Context) error {
-		return c.deleteSnapshot(ctx, bs, snap.ID)
-	})}
-	if _, err := c.waitSnapshot(ctx, bs, snap.ID); err != nil {
 		return "", steps, err
 	}
 	tmp, err := volumes.Create(ctx, bs, volumes.CreateOpts{
@@ -98,6 +90,47 @@ func (c *Copier) detachedCopy(ctx context.Context, cl *cleanups, vol *volumes.Vo
 		return "", steps, err
 	}
 	return tmp.ID, steps, nil
+}
+
+// snapshotAttempts bounds the tries at a snapshot of an in-use volume.
+const snapshotAttempts = 4
+
+// snapshotInUse takes the temporary snapshot of an in-use volume. Cinder
+// drivers that snapshot an attached volume through Nova (assisted
+// snapshots: NFS, local directories) put the snapshot in error while the
+// instance is busy — Nova refuses while it takes an image of the same
+// server's root disk — so a snapshot that ends in error is removed and
+// taken again after a pause, up to snapshotAttempts times.
+func (c *Copier) snapshotInUse(ctx context.Context, cl *cleanups, vol *volumes.Volume) (*snapshots.Snapshot, []*cleanupStep, error) {
+	bs := c.Source.BlockStorage
+	var steps []*cleanupStep
+	for attempt := 1; ; attempt++ {
+		c.stage(vol.ID, "snapshotting")
+		snap, err := snapshots.Create(ctx, bs, snapshots.CreateOpts{
+			VolumeID: vol.ID, Force: true, Name: TempName("snapshot", vol.ID),
+			Description: "temporary snapshot of scs-migrate, removed when the copy ends"}).Extract()
+		if err != nil {
+			return nil, steps, cloud.Wrap("snapshot the in-use volume", err)
+		}
+		step := cl.push("delete temporary snapshot "+snap.ID, func(ctx context.Context) error {
+			return c.deleteSnapshot(ctx, bs, snap.ID)
+		})
+		steps = append(steps, step)
+		_, err = c.waitSnapshot(ctx, bs, snap.ID)
+		if err == nil || !errors.Is(err, cloud.ErrBadState) || attempt == snapshotAttempts {
+			if err != nil && attempt > 1 {
+				err = fmt.Errorf("%w (attempt %d of %d)", err, attempt, snapshotAttempts)
+			}
+			return snap, steps, err
+		}
+		if err := cl.now(ctx, step); err != nil {
+			return nil, steps, err
+		}
+		c.stage(vol.ID, fmt.Sprintf("the snapshot failed (%v); trying again", err))
+		if err := cloud.Sleep(ctx, time.Duration(attempt)*2*c.backoff); err != nil {
+			return nil, steps, err
+		}
+	}
 }
 
 // uploadVolume makes an image of a volume on the source
