@@ -351,6 +351,7 @@ var catalogEntries = []struct{ typ, name, path string }{
 	{"network", "neutron", "/network"},
 	{"load-balancer", "octavia", "/load-balancer"},
 	{"placement", "placement", "/placement"},
+	{"object-store", "swift", "/swift/v1/AUTH_%(project_id)s"},
 }
 
 // catalog is the service catalog as Keystone renders it for a token of
@@ -456,4 +457,10 @@ func (s *Room) getUser(w http.ResponseWriter, r *http.Request, tok *token) {
 	core.WriteJSON(w, http.StatusOK, map[string]any{"user": map[string]any{"id": u.ID, "name": u.Name,
 		"domain_id": s.domainID, "enabled": true, "password_expires_at": nil,
 		"links": map[string]string{"self": s.c.AuthURL() + "/users/" + u.ID}}})
+}
+
+// EC2CredentialLocked is the EC2 credential with the access key; there
+// are none yet.
+func (s *Room) EC2CredentialLocked(string) (core.EC2Credential, bool) {
+	return core.EC2Credential{}, false
 }
