@@ -101,7 +101,7 @@ func New(opts Options) (*Cloud, error) {
 	c.compute = compute.New(c.Cloud, c.network, c.volume, c.image)
 	c.objects = objectstore.New(c.Cloud, c.identity)
 	c.rooms = []core.Room{c.identity, c.compute, c.network, c.volume, loadbalancer.New(c.Cloud, c.network), c.image,
-		placement.New(c.Cloud), c.objects}
+		placement.New(c.Cloud), c.objects, c.objects.S3()}
 	if err := c.listen(); err != nil {
 		c.removeDataDir()
 		return nil, err

@@ -9,8 +9,11 @@
 //
 // All services of one Cloud share one listener; each service lives under
 // its own path prefix (/identity, /compute/v2.1, /image, /volume/v3,
-// /network, /load-balancer, /placement, /swift/v1), the way devstack lays
-// them out.
+// /network, /load-balancer, /placement, /swift/v1, /s3), the way devstack
+// lays them out. S3 requests signed with AWS Signature V4 are also
+// answered at the root (/<bucket>/<key>), for S3 clients whose endpoint
+// cannot carry a path; the object store room serves both APIs over one
+// store, so that an S3 bucket is the Swift container of the same name.
 //
 // # Rooms
 //
