@@ -112,6 +112,9 @@ func (s *S3) serve(w http.ResponseWriter, r *http.Request, base string) {
 
 func (s *S3) bucketOp(c *call) {
 	q := c.q
+	if s.subresource(c) {
+		return
+	}
 	switch c.r.Method {
 	case http.MethodPut:
 		s.createBucket(c)
@@ -119,8 +122,16 @@ func (s *S3) bucketOp(c *call) {
 		s.withBucket(c, func(*container) { c.w.WriteHeader(http.StatusOK) })
 	case http.MethodDelete:
 		s.deleteBucket(c)
+	case http.MethodPost:
+		if !q.Has("delete") {
+			c.fail(s3Error(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource."))
+			return
+		}
+		s.deleteObjects(c)
 	case http.MethodGet:
 		switch {
+		case q.Has("uploads"):
+			s.listUploads(c)
 		case q.Has("location"):
 			region := s.r.c.Profile().Region
 			s.withBucket(c, func(*container) {
@@ -139,6 +150,34 @@ func (s *S3) bucketOp(c *call) {
 }
 
 func (s *S3) objectOp(c *call) {
+	upload := c.q.Has("uploadId")
+	switch c.r.Method {
+	case http.MethodPost:
+		switch {
+		case c.q.Has("uploads"):
+			s.createUpload(c)
+		case upload:
+			s.completeUpload(c)
+		default:
+			c.fail(s3Error(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource."))
+		}
+		return
+	case http.MethodGet:
+		if upload {
+			s.listParts(c)
+			return
+		}
+	case http.MethodDelete:
+		if upload {
+			s.abortUpload(c)
+			return
+		}
+	case http.MethodPut:
+		if upload {
+			s.uploadPart(c)
+			return
+		}
+	}
 	switch c.r.Method {
 	case http.MethodPut:
 		if c.r.Header.Get("X-Amz-Copy-Source") != "" {
