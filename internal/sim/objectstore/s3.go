@@ -265,11 +265,11 @@ func (s *S3) createBucket(c *call) {
 	io.Copy(io.Discard, io.LimitReader(c.body, 1<<20)) // CreateBucketConfiguration: any location
 	s.r.c.Lock()
 	defer s.r.c.Unlock()
-	switch owner := s.r.ownerLocked(c.bucket); {
-	case owner == c.project:
+	switch {
+	case s.r.containerLocked(c.project, c.bucket) != nil:
 		c.fail(s3Error(http.StatusConflict, "BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it."))
 		return
-	case owner != "":
+	case s.r.ownerLocked(c.bucket) != "":
 		c.fail(s3Error(http.StatusConflict, "BucketAlreadyExists", "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."))
 		return
 	}
