@@ -59,6 +59,13 @@ func parseSig(r *http.Request) (*sigRequest, *core.APIError) {
 		s.presigned = true
 		cred, signed, s.signature, date = q.Get("X-Amz-Credential"), q.Get("X-Amz-SignedHeaders"), q.Get("X-Amz-Signature"), q.Get("X-Amz-Date")
 	} else {
+		if r.Header.Get("Authorization") == "" {
+			// Anonymous access: no bucket of the simulator is public.
+			return nil, s3Error(http.StatusForbidden, "AccessDenied", "Access Denied")
+		}
+		if !strings.HasPrefix(r.Header.Get("Authorization"), sigV4Algorithm) {
+			return nil, s3Error(http.StatusBadRequest, "InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
+		}
 		auth := strings.TrimPrefix(r.Header.Get("Authorization"), sigV4Algorithm)
 		for _, part := range strings.Split(auth, ",") {
 			k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
@@ -213,8 +220,12 @@ func (s3 *S3) body(r *http.Request, s *sigRequest, key []byte) io.Reader {
 	payload := r.Header.Get("X-Amz-Content-Sha256")
 	switch {
 	case strings.HasPrefix(payload, streamingPrefix):
+		want, err := strconv.ParseInt(r.Header.Get("X-Amz-Decoded-Content-Length"), 10, 64)
+		if err != nil {
+			want = -1
+		}
 		return &chunkedReader{br: bufio.NewReaderSize(r.Body, 64<<10), signed: strings.HasPrefix(payload, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
-			key: key, prev: s.signature, scope: s.scope(), date: s.amzDate.Format(amzDateFormat)}
+			key: key, prev: s.signature, scope: s.scope(), date: s.amzDate.Format(amzDateFormat), want: want}
 	case payload == "" || payload == unsignedPayload || s.presigned:
 		return r.Body
 	default:
@@ -252,11 +263,15 @@ type chunkedReader struct {
 	chunkSig          string
 	h                 hash.Hash // of the chunk being read; nil between chunks
 	done              bool
+	n, want           int64 // bytes decoded; x-amz-decoded-content-length or -1
 }
 
 func (c *chunkedReader) Read(p []byte) (int, error) {
 	for c.left == 0 {
 		if c.done {
+			if c.want >= 0 && c.n != c.want {
+				return 0, io.ErrUnexpectedEOF
+			}
 			return 0, io.EOF
 		}
 		if c.h != nil {
@@ -275,6 +290,7 @@ func (c *chunkedReader) Read(p []byte) (int, error) {
 	}
 	n, err := c.br.Read(p[:min(int64(len(p)), c.left)])
 	c.left -= int64(n)
+	c.n += int64(n)
 	c.h.Write(p[:n])
 	if err == io.EOF {
 		err = io.ErrUnexpectedEOF
