@@ -89,4 +89,8 @@ type VIPPort struct {
 // S3 client signs with, for a user in a project.
 type EC2Credential struct {
 	Access, Secret, UserID, ProjectID string
+	// Authorized is set when the user has a role on the project: Keystone
+	// mints credentials for any project but refuses to authenticate
+	// them otherwise ("User not valid for tenant").
+	Authorized bool
 }

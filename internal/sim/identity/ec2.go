@@ -1,6 +1,8 @@
 package identity
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 
@@ -9,7 +11,8 @@ import (
 
 // EC2 credentials (OS-EC2): an access key and a secret for a user in a
 // project, which S3 clients sign requests with. A user manages their
-// own; Keystone answers another user's with 403.
+// own; Keystone answers another user's with 403 (policy
+// ec2_*_credential: admin or owner).
 
 // EC2CredentialLocked is the EC2 credential with the access key.
 func (s *Room) EC2CredentialLocked(access string) (core.EC2Credential, bool) {
@@ -17,7 +20,10 @@ func (s *Room) EC2CredentialLocked(access string) (core.EC2Credential, bool) {
 	if c == nil {
 		return core.EC2Credential{}, false
 	}
-	return *c, true
+	out := *c
+	u := s.users[c.UserID]
+	out.Authorized = u != nil && u.ProjectID == c.ProjectID
+	return out, true
 }
 
 // NewEC2CredentialLocked mints an EC2 credential for the user of a
@@ -65,10 +71,8 @@ func (s *Room) createEC2(w http.ResponseWriter, r *http.Request, tok *token) {
 		core.KeystoneErrors.Write(w, http.StatusNotFound, "Could not find project: "+req.TenantID+".")
 		return
 	}
-	if s.users[tok.UserID].ProjectID != req.TenantID {
-		core.KeystoneErrors.Write(w, http.StatusForbidden, "You are not authorized to perform the requested action: the user has no role on the project.")
-		return
-	}
+	// Keystone mints credentials for a project the user has no role on;
+	// they fail when used (EC2CredentialLocked says so).
 	c := &core.EC2Credential{Access: core.NewHexID(), Secret: core.NewHexID(), UserID: tok.UserID, ProjectID: req.TenantID}
 	s.ec2[c.Access] = c
 	core.WriteJSON(w, http.StatusCreated, map[string]any{"credential": s.ec2Doc(c)})
@@ -97,7 +101,9 @@ func (s *Room) ec2Find(w http.ResponseWriter, r *http.Request, tok *token, actio
 	}
 	c := s.ec2[r.PathValue("access")]
 	if c == nil || c.UserID != tok.UserID {
-		core.KeystoneErrors.Write(w, http.StatusNotFound, "Could not find credential: "+r.PathValue("access")+".")
+		// Keystone stores EC2 credentials under the SHA-256 of the access key.
+		sum := sha256.Sum256([]byte(r.PathValue("access")))
+		core.KeystoneErrors.Write(w, http.StatusNotFound, "Could not find credential: "+hex.EncodeToString(sum[:])+".")
 		return nil
 	}
 	return c

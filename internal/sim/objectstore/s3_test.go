@@ -65,7 +65,7 @@ func TestEC2Credentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	all, _ := ec2credentials.ExtractCredentials(pages)
-	if len(all) != 1 || all[0].Access != cred.Access {
+	if len(all) != 1 || all[0].Access != cred.Access || all[0].Secret != cred.Secret {
 		t.Fatalf("list %+v", all)
 	}
 	// Another user's credentials are not the caller's to manage; a
@@ -73,8 +73,17 @@ func TestEC2Credentials(t *testing.T) {
 	other := openEnv(t, e.c, 1)
 	_, err = ec2credentials.List(idc, other.s.UserID).AllPages(e.ctx)
 	wantStatus(t, err, http.StatusForbidden)
-	_, err = ec2credentials.Create(e.ctx, idc, e.s.UserID, ec2credentials.CreateOpts{TenantID: other.s.ProjectID}).Extract()
-	wantStatus(t, err, http.StatusForbidden)
+	// Keystone mints a credential for a project the user has no role on,
+	// but it authenticates nothing.
+	foreign, err := ec2credentials.Create(e.ctx, idc, e.s.UserID, ec2credentials.CreateOpts{TenantID: other.s.ProjectID}).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.minio(t, foreign.Access, foreign.Secret).ListBuckets(e.ctx); s3Code(err) != "AccessDenied" {
+		t.Fatalf("credential for a foreign project: %v", err)
+	}
+	_, err = ec2credentials.Create(e.ctx, idc, e.s.UserID, ec2credentials.CreateOpts{TenantID: "nope"}).Extract()
+	wantStatus(t, err, http.StatusNotFound)
 
 	mc := e.minio(t, cred.Access, cred.Secret)
 	if _, err := mc.ListBuckets(e.ctx); err != nil {

@@ -198,6 +198,9 @@ func (s3 *S3) auth(r *http.Request) (core.EC2Credential, *sigRequest, []byte, *c
 	if !ok {
 		return cred, nil, nil, s3Error(http.StatusForbidden, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
 	}
+	if !cred.Authorized {
+		return cred, nil, nil, errAccessDenied
+	}
 	if s.presigned {
 		exp, _ := strconv.Atoi(r.URL.Query().Get("X-Amz-Expires"))
 		if time.Now().After(s.amzDate.Add(time.Duration(exp) * time.Second)) { // wall clock: clients sign with theirs
