@@ -220,6 +220,16 @@ func TestS3Basics(t *testing.T) {
 	if strings.Join(keys, ",") != "copy,dir/kib.bin,empty" {
 		t.Fatalf("list %v", keys)
 	}
+	var v1 []string
+	for o := range mc.ListObjects(ctx, "web", minio.ListObjectsOptions{UseV1: true, Prefix: "d"}) {
+		if o.Err != nil {
+			t.Fatal(o.Err)
+		}
+		v1 = append(v1, o.Key)
+	}
+	if strings.Join(v1, ",") != "dir/" {
+		t.Fatalf("ListObjects v1 with delimiter: %v", v1)
+	}
 	for _, k := range keys {
 		if err := mc.RemoveObject(ctx, "web", k, minio.RemoveObjectOptions{}); err != nil {
 			t.Fatal(err)

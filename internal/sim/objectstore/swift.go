@@ -37,9 +37,47 @@ func (r *Room) Routes(mux *http.ServeMux) {
 	acc := r.c.Authed(core.SwiftErrors, r.account)
 	mux.HandleFunc("/swift/v1/{account}", acc)
 	mux.HandleFunc("/swift/v1/{account}/{$}", acc)
-	mux.HandleFunc("/swift/v1/{account}/{container}", r.c.Authed(core.SwiftErrors, r.container))
-	mux.HandleFunc("/swift/v1/{account}/{container}/{$}", r.c.Authed(core.SwiftErrors, r.container))
-	mux.HandleFunc("/swift/v1/{account}/{container}/{object...}", r.c.Authed(core.SwiftErrors, r.object))
+	mux.HandleFunc("/swift/v1/{account}/{container}", r.publicOr(true, r.container))
+	mux.HandleFunc("/swift/v1/{account}/{container}/{$}", r.publicOr(true, r.container))
+	mux.HandleFunc("/swift/v1/{account}/{container}/{object...}", r.publicOr(false, r.object))
+}
+
+// publicOr wraps a handler that needs a token so that anonymous GET and
+// HEAD requests pass where the container's read ACL lets anyone read
+// (".r:*"; listings also need ".rlistings"), as Swift's tempauth and
+// keystoneauth do.
+func (r *Room) publicOr(listing bool, h core.AuthedHandler) http.HandlerFunc {
+	authed := r.c.Authed(core.SwiftErrors, h)
+	return func(w http.ResponseWriter, req *http.Request) {
+		if req.Header.Get("X-Auth-Token") == "" && (req.Method == http.MethodGet || req.Method == http.MethodHead) {
+			project, _ := strings.CutPrefix(req.PathValue("account"), "AUTH_")
+			r.c.Lock()
+			var acl string
+			if a := r.accounts[project]; a != nil && a.containers[req.PathValue("container")] != nil {
+				acl = a.containers[req.PathValue("container")].read
+			}
+			r.c.Unlock()
+			if publicRead(acl, listing) {
+				h(w, req, &core.Token{ProjectID: project})
+				return
+			}
+		}
+		authed(w, req)
+	}
+}
+
+// publicRead reports whether a read ACL lets anyone read (and list).
+func publicRead(acl string, listing bool) bool {
+	var anyone, listings bool
+	for _, e := range strings.Split(acl, ",") {
+		switch strings.TrimSpace(e) {
+		case ".r:*":
+			anyone = true
+		case ".rlistings":
+			listings = true
+		}
+	}
+	return anyone && (!listing || listings)
 }
 
 func (r *Room) info(w http.ResponseWriter, _ *http.Request) {

@@ -192,6 +192,19 @@ func TestSwiftContainersAndObjects(t *testing.T) {
 	_, err = objects.Get(ctx, sc, "logs", "copy.jpg", nil).Extract()
 	wantStatus(t, err, http.StatusNotFound)
 
+	// "photos" is world-readable (.r:*) but not listable (no .rlistings).
+	for url, want := range map[string]int{sc.Endpoint + "photos/top.jpg": http.StatusOK, sc.Endpoint + "photos": http.StatusUnauthorized,
+		sc.Endpoint + "logs/copy.jpg": http.StatusUnauthorized} {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("anonymous GET %s: %d, want %d", url, resp.StatusCode, want)
+		}
+	}
+
 	// Another project's account is forbidden.
 	other := openEnv(t, e.c, 1)
 	_, err = objects.Download(ctx, other.swift, "photos", "top.jpg", nil).Extract()
