@@ -139,10 +139,10 @@ func listParams(q map[string][]string) (limit int, ok bool) {
 	limit = swiftListLimit
 	if l := first(q["limit"]); l != "" {
 		n, err := strconv.Atoi(l)
-		if err != nil || n < 0 {
+		if err != nil || n < 0 || n > swiftListLimit {
 			return 0, false
 		}
-		limit = min(n, swiftListLimit)
+		limit = n
 	}
 	return limit, true
 }
@@ -217,7 +217,7 @@ func (r *Room) account(w http.ResponseWriter, req *http.Request, tok *core.Token
 	q := req.URL.Query()
 	limit, ok := listParams(q)
 	if !ok {
-		core.SwiftErrors.Write(w, http.StatusPreconditionFailed, "Value of limit must be a positive integer")
+		core.SwiftErrors.Write(w, http.StatusPreconditionFailed, "Maximum limit is 10000")
 		return
 	}
 	var names []string
@@ -317,7 +317,7 @@ func (r *Room) container(w http.ResponseWriter, req *http.Request, tok *core.Tok
 	q := req.URL.Query()
 	limit, ok := listParams(q)
 	if !ok {
-		core.SwiftErrors.Write(w, http.StatusPreconditionFailed, "Value of limit must be a positive integer")
+		core.SwiftErrors.Write(w, http.StatusPreconditionFailed, "Maximum limit is 10000")
 		return
 	}
 	prefix, delim := q.Get("prefix"), q.Get("delimiter")
