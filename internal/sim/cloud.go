@@ -16,6 +16,7 @@ import (
 	"github.com/scs-migrate/scs-migrate/internal/sim/image"
 	"github.com/scs-migrate/scs-migrate/internal/sim/loadbalancer"
 	"github.com/scs-migrate/scs-migrate/internal/sim/network"
+	"github.com/scs-migrate/scs-migrate/internal/sim/objectstore"
 	"github.com/scs-migrate/scs-migrate/internal/sim/placement"
 	"github.com/scs-migrate/scs-migrate/internal/sim/volume"
 )
@@ -70,6 +71,7 @@ type Cloud struct {
 	image    *image.Room
 	volume   *volume.Room
 	network  *network.Room
+	objects  *objectstore.Room
 }
 
 // New creates a cloud, seeds it as an SCS-compliant provider, and starts
@@ -97,7 +99,9 @@ func New(opts Options) (*Cloud, error) {
 	c.volume = volume.New(c.Cloud, c.identity, c.image)
 	c.network = network.New(c.Cloud)
 	c.compute = compute.New(c.Cloud, c.network, c.volume, c.image)
-	c.rooms = []core.Room{c.identity, c.compute, c.network, c.volume, loadbalancer.New(c.Cloud, c.network), c.image, placement.New(c.Cloud)}
+	c.objects = objectstore.New(c.Cloud, c.identity)
+	c.rooms = []core.Room{c.identity, c.compute, c.network, c.volume, loadbalancer.New(c.Cloud, c.network), c.image,
+		placement.New(c.Cloud), c.objects, c.objects.S3()}
 	if err := c.listen(); err != nil {
 		c.removeDataDir()
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
+	"github.com/scs-migrate/scs-migrate/internal/sim/objectstore"
 )
 
 // handler builds the one HTTP handler that serves every service of the
@@ -17,7 +18,16 @@ func (c *Cloud) handler() http.Handler {
 	for _, r := range c.rooms {
 		r.Routes(mux)
 	}
-	return c.observe(mux)
+	s3 := c.objects.S3()
+	return c.observe(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if objectstore.IsSigV4(r) && serviceOf(r.URL.Path) != "s3" {
+			// S3 clients that cannot put a path into their endpoint
+			// (minio-go) address buckets at the root.
+			s3.ServeRoot(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
 }
 
 // serviceOf names the service a request path belongs to.
@@ -34,6 +44,9 @@ func serviceOf(path string) string {
 func (c *Cloud) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		svc := serviceOf(r.URL.Path)
+		if objectstore.IsSigV4(r) {
+			svc = "s3"
+		}
 		c.calls.begin(svc)
 		defer c.calls.end()
 		f := c.Faults().Get()

@@ -61,6 +61,7 @@ func SeedTenant(ctx context.Context, c *Cloud, t *Tenant) error {
 		{"floating IPs", s.floatingIPs},
 		{"load balancers", s.loadBalancers},
 		{"stopped servers", s.stopServers},
+		{"buckets", s.buckets},
 	}
 	for _, st := range steps {
 		if err := st.run(ctx); err != nil {

@@ -30,6 +30,9 @@ type Tenant struct {
 	Volumes        []TenantVolume   `yaml:"volumes"`
 	Servers        []TenantServer   `yaml:"servers"`
 	LoadBalancers  []TenantLB       `yaml:"loadBalancers"`
+	// Buckets are object storage containers (S3 buckets) with
+	// generated objects.
+	Buckets []TenantBucket `yaml:"buckets"`
 	// Quotas replace some of the project's quotas before anything is
 	// seeded.
 	Quotas *TenantQuotas `yaml:"quotas"`

@@ -43,6 +43,7 @@ func (t *Tenant) validate() error {
 	for i, s := range t.Servers {
 		v.define(fmt.Sprintf("servers[%d]", i), "server", s.Name)
 	}
+	t.validateBuckets(v)
 	t.validateRefs(v)
 	if v.err == nil && t.Quotas != nil {
 		if err := t.Quotas.validate(); err != nil {

@@ -85,8 +85,8 @@ func (c *Cloud) URL() string { return c.url }
 // AuthURL is the Keystone v3 endpoint a clouds.yaml points at.
 func (c *Cloud) AuthURL() string { return c.url + "/identity/v3" }
 
-// BlobPath is where the bytes of an image or volume live on disk; kind
-// is "images" or "volumes".
+// BlobPath is where the bytes of an image, volume or object live on
+// disk; kind is "images", "volumes" or "objects".
 func (c *Cloud) BlobPath(kind, id string) string {
 	return filepath.Join(c.dataDir, kind, id)
 }

@@ -84,3 +84,13 @@ type VIPPort struct {
 	// load balancer).
 	Owned bool
 }
+
+// EC2Credential is a Keystone EC2 credential: the access and secret an
+// S3 client signs with, for a user in a project.
+type EC2Credential struct {
+	Access, Secret, UserID, ProjectID string
+	// Authorized is set when the user has a role on the project: Keystone
+	// mints credentials for any project but refuses to authenticate
+	// them otherwise ("User not valid for tenant").
+	Authorized bool
+}

@@ -3,6 +3,7 @@ package core
 import (
 	"encoding/json"
 	"fmt"
+	"html"
 	"net/http"
 )
 
@@ -40,7 +41,20 @@ const (
 	KeystoneErrors
 	// OctaviaErrors: {"faultcode": "Client", "faultstring": "…", "debuginfo": null}.
 	OctaviaErrors
+	// SwiftErrors: swob's HTML pages ("<html><h1>Not Found</h1><p>…</p></html>").
+	SwiftErrors
+	// S3Errors: <Error><Code>NoSuchKey</Code><Message>…</Message>…</Error>;
+	// Type is the S3 error code.
+	S3Errors
 )
+
+// s3Codes are the S3 error codes a bare status stands for.
+var s3Codes = map[int]string{
+	400: "InvalidRequest", 401: "AccessDenied", 403: "AccessDenied", 404: "NoSuchKey",
+	405: "MethodNotAllowed", 409: "OperationAborted", 411: "MissingContentLength",
+	412: "PreconditionFailed", 416: "InvalidRange", 429: "SlowDown", 500: "InternalError",
+	501: "NotImplemented", 503: "ServiceUnavailable",
+}
 
 // novaFaultNames are the body keys Nova and Cinder use per status code.
 var novaFaultNames = map[int]string{
@@ -85,6 +99,22 @@ func (s ErrorStyle) WriteTyped(w http.ResponseWriter, status int, neutronType, m
 			fault = "Server"
 		}
 		WriteJSON(w, status, map[string]any{"faultcode": fault, "faultstring": message, "debuginfo": nil})
+	case SwiftErrors:
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "<html><h1>%s</h1><p>%s</p></html>", http.StatusText(status), html.EscapeString(message))
+	case S3Errors:
+		code := neutronType
+		if code == "" {
+			code = s3Codes[status]
+		}
+		if code == "" {
+			code = "InternalError"
+		}
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>%s</Code><Message>%s</Message><RequestId>tx%s</RequestId></Error>",
+			code, html.EscapeString(message), NewHexID()[:21])
 	default:
 		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
 		w.WriteHeader(status)

@@ -16,10 +16,11 @@ import (
 type Room struct {
 	c        *core.Cloud
 	domainID string
-	projects map[string]*project // by ID
-	users    map[string]*user    // by ID
-	appCreds map[string]*appCred // by ID
-	tokens   map[string]*token   // by token ID
+	projects map[string]*project            // by ID
+	users    map[string]*user               // by ID
+	appCreds map[string]*appCred            // by ID
+	ec2      map[string]*core.EC2Credential // by access key
+	tokens   map[string]*token              // by token ID
 }
 
 type token = core.Token
@@ -44,6 +45,7 @@ func New(c *core.Cloud) *Room {
 		projects: map[string]*project{},
 		users:    map[string]*user{},
 		appCreds: map[string]*appCred{},
+		ec2:      map[string]*core.EC2Credential{},
 		tokens:   map[string]*token{},
 	}
 }
@@ -134,6 +136,10 @@ func (s *Room) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /identity/v3/projects", s.c.Authed(core.KeystoneErrors, s.listProjects))
 	mux.HandleFunc("GET /identity/v3/projects/{id}", s.c.Authed(core.KeystoneErrors, s.getProject))
 	mux.HandleFunc("GET /identity/v3/users/{id}", s.c.Authed(core.KeystoneErrors, s.getUser))
+	mux.HandleFunc("POST /identity/v3/users/{id}/credentials/OS-EC2", s.c.Authed(core.KeystoneErrors, s.createEC2))
+	mux.HandleFunc("GET /identity/v3/users/{id}/credentials/OS-EC2", s.c.Authed(core.KeystoneErrors, s.listEC2))
+	mux.HandleFunc("GET /identity/v3/users/{id}/credentials/OS-EC2/{access}", s.c.Authed(core.KeystoneErrors, s.getEC2))
+	mux.HandleFunc("DELETE /identity/v3/users/{id}/credentials/OS-EC2/{access}", s.c.Authed(core.KeystoneErrors, s.deleteEC2))
 }
 
 func (s *Room) versionDoc() map[string]any {
@@ -351,6 +357,8 @@ var catalogEntries = []struct{ typ, name, path string }{
 	{"network", "neutron", "/network"},
 	{"load-balancer", "octavia", "/load-balancer"},
 	{"placement", "placement", "/placement"},
+	{"object-store", "swift", "/swift/v1/AUTH_%(project_id)s"},
+	{"object-store-s3", "s3", "/s3"},
 }
 
 // catalog is the service catalog as Keystone renders it for a token of

@@ -36,7 +36,7 @@ func TestKeystoneThroughGophercloud(t *testing.T) {
 		if s.ProjectName != "tenant" || s.ProjectID != c.ProjectID("tenant") {
 			t.Errorf("%s: project %q/%q", name, s.ProjectName, s.ProjectID)
 		}
-		want := "block-storage compute identity image load-balancer network placement volumev3"
+		want := "block-storage compute identity image load-balancer network object-store object-store-s3 placement volumev3"
 		if got := strings.Join(s.Services, " "); got != want {
 			t.Errorf("%s: services %q, want %q", name, got, want)
 		}
