@@ -82,28 +82,8 @@ func (s *S3) uploadPart(c *call) {
 		c.fail(s3Error(http.StatusBadRequest, "InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive"))
 		return
 	}
-	var want []byte
-	if m := c.r.Header.Get("Content-Md5"); m != "" {
-		if want, err = base64.StdEncoding.DecodeString(m); err != nil || len(want) != md5.Size {
-			c.fail(s3Error(http.StatusBadRequest, "InvalidDigest", "The Content-MD5 you specified was invalid."))
-			return
-		}
-	}
-	s.r.c.Lock()
-	_, _, aerr := s.uploadLocked(c)
-	s.r.c.Unlock()
-	if aerr != nil {
-		c.fail(aerr)
-		return
-	}
-	part, err := s.r.writeBlob(c.body)
-	if err != nil {
-		c.fail(bodyError(err))
-		return
-	}
-	if want != nil && hex.EncodeToString(want) != part.etag {
-		removeFile(part)
-		c.fail(s3Error(http.StatusBadRequest, "BadDigest", "The Content-MD5 you specified did not match what we received."))
+	part, ok := s.receive(c, func() *core.APIError { _, _, aerr := s.uploadLocked(c); return aerr })
+	if !ok {
 		return
 	}
 	s.r.c.Lock()

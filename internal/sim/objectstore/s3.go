@@ -289,33 +289,44 @@ func (s *S3) deleteBucket(c *call) {
 	})
 }
 
-// s3ETag is the ETag S3 shows: quoted.
-func s3ETag(o *object) string { return `"` + o.etag + `"` }
-
-func (s *S3) putObject(c *call) {
+// receive writes the request body to a file once check (run under the
+// lock: the bucket or upload must exist) passes, and verifies the
+// Content-MD5 header when there is one; on failure it has answered.
+func (s *S3) receive(c *call, check func() *core.APIError) (filePart, bool) {
 	var want []byte
 	if m := c.r.Header.Get("Content-Md5"); m != "" {
 		var err error
 		if want, err = base64.StdEncoding.DecodeString(m); err != nil || len(want) != md5.Size {
 			c.fail(s3Error(http.StatusBadRequest, "InvalidDigest", "The Content-MD5 you specified was invalid."))
-			return
+			return filePart{}, false
 		}
 	}
 	s.r.c.Lock()
-	_, aerr := s.bucketLocked(c)
+	aerr := check()
 	s.r.c.Unlock()
 	if aerr != nil {
 		c.fail(aerr)
-		return
+		return filePart{}, false
 	}
 	part, err := s.r.writeBlob(c.body)
 	if err != nil {
 		c.fail(bodyError(err))
-		return
+		return filePart{}, false
 	}
 	if want != nil && hex.EncodeToString(want) != part.etag {
 		removeFile(part)
 		c.fail(s3Error(http.StatusBadRequest, "BadDigest", "The Content-MD5 you specified did not match what we received."))
+		return filePart{}, false
+	}
+	return part, true
+}
+
+// s3ETag is the ETag S3 shows: quoted.
+func s3ETag(o *object) string { return `"` + o.etag + `"` }
+
+func (s *S3) putObject(c *call) {
+	part, ok := s.receive(c, func() *core.APIError { _, aerr := s.bucketLocked(c); return aerr })
+	if !ok {
 		return
 	}
 	o := &object{key: c.key, size: part.size, contentType: s3ContentType(c.r.Header),
