@@ -1,6 +1,7 @@
 package migrate
 
 import (
+	"slices"
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/plans"
@@ -30,34 +31,35 @@ type ServerCutover struct {
 
 // cutoverReport lists the servers the plan stopped, in plan order.
 func cutoverReport(p *plans.Plan, recs map[string]StepRecord, stopped []Stopped) []ServerCutover {
-	byID := map[string]Stopped{}
-	for _, st := range stopped {
-		byID[st.ServerID] = st
-	}
-	estimates := map[string]plans.Downtime{}
-	for _, d := range p.Downtime {
-		estimates[d.ServerID] = d
-	}
 	var out []ServerCutover
 	for _, s := range p.Steps {
-		if s.Kind != plans.StepServer {
-			continue
+		if c, ok := serverCutover(p, s, recs[s.ID], stopped); ok {
+			out = append(out, c)
 		}
-		st, ok := byID[s.SourceID]
-		if !ok {
-			continue
-		}
-		c := ServerCutover{ServerID: s.SourceID, Name: s.Name, Wave: s.Wave, StoppedAt: st.StoppedAt,
-			Restarted: st.Restarted, RestartedAt: st.RestartedAt}
-		if e, ok := estimates[s.SourceID]; ok {
-			c.Estimate = time.Duration(e.Seconds) * time.Second
-		}
-		if rec := recs[s.ID]; rec.State == StateSucceeded && !st.Restarted && rec.FinishedAt.After(st.StoppedAt) {
-			c.ActiveAt, c.Downtime = rec.FinishedAt, rec.FinishedAt.Sub(st.StoppedAt)
-		}
-		out = append(out, c)
 	}
 	return out
+}
+
+// serverCutover is the cutover of the server step s, if the plan stopped
+// its source server.
+func serverCutover(p *plans.Plan, s plans.Step, rec StepRecord, stopped []Stopped) (ServerCutover, bool) {
+	if s.Kind != plans.StepServer {
+		return ServerCutover{}, false
+	}
+	i := slices.IndexFunc(stopped, func(st Stopped) bool { return st.ServerID == s.SourceID })
+	if i < 0 {
+		return ServerCutover{}, false
+	}
+	st := stopped[i]
+	c := ServerCutover{ServerID: s.SourceID, Name: s.Name, Wave: s.Wave, StoppedAt: st.StoppedAt,
+		Restarted: st.Restarted, RestartedAt: st.RestartedAt}
+	if j := slices.IndexFunc(p.Downtime, func(d plans.Downtime) bool { return d.ServerID == s.SourceID }); j >= 0 {
+		c.Estimate = time.Duration(p.Downtime[j].Seconds) * time.Second
+	}
+	if rec.State == StateSucceeded && !st.Restarted && rec.FinishedAt.After(st.StoppedAt) {
+		c.ActiveAt, c.Downtime = rec.FinishedAt, rec.FinishedAt.Sub(st.StoppedAt)
+	}
+	return c, true
 }
 
 // LongestDowntime is the longest downtime of a server whose twin is up.

@@ -314,9 +314,8 @@ func (r *run) skipStep(s, cause plans.Step) {
 func (r *run) emit(s plans.Step, from, to State, msg, targetID string, adopted bool) {
 	e := Event{Time: time.Now().UTC(), Step: s.ID, Kind: s.Kind, Name: s.Name,
 		From: from, To: to, Error: msg, TargetID: targetID, Adopted: adopted}
-	if s.Kind == plans.StepServer && to == StateSucceeded {
-		for _, c := range cutoverReport(&plans.Plan{Steps: []plans.Step{s}, Downtime: r.plan.Downtime},
-			map[string]StepRecord{s.ID: r.journal.Step(s.ID)}, r.journal.StoppedServers()) {
+	if to == StateSucceeded {
+		if c, ok := serverCutover(r.plan, s, r.journal.Step(s.ID), r.journal.StoppedServers()); ok {
 			e.Cutover = &c
 		}
 	}
