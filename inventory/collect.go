@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/internal/s3"
 )
 
 // Observer is told how the collection progresses, kind by kind. Its
@@ -28,6 +29,10 @@ type Options struct {
 	// Clusters, when set, reads the tenant's Kubernetes clusters,
 	// concurrently with the OpenStack kinds.
 	Clusters ClusterSource
+	// S3, when set, reads the object store through S3 too: objects
+	// counted from the listing, large objects, bucket settings. Without
+	// it only Swift's container listing and settings are read.
+	S3 *s3.Client
 }
 
 // ClusterSource reads Cluster API clusters (and what runs in them) for
@@ -41,7 +46,7 @@ type ClusterSource interface {
 // What the project may not read, or the cloud does not offer, becomes a
 // warning in the document; other errors abort.
 func Collect(ctx context.Context, s *cloud.Session, opts Options) (*Document, error) {
-	c := &collector{s: s, obs: opts.Observer, clusters: opts.Clusters}
+	c := &collector{s: s, obs: opts.Observer, clusters: opts.Clusters, s3: opts.S3}
 	if c.obs == nil {
 		c.obs = nopObserver{}
 	}
@@ -75,6 +80,7 @@ type collector struct {
 	s        *cloud.Session
 	obs      Observer
 	clusters ClusterSource
+	s3       *s3.Client
 	raw      raw
 
 	mu       sync.Mutex
@@ -159,7 +165,7 @@ func (c *collector) runTask(ctx context.Context, t task) error {
 
 // tasks is the table of what is read from where.
 func (c *collector) tasks() []task {
-	s, swift := c.s, c.objectStore()
+	s := c.s
 	tasks := []task{
 		{kind: KindServers, service: "compute", client: s.Compute, run: c.fetchServers},
 		{kind: KindFlavors, service: "compute", client: s.Compute, run: c.fetchFlavors},
@@ -177,8 +183,7 @@ func (c *collector) tasks() []task {
 		{kind: KindPorts, service: "network", client: s.Network, run: c.fetchPorts},
 		{kind: KindFloatingIPs, service: "network", client: s.Network, run: c.fetchFloatingIPs},
 		{kind: KindLoadBalancers, service: "load-balancer", client: s.LoadBalancer, run: c.fetchLoadBalancers},
-		{kind: KindObjectContainers, service: "object-store", client: swift,
-			run: func(ctx context.Context) (int, error) { return c.fetchContainers(ctx, swift) }},
+		c.objectStoreTask(),
 		{kind: KindQuotas, run: c.fetchQuotas, informational: true},
 		{kind: KindAPIVersions, run: c.fetchVersions, informational: true},
 	}
@@ -201,3 +206,13 @@ type nopObserver struct{}
 
 func (nopObserver) KindStarted(string)              {}
 func (nopObserver) KindFinished(string, int, error) {}
+
+// objectStoreTask reads containers through Swift, S3 or both: S3 alone
+// (a cloud without Swift in its catalog) needs no catalog entry.
+func (c *collector) objectStoreTask() task {
+	t := task{kind: KindObjectContainers, service: "object-store", client: c.s.ObjectStore, run: c.fetchContainers}
+	if c.s3 != nil && c.s.ObjectStore == nil {
+		t.service = ""
+	}
+	return t
+}

@@ -3,6 +3,8 @@
 // every later step of a migration refers to by source ID.
 package inventory
 
+import "github.com/scs-migrate/scs-migrate/internal/s3"
+
 // APIVersion and Kind identify an inventory document. The schema is
 // documented in docs/inventory.md; additive changes keep the version.
 const (
@@ -421,11 +423,33 @@ type HealthMonitor struct {
 	ExpectedCodes string `json:"expectedCodes,omitempty"`
 }
 
-// Container is a Swift container.
+// Container is an object storage container: a Swift container and, on
+// an SCS cloud, the S3 bucket of the same name. Objects and Bytes are
+// counted from the object listing when S3 was read (else as Swift's
+// container listing reports them).
 type Container struct {
 	Name    string `json:"name"`
 	Objects int64  `json:"objects"`
 	Bytes   int64  `json:"bytes"`
+	// LargeObjects counts objects uploaded in parts (S3 multipart, which
+	// Swift keeps as static large objects); LargestObject is the size of
+	// the largest object.
+	LargeObjects  int64 `json:"largeObjects,omitempty"`
+	LargestObject int64 `json:"largestObject,omitempty"`
+	// S3 is false when the bucket could not be read through S3 (the cloud
+	// offers no S3, or the name is no valid bucket name).
+	S3 bool `json:"s3"`
+	// Settings are the bucket's S3 settings (versioning, object lock,
+	// lifecycle, CORS, policy, tags).
+	Settings s3.Settings `json:"settings,omitzero"`
+	// Swift's view: read and write ACLs, container metadata (without the
+	// X-Container-Meta- prefix, names lower case), the container that
+	// keeps old versions, and the static-website index document.
+	ReadACL          string            `json:"readACL,omitempty"`
+	WriteACL         string            `json:"writeACL,omitempty"`
+	Metadata         map[string]string `json:"metadata,omitempty"`
+	VersionsLocation string            `json:"versionsLocation,omitempty"`
+	WebIndex         string            `json:"webIndex,omitempty"`
 }
 
 // Quota is one limit with its usage, e.g. Service "compute",

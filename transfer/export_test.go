@@ -12,3 +12,6 @@ func SetCorrupt(c *Copier, fn func(attempt int, p []byte)) { c.corrupt = fn }
 
 // SetStall sets how long a stream may move no byte before it is broken off.
 func SetStall(c *Copier, d time.Duration) { c.stall = d }
+
+// SetBucketBackoff shortens the pause before an object is copied again.
+func SetBucketBackoff(b *BucketCopier, d time.Duration) { b.pause = d }

@@ -19,7 +19,7 @@ import (
 func transferCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "transfer",
-		Usage: "stream images and volumes from one cloud to another, verified",
+		Usage: "stream images, volumes and buckets from one cloud to another, verified",
 		Description: "Copies images and volumes between two clouds named in clouds.yaml, each as one stream\n" +
 			"from the source's download into the target's upload (nothing is staged on local disk),\n" +
 			"verified by MD5 and SHA-512, resumed where the download breaks. Volumes travel as a\n" +
@@ -38,6 +38,7 @@ func transferCommand() *cli.Command {
 					&cli.StringFlag{Name: "availability-zone", Usage: "availability `ZONE` on the target"}),
 				Action: func(c *cli.Context) error { return runTransfer(c, "volume") },
 			},
+			transferBucketCommand(),
 			{
 				Name:  "cleanup",
 				Usage: "remove temporary images, volumes and snapshots left by interrupted transfers",

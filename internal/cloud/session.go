@@ -60,6 +60,10 @@ type Session struct {
 	BlockStorage *gophercloud.ServiceClient
 	Network      *gophercloud.ServiceClient
 	LoadBalancer *gophercloud.ServiceClient
+	// ObjectStore is Swift (catalog type object-store); Identity is
+	// Keystone, for the user's own EC2 credentials.
+	ObjectStore *gophercloud.ServiceClient
+	Identity    *gophercloud.ServiceClient
 
 	transport *transport
 }
@@ -194,6 +198,8 @@ func (s *Session) readToken(ctx context.Context) error {
 	s.BlockStorage = serviceClient(openstack.NewBlockStorageV3(s.Provider, s.Endpoint))
 	s.Network = serviceClient(openstack.NewNetworkV2(s.Provider, s.Endpoint))
 	s.LoadBalancer = serviceClient(openstack.NewLoadBalancerV2(s.Provider, s.Endpoint))
+	s.ObjectStore = serviceClient(openstack.NewObjectStorageV1(s.Provider, s.Endpoint))
+	s.Identity = serviceClient(openstack.NewIdentityV3(s.Provider, s.Endpoint))
 	if s.Compute != nil {
 		s.Compute.Microversion = ComputeMicroversion
 	}
@@ -235,6 +241,11 @@ const VolumeMicroversion = "3.64"
 
 // Calls reports how many API calls this session has made.
 func (s *Session) Calls() int64 { return s.transport.calls.Load() }
+
+// DataTransport is the session's HTTP transport without its retries
+// and call slots (TLS and timeouts as configured), for clients that
+// retry on their own, such as the S3 client.
+func (s *Session) DataTransport() http.RoundTripper { return s.transport.next }
 
 // HTTPClient is the session's HTTP client (bounded, retrying), for data
 // streams that gophercloud does not make.

@@ -1,0 +1,235 @@
+package transfer_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+
+	"github.com/scs-migrate/scs-migrate/internal/s3"
+	"github.com/scs-migrate/scs-migrate/internal/sim"
+	"github.com/scs-migrate/scs-migrate/transfer"
+)
+
+// buckets is a bucket copier between the two simulated clouds, each
+// side with EC2 credentials minted for the test.
+type buckets struct {
+	*env
+	src, dst *s3.Client
+	copier   *transfer.BucketCopier
+}
+
+func newBuckets(t *testing.T, opts sim.PairOptions) *buckets {
+	e := newEnv(t, opts)
+	b := &buckets{env: e}
+	var err error
+	if b.src, err = s3.Open(e.ctx, e.src, s3.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if b.dst, err = s3.Open(e.ctx, e.dst, s3.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.src.Close(context.Background()); b.dst.Close(context.Background()) })
+	b.copier = &transfer.BucketCopier{Source: b.src, Target: b.dst, PartSize: 5 << 20, BufferBudget: 24 << 20}
+	transfer.SetBucketBackoff(b.copier, 5*time.Millisecond)
+	return b
+}
+
+
+// put writes an object on the source in one PUT.
+func (b *buckets) put(bucket, key string, size int64, seed uint64, opts minio.PutObjectOptions) {
+	b.t.Helper()
+	if _, err := b.src.Core().Client.PutObject(b.ctx, bucket, key, content{size: size, seed: seed}.reader(), size, opts); err != nil {
+		b.t.Fatalf("put %s: %v", key, err)
+	}
+}
+
+func (b *buckets) bucket(c *s3.Client, name string) {
+	b.t.Helper()
+	if err := c.Core().MakeBucket(b.ctx, name, minio.MakeBucketOptions{}); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// read returns an object's bytes and its HEAD.
+func (b *buckets) read(c *s3.Client, bucket, key string) ([]byte, minio.ObjectInfo) {
+	b.t.Helper()
+	o, err := c.Core().Client.GetObject(b.ctx, bucket, key, minio.GetObjectOptions{})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer o.Close()
+	data, err := io.ReadAll(o)
+	if err != nil {
+		b.t.Fatalf("read %s/%s: %v", bucket, key, err)
+	}
+	info, err := o.Stat()
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return data, info
+}
+
+func TestCopyBucketKeepsEveryObjectAndItsMetadata(t *testing.T) {
+	b := newBuckets(t, sim.PairOptions{})
+	b.bucket(b.src, "photos")
+	b.put("photos", "empty", 0, 1, minio.PutObjectOptions{})
+	b.put("photos", "notes/readme.txt", 1024, 2, minio.PutObjectOptions{ContentType: "text/plain; charset=utf-8",
+		UserMetadata: map[string]string{"Owner": "alice"}, CacheControl: "max-age=60", ContentDisposition: `attachment; filename="r.txt"`})
+	b.put("photos", "big.raw", 12<<20+17, 3, minio.PutObjectOptions{DisableMultipart: true, ContentType: "application/octet-stream"})
+	// A multipart object on the source: its ETag is not an MD5.
+	b.put("photos", "parts.bin", 11<<20, 4, minio.PutObjectOptions{PartSize: 5 << 20})
+	for i := range 1100 { // more than one listing page
+		b.put("photos", fmt.Sprintf("many/%04d", i), 16, uint64(100+i), minio.PutObjectOptions{})
+	}
+
+	res, err := b.copier.CopyBucket(b.ctx, "photos", transfer.BucketOptions{Target: "photos-moved"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Created || res.Objects != 1104 || res.Copied != 1104 || res.Unchanged != 0 {
+		t.Fatalf("first copy: %+v", res)
+	}
+	for _, key := range []string{"empty", "notes/readme.txt", "big.raw", "parts.bin", "many/0999"} {
+		want, winfo := b.read(b.src, "photos", key)
+		got, ginfo := b.read(b.dst, "photos-moved", key)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s: the target's bytes differ (%d vs %d bytes)", key, len(got), len(want))
+		}
+		if ginfo.ContentType != winfo.ContentType || ginfo.UserMetadata["Owner"] != winfo.UserMetadata["Owner"] ||
+			ginfo.Metadata.Get("Cache-Control") != winfo.Metadata.Get("Cache-Control") ||
+			ginfo.Metadata.Get("Content-Disposition") != winfo.Metadata.Get("Content-Disposition") {
+			t.Errorf("%s: metadata not kept: source %q %v %q, target %q %v %q", key, winfo.ContentType, winfo.UserMetadata,
+				winfo.Metadata.Get("Cache-Control"), ginfo.ContentType, ginfo.UserMetadata, ginfo.Metadata.Get("Cache-Control"))
+		}
+	}
+	_, big := b.read(b.dst, "photos-moved", "big.raw")
+	if !strings.HasSuffix(big.ETag, "-3") {
+		t.Errorf("a 12 MiB object should arrive in three 5 MiB parts, ETag %s", big.ETag)
+	}
+	if d, err := b.copier.CompareBucket(b.ctx, "photos", "photos-moved"); err != nil || d.Problems() != "" || d.Objects != 1104 {
+		t.Fatalf("compare after copy: %+v, %v", d, err)
+	}
+
+	// Incremental: nothing changed, nothing is copied.
+	res, err = b.copier.CopyBucket(b.ctx, "photos", transfer.BucketOptions{Target: "photos-moved"})
+	if err != nil || res.Created || res.Copied != 0 || res.Unchanged != 1104 {
+		t.Fatalf("re-run without changes: %+v, %v", res, err)
+	}
+
+	// One object rewritten, one deleted on the source.
+	b.put("photos", "notes/readme.txt", 1024, 99, minio.PutObjectOptions{})
+	if err := b.src.Core().RemoveObject(b.ctx, "photos", "many/0007", minio.RemoveObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := b.copier.CompareBucket(b.ctx, "photos", "photos-moved"); d.Different != 1 || d.Extraneous != 1 {
+		t.Fatalf("compare after source changes: %+v", d)
+	}
+	res, err = b.copier.CopyBucket(b.ctx, "photos", transfer.BucketOptions{Target: "photos-moved"})
+	if err != nil || res.Copied != 1 || res.Extraneous != 1 || res.Deleted != 0 || res.ExtraneousFew[0] != "many/0007" {
+		t.Fatalf("re-run after changes: %+v, %v", res, err)
+	}
+	if _, err := b.dst.Stat(b.ctx, "photos-moved", "many/0007"); err != nil {
+		t.Fatal("an object deleted on the source was removed from the target without Delete")
+	}
+	res, err = b.copier.CopyBucket(b.ctx, "photos", transfer.BucketOptions{Target: "photos-moved", Delete: true})
+	if err != nil || res.Copied != 0 || res.Deleted != 1 {
+		t.Fatalf("re-run with Delete: %+v, %v", res, err)
+	}
+	if _, err := b.dst.Stat(b.ctx, "photos-moved", "many/0007"); !s3.IsNotFound(err) {
+		t.Fatalf("with Delete the extraneous object should be gone: %v", err)
+	}
+
+	if err := b.copier.RemoveBucket(b.ctx, "photos-moved"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := b.dst.Core().BucketExists(b.ctx, "photos-moved"); ok {
+		t.Fatal("RemoveBucket left the bucket")
+	}
+}
+
+func TestCopyBucketAbortsUploadsAnInterruptedRunLeft(t *testing.T) {
+	b := newBuckets(t, sim.PairOptions{})
+	b.bucket(b.src, "logs")
+	b.put("logs", "a", 10, 1, minio.PutObjectOptions{})
+	b.bucket(b.dst, "logs")
+	if _, err := b.dst.Core().NewMultipartUpload(b.ctx, "logs", "half", minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.copier.CopyBucket(b.ctx, "logs", transfer.BucketOptions{})
+	if err != nil || res.Aborted != 1 || res.Copied != 1 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	if ups, err := b.dst.Uploads(b.ctx, "logs"); err != nil || len(ups) != 0 {
+		t.Fatalf("unfinished uploads left: %v, %v", ups, err)
+	}
+}
+
+func TestCopyBucketSettings(t *testing.T) {
+	b := newBuckets(t, sim.PairOptions{})
+	b.bucket(b.src, "site")
+	mc := b.src.Core().Client
+	if err := mc.EnableVersioning(b.ctx, "site"); err != nil {
+		t.Fatal(err)
+	}
+	cors := `<CORSConfiguration><CORSRule><AllowedOrigin>https://example.com</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`
+	if err := mc.SetBucketPolicy(b.ctx, "site", `{"Version":"2012-10-17","Statement":[]}`); err != nil {
+		t.Fatal(err)
+	}
+	set, err := b.src.Settings(b.ctx, "site")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.CORS = cors
+	res, err := b.copier.CopyBucket(b.ctx, "site", transfer.BucketOptions{Settings: set})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.dst.Settings(b.ctx, "site")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Versioning != "Enabled" || !strings.Contains(got.CORS, "https://example.com") {
+		t.Errorf("target settings: %+v", got)
+	}
+	if got.Policy != "" || res.Lost[s3.SettingPolicy] == "" {
+		t.Errorf("a bucket policy names the source's principals: it must be reported lost, not copied: %+v, %+v", got, res.Lost)
+	}
+}
+
+func TestCopyBucketThroughFaults(t *testing.T) {
+	b := newBuckets(t, sim.PairOptions{})
+	b.bucket(b.src, "data")
+	sums := map[string][16]byte{}
+	for i := range 60 {
+		key := fmt.Sprintf("obj-%02d", i)
+		size := int64(3000 + i*1000)
+		if i%20 == 0 {
+			size = 6<<20 + int64(i) // multipart on the way
+		}
+		b.put("data", key, size, uint64(i), minio.PutObjectOptions{})
+		data, _ := io.ReadAll(content{size: size, seed: uint64(i)}.reader())
+		sums[key] = md5.Sum(data)
+	}
+	b.pair.SetFaults(sim.Faults{ErrorRate: 0.05, ResetRate: 0.05})
+	res, err := b.copier.CopyBucket(b.ctx, "data", transfer.BucketOptions{})
+	b.pair.SetFaults(sim.Faults{})
+	if err != nil || res.Copied != 60 {
+		t.Fatalf("copy through 5%% errors and resets: %+v, %v", res, err)
+	}
+	for key, want := range sums {
+		got, _ := b.read(b.dst, "data", key)
+		if md5.Sum(got) != want {
+			t.Errorf("%s arrived damaged", key)
+		}
+	}
+	if ups, _ := b.dst.Uploads(b.ctx, "data"); len(ups) != 0 {
+		t.Errorf("failed attempts left %d unfinished uploads", len(ups))
+	}
+}
