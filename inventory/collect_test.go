@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scs-migrate/scs-migrate/internal/s3"
 	"github.com/scs-migrate/scs-migrate/internal/sim"
 	"github.com/scs-migrate/scs-migrate/inventory"
 )
@@ -19,7 +20,12 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func collect(t testing.TB, e *simEnv) *inventory.Document {
 	t.Helper()
-	doc, err := inventory.Collect(e.ctx, e.s, inventory.Options{})
+	s3c, err := s3.Open(e.ctx, e.s, s3.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s3c.Close(e.ctx)
+	doc, err := inventory.Collect(e.ctx, e.s, inventory.Options{S3: s3c})
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}

@@ -54,6 +54,9 @@ type Existing struct {
 	Servers        []string         `json:"servers"`
 	ServerGroups   []string         `json:"serverGroups"`
 	LoadBalancers  []string         `json:"loadBalancers"`
+	// Buckets are the object storage containers (S3 buckets) of the
+	// target project, as Swift lists them.
+	Buckets []string `json:"buckets,omitempty"`
 }
 
 // ExistingSubnet is a subnet of the target project.

@@ -39,6 +39,7 @@ var targetParts = []targetPart{
 	{"network-existing", networkClient, readNetworkExisting},
 	{"network-quotas", networkClient, readNetworkQuotas},
 	{"load-balancers", lbClient, readLoadBalancers},
+	{"object-store-existing", objectStoreClient, readBucketsExisting},
 }
 
 func computeClient(s *cloud.Session) *gophercloud.ServiceClient { return s.Compute }
@@ -46,6 +47,9 @@ func imageClient(s *cloud.Session) *gophercloud.ServiceClient   { return s.Image
 func volumeClient(s *cloud.Session) *gophercloud.ServiceClient  { return s.BlockStorage }
 func networkClient(s *cloud.Session) *gophercloud.ServiceClient { return s.Network }
 func lbClient(s *cloud.Session) *gophercloud.ServiceClient      { return s.LoadBalancer }
+func objectStoreClient(s *cloud.Session) *gophercloud.ServiceClient {
+	return s.ObjectStore
+}
 
 // ReadTarget reads what the target cloud offers the session's project.
 // A part that cannot be read (a service missing from the catalog, a 403)
@@ -112,6 +116,7 @@ func (t *Target) merge(p *Target) {
 	e.Servers = append(e.Servers, pe.Servers...)
 	e.ServerGroups = append(e.ServerGroups, pe.ServerGroups...)
 	e.LoadBalancers = append(e.LoadBalancers, pe.LoadBalancers...)
+	e.Buckets = append(e.Buckets, pe.Buckets...)
 }
 
 // sortedNames returns the sorted names of items.

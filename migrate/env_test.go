@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/internal/s3"
 	"github.com/scs-migrate/scs-migrate/internal/sim"
 	"github.com/scs-migrate/scs-migrate/inventory"
 	"github.com/scs-migrate/scs-migrate/migrate"
@@ -29,6 +30,9 @@ type env struct {
 	src, dst *cloud.Session
 	plan     *plans.Plan
 	planFile string
+	// buckets copies object storage, with EC2 credentials made for the
+	// test on both clouds.
+	buckets *transfer.BucketCopier
 }
 
 func newEnv(t *testing.T) *env {
@@ -53,6 +57,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e.src, e.dst = e.open("sim-source"), e.open("sim-target")
+	e.buckets = openBuckets(t, ctx, e.src, e.dst)
 	e.plan = e.buildPlan()
 	e.planFile = filepath.Join(e.dir, "plan.json")
 	if err := plans.WriteFile(e.planFile, e.plan); err != nil {
@@ -72,7 +77,7 @@ func (e *env) open(name string) *cloud.Session {
 
 func (e *env) buildPlan() *plans.Plan {
 	e.t.Helper()
-	inv, err := inventory.Collect(e.ctx, e.src, inventory.Options{})
+	inv, err := inventory.Collect(e.ctx, e.src, inventory.Options{S3: e.buckets.Source})
 	if err != nil {
 		e.t.Fatalf("inventory the source: %v", err)
 	}
@@ -93,7 +98,24 @@ func (e *env) buildPlan() *plans.Plan {
 // options are quick migrate options for the simulator.
 func (e *env) options() migrate.Options {
 	return migrate.Options{JournalPath: migrate.JournalPath(e.planFile), Poll: 20 * time.Millisecond,
-		Timeout: time.Minute, Data: e.copier()}
+		Timeout: time.Minute, Data: e.copier(), Buckets: e.buckets}
+}
+
+// openBuckets is a bucket copier between the two clouds, with EC2
+// credentials made for the test and revoked when it ends.
+func openBuckets(t testing.TB, ctx context.Context, src, dst *cloud.Session) *transfer.BucketCopier {
+	t.Helper()
+	from, err := s3.Open(ctx, src, s3.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { from.Close(context.Background()) })
+	to, err := s3.Open(ctx, dst, s3.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { to.Close(context.Background()) })
+	return &transfer.BucketCopier{Source: from, Target: to}
 }
 
 func (e *env) copier() *transfer.Copier {

@@ -50,8 +50,10 @@ type StepContext struct {
 	// Source and Target are the two clouds.
 	Source, Target *cloud.Session
 	Journal        *Journal
-	// Data moves images and volumes (transfer.Copier).
-	Data DataMover
+	// Data moves images and volumes (transfer.Copier); Buckets moves
+	// object storage buckets (nil when no S3 access was given).
+	Data    DataMover
+	Buckets BucketMover
 	// Resume is true when an earlier attempt of this step was started.
 	Resume bool
 	// Previous is the journal's record of the step before this attempt.
@@ -59,7 +61,9 @@ type StepContext struct {
 
 	inv  *index
 	mark marker
-	poll cloud.Poll
+	// deleteObjects is Options.DeleteObjects.
+	deleteObjects bool
+	poll          cloud.Poll
 
 	mu    sync.Mutex
 	notes []string

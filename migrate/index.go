@@ -23,13 +23,20 @@ type index struct {
 	keypairs      map[string]*inventory.Keypair
 	serverGroups  map[string]*inventory.ServerGroup
 	loadBalancers map[string]*inventory.LoadBalancer
+	containers    map[string]*inventory.Container
 }
 
 func newIndex(p *plans.Plan, g *plans.Graph) *index {
 	ix := inventory.NewIndex(p.Inventory)
-	return &index{graph: g, servers: ix.Servers, images: ix.Images, volumes: ix.Volumes, networks: ix.Networks,
+	out := &index{graph: g, servers: ix.Servers, images: ix.Images, volumes: ix.Volumes, networks: ix.Networks,
 		subnets: ix.Subnets, routers: ix.Routers, secGroups: ix.SecurityGroups, ports: ix.Ports, floatingIPs: ix.FloatingIPs,
-		keypairs: ix.Keypairs, serverGroups: ix.ServerGroups, loadBalancers: ix.LoadBalancers}
+		keypairs: ix.Keypairs, serverGroups: ix.ServerGroups, loadBalancers: ix.LoadBalancers,
+		containers: map[string]*inventory.Container{}}
+	for i := range p.Inventory.Containers {
+		c := &p.Inventory.Containers[i]
+		out.containers[c.Name] = c
+	}
+	return out
 }
 
 // lookup finds the source resource of a step, or says which is missing.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/migrate"
+	"github.com/scs-migrate/scs-migrate/plans"
 )
 
 // countingObserver counts step transitions by target state.
@@ -62,8 +63,19 @@ func TestMigrateVerifyRerunRollback(t *testing.T) {
 	if err != nil {
 		t.Fatalf("second migrate: %v", err)
 	}
-	if obs.to[migrate.StateRunning] != 0 {
-		t.Errorf("second migrate ran %d steps, want 0", obs.to[migrate.StateRunning])
+	// Only the bucket copies run again (they are syncs), and find
+	// nothing to copy.
+	buckets := 0
+	for _, s := range rep.Steps {
+		if s.Kind == plans.StepCopyBucket {
+			buckets++
+			if s.Values["copied"] != "0" || s.Values["unchanged"] != s.Values["objects"] || s.Values["objects"] == "0" {
+				t.Errorf("second sync of %s: %v, want nothing copied", s.Name, s.Values)
+			}
+		}
+	}
+	if obs.to[migrate.StateRunning] != buckets || buckets != 2 {
+		t.Errorf("second migrate ran %d steps, want the %d bucket syncs (of 2 buckets) only", obs.to[migrate.StateRunning], buckets)
 	}
 	if d := diffCounts(migrated, e.targetCounts()); len(d) > 0 {
 		t.Errorf("second migrate changed the target: %v", d)
@@ -88,7 +100,7 @@ func (e *env) verify(t *testing.T) {
 	t.Helper()
 	j := e.journal(true)
 	defer j.Close()
-	vr, err := migrate.Verify(e.ctx, e.plan, j, e.dst)
+	vr, err := migrate.Verify(e.ctx, e.plan, j, e.dst, migrate.VerifyOptions{Buckets: e.buckets})
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}
@@ -102,7 +114,7 @@ func (e *env) rollback(t *testing.T) {
 	t.Helper()
 	j := e.journal(false)
 	defer j.Close()
-	rb, err := migrate.Rollback(e.ctx, e.plan, j, e.src, e.dst, migrate.RollbackOptions{Data: e.copier(), Poll: 20 * time.Millisecond, Timeout: time.Minute})
+	rb, err := migrate.Rollback(e.ctx, e.plan, j, e.src, e.dst, migrate.RollbackOptions{Data: e.copier(), Buckets: e.buckets, Poll: 20 * time.Millisecond, Timeout: time.Minute})
 	if err != nil {
 		t.Fatalf("rollback: %v", err)
 	}

@@ -26,5 +26,6 @@ func DefaultRegistry() Registry {
 		plans.StepAttachVolume:       ExecutorFunc(runAttachVolume),
 		plans.StepFloatingIP:         ExecutorFunc(runFloatingIP),
 		plans.StepLoadBalancer:       ExecutorFunc(runLoadBalancer),
+		plans.StepCopyBucket:         ExecutorFunc(runCopyBucket),
 	}
 }

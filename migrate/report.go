@@ -54,6 +54,9 @@ type StepReport struct {
 	Error    string         `json:"error,omitempty"`
 	Notes    []string       `json:"notes,omitempty"`
 	Duration time.Duration  `json:"duration,omitempty"`
+	// Values are the facts the step kept (a bucket copy's object counts,
+	// a copy's checksums, a floating IP's old and new address).
+	Values map[string]string `json:"values,omitempty"`
 }
 
 // AddressChange is an address that is another on the target: a
@@ -107,7 +110,7 @@ func newReport(p *plans.Plan, j *Journal) *Report {
 		}
 		rep.Counts[rec.State]++
 		sr := StepReport{ID: s.ID, Kind: s.Kind, Name: s.Name, State: rec.State, Attempts: rec.Attempts,
-			TargetID: rec.TargetID, Adopted: rec.Adopted, Error: rec.Error, Notes: rec.Notes}
+			TargetID: rec.TargetID, Adopted: rec.Adopted, Error: rec.Error, Notes: rec.Notes, Values: rec.Values}
 		if !rec.StartedAt.IsZero() && rec.FinishedAt.After(rec.StartedAt) {
 			sr.Duration = rec.FinishedAt.Sub(rec.StartedAt)
 		}

@@ -21,6 +21,8 @@ type RollbackOptions struct {
 	Poll, Timeout time.Duration
 	// Kube reaches the target's KaaS, to delete the Clusters the plan made.
 	Kube *Kube
+	// Buckets removes the buckets the plan made (with their objects).
+	Buckets BucketMover
 }
 
 // RollbackReport says what a rollback did.
@@ -65,6 +67,9 @@ func Rollback(ctx context.Context, p *plans.Plan, j *Journal, src, dst *cloud.Se
 	if err != nil {
 		errs = append(errs, err)
 	}
+	if err := removeBuckets(ctx, j, opts.Buckets, rep); err != nil {
+		errs = append(errs, err)
+	}
 	if err := removeTarget(ctx, p, j, dst, poll, rep); err != nil {
 		errs = append(errs, err)
 	}
@@ -99,7 +104,7 @@ func removeTarget(ctx context.Context, p *plans.Plan, j *Journal, dst *cloud.Ses
 	byKind := map[string][]Created{}
 	seen := map[string]bool{}
 	for _, r := range append(reverse(j.CreatedResources()), marked...) {
-		if r.Cloud != "target" || seen[r.key()] {
+		if r.Cloud != "target" || r.Kind == kindBucket || seen[r.key()] {
 			continue
 		}
 		seen[r.key()] = true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -42,6 +43,13 @@ type Options struct {
 	Registry Registry
 	// Data moves images and volumes; nil means a transfer.Copier.
 	Data DataMover
+	// Buckets moves object storage buckets; a plan with copy-bucket
+	// steps does not start without it.
+	Buckets BucketMover
+	// DeleteObjects removes objects from the target's buckets that the
+	// source no longer has (deleted since an earlier run); without it
+	// they are counted and kept.
+	DeleteObjects bool
 	// Poll is the longest pause between two looks at a changing resource;
 	// 0 means DefaultPoll.
 	Poll time.Duration
@@ -78,6 +86,9 @@ func Run(ctx context.Context, p *plans.Plan, src, dst *cloud.Session, opts Optio
 	}
 	if err := refuseBlocked(p); err != nil {
 		return nil, err
+	}
+	if opts.Buckets == nil && slices.ContainsFunc(p.Steps, func(s plans.Step) bool { return s.Kind == plans.StepCopyBucket }) {
+		return nil, ErrNoBuckets
 	}
 	drift, err := recheck(ctx, p, src, dst, opts.JournalPath, opts.AcceptDrift)
 	if err != nil {
@@ -189,7 +200,8 @@ func (r *run) walk(ctx context.Context) int {
 	defer cancel()
 	done := make([]bool, len(r.plan.Steps))
 	for i, s := range r.plan.Steps {
-		done[i] = r.journal.Step(s.ID).State == StateSucceeded
+		// A bucket copy is a sync: it runs again on every migrate.
+		done[i] = r.journal.Step(s.ID).State == StateSucceeded && s.Kind != plans.StepCopyBucket
 	}
 	w := &walker{g: r.g, parallel: r.opts.Parallel,
 		run: func(ctx context.Context, i int) error {
@@ -256,7 +268,7 @@ func (r *run) attempt(ctx context.Context, s plans.Step, retry bool) (*StepConte
 	if !retry {
 		r.emit(s, before.State, StateRunning, "", "", false)
 	}
-	sc := &StepContext{Step: s, Plan: r.plan, Source: r.src, Target: r.dst, Journal: r.journal, Data: r.data,
+	sc := &StepContext{Step: s, Plan: r.plan, Source: r.src, Target: r.dst, Journal: r.journal, Data: r.data, Buckets: r.opts.Buckets, deleteObjects: r.opts.DeleteObjects,
 		Resume: before.Attempts > 0, Previous: before, inv: r.ix, mark: newMarker(r.plan.ID, s.ID), poll: r.poll}
 	if before.Stale {
 		if err := dropStaleCopy(ctx, sc, before); err != nil {

@@ -57,9 +57,17 @@ func orNone(s string) string {
 	return s
 }
 
+// VerifyOptions say what else Verify may reach.
+type VerifyOptions struct {
+	// Buckets compares the buckets the plan copied, object by object; a
+	// plan with copy-bucket steps cannot be verified without it.
+	Buckets BucketMover
+}
+
 // Verify inventories the target and compares it with the plan's source
-// inventory through the plan's mappings and the journal's ID map.
-func Verify(ctx context.Context, p *plans.Plan, j *Journal, dst *cloud.Session) (*VerifyReport, error) {
+// inventory through the plan's mappings and the journal's ID map, and
+// every copied bucket's objects with the source's.
+func Verify(ctx context.Context, p *plans.Plan, j *Journal, dst *cloud.Session, opts VerifyOptions) (*VerifyReport, error) {
 	if err := j.checkTarget(dst.ProjectID); err != nil {
 		return nil, err
 	}
@@ -67,7 +75,11 @@ func Verify(ctx context.Context, p *plans.Plan, j *Journal, dst *cloud.Session) 
 	if err != nil {
 		return nil, fmt.Errorf("inventory the target: %w", err)
 	}
-	return Compare(p, j, doc), nil
+	rep := Compare(p, j, doc)
+	if err := verifyBuckets(ctx, p, j, opts.Buckets, rep); err != nil {
+		return nil, err
+	}
+	return rep, nil
 }
 
 // Compare checks the target document against the plan's source

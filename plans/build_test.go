@@ -328,11 +328,18 @@ func TestUnknownQuotasAreWarnedAbout(t *testing.T) {
 
 func TestNotMigratedIsWarnedAbout(t *testing.T) {
 	inv := demoInventory()
-	inv.Containers = []inventory.Container{{Name: "assets", Objects: 3, Bytes: 3 << 30}}
+	inv.Containers = []inventory.Container{{Name: "assets", Objects: 3, Bytes: 3 << 30, S3: true}}
 	inv.VolumeSnapshots = []inventory.VolumeSnapshot{{ID: "s", VolumeID: "vol-db-data"}}
 	inv.NotCollected = []string{"loadBalancers"}
-	p := mustBuild(t, inv, demoTarget(), nil)
-	for _, want := range []string{"object storage (3.0 GiB) is not migrated", "volume snapshots are not migrated", "could not read these"} {
+	tgt := demoTarget()
+	tgt.Services = append(tgt.Services, "object-store")
+	p := mustBuild(t, inv, tgt, nil)
+	if !slices.ContainsFunc(p.Steps, func(s Step) bool {
+		return s.Kind == StepCopyBucket && s.Target.Bucket == "assets" && s.DataBytes == 3<<30
+	}) {
+		t.Errorf("no copy-bucket step for the container: %+v", p.Steps)
+	}
+	for _, want := range []string{"volume snapshots are not migrated", "could not read these"} {
 		if !slices.ContainsFunc(p.Warnings, func(f Finding) bool { return strings.Contains(f.Reason, want) }) {
 			t.Errorf("no warning %q in %+v", want, p.Warnings)
 		}

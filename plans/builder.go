@@ -61,6 +61,7 @@ func (b *builder) addAll() {
 	b.addCutover()
 	b.addFloatingIPs()
 	b.addLoadBalancers()
+	b.addBuckets()
 	b.addClusters(b.opts.Overrides.clusters())
 	b.addNotMigrated()
 	b.warnMappings()
@@ -267,6 +268,8 @@ func resourceKind(k StepKind) string {
 		return "load-balancer"
 	case StepCluster, StepVeleroBackup, StepVeleroRestore:
 		return "cluster"
+	case StepCopyBucket:
+		return "bucket"
 	}
 	return ""
 }

@@ -13,7 +13,7 @@ import (
 // that follows this table where dependencies allow, so a reviewer reads
 // the plan roughly as it will run.
 var stepKinds = []StepKind{
-	StepStopServer, StepNetwork, StepSubnet, StepRouter, StepRouterInterface, StepRouterRoutes,
+	StepCopyBucket, StepStopServer, StepNetwork, StepSubnet, StepRouter, StepRouterInterface, StepRouterRoutes,
 	StepSecurityGroup, StepSecurityGroupRules, StepKeypair, StepServerGroup,
 	StepCopyImage, StepSnapshotServer, StepCopyVolume, StepPort, StepServer, StepAttachVolume,
 	StepFloatingIP, StepLoadBalancer, StepCluster, StepVeleroBackup, StepVeleroRestore,

@@ -16,7 +16,9 @@ type Totals struct {
 	Steps int
 	// Bytes expected to move by each copying kind, and in all: each
 	// copy's data estimate (Step.DataBytes, else its Bytes).
-	ImageBytes, SnapshotBytes, VolumeBytes, Bytes int64
+	ImageBytes, SnapshotBytes, VolumeBytes, BucketBytes, Bytes int64
+	// Objects is the number of objects in the buckets the plan copies.
+	Objects int64
 	// ProvisionedBytes is the sum of the copies' sizes (Step.Bytes), an
 	// upper bound; UpperBound says whether any estimate in Bytes is a
 	// provisioned size.
@@ -29,7 +31,16 @@ type Totals struct {
 // Summarize adds up the plan's byte estimates.
 func Summarize(p *Plan) Totals {
 	t := Totals{Steps: len(p.Steps)}
+	objects := map[string]int64{}
+	if p.Inventory != nil {
+		for _, c := range p.Inventory.Containers {
+			objects[c.Name] = c.Objects
+		}
+	}
 	for _, s := range p.Steps {
+		if s.Kind == StepCopyBucket {
+			t.Objects += objects[s.SourceID]
+		}
 		if s.Bytes == 0 && s.DataBytes == 0 {
 			continue
 		}
@@ -41,6 +52,8 @@ func Summarize(p *Plan) Totals {
 			t.SnapshotBytes += n
 		case StepCopyVolume:
 			t.VolumeBytes += n
+		case StepCopyBucket:
+			t.BucketBytes += n
 		}
 		t.Bytes += n
 		t.ProvisionedBytes += s.Bytes

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/internal/s3"
 	"github.com/scs-migrate/scs-migrate/internal/sim"
 	"github.com/scs-migrate/scs-migrate/inventory"
 	"github.com/scs-migrate/scs-migrate/plans"
@@ -47,7 +48,12 @@ func TestPlanDemoTenantOnSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv, err := inventory.Collect(ctx, src, inventory.Options{})
+	s3c, err := s3.Open(ctx, src, s3.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s3c.Close(ctx)
+	inv, err := inventory.Collect(ctx, src, inventory.Options{S3: s3c})
 	if err != nil {
 		t.Fatal(err)
 	}

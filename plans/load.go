@@ -88,8 +88,8 @@ func validateStep(i int, s Step) error {
 		return fmt.Errorf("steps[%d].bytes: %d is negative", i, s.Bytes)
 	case s.DataBytes < 0:
 		return fmt.Errorf("steps[%d].dataBytes: %d is negative", i, s.DataBytes)
-	case s.DataBasis != "" && s.DataBasis != DataImageSize && s.DataBasis != DataProvisioned:
-		return fmt.Errorf("steps[%d].dataBasis: %q, want %q or %q", i, s.DataBasis, DataImageSize, DataProvisioned)
+	case s.DataBasis != "" && s.DataBasis != DataImageSize && s.DataBasis != DataProvisioned && s.DataBasis != DataObjects:
+		return fmt.Errorf("steps[%d].dataBasis: %q, want %q, %q or %q", i, s.DataBasis, DataImageSize, DataProvisioned, DataObjects)
 	}
 	return nil
 }

@@ -56,7 +56,7 @@ func TestBadPlans(t *testing.T) {
 		"plan-no-step-id.json":         `steps[0].id: missing`,
 		"plan-no-source.json":          `steps[0].sourceID: missing for step "network/a"`,
 		"plan-negative-bytes.json":     `steps[0].bytes: -5 is negative`,
-		"plan-bad-databasis.json":      `steps[0].dataBasis: "a guess", want "image size" or "provisioned (upper bound)"`,
+		"plan-bad-databasis.json":      `steps[0].dataBasis: "a guess", want "image size", "provisioned (upper bound)" or "object listing"`,
 		"plan-type.json":               `steps.bytes: got a JSON string, want int64`,
 		"plan-truncated.json":          `empty or truncated file`,
 		"plan-trailing.json":           `trailing data after the plan`,

@@ -30,6 +30,9 @@ type Overrides struct {
 	ClusterClasses   []Override
 	StorageClasses   []Override
 	Namespaces       []Override
+	// Buckets renames object storage buckets: source name → the name
+	// on the target (bucket names can be taken there).
+	Buckets []Override
 	// Waves are the servers cut over together (see WaveOverride).
 	Waves []WaveOverride
 }
@@ -57,6 +60,7 @@ var overrideFields = []struct {
 	{"clusterClasses", func(o *Overrides) *[]Override { return &o.ClusterClasses }},
 	{"storageClasses", func(o *Overrides) *[]Override { return &o.StorageClasses }},
 	{"namespaces", func(o *Overrides) *[]Override { return &o.Namespaces }},
+	{"buckets", func(o *Overrides) *[]Override { return &o.Buckets }},
 }
 
 // LoadMapping reads a mapping override file. It is strict: unknown
@@ -131,7 +135,7 @@ func (ov *Overrides) parseTop(k, v *yaml.Node) error {
 			return ov.parseSection(f.name, v, f.get(ov))
 		}
 	}
-	return ov.errorf(k.Line, "unknown field %q (want apiVersion, kind, flavors, images, volumeTypes, externalNetworks, computeAZs, volumeAZs, clusterClasses, storageClasses, namespaces, waves)", k.Value)
+	return ov.errorf(k.Line, "unknown field %q (want apiVersion, kind, flavors, images, volumeTypes, externalNetworks, computeAZs, volumeAZs, clusterClasses, storageClasses, namespaces, buckets, waves)", k.Value)
 }
 
 // expectScalar checks apiVersion and kind.

@@ -52,6 +52,13 @@ func (ov *Overrides) volumeAZs() []Override {
 	return ov.VolumeAZs
 }
 
+func (ov *Overrides) buckets() []Override {
+	if ov == nil {
+		return nil
+	}
+	return ov.Buckets
+}
+
 // clusters are the cluster sections, for addClusters.
 func (ov *Overrides) clusters() ClusterOverrides {
 	if ov == nil {
@@ -101,6 +108,12 @@ func (ov *Overrides) Check(inv *inventory.Document, tgt *Target) error {
 		knownOnly(newNameSet(tgt.ComputeAZs, zone)))
 	check(ov.VolumeAZs, "volume zone", newNameSet(sortedSet(inv.Volumes, func(v inventory.Volume) string { return v.AvailabilityZone }), zone),
 		knownOnly(newNameSet(tgt.VolumeAZs, zone)))
+	check(ov.Buckets, "bucket", newNameSet(inv.Containers, func(c inventory.Container) (string, string) { return c.Name, "" }), nil)
+	for _, o := range ov.Buckets {
+		if !inventory.BucketName.MatchString(o.Target) {
+			errs = append(errs, fmt.Errorf("%s: %q: target bucket name %q is not a valid S3 bucket name (3-63 of a-z, 0-9, '.', '-', starting and ending with a letter or digit)", ov.where(o), o.Source, o.Target))
+		}
+	}
 	errs = append(errs, ov.clusters().Check(inv, tgt), ov.checkWaves(inv))
 	return errors.Join(errs...)
 }

@@ -112,6 +112,7 @@ const (
 	StepAttachVolume       StepKind = "attach-volume"   // in original device order
 	StepFloatingIP         StepKind = "floating-ip"     // new address, old → new reported
 	StepLoadBalancer       StepKind = "load-balancer"   // LB with listeners, pools, members, monitors
+	StepCopyBucket         StepKind = "copy-bucket"     // every object of a bucket, verified; re-run on every migrate
 	StepCluster            StepKind = "cluster"         // Cluster API cluster on the target
 	StepVeleroBackup       StepKind = "velero-backup"
 	StepVeleroRestore      StepKind = "velero-restore"
@@ -162,6 +163,8 @@ type StepTarget struct {
 	VolumeType        string `json:"volumeType,omitempty"`
 	AvailabilityZone  string `json:"availabilityZone,omitempty"`
 	ExternalNetworkID string `json:"externalNetworkID,omitempty"`
+	// Bucket is the name of a copy-bucket step's bucket on the target.
+	Bucket string `json:"bucket,omitempty"`
 	// KeepMAC asks to keep the source port's MAC address.
 	KeepMAC bool `json:"keepMAC,omitempty"`
 	// Existing says the target already has this resource and the step
@@ -177,6 +180,8 @@ const (
 	DataImageSize = "image size"
 	// DataProvisioned: the provisioned size, an upper bound.
 	DataProvisioned = "provisioned (upper bound)"
+	// DataObjects: the bytes of a bucket's objects when it was read.
+	DataObjects = "object listing"
 )
 
 // Wave is a named group of servers cut over together.

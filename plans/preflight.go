@@ -121,6 +121,7 @@ var clashRows = []struct {
 	{"server", StepServer, "server", func(e *Existing) []string { return e.Servers }},
 	{"server group", StepServerGroup, "server-group", func(e *Existing) []string { return e.ServerGroups }},
 	{"load balancer", StepLoadBalancer, "load-balancer", func(e *Existing) []string { return e.LoadBalancers }},
+	{"bucket", StepCopyBucket, "bucket", func(e *Existing) []string { return e.Buckets }},
 }
 
 // clashItemKind is the audit item kind a clash check is about, or "".
@@ -144,13 +145,23 @@ const cidrCheckName = "clash subnet CIDRs"
 func clashChecks(p *Plan, inv *inventory.Document, tgt *Target) []Check {
 	created := map[StepKind][]string{}
 	for _, s := range p.Steps {
-		if !s.Target.Existing {
+		switch {
+		case s.Kind == StepCopyBucket:
+			created[s.Kind] = append(created[s.Kind], s.Target.Bucket)
+		case !s.Target.Existing:
 			created[s.Kind] = append(created[s.Kind], s.Name)
 		}
 	}
 	var checks []Check
 	for _, r := range clashRows {
-		checks = append(checks, nameClash(r.what, created[r.step], r.existing(&tgt.Existing)))
+		if r.step == StepCopyBucket && len(created[r.step]) == 0 {
+			continue // no object storage: no line of noise
+		}
+		c := nameClash(r.what, created[r.step], r.existing(&tgt.Existing))
+		if r.step == StepCopyBucket && !c.OK {
+			c.Detail += " (give them other names in the buckets: section of a mapping file)"
+		}
+		checks = append(checks, c)
 	}
 	return append(checks, cidrClash(p, inv, tgt))
 }

@@ -125,10 +125,14 @@ func (r *renderer) copies() {
 	if t.UpperBound {
 		basis = "image sizes where known, else provisioned sizes: an upper bound"
 	}
-	r.printf(" (images %s, server disks %s, volumes %s; estimated from %s; provisioned %s)\n",
-		formatBytes(t.ImageBytes), formatBytes(t.SnapshotBytes), formatBytes(t.VolumeBytes), basis, formatBytes(t.ProvisionedBytes))
+	buckets := ""
+	if t.BucketBytes > 0 || t.Objects > 0 {
+		buckets = fmt.Sprintf(", buckets %s in %s", formatBytes(t.BucketBytes), plural(int(t.Objects), "object"))
+	}
+	r.printf(" (images %s, server disks %s, volumes %s%s; estimated from %s; provisioned %s)\n",
+		formatBytes(t.ImageBytes), formatBytes(t.SnapshotBytes), formatBytes(t.VolumeBytes), buckets, basis, formatBytes(t.ProvisionedBytes))
 	var rows [][]string
-	for _, kind := range []StepKind{StepCopyImage, StepSnapshotServer, StepCopyVolume} {
+	for _, kind := range []StepKind{StepCopyImage, StepSnapshotServer, StepCopyVolume, StepCopyBucket} {
 		steps := r.stepsOf(kind)
 		slices.SortStableFunc(steps, func(a, b Step) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 		for i, s := range steps {

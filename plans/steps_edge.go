@@ -111,14 +111,6 @@ func (b *builder) memberDeps(lb inventory.LoadBalancer, mem inventory.Member) []
 // addNotMigrated warns about what the plan does not move.
 func (b *builder) addNotMigrated() {
 	inv := b.inv
-	if n := len(inv.Containers); n > 0 {
-		var bytes int64
-		for _, c := range inv.Containers {
-			bytes += c.Bytes
-		}
-		b.warn("object-container", "", plural(n, "container"),
-			fmt.Sprintf("object storage (%s) is not migrated by scs-migrate: copy it with rclone (Swift or S3)", formatBytes(bytes)))
-	}
 	if n := len(inv.VolumeSnapshots); n > 0 {
 		b.warn("volume-snapshot", "", plural(n, "snapshot"), "volume snapshots are not migrated: the volumes are copied as they are now")
 	}

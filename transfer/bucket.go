@@ -5,7 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-		"sync"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -356,4 +356,3 @@ func (b *BucketCopier) abortUploads(ctx context.Context, bucket string) (int, er
 	}
 	return len(ups), nil
 }
-

@@ -41,7 +41,6 @@ func newBuckets(t *testing.T, opts sim.PairOptions) *buckets {
 	return b
 }
 
-
 // put writes an object on the source in one PUT.
 func (b *buckets) put(bucket, key string, size int64, seed uint64, opts minio.PutObjectOptions) {
 	b.t.Helper()

@@ -111,3 +111,9 @@ func (b *BucketCopier) RemoveBucket(ctx context.Context, bucket string) error {
 	}
 	return nil
 }
+
+// Exists reports whether the target has the bucket.
+func (b *BucketCopier) Exists(ctx context.Context, bucket string) (bool, error) {
+	ok, err := b.Target.Core().BucketExists(ctx, bucket)
+	return ok, s3.Wrap("look for bucket "+bucket+" on the target", err)
+}

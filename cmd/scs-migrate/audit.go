@@ -28,7 +28,7 @@ func auditCommand() *cli.Command {
 				Usage: "report `FORMAT`: " + strings.Join(plans.ReportFormats, ", ")},
 			&cli.StringFlag{Name: "output", Usage: "write the report to `FILE` instead of stdout"},
 			workloadFlag(),
-		}, kubeFlags("source-", "source")...),
+		}, append(kubeFlags("source-", "source"), s3Flags("source")...)...),
 		Action: runAudit,
 	}
 }

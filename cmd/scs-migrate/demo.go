@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -19,6 +20,7 @@ import (
 	"github.com/scs-migrate/scs-migrate/inventory"
 	"github.com/scs-migrate/scs-migrate/migrate"
 	"github.com/scs-migrate/scs-migrate/plans"
+	"github.com/scs-migrate/scs-migrate/transfer"
 )
 
 func demoCommand() *cli.Command {
@@ -52,6 +54,9 @@ type demo struct {
 	start         time.Time
 	// srcKube and dstKube are the KaaS management clusters.
 	srcKube, dstKube *kube.Clients
+	// buckets copies the object storage, with EC2 credentials made for
+	// the demo on both clouds.
+	buckets *transfer.BucketCopier
 }
 
 func (d *demo) complete(dir, tenantFile string) error {
@@ -91,8 +96,8 @@ func (d *demo) run(ctx context.Context) error {
 	if err := sim.SeedTenant(ctx, pair.Source, d.tenant); err != nil {
 		return fmt.Errorf("seed the example tenant: %w", err)
 	}
-	d.say("seeded tenant %q on the source: %d servers, %d volumes, %d networks, %d images",
-		d.tenant.Name, len(d.tenant.Servers), len(d.tenant.Volumes), len(d.tenant.Networks), len(d.tenant.Images))
+	d.say("seeded tenant %q on the source: %d servers, %d volumes, %d networks, %d images, %d buckets",
+		d.tenant.Name, len(d.tenant.Servers), len(d.tenant.Volumes), len(d.tenant.Networks), len(d.tenant.Images), len(d.tenant.Buckets))
 	clouds := d.file("clouds.yaml")
 	if err := sim.WriteCloudsYAML(clouds, pair.Entries()); err != nil {
 		return err
@@ -114,6 +119,12 @@ func (d *demo) run(ctx context.Context) error {
 		return err
 	}
 	d.say("started the source and target KaaS (simulated Cluster API, Velero) with cluster %s/shop", kubesim.ExampleNamespace)
+	bc, cs, err := s3Config{}.bucketCopier(ctx, nil, src, dst)
+	if err != nil {
+		return err
+	}
+	defer cs.close(ctx, func(err error) { d.say("warning: %v", err) })
+	bc.Transfers, d.buckets = transfer.DefaultObjectTransfers, bc
 	plan, err := d.prepare(ctx, src, dst)
 	if err != nil {
 		return err
@@ -124,7 +135,7 @@ func (d *demo) run(ctx context.Context) error {
 // prepare takes the inventory, audits the tenant against the target and
 // writes the plan.
 func (d *demo) prepare(ctx context.Context, src, dst *cloud.Session) (*plans.Plan, error) {
-	inv, err := inventory.Collect(ctx, src, inventory.Options{Clusters: &inventory.KubeClusters{Management: d.srcKube}})
+	inv, err := inventory.Collect(ctx, src, inventory.Options{Clusters: &inventory.KubeClusters{Management: d.srcKube}, S3: d.buckets.Source})
 	if err != nil {
 		return nil, fmt.Errorf("inventory: %w", err)
 	}
@@ -177,9 +188,10 @@ func (d *demo) migrateAndVerify(ctx context.Context, plan *plans.Plan, src, dst 
 	journal := migrate.JournalPath(d.file("plan.json"))
 	reg := migrate.DefaultRegistry()
 	(&migrate.Kube{Source: d.srcKube, Target: d.dstKube}).Register(reg)
+	observers := migrate.Observers{view, migrate.NewEventLog(events)}
+	d.buckets.Observer = toMigrateObserver{observers}
 	rep, runErr := migrate.Run(ctx, plan, src, dst, migrate.Options{
-		JournalPath: journal, Transfers: d.transfers, Registry: reg,
-		Observer: migrate.Observers{view, migrate.NewEventLog(events)},
+		JournalPath: journal, Transfers: d.transfers, Registry: reg, Observer: observers, Buckets: d.buckets,
 	})
 	view.Close()
 	if runErr != nil {
@@ -192,6 +204,9 @@ func (d *demo) migrateAndVerify(ctx context.Context, plan *plans.Plan, src, dst 
 		d.say("        downtime per server: longest %.1fs (%s), %.0f%% of the run; every server was down only for its own copy",
 			longest.Downtime.Seconds(), longest.Name, 100*longest.Downtime.Seconds()/run.Seconds())
 	}
+	if s := bucketSummary(rep); s != "" {
+		d.say("        %s", s)
+	}
 	for _, a := range rep.AddressChanges {
 		d.say("        %s %s → %s (update DNS)", a.Server, a.Old, a.New)
 	}
@@ -203,7 +218,7 @@ func (d *demo) migrateAndVerify(ctx context.Context, plan *plans.Plan, src, dst 
 		return err
 	}
 	defer j.Close()
-	vr, err := migrate.Verify(ctx, plan, j, dst)
+	vr, err := migrate.Verify(ctx, plan, j, dst, migrate.VerifyOptions{Buckets: d.buckets})
 	if err != nil {
 		return fmt.Errorf("verify: %w", err)
 	}
@@ -254,4 +269,27 @@ func checkedSummary(checked map[string]int) string {
 	}
 	sort.Strings(kinds)
 	return fmt.Sprintf("%d resources of %d kinds", total, len(kinds))
+}
+
+// bucketSummary sums up the bucket copies of a run: objects and bytes
+// copied, verified on the way.
+func bucketSummary(rep *migrate.Report) string {
+	var buckets, objects, copied int64
+	for _, s := range rep.Steps {
+		if s.Kind != plans.StepCopyBucket || s.State != migrate.StateSucceeded {
+			continue
+		}
+		buckets++
+		objects += atoi(s.Values["objects"])
+		copied += atoi(s.Values["copied"])
+	}
+	if buckets == 0 {
+		return ""
+	}
+	return fmt.Sprintf("buckets: %d copied with %d objects (%d written now, each verified by MD5)", buckets, objects, copied)
+}
+
+func atoi(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
 }

@@ -30,7 +30,7 @@ func inventoryCommand() *cli.Command {
 			&cli.StringFlag{Name: "output", Usage: "write the document to `FILE` (atomically, mode 0600)"},
 			&cli.BoolFlag{Name: "all-namespaces", Usage: "read the Clusters of every namespace of the management cluster"},
 			workloadFlag(),
-		}, kubeFlags("", "source")...),
+		}, append(kubeFlags("", "source"), s3Flags("source")...)...),
 		Action: runInventory,
 	}
 }
@@ -41,6 +41,12 @@ func runInventory(c *cli.Context) error {
 		return err
 	}
 	opts := inventory.Options{Observer: progressObserver(os.Stderr)}
+	s3c, closeS3, err := inventoryS3(c, s)
+	if err != nil {
+		return err
+	}
+	defer closeS3()
+	opts.S3 = s3c
 	mgmt, err := openKube(c, "")
 	if err != nil {
 		return err

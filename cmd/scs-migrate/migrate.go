@@ -47,9 +47,11 @@ func migrateCommand() *cli.Command {
 			&cli.BoolFlag{Name: "accept-drift", Usage: "run although source resources in the plan changed since it was made (read the list first)"},
 			&cli.StringFlag{Name: "report", Usage: "write the cutover report to `FILE` (Markdown; JSON for .json)"},
 			&cli.StringFlag{Name: "events", Usage: "append one JSON line per step transition to `FILE`"},
+			&cli.IntFlag{Name: "object-transfers", Value: transfer.DefaultObjectTransfers, Usage: "copy up to `N` objects of buckets at the same time"},
+			&cli.BoolFlag{Name: "delete-objects", Usage: "remove objects from the target's buckets that were deleted on the source since an earlier run (by default they are counted and kept)"},
 			outputFlag("table", "table", "json", "yaml"),
 			workloadFlag(),
-		), kubeFlags("source-", "source")...), kubeFlags("target-", "target")...),
+		), kubeFlags("source-", "source")...), append(kubeFlags("target-", "target"), s3Flags("source", "target")...)...),
 		Action: func(c *cli.Context) error {
 			o := &migrateOptions{}
 			if err := o.complete(c); err != nil {
@@ -74,6 +76,7 @@ type planContext struct {
 	planFile, journalFile string
 	plan                  *plans.Plan
 	source, target        string
+	s3                    s3Config
 }
 
 func (pc *planContext) load(c *cli.Context) error {
@@ -86,6 +89,7 @@ func (pc *planContext) load(c *cli.Context) error {
 	pc.plan = p
 	pc.source = cmp.Or(c.String("source"), p.Source.Cloud)
 	pc.target = cmp.Or(c.String("target"), p.Target.Cloud)
+	pc.s3 = readS3Config(c)
 	return nil
 }
 
@@ -107,6 +111,8 @@ type migrateOptions struct {
 	kube                *migrate.Kube
 	parallel, transfers int
 	keepStopped, drift  bool
+	deleteObjects       bool
+	objectTransfers     int
 	events, output      string
 	report              string
 }
@@ -115,8 +121,9 @@ func (o *migrateOptions) complete(c *cli.Context) error {
 	o.parallel, o.transfers = c.Int("parallel"), c.Int("transfers")
 	o.keepStopped, o.drift, o.report = c.Bool("no-restart-source"), c.Bool("accept-drift"), c.String("report")
 	o.events, o.output = c.String("events"), c.String("output-format")
-	if o.parallel < 1 || o.transfers < 1 {
-		return fmt.Errorf("--parallel and --transfers must be at least 1")
+	o.deleteObjects, o.objectTransfers = c.Bool("delete-objects"), c.Int("object-transfers")
+	if o.parallel < 1 || o.transfers < 1 || o.objectTransfers < 1 {
+		return fmt.Errorf("--parallel, --transfers and --object-transfers must be at least 1")
 	}
 	o.kube = &migrate.Kube{}
 	var err error
@@ -151,13 +158,22 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 		defer f.Close()
 		observers = append(observers, migrate.NewEventLog(f))
 	}
+	bc, cs, err := o.s3.bucketCopier(ctx, o.plan, src, dst)
+	if err != nil {
+		return err
+	}
+	defer cs.close(ctx, func(err error) { fmt.Fprintln(stderr, "warning:", err) })
+	opts := migrate.Options{JournalPath: o.journalFile, Parallel: o.parallel, Transfers: o.transfers,
+		KeepSourceStopped: o.keepStopped, AcceptDrift: o.drift, Observer: observers, DeleteObjects: o.deleteObjects}
+	if bc != nil {
+		bc.Transfers, bc.Observer = o.objectTransfers, toMigrateObserver{observers}
+		opts.Buckets = bc
+	}
 	reg := migrate.DefaultRegistry()
 	o.kube.Progress = func(step, msg string) { fmt.Fprintf(stderr, "  %s: %s\n", step, msg) }
 	o.kube.Register(reg)
-	rep, runErr := migrate.Run(ctx, o.plan, src, dst, migrate.Options{Registry: reg,
-		JournalPath: o.journalFile, Parallel: o.parallel, Transfers: o.transfers,
-		KeepSourceStopped: o.keepStopped, AcceptDrift: o.drift, Observer: observers,
-	})
+	opts.Registry = reg
+	rep, runErr := migrate.Run(ctx, o.plan, src, dst, opts)
 	view.Close()
 	if errors.Is(runErr, migrate.ErrRefused) {
 		return cli.Exit(runErr.Error(), exitBlocked)

@@ -51,7 +51,7 @@ func planCommand() *cli.Command {
 			&cli.StringFlag{Name: "output", Usage: "write the plan to `FILE` (JSON, mode 0600); without it the plan is only shown"},
 			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 3 when the plan has changes to review (as `terraform plan -detailed-exitcode`)"},
 			workloadFlag(),
-		}, append(kubeFlags("source-", "source"), kubeFlags("target-", "target")...)...),
+		}, append(append(kubeFlags("source-", "source"), kubeFlags("target-", "target")...), s3Flags("source")...)...),
 		Action: func(c *cli.Context) error {
 			o := planOptions{}
 			o.complete(c)
@@ -173,6 +173,12 @@ func loadSource(c *cli.Context, file, source string) (*inventory.Document, error
 		return nil, err
 	}
 	opts := inventory.Options{}
+	s3c, closeS3, err := inventoryS3(c, s)
+	if err != nil {
+		return nil, err
+	}
+	defer closeS3()
+	opts.S3 = s3c
 	mgmt, err := openKube(c, "source-")
 	if err != nil {
 		return nil, err

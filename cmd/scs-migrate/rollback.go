@@ -18,7 +18,7 @@ func rollbackCommand() *cli.Command {
 			"markers, in reverse dependency order; puts back the rules of the target's default security\n" +
 			"group; removes temporary copies from both clouds; starts the source servers the plan\n" +
 			"stopped. It can be run again until it succeeds; afterwards the plan can be migrated anew.",
-		Flags: append(append(planFlags(), outputFlag("table", "table", "json", "yaml")), kubeFlags("target-", "target")...),
+		Flags: append(append(append(planFlags(), outputFlag("table", "table", "json", "yaml")), kubeFlags("target-", "target")...), s3Flags("source", "target")...),
 		Action: func(c *cli.Context) error {
 			var pc planContext
 			if err := pc.load(c); err != nil {
@@ -47,7 +47,16 @@ func runRollback(ctx context.Context, pc *planContext, w io.Writer, format strin
 		return err
 	}
 	defer j.Close()
-	rep, rbErr := migrate.Rollback(ctx, pc.plan, j, src, dst, migrate.RollbackOptions{Kube: k})
+	opts := migrate.RollbackOptions{Kube: k}
+	bc, cs, err := pc.s3.bucketCopier(ctx, pc.plan, src, dst)
+	if err != nil {
+		return err
+	}
+	defer cs.close(ctx, func(err error) { fmt.Fprintln(w, "warning:", err) })
+	if bc != nil {
+		opts.Buckets = bc
+	}
+	rep, rbErr := migrate.Rollback(ctx, pc.plan, j, src, dst, opts)
 	if rep != nil {
 		if format != "table" {
 			if err := encode(w, format, rep); err != nil {

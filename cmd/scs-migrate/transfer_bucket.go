@@ -13,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
-	"github.com/scs-migrate/scs-migrate/internal/s3"
 	"github.com/scs-migrate/scs-migrate/transfer"
 )
 
@@ -103,39 +102,19 @@ func errString(err error) string {
 // openBucketCopier opens both clouds and their S3; closeAll revokes
 // credentials made for the run.
 func openBucketCopier(ctx context.Context, c *cli.Context) (*transfer.BucketCopier, func(), error) {
-	var clients []*s3.Client
-	closeAll := func() {
-		for _, cl := range clients {
-			if err := cl.Close(context.WithoutCancel(ctx)); err != nil {
-				fmt.Fprintln(os.Stderr, "warning:", err)
-			}
-		}
-	}
-	open := func(side string) (*s3.Client, error) {
-		sess, err := cloud.Open(ctx, c.String(side), cloud.Options{})
-		if err != nil {
-			return nil, err
-		}
-		cl, err := openS3(ctx, c, side, sess)
-		if err == nil && cl == nil {
-			err = fmt.Errorf("the %s cloud %q has no object store (no object-store-s3 or object-store in its catalog): give --%s-s3-endpoint", side, c.String(side), side)
-		}
-		if cl != nil {
-			clients = append(clients, cl)
-		}
-		return cl, err
-	}
-	src, err := open("source")
+	src, err := cloud.Open(ctx, c.String("source"), cloud.Options{})
 	if err != nil {
-		closeAll()
 		return nil, nil, err
 	}
-	dst, err := open("target")
+	dst, err := cloud.Open(ctx, c.String("target"), cloud.Options{})
 	if err != nil {
-		closeAll()
 		return nil, nil, err
 	}
-	return &transfer.BucketCopier{Source: src, Target: dst}, closeAll, nil
+	bc, cs, err := readS3Config(c).bucketCopier(ctx, nil, src, dst)
+	if err != nil {
+		return nil, nil, err
+	}
+	return bc, func() { cs.close(ctx, func(err error) { fmt.Fprintln(os.Stderr, "warning:", err) }) }, nil
 }
 
 // bucketRow is one bucket of the result.

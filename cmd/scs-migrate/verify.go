@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/scs-migrate/scs-migrate/migrate"
+	"github.com/scs-migrate/scs-migrate/plans"
 )
 
 func verifyCommand() *cli.Command {
@@ -18,12 +21,14 @@ func verifyCommand() *cli.Command {
 			"the plan carries, through the plan's mappings and the journal's ID map: presence and\n" +
 			"counts, CIDRs, pools, DNS and routes, fixed IPs, security group rule sets, volume sizes\n" +
 			"and types, image checksums, flavors, attachments in device order, keypair fingerprints,\n" +
-			"load balancer listeners, pools and members. Prints a diff; exits 1 on any difference.",
-		Flags: []cli.Flag{
+			"load balancer listeners, pools and members, and every object of the copied buckets (size\n" +
+			"and checksum). Prints a diff; exits 1 on any difference.",
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "plan", Required: true, Usage: "the plan `FILE`"},
+			&cli.StringFlag{Name: "source", Usage: "source cloud `NAME` in clouds.yaml, to compare the buckets' objects (default: the one the plan names)"},
 			&cli.StringFlag{Name: "target", Usage: "target cloud `NAME` in clouds.yaml (default: the one the plan names)"},
 			outputFlag("table", "table", "json", "yaml"),
-		},
+		}, s3Flags("source", "target")...),
 		Action: func(c *cli.Context) error {
 			var pc planContext
 			if err := pc.load(c); err != nil {
@@ -44,7 +49,20 @@ func runVerify(ctx context.Context, pc *planContext, w io.Writer, format string)
 	if err != nil {
 		return err
 	}
-	rep, err := migrate.Verify(ctx, pc.plan, j, dst)
+	var opts migrate.VerifyOptions
+	if slices.ContainsFunc(pc.plan.Steps, func(s plans.Step) bool { return s.Kind == plans.StepCopyBucket }) {
+		src, err := pc.open(ctx, "source", pc.source)
+		if err != nil {
+			return err
+		}
+		bc, cs, err := pc.s3.bucketCopier(ctx, pc.plan, src, dst)
+		if err != nil {
+			return err
+		}
+		defer cs.close(ctx, func(err error) { fmt.Fprintln(os.Stderr, "warning:", err) })
+		opts.Buckets = bc
+	}
+	rep, err := migrate.Verify(ctx, pc.plan, j, dst, opts)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func (w *world) assertVerified(p *plans.Plan, planFile string) {
 		w.t.Fatalf("open the journal: %v", err)
 	}
 	defer j.Close()
-	vr, err := migrate.Verify(w.ctx, p, j, w.dst)
+	vr, err := migrate.Verify(w.ctx, p, j, w.dst, migrate.VerifyOptions{Buckets: w.buckets})
 	if err != nil {
 		w.t.Fatalf("verify: %v", err)
 	}

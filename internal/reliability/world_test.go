@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
+	"github.com/scs-migrate/scs-migrate/internal/s3"
 	"github.com/scs-migrate/scs-migrate/internal/sim"
 	"github.com/scs-migrate/scs-migrate/inventory"
 	"github.com/scs-migrate/scs-migrate/migrate"
@@ -43,6 +44,8 @@ type world struct {
 	src, dst *cloud.Session
 	// sourceBefore is the source's inventory before anything migrated.
 	sourceBefore *inventory.Document
+	// buckets copies object storage (EC2 credentials made for the test).
+	buckets *transfer.BucketCopier
 }
 
 // worldOptions shape a world; the zero value is the example tenant
@@ -93,6 +96,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	w.clouds = w.writeClouds("clouds.yaml", w.entries...)
 	opts := cloud.Options{CloudsFile: w.clouds}
 	w.src, w.dst = w.open("sim-source", opts), w.open("sim-target", opts)
+	w.buckets = w.openBuckets()
 	w.sourceBefore = w.inventory(w.src)
 	return w
 }
@@ -171,7 +175,11 @@ func (w *world) open(name string, opts cloud.Options) *cloud.Session {
 
 func (w *world) inventory(s *cloud.Session) *inventory.Document {
 	w.t.Helper()
-	doc, err := inventory.Collect(w.ctx, s, inventory.Options{})
+	o := inventory.Options{}
+	if s == w.src {
+		o.S3 = w.buckets.Source
+	}
+	doc, err := inventory.Collect(w.ctx, s, o)
 	if err != nil {
 		w.t.Fatalf("inventory of %s: %v", s.Name, err)
 	}
@@ -203,7 +211,23 @@ func (w *world) buildPlan(name string) (*plans.Plan, string) {
 // migrateOptions are in-process migrate options for quick clouds.
 func (w *world) migrateOptions(planFile string) migrate.Options {
 	return migrate.Options{JournalPath: migrate.JournalPath(planFile), Poll: 20 * time.Millisecond, Timeout: 2 * time.Minute,
-		Data: &transfer.Copier{Source: w.src, Target: w.dst, Poll: 20 * time.Millisecond}}
+		Data: &transfer.Copier{Source: w.src, Target: w.dst, Poll: 20 * time.Millisecond}, Buckets: w.buckets}
+}
+
+// openBuckets is a bucket copier between the two clouds, with EC2
+// credentials made for the test and revoked when it ends.
+func (w *world) openBuckets() *transfer.BucketCopier {
+	w.t.Helper()
+	var clients [2]*s3.Client
+	for i, s := range []*cloud.Session{w.src, w.dst} {
+		c, err := s3.Open(w.ctx, s, s3.Options{})
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		w.t.Cleanup(func() { c.Close(context.Background()) })
+		clients[i] = c
+	}
+	return &transfer.BucketCopier{Source: clients[0], Target: clients[1]}
 }
 
 // cli runs the binary with the world's clouds.yaml.

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -108,10 +109,15 @@ func (s *seeder) buckets(ctx context.Context) error {
 }
 
 func putObject(ctx context.Context, sc *gophercloud.ServiceClient, bucket, key string, o TenantObject, seed uint64, size int64) error {
-	h := md5.New()
-	io.Copy(h, ObjectContent(seed, size))
-	err := objects.Create(ctx, sc, bucket, key, objects.CreateOpts{Content: ObjectContent(seed, size),
-		ContentType: o.ContentType, Metadata: o.Metadata, ETag: hex.EncodeToString(h.Sum(nil))}).Err
+	// In memory (at most maxFixtureObject): a seekable body survives the
+	// re-authentication of a short-lived token, a consumed stream not.
+	data, err := io.ReadAll(ObjectContent(seed, size))
+	if err != nil {
+		return err
+	}
+	sum := md5.Sum(data)
+	err = objects.Create(ctx, sc, bucket, key, objects.CreateOpts{Content: bytes.NewReader(data),
+		ContentType: o.ContentType, Metadata: o.Metadata, ETag: hex.EncodeToString(sum[:])}).Err
 	if err != nil {
 		return fmt.Errorf("object %s/%s: %w", bucket, key, err)
 	}
