@@ -21,6 +21,12 @@ type DataMover interface {
 
 var _ DataMover = (*transfer.Copier)(nil)
 
+// TransferObserver passes the progress of copies made outside Run's
+// own Copier (bucket copies) on to obs, as Run does for its own.
+func TransferObserver(obs Observer) transfer.Observer {
+	return &transferBridge{obs: obs, crash: crashBytesHook()}
+}
+
 // transferBridge passes transfer progress on to a migrate Observer.
 type transferBridge struct {
 	obs   Observer

@@ -35,7 +35,10 @@ type env struct {
 	buckets *transfer.BucketCopier
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, "../examples/tenant.yaml") }
+
+// newEnvWith seeds the tenant fixture file instead of the example.
+func newEnvWith(t *testing.T, tenantFile string) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
@@ -44,7 +47,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatalf("start simulator pair: %v", err)
 	}
 	t.Cleanup(func() { pair.Close() })
-	tenant, err := sim.LoadTenant("../examples/tenant.yaml")
+	tenant, err := sim.LoadTenant(tenantFile)
 	if err != nil {
 		t.Fatal(err)
 	}

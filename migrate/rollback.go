@@ -70,6 +70,13 @@ func Rollback(ctx context.Context, p *plans.Plan, j *Journal, src, dst *cloud.Se
 	if err := removeBuckets(ctx, j, opts.Buckets, rep); err != nil {
 		errs = append(errs, err)
 	}
+	keep := map[string]string{}
+	if m, ok := opts.Buckets.(mintedCredentials); ok && opts.Buckets != nil {
+		keep = m.Minted()
+	}
+	if err := revokeLeftCredentials(ctx, j, src, dst, keep); err != nil {
+		errs = append(errs, err)
+	}
 	if err := removeTarget(ctx, p, j, dst, poll, rep); err != nil {
 		errs = append(errs, err)
 	}
@@ -104,7 +111,7 @@ func removeTarget(ctx context.Context, p *plans.Plan, j *Journal, dst *cloud.Ses
 	byKind := map[string][]Created{}
 	seen := map[string]bool{}
 	for _, r := range append(reverse(j.CreatedResources()), marked...) {
-		if r.Cloud != "target" || r.Kind == kindBucket || seen[r.key()] {
+		if r.Cloud != "target" || r.Kind == kindBucket || r.Kind == kindEC2 || seen[r.key()] {
 			continue
 		}
 		seen[r.key()] = true
@@ -171,7 +178,7 @@ func restoreDefaultRules(ctx context.Context, p *plans.Plan, j *Journal, dst *cl
 func removeSourceTemporaries(ctx context.Context, j *Journal, src *cloud.Session, rep *RollbackReport) error {
 	var errs []error
 	for _, r := range j.CreatedResources() {
-		if r.Cloud != "source" {
+		if r.Cloud != "source" || r.Kind == kindEC2 {
 			continue
 		}
 		if r.Kind != "image" || !strings.HasPrefix(r.Name, transfer.TempPrefix) {

@@ -99,6 +99,9 @@ func Run(ctx context.Context, p *plans.Plan, src, dst *cloud.Session, opts Optio
 		return nil, err
 	}
 	defer r.journal.Close()
+	if err := journalCredentials(ctx, r.journal, opts.Buckets, src, dst); err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	notStarted := r.walk(ctx)
 	r.finish(ctx, notStarted)

@@ -117,3 +117,17 @@ func (b *BucketCopier) Exists(ctx context.Context, bucket string) (bool, error) 
 	ok, err := b.Target.Core().BucketExists(ctx, bucket)
 	return ok, s3.Wrap("look for bucket "+bucket+" on the target", err)
 }
+
+// Minted names the access keys of EC2 credentials made for this copier
+// (by "source" and "target"): a caller that journals them can delete
+// them after a crash.
+func (b *BucketCopier) Minted() map[string]string {
+	out := map[string]string{}
+	if b.Source != nil && b.Source.Minted {
+		out["source"] = b.Source.AccessKey
+	}
+	if b.Target != nil && b.Target.Minted {
+		out["target"] = b.Target.AccessKey
+	}
+	return out
+}

@@ -189,7 +189,7 @@ func (d *demo) migrateAndVerify(ctx context.Context, plan *plans.Plan, src, dst 
 	reg := migrate.DefaultRegistry()
 	(&migrate.Kube{Source: d.srcKube, Target: d.dstKube}).Register(reg)
 	observers := migrate.Observers{view, migrate.NewEventLog(events)}
-	d.buckets.Observer = toMigrateObserver{observers}
+	d.buckets.Observer = migrate.TransferObserver(observers)
 	rep, runErr := migrate.Run(ctx, plan, src, dst, migrate.Options{
 		JournalPath: journal, Transfers: d.transfers, Registry: reg, Observer: observers, Buckets: d.buckets,
 	})

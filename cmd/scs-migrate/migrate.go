@@ -166,7 +166,7 @@ func (o *migrateOptions) run(ctx context.Context, stdout, stderr io.Writer) erro
 	opts := migrate.Options{JournalPath: o.journalFile, Parallel: o.parallel, Transfers: o.transfers,
 		KeepSourceStopped: o.keepStopped, AcceptDrift: o.drift, Observer: observers, DeleteObjects: o.deleteObjects}
 	if bc != nil {
-		bc.Transfers, bc.Observer = o.objectTransfers, toMigrateObserver{observers}
+		bc.Transfers, bc.Observer = o.objectTransfers, migrate.TransferObserver(observers)
 		opts.Buckets = bc
 	}
 	reg := migrate.DefaultRegistry()

@@ -67,6 +67,18 @@ func TestNoSecretsWritten(t *testing.T) {
 		t.Fatalf("only %d tokens recorded for %d runs", len(tokens), len(runs))
 	}
 	secrets = append(secrets, tokens...)
+	// The EC2 credentials every run made for S3 (and must have deleted:
+	// only the test's own remain).
+	for _, c := range []*sim.Cloud{w.pair.Source, w.pair.Target} {
+		if n := c.EC2Credentials(); n != 1 {
+			t.Errorf("%d EC2 credentials exist after the runs, want only the test's own: the CLI left some behind", n)
+		}
+		ec2 := c.IssuedEC2Secrets()
+		if len(ec2) == 0 {
+			t.Fatal("no EC2 credentials were made: the buckets were not copied through S3")
+		}
+		secrets = append(secrets, ec2...)
+	}
 	needles := encodings(secrets)
 
 	files := 0

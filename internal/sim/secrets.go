@@ -46,3 +46,19 @@ func (w *tokenWriter) Write(b []byte) (int, error) {
 }
 
 func (w *tokenWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// IssuedEC2Secrets returns the secrets of every EC2 credential Keystone
+// has made since the cloud started, deleted ones included.
+func (c *Cloud) IssuedEC2Secrets() []string {
+	c.Lock()
+	defer c.Unlock()
+	return c.identity.IssuedEC2SecretsLocked()
+}
+
+// EC2Credentials counts the EC2 credentials that exist now: a client
+// that makes them for a run must delete them again.
+func (c *Cloud) EC2Credentials() int {
+	c.Lock()
+	defer c.Unlock()
+	return c.identity.EC2CredentialsLocked()
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"slices"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim/core"
 )
@@ -32,6 +33,7 @@ func (s *Room) NewEC2CredentialLocked(projectID string) core.EC2Credential {
 	c := &core.EC2Credential{Access: core.NewHexID(), Secret: core.NewHexID(),
 		UserID: s.UserOfProjectLocked(projectID), ProjectID: projectID}
 	s.ec2[c.Access] = c
+	s.ec2Issued = append(s.ec2Issued, c.Secret)
 	return *c
 }
 
@@ -75,6 +77,7 @@ func (s *Room) createEC2(w http.ResponseWriter, r *http.Request, tok *token) {
 	// they fail when used (EC2CredentialLocked says so).
 	c := &core.EC2Credential{Access: core.NewHexID(), Secret: core.NewHexID(), UserID: tok.UserID, ProjectID: req.TenantID}
 	s.ec2[c.Access] = c
+	s.ec2Issued = append(s.ec2Issued, c.Secret)
 	core.WriteJSON(w, http.StatusCreated, map[string]any{"credential": s.ec2Doc(c)})
 }
 
@@ -125,3 +128,10 @@ func (s *Room) deleteEC2(w http.ResponseWriter, r *http.Request, tok *token) {
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
+
+// IssuedEC2SecretsLocked are the secrets of every EC2 credential made
+// since the cloud started, deleted ones included.
+func (s *Room) IssuedEC2SecretsLocked() []string { return slices.Clone(s.ec2Issued) }
+
+// EC2CredentialsLocked counts the EC2 credentials that exist now.
+func (s *Room) EC2CredentialsLocked() int { return len(s.ec2) }

@@ -20,7 +20,10 @@ type Room struct {
 	users    map[string]*user               // by ID
 	appCreds map[string]*appCred            // by ID
 	ec2      map[string]*core.EC2Credential // by access key
-	tokens   map[string]*token              // by token ID
+	// ec2Issued are the secrets of every EC2 credential made, deleted
+	// ones included: what a test looks for in what the client wrote.
+	ec2Issued []string
+	tokens    map[string]*token // by token ID
 }
 
 type token = core.Token
