@@ -3,6 +3,7 @@ package plans
 import (
 	"time"
 
+	"github.com/scs-migrate/scs-migrate/internal/s3"
 	"github.com/scs-migrate/scs-migrate/internal/scs"
 	"github.com/scs-migrate/scs-migrate/inventory"
 )
@@ -146,6 +147,12 @@ func demoInventory() *inventory.Document {
 				Members: []inventory.Member{{ID: "m1", Address: "10.10.1.11", ProtocolPort: 8080, SubnetID: "sub-frontend-v4", Weight: 1},
 					{ID: "m2", Address: "10.10.1.12", ProtocolPort: 8080, SubnetID: "sub-frontend-v4", Weight: 1}},
 				HealthMonitor: &inventory.HealthMonitor{ID: "hm", Type: "HTTP", Delay: 5, Timeout: 3, MaxRetries: 3, URLPath: "/healthz"}}}}},
+		Containers: []inventory.Container{
+			{Name: "webshop-assets", Objects: 202, Bytes: 21791744, LargestObject: 20971520, LargeObjects: 1, S3: true,
+				Metadata: map[string]string{"owner": "shop-team"}},
+			{Name: "webshop-backups", Objects: 1, Bytes: 3145728, LargestObject: 3145728, S3: true,
+				Settings: s3.Settings{Versioning: "Enabled"}},
+		},
 	}
 }
 
@@ -157,7 +164,7 @@ func port(id, net, subnet, ip, owner, device string, groups ...string) inventory
 func demoTarget() *Target {
 	t := &Target{
 		Endpoint: Endpoint{Cloud: "sim-target", AuthURL: "http://beta.example/identity/v3", Region: "de-west-1", ProjectID: "p-beta", ProjectName: "webshop"},
-		Services: []string{"compute", "identity", "image", "load-balancer", "network", "placement", "volumev3"},
+		Services: []string{"compute", "identity", "image", "load-balancer", "network", "object-store", "placement", "volumev3"},
 		Images: []inventory.Image{
 			stdImage("t-img-debian12", "Debian 12", "debian", "12"),
 			stdImage("t-img-ubuntu2204", "Ubuntu 22.04", "ubuntu", "22.04"),

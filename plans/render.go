@@ -180,6 +180,9 @@ func copyNote(s Step) string {
 	if s.Kind == StepSnapshotServer {
 		parts = append(parts, "root disk, as an image")
 	}
+	if s.Kind == StepCopyBucket && s.Target.Bucket != "" && s.Target.Bucket != s.Name {
+		parts = append(parts, "as "+s.Target.Bucket)
+	}
 	return strings.Join(parts, ", ")
 }
 
