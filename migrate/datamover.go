@@ -49,4 +49,14 @@ func (b *transferBridge) Progress(id string, delta int64) {
 
 func (b *transferBridge) Finished(id string, err error) { b.obs.TransferFinished(id, err) }
 
+// Objects passes a bucket copy's object count on, to observers that
+// want it.
+func (b *transferBridge) Objects(id string, done, total int64) {
+	if oo, ok := b.obs.(transfer.ObjectObserver); ok {
+		oo.Objects(id, done, total)
+	}
+}
+
+var _ transfer.ObjectObserver = (*transferBridge)(nil)
+
 var _ transfer.Observer = (*transferBridge)(nil)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/scs-migrate/scs-migrate/plans"
+	"github.com/scs-migrate/scs-migrate/transfer"
 )
 
 // Event is one step transition. It never carries a secret: errors are
@@ -74,6 +75,16 @@ func (os Observers) TransferProgress(id string, delta int64) {
 func (os Observers) TransferFinished(id string, err error) {
 	for _, o := range os {
 		o.TransferFinished(id, err)
+	}
+}
+
+// Objects passes a bucket copy's object count to the observers that
+// want it (transfer.ObjectObserver).
+func (os Observers) Objects(id string, done, total int64) {
+	for _, o := range os {
+		if oo, ok := o.(transfer.ObjectObserver); ok {
+			oo.Objects(id, done, total)
+		}
 	}
 }
 

@@ -203,11 +203,17 @@ func (b *BucketCopier) CopyBucket(ctx context.Context, bucket string, opts Bucke
 			return res, err
 		}
 	}
-	total, err := b.size(ctx, bucket)
+	total, count, err := b.size(ctx, bucket)
 	if err != nil {
 		return res, err
 	}
 	b.Observer.Started(id, label, total)
+	var done atomic.Int64
+	objectDone := func() {
+		if oo, ok := b.Observer.(ObjectObserver); ok {
+			oo.Objects(id, done.Add(1), count)
+		}
+	}
 
 	g, gctx := errgroup.WithContext(ctx)
 	var mu sync.Mutex
@@ -228,6 +234,7 @@ func (b *BucketCopier) CopyBucket(ctx context.Context, bucket string, opts Bucke
 		case same:
 			res.Unchanged++
 			b.Observer.Progress(id, p.source.Size)
+			objectDone()
 		case extraneous:
 			res.Extraneous++
 			if len(res.ExtraneousFew) < maxExtraneousNames {
@@ -256,6 +263,7 @@ func (b *BucketCopier) CopyBucket(ctx context.Context, bucket string, opts Bucke
 				res.Copied++
 				res.BytesCopied += n
 				mu.Unlock()
+				objectDone()
 				return nil
 			})
 		}
@@ -332,11 +340,11 @@ func retryable(err error) bool {
 	return true
 }
 
-// size sums the source bucket's bytes for the progress total.
-func (b *BucketCopier) size(ctx context.Context, bucket string) (int64, error) {
-	var n int64
-	err := b.Source.Walk(ctx, bucket, func(o s3.Object) error { n += o.Size; return nil })
-	return n, err
+// size sums the source bucket's bytes and objects for the progress
+// totals.
+func (b *BucketCopier) size(ctx context.Context, bucket string) (bytes, objects int64, err error) {
+	err = b.Source.Walk(ctx, bucket, func(o s3.Object) error { bytes += o.Size; objects++; return nil })
+	return bytes, objects, err
 }
 
 // abortUploads aborts every unfinished multipart upload in a target

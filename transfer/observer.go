@@ -24,6 +24,13 @@ type StageObserver interface {
 	Stage(id, stage string)
 }
 
+// ObjectObserver is an optional capability of an Observer: it also
+// hears, for a bucket copy, how many of the bucket's objects are done
+// (copied, found unchanged or removed) of how many.
+type ObjectObserver interface {
+	Objects(id string, done, total int64)
+}
+
 type nopObserver struct{}
 
 func (nopObserver) Started(string, string, int64) {}

@@ -298,5 +298,6 @@ func (v *stepView) TransferStarted(id, name string, total int64) {
 func (v *stepView) TransferProgress(id string, delta int64) { v.transfers.Progress(id, delta) }
 func (v *stepView) TransferFinished(id string, err error)   { v.transfers.Finished(id, err) }
 func (v *stepView) Close()                                  { v.transfers.Close() }
+func (v *stepView) Objects(id string, done, total int64)    { v.transfers.Objects(id, done, total) }
 
 var _ migrate.Observer = (*stepView)(nil)

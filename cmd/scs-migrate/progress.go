@@ -19,6 +19,7 @@ import (
 type progressView interface {
 	transfer.Observer
 	transfer.StageObserver
+	transfer.ObjectObserver
 	Close()
 }
 
@@ -73,11 +74,12 @@ type bars struct {
 }
 
 type activeBar struct {
-	name  string
-	bar   *progressbar.ProgressBar
-	line  *lastLine
-	start time.Time
-	total int64
+	name    string
+	objects string // "12/300 objects" of a bucket copy
+	bar     *progressbar.ProgressBar
+	line    *lastLine
+	start   time.Time
+	total   int64
 }
 
 var _ progressView = (*bars)(nil)
@@ -127,6 +129,15 @@ func (b *bars) Progress(id string, delta int64) {
 	}
 }
 
+func (b *bars) Objects(id string, done, total int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if a := b.active[id]; a != nil {
+		a.objects = fmt.Sprintf("%d/%d objects", done, total)
+		a.bar.Describe(fmt.Sprintf("%-28.28s", a.name+" "+a.objects))
+	}
+}
+
 func (b *bars) Stage(id, stage string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -153,7 +164,7 @@ func (b *bars) Finished(id string, err error) {
 		return
 	}
 	d := time.Since(a.start)
-	fmt.Fprintf(b.w, "✓ %s  %s in %s (%s)\n", a.name, humanBytes(a.total), d.Round(100*time.Millisecond), rate(a.total, d))
+	fmt.Fprintf(b.w, "✓ %s  %s in %s (%s)%s\n", a.name, humanBytes(a.total), d.Round(100*time.Millisecond), rate(a.total, d), parens(a.objects))
 }
 
 func (b *bars) loop() {
@@ -253,6 +264,7 @@ type progressLog struct {
 
 type loggedTransfer struct {
 	name     string
+	objects  string
 	total    int64
 	done     int64
 	start    time.Time
@@ -293,8 +305,24 @@ func (p *progressLog) Progress(id string, delta int64) {
 		return
 	}
 	t.lastLine = time.Now()
-	p.line("… %s %d%% (%s of %s, %s)", t.name, t.done*100/max(t.total, 1),
-		humanBytes(t.done), humanBytes(t.total), rate(t.done, time.Since(t.start)))
+	p.line("… %s %d%% (%s of %s, %s)%s", t.name, t.done*100/max(t.total, 1),
+		humanBytes(t.done), humanBytes(t.total), rate(t.done, time.Since(t.start)), parens(t.objects))
+}
+
+func (p *progressLog) Objects(id string, done, total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if t := p.all[id]; t != nil {
+		t.objects = fmt.Sprintf("%d/%d objects", done, total)
+	}
+}
+
+// parens is " (s)", or "" for an empty s.
+func parens(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (" + s + ")"
 }
 
 func (p *progressLog) Stage(id, stage string) {
@@ -323,7 +351,7 @@ func (p *progressLog) Finished(id string, err error) {
 		return
 	}
 	d := time.Since(t.start)
-	p.line("✓ %s %s in %s (%s)", t.name, humanBytes(t.total), d.Round(100*time.Millisecond), rate(t.total, d))
+	p.line("✓ %s %s in %s (%s)%s", t.name, humanBytes(t.total), d.Round(100*time.Millisecond), rate(t.total, d), parens(t.objects))
 }
 
 func (p *progressLog) Close() {}
