@@ -277,14 +277,13 @@ func (s *S3) objectOp(c *call) {
 	}
 }
 
-// bucketLocked finds the caller's bucket: NoSuchBucket, or AccessDenied
-// for another project's.
+// bucketLocked finds the caller's bucket. Buckets are the containers of
+// the caller's Swift account (AUTH_<project>), as with Swift's s3api:
+// each project has its own bucket names, and another project's bucket of
+// the name is no bucket of the caller's (NoSuchBucket).
 func (s *S3) bucketLocked(c *call) (*container, *core.APIError) {
 	if ct := s.r.containerLocked(c.project, c.bucket); ct != nil {
 		return ct, nil
-	}
-	if s.r.ownerLocked(c.bucket) != "" {
-		return nil, errAccessDenied
 	}
 	return nil, errNoSuchBucket
 }
@@ -370,12 +369,10 @@ func (s *S3) createBucket(c *call) {
 	}
 	s.r.c.Lock()
 	defer s.r.c.Unlock()
-	switch {
-	case s.r.containerLocked(c.project, c.bucket) != nil:
+	// Names are per project (see bucketLocked): BucketAlreadyExists, the
+	// clash with another owner, does not happen without s3api's S3 ACLs.
+	if s.r.containerLocked(c.project, c.bucket) != nil {
 		c.fail(s3Error(http.StatusConflict, "BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it."))
-		return
-	case s.r.ownerLocked(c.bucket) != "":
-		c.fail(s3Error(http.StatusConflict, "BucketAlreadyExists", "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."))
 		return
 	}
 	s.r.newContainerLocked(c.project, c.bucket)

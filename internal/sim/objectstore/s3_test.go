@@ -113,11 +113,20 @@ func TestS3Basics(t *testing.T) {
 	other := openEnv(t, e.c, 1)
 	ocred := other.ec2(t)
 	oc := other.minio(t, ocred.Access, ocred.Secret)
-	if err := oc.MakeBucket(ctx, "web", minio.MakeBucketOptions{}); s3Code(err) != "BucketAlreadyExists" {
+	// Bucket names are per project, as Swift's s3api has them (one
+	// account each): another project's bucket is none of its own, and it
+	// can create one of the same name.
+	if _, err := oc.StatObject(ctx, "web", "x", minio.StatObjectOptions{}); minio.ToErrorResponse(err).StatusCode != http.StatusNotFound {
+		t.Fatalf("other project's bucket: %v", err)
+	}
+	if _, err := (minio.Core{Client: oc}).ListObjectsV2("web", "", "", "", "", 10); s3Code(err) != "NoSuchBucket" {
+		t.Fatalf("list other project's bucket: %v", err)
+	}
+	if err := oc.MakeBucket(ctx, "web", minio.MakeBucketOptions{}); err != nil {
 		t.Fatalf("other project's name: %v", err)
 	}
-	if _, err := oc.StatObject(ctx, "web", "x", minio.StatObjectOptions{}); minio.ToErrorResponse(err).StatusCode != http.StatusForbidden {
-		t.Fatalf("other project's bucket: %v", err)
+	if err := oc.RemoveBucket(ctx, "web"); err != nil {
+		t.Fatalf("remove own bucket of the same name: %v", err)
 	}
 	if ok, err := mc.BucketExists(ctx, "web"); !ok || err != nil {
 		t.Fatalf("exists %v %v", ok, err)

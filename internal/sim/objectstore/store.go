@@ -105,16 +105,6 @@ func (r *Room) containerLocked(project, name string) *container {
 	return r.accountLocked(project).containers[name]
 }
 
-// ownerLocked is the project that holds a container of the name, or "".
-func (r *Room) ownerLocked(name string) string {
-	for p, a := range r.accounts {
-		if a.containers[name] != nil {
-			return p
-		}
-	}
-	return ""
-}
-
 func (r *Room) newContainerLocked(project, name string) *container {
 	ct := &container{name: name, project: project, created: r.c.Now(), meta: map[string]string{},
 		objects: map[string]*object{}, uploads: map[string]*upload{}}
