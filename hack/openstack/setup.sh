@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # setup.sh — a real OpenStack on 127.0.0.1 from Debian 12's own packages
 # (release Zed: Keystone 22, Glance 25, Cinder 21, Nova 26 with a fake
-# virt driver, Neutron 21 API-only, Placement 8), with MariaDB and RabbitMQ,
+# virt driver, Neutron 21 API-only, Placement 8, Swift 2.30 with its S3
+# API), with MariaDB and RabbitMQ,
 # no systemd and no containers: the CI fixture that proves scs-migrate and
 # its simulator against real OpenStack. See hack/openstack/README.md.
 #
@@ -31,6 +32,8 @@ S=${SCS_OS_STATE:-/var/tmp/scs-openstack}
 ETC=$S/etc RUN=$S/run LOGS=$S/logs DONE=$S/done
 IP=127.0.0.1
 DB_PORT=3306 RABBIT_PORT=5672 RABBIT_DIST_PORT=25672
+SWIFT_PROXY_PORT=8080 SWIFT_OBJECT_PORT=6200 SWIFT_CONTAINER_PORT=6201 SWIFT_ACCOUNT_PORT=6202
+MEMCACHED_PORT=11211
 KEYSTONE_URL=http://$IP:5000/v3
 
 PKGS=(keystone glance-api python3-openstackclient
@@ -38,12 +41,15 @@ PKGS=(keystone glance-api python3-openstackclient
       cinder-api cinder-scheduler cinder-volume cinder-backup nfs-common qemu-utils sudo dmidecode
       nova-api nova-conductor nova-scheduler nova-common placement-api
       neutron-api neutron-rpc-server rabbitmq-server
+      swift swift-proxy swift-account swift-container swift-object memcached
       uwsgi-core uwsgi-plugin-python3 curl)
 
 # The services in start order: name, port ("-" for none).
 SERVICES=(mariadb:$DB_PORT rabbitmq:$RABBIT_PORT keystone:5000 glance-api:9292 placement-api:8778
           neutron-server:9696 cinder-api:8776 cinder-scheduler:- cinder-volume:- cinder-backup:-
-          nova-api:8774 nova-conductor:- nova-scheduler:- nova-compute:-)
+          nova-api:8774 nova-conductor:- nova-scheduler:- nova-compute:-
+          memcached:$MEMCACHED_PORT swift-object:$SWIFT_OBJECT_PORT swift-container:$SWIFT_CONTAINER_PORT
+          swift-account:$SWIFT_ACCOUNT_PORT swift-proxy:$SWIFT_PROXY_PORT)
 
 now() { date +%s; }
 log() { printf '[openstack %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -237,6 +243,15 @@ secrets() {
         echo "$k=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
       done
     } > "$S/secrets.env"
+    umask 022
+  fi
+  # Swift's hash path prefix and suffix: fixed for the life of the
+  # state directory (they place every object), added to an older one.
+  if ! grep -q '^SWIFT_HASH_SUFFIX=' "$S/secrets.env"; then
+    umask 077
+    for k in SWIFT_HASH_PREFIX SWIFT_HASH_SUFFIX; do
+      echo "$k=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+    done >> "$S/secrets.env"
     umask 022
   fi
   # shellcheck disable=SC1091
@@ -508,6 +523,7 @@ interface = public
 $(auth_section nova)
 $(authtoken cinder)
 EOF
+  write_swift_configs
   chmod -R go-rwx "$ETC"
 
   cat > "$S/admin-openrc" <<EOF
@@ -516,6 +532,160 @@ export OS_USERNAME=admin OS_PASSWORD='$ADMIN_PW' OS_PROJECT_NAME=admin
 export OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default
 EOF
   chmod 600 "$S/admin-openrc"
+}
+
+# Swift: one replica on one device, a plain directory under the state
+# dir ($S/swift/node/d1, no mount check). The servers run as root with
+# workers = 0 (one process each) and log to stderr (-v), i.e. to their
+# service log; without /dev/log Swift's syslog handler falls back to UDP
+# on localhost, which nothing reads.
+write_swift_configs() {
+  local sw=$ETC/swift
+  mkdir -p "$sw" "$S/swift/node/d1" "$S/swift/cache"
+  cat > "$sw/swift.conf" <<EOF
+[swift-hash]
+swift_hash_path_prefix = $SWIFT_HASH_PREFIX
+swift_hash_path_suffix = $SWIFT_HASH_SUFFIX
+[storage-policy:0]
+name = Policy-0
+default = yes
+EOF
+  local kind port
+  for kind in object container account; do
+    port=$(swift_port "$kind")
+    cat > "$sw/$kind-server.conf" <<EOF
+[DEFAULT]
+bind_ip = $IP
+bind_port = $port
+workers = 0
+user = root
+swift_dir = $sw
+devices = $S/swift/node
+mount_check = false
+disable_fallocate = true
+recon_cache_path = $S/swift/cache
+log_name = swift-$kind
+[pipeline:main]
+pipeline = $kind-server
+[app:$kind-server]
+use = egg:swift#$kind
+EOF
+  done
+  # The pipeline: s3api, then s3token before keystoneauth (s3api checks
+  # this at start); authtoken goes before s3api, as Swift 2.30's s3api
+  # documentation has it: after s3token it would strip the identity
+  # s3token set. slo after s3api (multipart uploads); versioned_writes
+  # with object versioning and symlink (S3 bucket versioning).
+  cat > "$sw/proxy-server.conf" <<EOF
+[DEFAULT]
+bind_ip = $IP
+bind_port = $SWIFT_PROXY_PORT
+workers = 0
+user = root
+swift_dir = $sw
+log_name = swift-proxy
+[pipeline:main]
+pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk authtoken s3api s3token keystoneauth copy container-quotas account-quotas slo dlo versioned_writes symlink proxy-logging proxy-server
+[app:proxy-server]
+use = egg:swift#proxy
+account_autocreate = true
+[filter:catch_errors]
+use = egg:swift#catch_errors
+[filter:gatekeeper]
+use = egg:swift#gatekeeper
+[filter:healthcheck]
+use = egg:swift#healthcheck
+[filter:proxy-logging]
+use = egg:swift#proxy_logging
+[filter:cache]
+use = egg:swift#memcache
+memcache_servers = $IP:$MEMCACHED_PORT
+[filter:listing_formats]
+use = egg:swift#listing_formats
+[filter:bulk]
+use = egg:swift#bulk
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
+delay_auth_decision = true
+cache = swift.cache
+www_authenticate_uri = http://$IP:5000
+service_token_roles_required = true
+$(auth_section swift)
+[filter:s3api]
+use = egg:swift#s3api
+location = RegionOne
+[filter:s3token]
+use = egg:swift#s3token
+reseller_prefix = AUTH_
+delay_auth_decision = false
+auth_uri = $KEYSTONE_URL
+http_timeout = 10.0
+# Keystone 22.0.2-0+deb12u3 and later (the OSSA-2025-002 fix) answer
+# /v3/s3tokens only to an admin or service; Debian's Swift 2.30.1-0+deb12u3
+# s3token logs in with these options to ask (without them every S3
+# request is denied with SignatureDoesNotMatch). With them it can also
+# cache the EC2 secret in memcached and check signatures itself: on
+# this small machine a /v3/s3tokens call takes seconds under load, and
+# the S3 tests make hundreds. (A deleted EC2 credential keeps working
+# for up to this long.)
+secret_cache_duration = 300
+$(auth_section swift)
+[filter:keystoneauth]
+use = egg:swift#keystoneauth
+operator_roles = admin, member
+reseller_admin_role = ResellerAdmin
+[filter:copy]
+use = egg:swift#copy
+[filter:container-quotas]
+use = egg:swift#container_quotas
+[filter:account-quotas]
+use = egg:swift#account_quotas
+[filter:slo]
+use = egg:swift#slo
+[filter:dlo]
+use = egg:swift#dlo
+[filter:versioned_writes]
+use = egg:swift#versioned_writes
+allow_versioned_writes = true
+allow_object_versioning = true
+[filter:symlink]
+use = egg:swift#symlink
+EOF
+}
+
+swift_port() {
+  case $1 in
+    object) echo "$SWIFT_OBJECT_PORT" ;;
+    container) echo "$SWIFT_CONTAINER_PORT" ;;
+    account) echo "$SWIFT_ACCOUNT_PORT" ;;
+    proxy) echo "$SWIFT_PROXY_PORT" ;;
+  esac
+}
+
+# Swift reads swift.conf from /etc/swift (a fixed path in swift.common.utils,
+# changeable only by code): this launcher points it at the state dir's
+# before the server loads, then runs the server like swift-*-server -v.
+SWIFT_MAIN='import sys
+from swift.common import utils
+utils.set_swift_dir(sys.argv[2])
+from swift.common import constraints, storage_policy
+storage_policy.reload_storage_policies()
+constraints.reload_constraints()
+from swift.common.wsgi import run_wsgi
+sys.exit(run_wsgi(sys.argv[3], sys.argv[1], verbose=True))'
+
+# init_swift_rings: the three rings, one device each (part power 8: 256
+# partitions are plenty for one disk).
+init_swift_rings() {
+  local sw=$ETC/swift kind rc
+  for kind in object container account; do
+    rm -f "$sw/$kind.builder" "$sw/$kind.ring.gz"
+    swift-ring-builder "$sw/$kind.builder" create 8 1 1 &&
+    swift-ring-builder "$sw/$kind.builder" add "r1z1-$IP:$(swift_port "$kind")/d1" 100 || return 1
+    # rebalance exits 1 on warnings, 2 on errors.
+    rc=0; swift-ring-builder "$sw/$kind.builder" rebalance || rc=$?
+    [ "$rc" -le 1 ] && [ -f "$sw/$kind.ring.gz" ] || return 1
+  done
 }
 
 # -------------------------------------------------------- service starters
@@ -551,6 +721,18 @@ start_nova_cpu() {
   start nova-compute "${PYENV[@]}" -- python3 "$PYLIB/scs_nova_compute.py" \
     --config-file "$ETC/nova/nova.conf" --config-file "$ETC/nova/nova-compute.conf"
 }
+
+# memcached: Swift's proxy caches account and container info and
+# Keystone tokens in it (without one it logs an error on every request).
+start_memcached() { start memcached -- memcached -l "$IP" -p "$MEMCACHED_PORT" -U 0 -m 64 -u root; }
+
+start_swift() { # start_swift object|container|account|proxy
+  start "swift-$1" "${PYENV[@]}" -- python3 -c "$SWIFT_MAIN" "$1-server" "$ETC/swift" "$ETC/swift/$1-server.conf"
+}
+start_swift_object()    { start_swift object; }
+start_swift_container() { start_swift container; }
+start_swift_account()   { start_swift account; }
+start_swift_proxy()     { start_swift proxy; }
 
 sql() { mariadb --defaults-file="$ETC/my.cnf" -uroot -N -e "$1"; }
 
@@ -646,13 +828,16 @@ cmd_up() {
   done
   ready rabbitmq port $RABBIT_PORT 90 start_rabbitmq
   once nova init_nova & pids+=($!)
+  once swift-rings init_swift_rings & pids+=($!)
   once keystone init_keystone || die "keystone initialisation failed"
   start_keystone
   ready keystone http "$KEYSTONE_URL" 90 start_keystone
   wait "$build_pid" || die "building hack/openstack/bootstrap failed"
-  if [ ! -f "$DONE/register" ]; then
+  # The marker names the catalog's version: a state directory registered
+  # before Swift was added registers again (register is idempotent).
+  if [ ! -f "$DONE/register-swift" ]; then
     bootstrap register || die "registering the catalog failed (keystone log: $LOGS/keystone.log)"
-    touch "$DONE/register"
+    touch "$DONE/register-swift"
   fi
   local failed=0 p
   for p in "${pids[@]}"; do wait "$p" || failed=1; done
@@ -663,11 +848,17 @@ cmd_up() {
   start_glance; start_placement; start_neutron
   start_cinder_api; start_cinder_sch; start_cinder_vol; start_cinder_bak
   start_nova_api; start_nova_cond; start_nova_sch; start_nova_cpu
+  start_memcached; start_swift_object; start_swift_container; start_swift_account; start_swift_proxy
   ready glance-api http "http://$IP:9292/" 90 start_glance
   ready placement-api http "http://$IP:8778/" 90 start_placement
   ready neutron-server http "http://$IP:9696/" 120 start_neutron
   ready cinder-api http "http://$IP:8776/" 120 start_cinder_api
   ready nova-api http "http://$IP:8774/" 120 start_nova_api
+  ready memcached port $MEMCACHED_PORT 30 start_memcached
+  ready swift-object port $SWIFT_OBJECT_PORT 60 start_swift_object
+  ready swift-container port $SWIFT_CONTAINER_PORT 60 start_swift_container
+  ready swift-account port $SWIFT_ACCOUNT_PORT 60 start_swift_account
+  ready swift-proxy http "http://$IP:$SWIFT_PROXY_PORT/healthcheck" 90 start_swift_proxy
   for name in cinder-scheduler:start_cinder_sch cinder-volume:start_cinder_vol cinder-backup:start_cinder_bak nova-conductor:start_nova_cond \
               nova-scheduler:start_nova_sch nova-compute:start_nova_cpu; do
     ready "${name%%:*}" alive 0 0 "${name##*:}"

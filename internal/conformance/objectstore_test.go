@@ -6,18 +6,15 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
-	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/ec2credentials"
 	"github.com/gophercloud/gophercloud/v2/openstack/objectstorage/v1/containers"
 	"github.com/gophercloud/gophercloud/v2/openstack/objectstorage/v1/objects"
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
 // objectStore is a Swift client; the test is skipped, saying so, when
@@ -81,31 +78,7 @@ func TestSwiftObjectRoundTrip(t *testing.T) {
 func TestS3SeesSwift(t *testing.T) {
 	e := Open(t)
 	sc := objectStore(t, e)
-	endpoint, err := e.S.Provider.EndpointLocator(gophercloud.EndpointOpts{Type: "object-store-s3",
-		Region: e.S.Endpoint.Region, Availability: gophercloud.AvailabilityPublic})
-	if err != nil {
-		t.Skipf("the catalog has no object-store-s3 endpoint (the scs-0123 v2 draft's name): %v", err)
-	}
-	u, err := url.Parse(endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p := strings.Trim(u.Path, "/"); p != "" && e.Real() {
-		t.Skipf("S3 endpoint %s has a path, which minio-go cannot address", endpoint)
-	}
-	idc, err := openstack.NewIdentityV3(e.S.Provider, e.S.Endpoint)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cred, err := ec2credentials.Create(e.Ctx, idc, e.S.UserID, ec2credentials.CreateOpts{TenantID: e.S.ProjectID}).Extract()
-	if err != nil {
-		t.Fatalf("create EC2 credential: %v", err)
-	}
-	t.Cleanup(func() { ec2credentials.Delete(e.Ctx, idc, e.S.UserID, cred.Access) })
-	mc, err := minio.New(u.Host, &minio.Options{Creds: credentials.NewStaticV4(cred.Access, cred.Secret, ""), Secure: u.Scheme == "https"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	mc := s3Client(t, e)
 	name := RandomName("conf-")
 	if err := containers.Create(e.Ctx, sc, name, nil).Err; err != nil {
 		t.Fatalf("create container: %v", err)

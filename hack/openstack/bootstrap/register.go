@@ -13,11 +13,14 @@ import (
 
 // serviceUsers get the admin and service roles in project "service"; the
 // service role makes their tokens service tokens (Cinder's detach check).
-var serviceUsers = []string{"glance", "nova", "neutron", "cinder", "placement"}
+var serviceUsers = []string{"glance", "nova", "neutron", "cinder", "placement", "swift"}
 
 // catalog is what register puts into Keystone. Block storage is listed
 // under both of its type names: gophercloud looks for block-storage,
-// Nova's default catalog_info for volumev3.
+// Nova's default catalog_info for volumev3. Swift's proxy serves both
+// object-store (the Swift API, per project account) and, through its
+// s3api middleware, the S3 API at its root: object-store-s3 is the
+// scs-0123 v2 draft's type name for it.
 var catalog = []struct{ typ, name, url string }{
 	{"image", "glance", "http://" + host + ":9292"},
 	{"compute", "nova", "http://" + host + ":8774/v2.1"},
@@ -25,6 +28,8 @@ var catalog = []struct{ typ, name, url string }{
 	{"network", "neutron", "http://" + host + ":9696"},
 	{"volumev3", "cinderv3", "http://" + host + ":8776/v3/%(project_id)s"},
 	{"block-storage", "cinder", "http://" + host + ":8776/v3/%(project_id)s"},
+	{"object-store", "swift", "http://" + host + ":8080/v1/AUTH_%(project_id)s"},
+	{"object-store-s3", "swift-s3", "http://" + host + ":8080"},
 }
 
 func register(ctx context.Context, pc *gophercloud.ProviderClient, eo gophercloud.EndpointOpts, servicePW string) error {

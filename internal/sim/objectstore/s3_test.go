@@ -113,11 +113,20 @@ func TestS3Basics(t *testing.T) {
 	other := openEnv(t, e.c, 1)
 	ocred := other.ec2(t)
 	oc := other.minio(t, ocred.Access, ocred.Secret)
-	if err := oc.MakeBucket(ctx, "web", minio.MakeBucketOptions{}); s3Code(err) != "BucketAlreadyExists" {
+	// Bucket names are per project, as Swift's s3api has them (one
+	// account each): another project's bucket is none of its own, and it
+	// can create one of the same name.
+	if _, err := oc.StatObject(ctx, "web", "x", minio.StatObjectOptions{}); minio.ToErrorResponse(err).StatusCode != http.StatusNotFound {
+		t.Fatalf("other project's bucket: %v", err)
+	}
+	if _, err := (minio.Core{Client: oc}).ListObjectsV2("web", "", "", "", "", 10); s3Code(err) != "NoSuchBucket" {
+		t.Fatalf("list other project's bucket: %v", err)
+	}
+	if err := oc.MakeBucket(ctx, "web", minio.MakeBucketOptions{}); err != nil {
 		t.Fatalf("other project's name: %v", err)
 	}
-	if _, err := oc.StatObject(ctx, "web", "x", minio.StatObjectOptions{}); minio.ToErrorResponse(err).StatusCode != http.StatusForbidden {
-		t.Fatalf("other project's bucket: %v", err)
+	if err := oc.RemoveBucket(ctx, "web"); err != nil {
+		t.Fatalf("remove own bucket of the same name: %v", err)
 	}
 	if ok, err := mc.BucketExists(ctx, "web"); !ok || err != nil {
 		t.Fatalf("exists %v %v", ok, err)
@@ -128,7 +137,7 @@ func TestS3Basics(t *testing.T) {
 
 	kib := bytes.Repeat([]byte("0123456789abcdef"), 64)
 	for key, data := range map[string][]byte{"empty": {}, "dir/kib.bin": kib} {
-		info, err := mc.PutObject(ctx, "web", key, bytes.NewReader(data), int64(len(data)), minio.PutObjectOptions{
+		info, err := mc.PutObject(ctx, "web", key, bytes.NewReader(data), int64(len(data)), minio.PutObjectOptions{DisableContentSha256: true,
 			ContentType: "application/x-test", UserMetadata: map[string]string{"Color": "red"}})
 		if err != nil {
 			t.Fatal(err)
@@ -170,7 +179,7 @@ func TestS3Basics(t *testing.T) {
 	if minio.ToErrorResponse(err).StatusCode != http.StatusNotFound {
 		t.Fatalf("stat in missing bucket: %v", err)
 	}
-	_, err = mc.PutObject(ctx, "nope", "x", bytes.NewReader(nil), 0, minio.PutObjectOptions{})
+	_, err = mc.PutObject(ctx, "nope", "x", bytes.NewReader(nil), 0, minio.PutObjectOptions{DisableContentSha256: true})
 	if s3Code(err) != "NoSuchBucket" {
 		t.Fatalf("put to missing bucket: %v", err)
 	}
@@ -289,5 +298,63 @@ func TestS3CatalogEndpoint(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("unsigned: %d", resp.StatusCode)
+	}
+}
+
+// TestS3SwiftRefusals: what Swift 2.30's s3api refuses before it looks
+// at the bucket, the simulator refuses the same way.
+func TestS3SwiftRefusals(t *testing.T) {
+	e := newEnv(t)
+	cred := e.ec2(t)
+	mc := e.minio(t, cred.Access, cred.Secret)
+	ctx := e.ctx
+	if err := mc.MakeBucket(ctx, "refusals", minio.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// minio-go's default over plain HTTP: an aws-chunked signed payload.
+	if _, err := (minio.Core{Client: mc}).PutObject(ctx, "refusals", "chunked", strings.NewReader("data"), 4, "", "", minio.PutObjectOptions{}); s3Code(err) != "NotImplemented" {
+		t.Fatalf("aws-chunked put: %v", err)
+	}
+	if _, err := mc.PutObject(ctx, "refusals", "glacier", strings.NewReader("data"), 4, minio.PutObjectOptions{DisableContentSha256: true, StorageClass: "GLACIER"}); s3Code(err) != "InvalidStorageClass" {
+		t.Fatalf("storage class: %v", err)
+	}
+	// A request signed for another region names the right one.
+	other, err := minio.New(e.c.S3Host(), &minio.Options{Creds: credentials.NewStaticV4(cred.Access, cred.Secret, ""), Region: "elsewhere-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = minio.Core{Client: other}.ListObjectsV2("refusals", "", "", "", "", 10)
+	if r := minio.ToErrorResponse(err); r.Code != "AuthorizationHeaderMalformed" || r.Region != "RegionOne" {
+		t.Fatalf("signed for elsewhere-1: %v %+v", err, r)
+	}
+	lower, _ := minio.New(e.c.S3Host(), &minio.Options{Creds: credentials.NewStaticV4(cred.Access, cred.Secret, ""), Region: "regionone"})
+	if _, err := (minio.Core{Client: lower}).ListObjectsV2("refusals", "", "", "", "", 10); err != nil {
+		t.Fatalf("signed for the lowercase region: %v", err)
+	}
+	// A bucket's creation body must be a CreateBucketConfiguration for the region.
+	base := e.c.URL() + "/s3"
+	put := func(path, body string) (int, string) {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPut, base+path, strings.NewReader(body))
+		req.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
+		req = signer.SignV4(*req, cred.Access, cred.Secret, "", "RegionOne")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	conf := func(loc string) string {
+		return `<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>` + loc + `</LocationConstraint></CreateBucketConfiguration>`
+	}
+	if code, body := put("/b-elsewhere", conf("elsewhere-1")); code != http.StatusBadRequest || !strings.Contains(body, "<Code>InvalidLocationConstraint</Code>") {
+		t.Fatalf("other location: %d %s", code, body)
+	}
+	if code, body := put("/b-here", conf("RegionOne")); code != http.StatusOK {
+		t.Fatalf("this location: %d %s", code, body)
+	}
+	if code, body := put("/refusals?lifecycle", `<LifecycleConfiguration><Rule><Status>Enabled</Status></Rule></LifecycleConfiguration>`); code != http.StatusBadRequest || !strings.Contains(body, "<Code>MalformedXML</Code>") {
+		t.Fatalf("put lifecycle: %d %s", code, body)
 	}
 }

@@ -1,7 +1,6 @@
 package objectstore
 
 import (
-	"bufio"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -169,10 +168,8 @@ func signingKey(secret string, s *sigRequest) []byte {
 	return hmacSHA256(k, "aws4_request")
 }
 
-// verify checks the signature of r, whose path without the room's
-// prefix is path, against the secret; it returns the signing key and
-// the seed signature for a streaming body.
-func (s *sigRequest) verify(r *http.Request, secret string) ([]byte, bool) {
+// verify checks the signature of r against the secret.
+func (s *sigRequest) verify(r *http.Request, secret string) bool {
 	payload := r.Header.Get("X-Amz-Content-Sha256")
 	if s.presigned || payload == "" {
 		payload = unsignedPayload
@@ -180,60 +177,69 @@ func (s *sigRequest) verify(r *http.Request, secret string) ([]byte, bool) {
 	canon := strings.Join([]string{r.Method, s3Escape(r.URL.Path, true), canonicalQuery(r.URL.Query(), s.presigned),
 		canonicalHeaders(r, s.signedHeaders), strings.Join(s.signedHeaders, ";"), payload}, "\n")
 	toSign := strings.Join([]string{sigV4Algorithm, s.amzDate.Format(amzDateFormat), s.scope(), sha256Hex([]byte(canon))}, "\n")
-	key := signingKey(secret, s)
-	want := hex.EncodeToString(hmacSHA256(key, toSign))
-	return key, subtle.ConstantTimeCompare([]byte(want), []byte(s.signature)) == 1
+	want := hex.EncodeToString(hmacSHA256(signingKey(secret, s), toSign))
+	return subtle.ConstantTimeCompare([]byte(want), []byte(s.signature)) == 1
+}
+
+// scopeError is Swift's s3api's refusal of a signature whose credential
+// scope names another region or service than the endpoint's, or "" when
+// the scope is right. Like S3 it names the expected region in the error
+// document, and minio-go, signing for us-east-1 before it knows better,
+// retries with that region. A lowercase region name passes (s3api lets
+// the AWS .NET SDK do that).
+func scopeError(s *sigRequest, region string) (code, msg string) {
+	code, where := "AuthorizationHeaderMalformed", "The authorization header is malformed;"
+	if s.presigned {
+		code, where = "AuthorizationQueryParametersError", "Error parsing the X-Amz-Credential parameter;"
+	}
+	switch {
+	case s.region != region && s.region != strings.ToLower(region):
+		return code, fmt.Sprintf("%s the region '%s' is wrong; expecting '%s'", where, s.region, region)
+	case s.service != "s3":
+		return code, fmt.Sprintf(`%s incorrect service "%s". This endpoint belongs to "s3".`, where, s.service)
+	}
+	return "", ""
 }
 
 // s3Auth verifies the signature of a request and returns the
 // credential it was signed with.
-func (s3 *S3) auth(r *http.Request) (core.EC2Credential, *sigRequest, []byte, *core.APIError) {
+func (s3 *S3) auth(r *http.Request) (core.EC2Credential, *sigRequest, *core.APIError) {
 	s, aerr := parseSig(r)
 	if aerr != nil {
-		return core.EC2Credential{}, nil, nil, aerr
+		return core.EC2Credential{}, nil, aerr
 	}
 	s3.r.c.Lock()
 	cred, ok := s3.r.creds.EC2CredentialLocked(s.access)
 	s3.r.c.Unlock()
 	if !ok {
-		return cred, nil, nil, s3Error(http.StatusForbidden, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
+		return cred, nil, s3Error(http.StatusForbidden, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
 	}
 	if !cred.Authorized {
-		return cred, nil, nil, errAccessDenied
+		return cred, nil, errAccessDenied
 	}
 	if s.presigned {
 		exp, _ := strconv.Atoi(r.URL.Query().Get("X-Amz-Expires"))
 		if time.Now().After(s.amzDate.Add(time.Duration(exp) * time.Second)) { // wall clock: clients sign with theirs
-			return cred, nil, nil, s3Error(http.StatusForbidden, "AccessDenied", "Request has expired")
+			return cred, nil, s3Error(http.StatusForbidden, "AccessDenied", "Request has expired")
 		}
 	} else if d := time.Since(s.amzDate); d > 15*time.Minute || d < -15*time.Minute { // wall clock: clients sign with theirs
-		return cred, nil, nil, s3Error(http.StatusForbidden, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.")
+		return cred, nil, s3Error(http.StatusForbidden, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.")
 	}
-	key, ok := s.verify(r, cred.Secret)
-	if !ok {
-		return cred, nil, nil, s3Error(http.StatusForbidden, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.")
+	if !s.verify(r, cred.Secret) {
+		return cred, nil, s3Error(http.StatusForbidden, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.")
 	}
-	return cred, s, key, nil
+	return cred, s, nil
 }
 
-// body is the payload of a request: aws-chunked bodies are decoded and
-// their chunk signatures checked; a signed payload hash is checked when
-// the body ends.
-func (s3 *S3) body(r *http.Request, s *sigRequest, key []byte) io.Reader {
+// body is the payload of a request: a signed payload hash is checked
+// when the body ends. (aws-chunked payloads are refused before, as
+// Swift's s3api does: see validateHeaders.)
+func (s3 *S3) body(r *http.Request, s *sigRequest) io.Reader {
 	payload := r.Header.Get("X-Amz-Content-Sha256")
-	switch {
-	case strings.HasPrefix(payload, streamingPrefix):
-		want, err := strconv.ParseInt(r.Header.Get("X-Amz-Decoded-Content-Length"), 10, 64)
-		if err != nil {
-			want = -1
-		}
-		return &chunkedReader{br: bufio.NewReaderSize(r.Body, 64<<10), signed: strings.HasPrefix(payload, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
-			key: key, prev: s.signature, scope: s.scope(), date: s.amzDate.Format(amzDateFormat), want: want}
-	case payload == "" || payload == unsignedPayload || s.presigned:
+	if payload == "" || payload == unsignedPayload || s.presigned {
 		return r.Body
-	default:
-		return &hashCheckReader{r: r.Body, h: sha256.New(), want: payload}
 	}
+	return &hashCheckReader{r: r.Body, h: sha256.New(), want: payload}
 }
 
 var errBadDigest = errors.New("XAmzContentSHA256Mismatch")
@@ -251,94 +257,4 @@ func (c *hashCheckReader) Read(p []byte) (int, error) {
 		return n, errBadDigest
 	}
 	return n, err
-}
-
-var errChunk = errors.New("SignatureDoesNotMatch: bad chunk")
-
-// chunkedReader decodes an aws-chunked body: "<hex size>;chunk-signature=<sig>\r\n<data>\r\n"…
-// up to a chunk of size 0 and optional trailers up to an empty line.
-type chunkedReader struct {
-	br                *bufio.Reader
-	signed            bool
-	key               []byte
-	prev, scope, date string
-	left              int64
-	chunkSig          string
-	h                 hash.Hash // of the chunk being read; nil between chunks
-	done              bool
-	n, want           int64 // bytes decoded; x-amz-decoded-content-length or -1
-}
-
-func (c *chunkedReader) Read(p []byte) (int, error) {
-	for c.left == 0 {
-		if c.done {
-			if c.want >= 0 && c.n != c.want {
-				return 0, io.ErrUnexpectedEOF
-			}
-			return 0, io.EOF
-		}
-		if c.h != nil {
-			if err := c.endChunk(); err != nil {
-				return 0, err
-			}
-			if crlf, err := c.br.Peek(2); err != nil || string(crlf) != "\r\n" {
-				return 0, errChunk
-			}
-			c.br.Discard(2)
-			c.h = nil
-		}
-		if err := c.startChunk(); err != nil {
-			return 0, err
-		}
-	}
-	n, err := c.br.Read(p[:min(int64(len(p)), c.left)])
-	c.left -= int64(n)
-	c.n += int64(n)
-	c.h.Write(p[:n])
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	return n, err
-}
-
-func (c *chunkedReader) startChunk() error {
-	line, err := c.br.ReadString('\n')
-	if err != nil {
-		return io.ErrUnexpectedEOF
-	}
-	size, ext, _ := strings.Cut(strings.TrimRight(line, "\r\n"), ";")
-	n, err := strconv.ParseInt(size, 16, 64)
-	if err != nil || n < 0 {
-		return errChunk
-	}
-	c.chunkSig = strings.TrimPrefix(ext, "chunk-signature=")
-	c.left, c.h = n, sha256.New()
-	if n > 0 {
-		return nil
-	}
-	if err := c.endChunk(); err != nil {
-		return err
-	}
-	c.done, c.h = true, nil
-	for { // trailers, up to an empty line
-		l, err := c.br.ReadString('\n')
-		if err != nil || strings.TrimRight(l, "\r\n") == "" {
-			return nil
-		}
-	}
-}
-
-// endChunk checks the signature of the chunk just read.
-func (c *chunkedReader) endChunk() error {
-	if !c.signed {
-		return nil
-	}
-	toSign := strings.Join([]string{"AWS4-HMAC-SHA256-PAYLOAD", c.date, c.scope, c.prev,
-		sha256Hex(nil), hex.EncodeToString(c.h.Sum(nil))}, "\n")
-	sig := hex.EncodeToString(hmacSHA256(c.key, toSign))
-	if subtle.ConstantTimeCompare([]byte(sig), []byte(c.chunkSig)) != 1 {
-		return errChunk
-	}
-	c.prev = sig
-	return nil
 }

@@ -60,7 +60,6 @@ type container struct {
 	meta          map[string]string // user metadata, by lower-case name
 	read, write   string            // Swift ACLs
 	versioning    string            // "", "Enabled" or "Suspended"
-	docs          map[string][]byte // S3 sub-resources (policy, cors, lifecycle) as given
 	objects       map[string]*object
 	uploads       map[string]*upload // S3 multipart uploads in progress
 }
@@ -106,19 +105,9 @@ func (r *Room) containerLocked(project, name string) *container {
 	return r.accountLocked(project).containers[name]
 }
 
-// ownerLocked is the project that holds a container of the name, or "".
-func (r *Room) ownerLocked(name string) string {
-	for p, a := range r.accounts {
-		if a.containers[name] != nil {
-			return p
-		}
-	}
-	return ""
-}
-
 func (r *Room) newContainerLocked(project, name string) *container {
 	ct := &container{name: name, project: project, created: r.c.Now(), meta: map[string]string{},
-		docs: map[string][]byte{}, objects: map[string]*object{}, uploads: map[string]*upload{}}
+		objects: map[string]*object{}, uploads: map[string]*upload{}}
 	r.accountLocked(project).containers[name] = ct
 	return ct
 }

@@ -1,29 +1,43 @@
 package objectstore
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"io"
 	"net/http"
 )
 
-// Bucket sub-resources: versioning is a flag (objects keep no versions);
-// policy, CORS, lifecycle and tagging are documents kept as given.
-
-// docKinds are the stored documents: the query key, the error when
-// there is none, and whether the body is JSON (else XML).
-var docKinds = []struct {
-	key, code, msg string
-	json           bool
-	putStatus      int
-}{
-	{"policy", "NoSuchBucketPolicy", "The bucket policy does not exist", true, http.StatusNoContent},
-	{"cors", "NoSuchCORSConfiguration", "The CORS configuration does not exist", false, http.StatusOK},
-	{"lifecycle", "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist", false, http.StatusOK},
-	{"tagging", "NoSuchTagSet", "The TagSet does not exist", false, http.StatusNoContent},
-}
+// Bucket sub-resources as Swift 2.30's s3api has them: versioning is a
+// flag (objects keep no versions); an ACL reads as the owner's full
+// control; tagging reads as an empty tag set and cannot be set; CORS,
+// policies, websites, notifications, payment and torrents are not
+// implemented. Lifecycle and object-lock configurations are no
+// sub-resources of s3api: such requests are taken as plain bucket
+// requests (a GET lists the bucket, a PUT is a bucket creation whose body
+// is no CreateBucketConfiguration: MalformedXML).
 
 var errMalformedXML = s3Error(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+
+// unsupported are the sub-resources s3api answers with 501, for buckets
+// and objects, whatever the method.
+var unsupported = []string{"notification", "policy", "requestPayment", "torrent", "website", "cors", "restore"}
+
+// unsupportedCall answers a request for an unimplemented sub-resource;
+// it reports false when the request names none. s3api picks these
+// controllers after the ones it implements.
+func (s *S3) unsupportedCall(c *call) bool {
+	for _, k := range []string{"acl", "delete", "location", "logging", "partNumber", "uploadId", "uploads", "versioning", "tagging"} {
+		if c.q.Has(k) {
+			return false
+		}
+	}
+	for _, k := range unsupported {
+		if c.q.Has(k) {
+			c.fail(errNotImplemented)
+			return true
+		}
+	}
+	return false
+}
 
 // subresource answers a bucket sub-resource request; it reports false
 // when the request names none.
@@ -32,14 +46,8 @@ func (s *S3) subresource(c *call) bool {
 	switch {
 	case q.Has("versioning"):
 		s.versioning(c)
-	case q.Has("object-lock"):
-		s.withBucket(c, func(*container) {
-			if c.r.Method == http.MethodPut {
-				c.fail(s3Error(http.StatusConflict, "InvalidBucketState", "Object Lock configuration cannot be enabled on existing buckets"))
-				return
-			}
-			c.fail(s3Error(http.StatusNotFound, "ObjectLockConfigurationNotFoundError", "Object Lock configuration does not exist for this bucket"))
-		})
+	case q.Has("tagging"):
+		s.tagging(c)
 	case q.Has("acl") && c.r.Method == http.MethodGet:
 		s.withBucket(c, func(*container) {
 			type grant struct {
@@ -60,15 +68,28 @@ func (s *S3) subresource(c *call) bool {
 			}{NS: s3NS, Owner: owner{c.project, c.project}, Grants: []grant{g}})
 		})
 	default:
-		for _, k := range docKinds {
-			if q.Has(k.key) {
-				s.document(c, k.key, k.code, k.msg, k.json, k.putStatus)
-				return true
-			}
-		}
 		return false
 	}
 	return true
+}
+
+// tagging answers ?tagging of a bucket or an object: s3api's
+// TaggingController reads an empty tag set and refuses to set one.
+func (s *S3) tagging(c *call) {
+	if c.r.Method != http.MethodGet {
+		c.fail(errNotImplemented)
+		return
+	}
+	s.withBucket(c, func(ct *container) {
+		if c.key != "" && ct.objects[c.key] == nil {
+			c.fail(errNoSuchKey)
+			return
+		}
+		c.xml(http.StatusOK, struct {
+			XMLName xml.Name `xml:"Tagging"`
+			TagSet  struct{} `xml:"TagSet"`
+		}{})
+	})
 }
 
 func (s *S3) versioning(c *call) {
@@ -97,52 +118,6 @@ func (s *S3) versioning(c *call) {
 				NS      string   `xml:"xmlns,attr"`
 				Status  string   `xml:"Status,omitempty"`
 			}{NS: s3NS, Status: ct.versioning})
-		})
-	default:
-		c.fail(s3Error(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource."))
-	}
-}
-
-// document answers PUT, GET and DELETE of a stored bucket document.
-func (s *S3) document(c *call, key, code, msg string, isJSON bool, putStatus int) {
-	switch c.r.Method {
-	case http.MethodPut:
-		body, err := io.ReadAll(io.LimitReader(c.body, 1<<20))
-		if err != nil {
-			c.fail(bodyError(err))
-			return
-		}
-		if isJSON && !json.Valid(body) {
-			c.fail(s3Error(http.StatusBadRequest, "MalformedPolicy", "Policies must be valid JSON and the first byte must be '{'"))
-			return
-		}
-		if !isJSON && xml.Unmarshal(body, new(struct{})) != nil {
-			c.fail(errMalformedXML)
-			return
-		}
-		s.withBucket(c, func(ct *container) {
-			ct.docs[key] = body
-			c.w.WriteHeader(putStatus)
-		})
-	case http.MethodGet:
-		s.withBucket(c, func(ct *container) {
-			doc, ok := ct.docs[key]
-			if !ok {
-				c.fail(s3Error(http.StatusNotFound, code, msg))
-				return
-			}
-			ctype := "application/xml"
-			if isJSON {
-				ctype = "application/json"
-			}
-			c.w.Header().Set("Content-Type", ctype)
-			c.w.WriteHeader(http.StatusOK)
-			c.w.Write(doc)
-		})
-	case http.MethodDelete:
-		s.withBucket(c, func(ct *container) {
-			delete(ct.docs, key)
-			c.w.WriteHeader(http.StatusNoContent)
 		})
 	default:
 		c.fail(s3Error(http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource."))
