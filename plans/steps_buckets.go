@@ -64,9 +64,6 @@ func bucketChanges(c inventory.Container) []string {
 	if c.WebIndex != "" {
 		out = append(out, "a static website (index "+c.WebIndex+") is served from the target's own URL: update DNS and links")
 	}
-	if len(set.Unsupported) > 0 {
-		out = append(out, "the source's S3 does not offer "+strings.Join(set.Unsupported, ", ")+": whatever Swift keeps for them is not read")
-	}
 	for _, name := range set.Names() {
 		switch name {
 		case s3.SettingLifecycle, s3.SettingCORS, s3.SettingTags:

@@ -91,6 +91,9 @@ type BucketResult struct {
 	Deleted       int64    // of those, removed (BucketOptions.Delete)
 	ExtraneousFew []string // the first names of the extraneous objects
 	Aborted       int      // unfinished uploads of an earlier run, aborted
+	// Resumed counts reads that broke and went on from the next byte;
+	// Retried counts objects copied again after a failed attempt.
+	Resumed, Retried int64
 	// Lost names each setting that could not be put on the target, with
 	// the reason.
 	Lost map[string]string
@@ -163,10 +166,14 @@ func (b *BucketCopier) retries() int {
 // objectJob is one object to copy.
 type objectJob struct {
 	id                         string // the observer's id of the bucket copy
+	stats                      *copyStats
 	sourceBucket, targetBucket string
 	source                     s3.Object
 	delivered                  atomic.Int64
 }
+
+// copyStats are the mishaps of one bucket copy.
+type copyStats struct{ resumed, retried atomic.Int64 }
 
 // delivered reports n more bytes of job on the target.
 func (b *BucketCopier) delivered(job *objectJob, n int64) {
@@ -217,6 +224,8 @@ func (b *BucketCopier) CopyBucket(ctx context.Context, bucket string, opts Bucke
 
 	g, gctx := errgroup.WithContext(ctx)
 	var mu sync.Mutex
+	stats := &copyStats{}
+	defer func() { res.Resumed, res.Retried = stats.resumed.Load(), stats.retried.Load() }()
 	err = pair(gctx, b.Source, b.Target, bucket, target, exists, func(p pairing) error {
 		v := judge(p)
 		if v == askTarget {
@@ -253,7 +262,7 @@ func (b *BucketCopier) CopyBucket(ctx context.Context, bucket string, opts Bucke
 				})
 			}
 		default:
-			job := &objectJob{id: id, sourceBucket: bucket, targetBucket: target, source: *p.source}
+			job := &objectJob{id: id, stats: stats, sourceBucket: bucket, targetBucket: target, source: *p.source}
 			return b.run(gctx, g, func() error {
 				n, err := b.copyWithRetries(gctx, job)
 				if err != nil {
@@ -306,6 +315,7 @@ func (b *BucketCopier) copyWithRetries(ctx context.Context, job *objectJob) (int
 		if ctx.Err() != nil || attempt >= b.retries() || !retryable(err) {
 			return 0, fmt.Errorf("copy object %s of bucket %s: %w", job.source.Key, job.sourceBucket, err)
 		}
+		job.stats.retried.Add(1)
 		if errors.Is(err, errChanged) {
 			if job.source, err = b.relist(ctx, job); err != nil {
 				return 0, err

@@ -28,7 +28,7 @@ var errBadSourceBytes = errors.New("the bytes read do not match the source's ETa
 // with parts in flight in parallel. Nothing is written to disk.
 func (b *BucketCopier) copyObject(ctx context.Context, job *objectJob) (int64, error) {
 	src := job.source
-	get, err := b.openSource(ctx, job.sourceBucket, src, 0)
+	get, err := b.openSource(ctx, job.stats, job.sourceBucket, src, 0)
 	if err != nil {
 		return 0, err
 	}

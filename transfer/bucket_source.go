@@ -20,6 +20,7 @@ import (
 // stitched from two versions.
 type sourceStream struct {
 	b      *BucketCopier
+	stats  *copyStats
 	bucket string
 	obj    s3.Object
 	body   io.ReadCloser
@@ -29,8 +30,8 @@ type sourceStream struct {
 }
 
 // openSource starts the GET of obj from off.
-func (b *BucketCopier) openSource(ctx context.Context, bucket string, obj s3.Object, off int64) (*sourceStream, error) {
-	s := &sourceStream{b: b, bucket: bucket, obj: obj, off: off}
+func (b *BucketCopier) openSource(ctx context.Context, stats *copyStats, bucket string, obj s3.Object, off int64) (*sourceStream, error) {
+	s := &sourceStream{b: b, stats: stats, bucket: bucket, obj: obj, off: off}
 	return s, s.open(ctx)
 }
 
@@ -81,6 +82,9 @@ func (s *sourceStream) readFull(ctx context.Context, p []byte, whole hash.Hash) 
 			return fmt.Errorf("read object %s of bucket %s: %w (gave up after %d resumed reads)", s.obj.Key, s.bucket, err, s.resets)
 		}
 		s.resets++
+		if s.stats != nil {
+			s.stats.resumed.Add(1)
+		}
 		s.body.Close()
 		if err := cloud.Sleep(ctx, time.Duration(s.resets)*s.b.backoff()); err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +45,8 @@ func newBuckets(t *testing.T, opts sim.PairOptions) *buckets {
 // put writes an object on the source in one PUT.
 func (b *buckets) put(bucket, key string, size int64, seed uint64, opts minio.PutObjectOptions) {
 	b.t.Helper()
+	// As against Swift's s3api: no aws-chunked bodies over plain HTTP.
+	opts.DisableContentSha256 = true
 	if _, err := b.src.Core().Client.PutObject(b.ctx, bucket, key, content{size: size, seed: seed}.reader(), size, opts); err != nil {
 		b.t.Fatalf("put %s: %v", key, err)
 	}
@@ -173,19 +176,20 @@ func TestCopyBucketAbortsUploadsAnInterruptedRunLeft(t *testing.T) {
 func TestCopyBucketSettings(t *testing.T) {
 	b := newBuckets(t, sim.PairOptions{})
 	b.bucket(b.src, "site")
-	mc := b.src.Core().Client
-	if err := mc.EnableVersioning(b.ctx, "site"); err != nil {
-		t.Fatal(err)
-	}
-	cors := `<CORSConfiguration><CORSRule><AllowedOrigin>https://example.com</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`
-	if err := mc.SetBucketPolicy(b.ctx, "site", `{"Version":"2012-10-17","Statement":[]}`); err != nil {
+	if err := b.src.Core().Client.EnableVersioning(b.ctx, "site"); err != nil {
 		t.Fatal(err)
 	}
 	set, err := b.src.Settings(b.ctx, "site")
 	if err != nil {
 		t.Fatal(err)
 	}
-	set.CORS = cors
+	// Swift's s3api keeps versioning and implements none of the others.
+	if set.Versioning != "Enabled" || !slices.Contains(set.Unsupported, s3.SettingCORS) || !slices.Contains(set.Unsupported, s3.SettingLifecycle) {
+		t.Errorf("source settings: %+v", set)
+	}
+	// As another S3 store could have them: the target refuses them.
+	set.CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>https://example.com</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`
+	set.Policy = `{"Version":"2012-10-17","Statement":[]}`
 	res, err := b.copier.CopyBucket(b.ctx, "site", transfer.BucketOptions{Settings: set})
 	if err != nil {
 		t.Fatal(err)
@@ -194,11 +198,14 @@ func TestCopyBucketSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Versioning != "Enabled" || !strings.Contains(got.CORS, "https://example.com") {
-		t.Errorf("target settings: %+v", got)
+	if got.Versioning != "Enabled" {
+		t.Errorf("versioning not kept: %+v", got)
 	}
-	if got.Policy != "" || res.Lost[s3.SettingPolicy] == "" {
-		t.Errorf("a bucket policy names the source's principals: it must be reported lost, not copied: %+v, %+v", got, res.Lost)
+	if !strings.Contains(res.Lost[s3.SettingCORS], "refused") {
+		t.Errorf("CORS rules the target refuses must be reported lost: %+v", res.Lost)
+	}
+	if res.Lost[s3.SettingPolicy] == "" {
+		t.Errorf("a bucket policy names the source's principals: it must be reported lost, not copied: %+v", res.Lost)
 	}
 }
 
@@ -216,12 +223,16 @@ func TestCopyBucketThroughFaults(t *testing.T) {
 		data, _ := io.ReadAll(content{size: size, seed: uint64(i)}.reader())
 		sums[key] = md5.Sum(data)
 	}
-	b.pair.SetFaults(sim.Faults{ErrorRate: 0.05, ResetRate: 0.05})
+	b.pair.SetFaults(sim.Faults{ErrorRate: 0.05, ResetRate: 0.2})
 	res, err := b.copier.CopyBucket(b.ctx, "data", transfer.BucketOptions{})
 	b.pair.SetFaults(sim.Faults{})
 	if err != nil || res.Copied != 60 {
-		t.Fatalf("copy through 5%% errors and resets: %+v, %v", res, err)
+		t.Fatalf("copy through 5%% errors and 20%% resets: %+v, %v", res, err)
 	}
+	if res.Resumed == 0 {
+		t.Errorf("no read was resumed: the resets did not reach the copy (%+v)", res)
+	}
+	t.Logf("%d reads resumed, %d objects copied again", res.Resumed, res.Retried)
 	for key, want := range sums {
 		got, _ := b.read(b.dst, "data", key)
 		if md5.Sum(got) != want {

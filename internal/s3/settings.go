@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"errors"
 	"encoding/xml"
 	"fmt"
 	"maps"
@@ -59,7 +60,7 @@ func (c *Client) Settings(ctx context.Context, bucket string) (Settings, error) 
 		switch {
 		case err == nil || absent(err):
 			return nil
-		case IsUnsupported(err):
+		case IsUnsupported(err) || notASetting(err):
 			s.Unsupported = append(s.Unsupported, name)
 			return nil
 		}
@@ -108,6 +109,14 @@ func (c *Client) Settings(ctx context.Context, bucket string) (Settings, error) 
 		}
 	}
 	return s, nil
+}
+
+// notASetting reports an answer that is some other document: Swift's
+// s3api does not know ?lifecycle and ?object-lock and answers with the
+// bucket's listing.
+func notASetting(err error) bool {
+	var ue xml.UnmarshalError
+	return errors.As(err, &ue) && strings.Contains(string(ue), "expected element type")
 }
 
 func describeLock(on string, mode *minio.RetentionMode, validity *uint, unit *minio.ValidityUnit) string {

@@ -515,7 +515,7 @@ func (s *S3) getObject(c *call) {
 		c.fail(s3Error(http.StatusRequestedRangeNotSatisfiable, "InvalidRange", "The requested range is not satisfiable"))
 		return
 	}
-	serveBytes(c.w, c.r, spans, modified)
+	s.r.serveBytes(c.w, c.r, spans, modified)
 }
 
 // rangeSatisfiable tells whether a single "bytes=a-b" range overlaps an

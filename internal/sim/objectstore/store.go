@@ -425,7 +425,33 @@ func (r *spansReader) Seek(off int64, whence int) (int64, error) {
 
 // serveBytes answers GET/HEAD of an object's bytes with Range and the
 // conditional headers; the headers of the answer are set already.
-func serveBytes(w http.ResponseWriter, req *http.Request, spans []span, modified time.Time) {
+// serveBytes answers a GET or HEAD of an object's bytes (ranges and
+// conditions as net/http does them); an injected reset fault cuts the
+// connection part way through the body.
+func (r *Room) serveBytes(w http.ResponseWriter, req *http.Request, spans []span, modified time.Time) {
 	defer closeSpans(spans)
-	http.ServeContent(w, req, "", modified, newSpansReader(spans))
+	body := newSpansReader(spans)
+	if req.Method == http.MethodGet {
+		if at := r.c.Faults().StreamResetAt(body.size); at >= 0 {
+			w = &cuttingWriter{ResponseWriter: w, left: at}
+		}
+	}
+	http.ServeContent(w, req, "", modified, body)
+}
+
+// cuttingWriter writes left bytes of the body, then drops the
+// connection, as a network reset would.
+type cuttingWriter struct {
+	http.ResponseWriter
+	left int64
+}
+
+func (c *cuttingWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) <= c.left {
+		c.left -= int64(len(p))
+		return c.ResponseWriter.Write(p)
+	}
+	c.ResponseWriter.Write(p[:c.left])
+	http.NewResponseController(c.ResponseWriter).Flush()
+	panic(http.ErrAbortHandler)
 }

@@ -480,7 +480,7 @@ func (r *Room) swiftGet(w http.ResponseWriter, req *http.Request, project, cname
 		core.SwiftErrors.Write(w, http.StatusConflict, "Large object segment missing: "+err.Error())
 		return
 	}
-	serveBytes(w, req, spans, modified)
+	r.serveBytes(w, req, spans, modified)
 }
 
 // checkContainer answers 404 unless the container exists.
