@@ -2,8 +2,8 @@ package s3
 
 import (
 	"context"
-	"errors"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
