@@ -170,6 +170,9 @@ type objectJob struct {
 	sourceBucket, targetBucket string
 	source                     s3.Object
 	delivered                  atomic.Int64
+	// mismatch is the MD5 of an earlier read that did not match the
+	// source's ETag (see checkMD5).
+	mismatch string
 }
 
 // copyStats are the mishaps of one bucket copy.

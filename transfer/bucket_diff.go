@@ -86,7 +86,7 @@ const (
 	missing                   // the target lacks it
 	different                 // the target has another object under the key
 	extraneous                // only the target has the key
-	askTarget                 // same size, multipart ETags: the target's metadata decides
+	askTarget                 // same size, other ETags: the target's metadata decides
 )
 
 // judge compares by what the listings say: size, then ETag. A copy of a
@@ -100,15 +100,13 @@ func judge(p pairing) verdict {
 		return missing
 	case p.source.Size != p.target.Size:
 		return different
-	case !p.source.Multipart() && !p.target.Multipart():
-		if strings.EqualFold(p.source.ETag, p.target.ETag) {
-			return same
-		}
-		return different
-	case p.target.Multipart():
-		return askTarget
+	case strings.EqualFold(p.source.ETag, p.target.ETag):
+		return same
 	}
-	return different
+	// Same size, other ETags: a copy in parts, or of a Swift large
+	// object, names the source's ETag in its metadata; a plain object
+	// that changed does not.
+	return askTarget
 }
 
 // sameByMetadata settles askTarget: the target's copy names the

@@ -46,10 +46,11 @@ func (b *BucketCopier) copyObject(ctx context.Context, job *objectJob) (int64, e
 			return 0, err
 		}
 		sum := whole.Sum(nil)
-		if !src.Multipart() && !strings.EqualFold(hex.EncodeToString(sum), src.ETag) {
-			return 0, fmt.Errorf("object %s: %w (%s, read %x)", src.Key, errBadSourceBytes, src.ETag, sum)
+		md5OK, err := job.checkMD5(hex.EncodeToString(sum))
+		if err != nil {
+			return 0, err
 		}
-		if src.Multipart() {
+		if !md5OK {
 			opts.UserMetadata[SourceETagKey] = src.ETag
 		}
 		up, err := b.Target.Core().PutObject(ctx, job.targetBucket, src.Key, bytes.NewReader(buf), src.Size,
@@ -124,10 +125,8 @@ func (b *BucketCopier) multipart(ctx context.Context, job *objectJob, get *sourc
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	if !src.Multipart() {
-		if got := hex.EncodeToString(whole.Sum(nil)); !strings.EqualFold(got, src.ETag) {
-			return 0, fmt.Errorf("object %s: %w (%s, read %s)", src.Key, errBadSourceBytes, src.ETag, got)
-		}
+	if _, err := job.checkMD5(hex.EncodeToString(whole.Sum(nil))); err != nil {
+		return 0, err
 	}
 	up, err := core.CompleteMultipartUpload(ctx, job.targetBucket, src.Key, id, parts, minio.PutObjectOptions{})
 	if err != nil {
@@ -137,6 +136,28 @@ func (b *BucketCopier) multipart(ctx context.Context, job *objectJob, get *sourc
 		return 0, fmt.Errorf("object %s: the target completed it with ETag %s, the parts sent make %s", src.Key, up.ETag, want)
 	}
 	return src.Size, nil
+}
+
+// checkMD5 compares the MD5 of the bytes read with the source's ETag.
+// A multipart ETag is no MD5 (md5OK false). So is the ETag of a large
+// object made through Swift (an SLO or DLO: the MD5 of its segments'
+// ETags), which looks like one: a mismatch is a damaged read the first
+// time, and that kind of ETag when a second read gives the same bytes.
+// The copy then keeps the source's ETag in its metadata, as for
+// multipart objects.
+func (job *objectJob) checkMD5(sum string) (md5OK bool, err error) {
+	src := job.source
+	switch {
+	case src.Multipart():
+		return false, nil
+	case strings.EqualFold(sum, src.ETag):
+		return true, nil
+	case job.mismatch == sum:
+		return false, nil
+	}
+	job.mismatch = sum
+	return false, fmt.Errorf("object %s: %w (ETag %s, read %s; read again to tell a damaged read from a Swift large object)",
+		src.Key, errBadSourceBytes, src.ETag, sum)
 }
 
 // MultipartETag is S3's ETag of an object uploaded in parts with these
