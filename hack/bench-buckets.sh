@@ -15,6 +15,8 @@
 #   DATASETS="small large"
 #   SP=18401 TP=18402       ports of the source and target cloud
 #   SCS_FLAGS=""            extra flags for `transfer bucket` (e.g. "--transfers 64")
+#   SCS_BIN=""              measure this scs-migrate binary instead of building the checkout
+#   SCS_ENV=""              extra environment for transfer bucket (e.g. "GOMEMLIMIT=96MiB")
 #   OUT=/tmp/bench-buckets-<time>.tsv   raw figures, one line per run
 #
 # Every copy is verified before its figures count: `transfer bucket
@@ -36,6 +38,8 @@ DATASETS=${DATASETS:-small large}
 SP=${SP:-18401}
 TP=${TP:-18402}
 SCS_FLAGS=${SCS_FLAGS:-}
+SCS_BIN=${SCS_BIN:-}
+SCS_ENV=${SCS_ENV:-}
 OUT=${OUT:-/tmp/bench-buckets-$(date +%Y%m%d-%H%M%S).tsv}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -77,8 +81,14 @@ fi
 rclone_version=$(rclone version | sed -n 1p)
 
 # --- build and start the simulated clouds ---------------------------------
-log "building scs-migrate"
-(cd "$repo" && /usr/local/go/bin/go build -o "$work/scs-migrate" ./cmd/scs-migrate)
+if [ -n "$SCS_BIN" ]; then
+  cp "$SCS_BIN" "$work/scs-migrate"
+  bin_desc="$SCS_BIN"
+else
+  log "building scs-migrate"
+  (cd "$repo" && /usr/local/go/bin/go build -o "$work/scs-migrate" ./cmd/scs-migrate)
+  bin_desc="$(cd "$repo" && git rev-parse --short HEAD)"
+fi
 bin=$work/scs-migrate
 "$bin" sim serve --write-clouds "$work/clouds.yaml" --data-dir "$work/data" \
   --source-listen "127.0.0.1:$SP" --target-listen "127.0.0.1:$TP" >"$work/sim.out" 2>"$work/sim.err" &
@@ -158,18 +168,22 @@ sim_cpu() { # the simulator's user+system CPU time so far, in seconds
   awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$sim_pid/stat"
 }
 now() { date +%s.%N; }
+tcp_opens() { # TCP connections opened by this machine so far (all of it: an estimate)
+  awk '/^Tcp:/ { if (h) { print $6; exit } h = 1 }' /proc/net/snmp
+}
 
-printf 'dataset\trate\tkind\ttool\trep\tseconds\tbytes\tlink_s\trss_kib\ttool_cpu_s\tsim_cpu_s\tsrc_class_bytes\tdst_class_bytes\tcheck\n' >"$OUT"
+printf 'dataset\trate\tkind\ttool\trep\tseconds\tbytes\tlink_s\trss_kib\ttool_cpu_s\tsim_cpu_s\tsrc_class_bytes\tdst_class_bytes\tcheck\ttcp_opens\n' >"$OUT"
 results=()
 
 # measure LABEL... -- CMD: runs CMD under /usr/bin/time -v, sets m_* globals.
 measure() {
-  local log=$work/run.log tv=$work/time.txt s0 s1 d0 d1 c0 c1 t0 t1
-  s0=$(class_bytes 10) d0=$(class_bytes 20) c0=$(sim_cpu) t0=$(now)
+  local log=$work/run.log tv=$work/time.txt s0 s1 d0 d1 c0 c1 t0 t1 o0 o1
+  o0=$(tcp_opens) s0=$(class_bytes 10) d0=$(class_bytes 20) c0=$(sim_cpu) t0=$(now)
   if ! /usr/bin/time -v -o "$tv" "$@" >"$log" 2>&1; then
     echo "FAILED: $*" >&2; tail -20 "$log" >&2; exit 1
   fi
-  t1=$(now) c1=$(sim_cpu) s1=$(class_bytes 10) d1=$(class_bytes 20)
+  t1=$(now) c1=$(sim_cpu) s1=$(class_bytes 10) d1=$(class_bytes 20) o1=$(tcp_opens)
+  m_opens=$((o1 - o0))
   m_secs=$(echo "$t1 - $t0" | bc -l)
   m_rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
   m_cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u + s}' "$tv")
@@ -195,8 +209,8 @@ record() { # dataset rate kind tool rep check
   local link
   link=$(echo "${ds_bytes[$1]} * 8 / $(rate_bps "$2")" | bc -l)
   [ "$3" = copy ] || link=0
-  printf '%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%.3f\t%s\t%.2f\t%.2f\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$m_secs" \
-    "${ds_bytes[$1]}" "$link" "$m_rss" "$m_cpu" "$m_sim" "$m_src" "$m_dst" "$6" | tee -a "$OUT" >&2
+  printf '%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%.3f\t%s\t%.2f\t%.2f\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$m_secs" \
+    "${ds_bytes[$1]}" "$link" "$m_rss" "$m_cpu" "$m_sim" "$m_src" "$m_dst" "$6" "$m_opens" | tee -a "$OUT" >&2
 }
 
 # --- the runs --------------------------------------------------------------
@@ -209,12 +223,12 @@ for rate in $RATES; do
       ours=$ds-scs-$tag-$rep theirs=$ds-rclone-$tag-$rep
       log "$ds @ $rate rep $rep: scs-migrate transfer bucket $SCS_FLAGS"
       # shellcheck disable=SC2086
-      measure "$bin" transfer bucket --source sim-source --target sim-target $SCS_FLAGS "$ds=$ours"
+      measure env $SCS_ENV "$bin" transfer bucket --source sim-source --target sim-target $SCS_FLAGS "$ds=$ours"
       verify_scs "$ds" "$ours"
       m_check="verify-only:ok,$(verify_rclone "$ds" "$ours")"
       record "$ds" "$rate" copy scs-migrate "$rep" "$m_check"
       # shellcheck disable=SC2086
-      measure "$bin" transfer bucket --source sim-source --target sim-target $SCS_FLAGS "$ds=$ours"
+      measure env $SCS_ENV "$bin" transfer bucket --source sim-source --target sim-target $SCS_FLAGS "$ds=$ours"
       grep -q "up to date" "$work/run.log" || { echo "re-run copied something:" >&2; cat "$work/run.log" >&2; exit 1; }
       record "$ds" "$rate" rerun scs-migrate "$rep" "up-to-date"
 
@@ -238,21 +252,21 @@ done
 
 # --- the table -------------------------------------------------------------
 echo
-echo "scs-migrate $(cd "$repo" && git rev-parse --short HEAD) vs $rclone_version; $(nproc) cores; SCS_FLAGS='$SCS_FLAGS'"
+echo "scs-migrate $bin_desc vs $rclone_version; $(nproc) cores; SCS_FLAGS='$SCS_FLAGS' SCS_ENV='$SCS_ENV'"
 echo "raw figures: $OUT"
 awk -F'\t' '
   NR == 1 { next }
   { key = $1 SUBSEP $2 SUBSEP $3 SUBSEP $5; t[key, $4] = $6 }
   { row[NR] = $0 }
   END {
-    printf "%-7s %-8s %-6s %-12s %3s %9s %9s %7s %8s %8s %8s %8s %10s %10s\n", "dataset", "rate", "kind", "tool", "rep", "time s", "MB/s", "×link", "×rclone", "RSS MiB", "cpu s", "sim cpu", "src MB", "dst MB"
+    printf "%-7s %-8s %-6s %-12s %3s %9s %9s %7s %8s %8s %8s %8s %10s %10s %9s\n", "dataset", "rate", "kind", "tool", "rep", "time s", "MB/s", "×link", "×rclone", "RSS MiB", "cpu s", "sim cpu", "src MB", "dst MB", "tcp opens"
     for (i = 2; i <= NR; i++) {
       split(row[i], f, "\t")
       key = f[1] SUBSEP f[2] SUBSEP f[3] SUBSEP f[5]
       mbs = (f[3] == "copy") ? sprintf("%.1f", f[7] / f[6] / 1e6) : "-"
       lnk = (f[3] == "copy") ? sprintf("%.3f", f[8] / f[6]) : "-"
       rc = t[key, "rclone"] / f[6]
-      printf "%-7s %-8s %-6s %-12s %3s %9.2f %9s %7s %8.2f %8.1f %8.2f %8.2f %10.1f %10.1f\n", f[1], f[2], f[3], f[4], f[5], f[6], mbs, lnk, rc, f[9] / 1024, f[10], f[11], f[12] / 1e6, f[13] / 1e6
+      printf "%-7s %-8s %-6s %-12s %3s %9.2f %9s %7s %8.2f %8.1f %8.2f %8.2f %10.1f %10.1f %9s\n", f[1], f[2], f[3], f[4], f[5], f[6], mbs, lnk, rc, f[9] / 1024, f[10], f[11], f[12] / 1e6, f[13] / 1e6, f[15]
       if (f[3] == "copy" && f[4] == "scs-migrate") {
         g = f[1] " @ " f[2]; ours[g] += f[6]; if (f[9] / 1024 > rss[g]) rss[g] = f[9] / 1024
         theirs[g] += t[key, "rclone"]; reps[g] = reps[g] " " sprintf("%.2f", t[key, "rclone"] / f[6])
