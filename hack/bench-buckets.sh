@@ -173,7 +173,6 @@ tcp_opens() { # TCP connections opened by this machine so far (all of it: an est
 }
 
 printf 'dataset\trate\tkind\ttool\trep\tseconds\tbytes\tlink_s\trss_kib\ttool_cpu_s\tsim_cpu_s\tsrc_class_bytes\tdst_class_bytes\tcheck\ttcp_opens\n' >"$OUT"
-results=()
 
 # measure LABEL... -- CMD: runs CMD under /usr/bin/time -v, sets m_* globals.
 measure() {
