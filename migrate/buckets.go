@@ -67,7 +67,7 @@ func runCopyBucket(ctx context.Context, sc *StepContext) (Outcome, error) {
 		}
 	}
 	res, err := sc.Buckets.CopyBucket(ctx, c.Name, transfer.BucketOptions{Target: target, Label: sc.Step.Name,
-		Settings: c.Settings, Delete: sc.deleteObjects})
+		Settings: c.Settings, Delete: sc.deleteObjects, Expected: &transfer.BucketSize{Bytes: c.Bytes, Objects: c.Objects}})
 	if err != nil {
 		return Outcome{}, err
 	}

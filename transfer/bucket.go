@@ -21,7 +21,7 @@ import (
 const (
 	DefaultObjectTransfers = 16
 	DefaultPartSize        = 8 << 20
-	DefaultBufferBudget    = 64 << 20
+	DefaultBufferBudget    = 48 << 20
 	// maxParts is S3's (and Swift's s3api's) limit of parts per upload.
 	maxParts = 10000
 	// abortTimeout bounds the clean-up of an upload after a failure.
@@ -57,6 +57,7 @@ type BucketCopier struct {
 	once    sync.Once
 	slots   chan struct{}
 	budget  *semaphore.Weighted
+	pool    *partPool
 	pause   time.Duration // first pause before a retry; tests shorten it
 	objects atomic.Int64
 }
@@ -71,6 +72,10 @@ type BucketOptions struct {
 	// Settings are put on the target bucket (versioning, lifecycle,
 	// CORS, tags); what the target refuses is reported, not an error.
 	Settings s3.Settings
+	// Expected is the bucket's size for progress, where known (the
+	// inventory's counts); without it the source is listed once more
+	// first, which for a million objects takes a while.
+	Expected *BucketSize
 	// Delete removes objects that only the target has (deleted on the
 	// source since an earlier run). Without it they are counted and
 	// named in the result, never removed.
@@ -106,11 +111,8 @@ func (b *BucketCopier) init() {
 			n = DefaultObjectTransfers
 		}
 		b.slots = make(chan struct{}, n)
-		budget := b.BufferBudget
-		if budget <= 0 {
-			budget = DefaultBufferBudget
-		}
-		b.budget = semaphore.NewWeighted(budget)
+		b.budget = semaphore.NewWeighted(b.budgetBytes())
+		b.pool = newPartPool(b.partSize(0), b.budgetBytes())
 		if b.pause == 0 {
 			b.pause = time.Second
 		}
@@ -137,20 +139,11 @@ func (b *BucketCopier) partSize(size int64) int64 {
 // partsInFlight is how many parts of one object travel at once.
 func (b *BucketCopier) partsInFlight() int { return 4 }
 
-// buffer takes n bytes of the budget (all of it for a part larger than
-// the budget, so that one copy always progresses).
-func (b *BucketCopier) buffer(ctx context.Context, n int64) ([]byte, func(), error) {
-	w := n
-	budget := b.BufferBudget
-	if budget <= 0 {
-		budget = DefaultBufferBudget
+func (b *BucketCopier) budgetBytes() int64 {
+	if b.BufferBudget > 0 {
+		return b.BufferBudget
 	}
-	w = min(max(w, 1), budget)
-	if err := b.budget.Acquire(ctx, w); err != nil {
-		return nil, nil, err
-	}
-	buf := make([]byte, n)
-	return buf, func() { b.budget.Release(w) }, nil
+	return DefaultBufferBudget
 }
 
 func (b *BucketCopier) retries() int {
@@ -166,6 +159,7 @@ func (b *BucketCopier) retries() int {
 // objectJob is one object to copy.
 type objectJob struct {
 	id                         string // the observer's id of the bucket copy
+	prog                       *bucketProgress
 	stats                      *copyStats
 	sourceBucket, targetBucket string
 	source                     s3.Object
@@ -181,7 +175,7 @@ type copyStats struct{ resumed, retried atomic.Int64 }
 // delivered reports n more bytes of job on the target.
 func (b *BucketCopier) delivered(job *objectJob, n int64) {
 	job.delivered.Add(n)
-	b.Observer.Progress(job.id, n)
+	job.prog.add(n)
 }
 
 // CopyBucket copies the source bucket to the target: it makes the
@@ -213,17 +207,15 @@ func (b *BucketCopier) CopyBucket(ctx context.Context, bucket string, opts Bucke
 			return res, err
 		}
 	}
-	total, count, err := b.size(ctx, bucket)
-	if err != nil {
-		return res, err
-	}
-	b.Observer.Started(id, label, total)
-	var done atomic.Int64
-	objectDone := func() {
-		if oo, ok := b.Observer.(ObjectObserver); ok {
-			oo.Objects(id, done.Add(1), count)
+	expect := opts.Expected
+	if expect == nil {
+		if expect, err = b.size(ctx, bucket); err != nil {
+			return res, err
 		}
 	}
+	prog := &bucketProgress{obs: b.Observer, id: id, total: expect.Bytes, count: expect.Objects}
+	b.Observer.Started(id, label, expect.Bytes)
+	objectDone := prog.object
 
 	g, gctx := errgroup.WithContext(ctx)
 	var mu sync.Mutex
@@ -245,7 +237,7 @@ func (b *BucketCopier) CopyBucket(ctx context.Context, bucket string, opts Bucke
 		switch v {
 		case same:
 			res.Unchanged++
-			b.Observer.Progress(id, p.source.Size)
+			prog.add(p.source.Size)
 			objectDone()
 		case extraneous:
 			res.Extraneous++
@@ -265,7 +257,7 @@ func (b *BucketCopier) CopyBucket(ctx context.Context, bucket string, opts Bucke
 				})
 			}
 		default:
-			job := &objectJob{id: id, stats: stats, sourceBucket: bucket, targetBucket: target, source: *p.source}
+			job := &objectJob{id: id, prog: prog, stats: stats, sourceBucket: bucket, targetBucket: target, source: *p.source}
 			return b.run(gctx, g, func() error {
 				n, err := b.copyWithRetries(gctx, job)
 				if err != nil {
@@ -313,7 +305,7 @@ func (b *BucketCopier) copyWithRetries(ctx context.Context, job *objectJob) (int
 			return n, nil
 		}
 		if back := job.delivered.Swap(0); back > 0 {
-			b.Observer.Progress(job.id, -back)
+			job.prog.add(-back)
 		}
 		if ctx.Err() != nil || attempt >= b.retries() || !retryable(err) {
 			return 0, fmt.Errorf("copy object %s of bucket %s: %w", job.source.Key, job.sourceBucket, err)
@@ -353,11 +345,12 @@ func retryable(err error) bool {
 	return true
 }
 
-// size sums the source bucket's bytes and objects for the progress
-// totals.
-func (b *BucketCopier) size(ctx context.Context, bucket string) (bytes, objects int64, err error) {
-	err = b.Source.Walk(ctx, bucket, func(o s3.Object) error { bytes += o.Size; objects++; return nil })
-	return bytes, objects, err
+// size lists the source bucket once more, for the progress totals of a
+// copy that was given none.
+func (b *BucketCopier) size(ctx context.Context, bucket string) (*BucketSize, error) {
+	var n BucketSize
+	err := b.Source.Walk(ctx, bucket, func(o s3.Object) error { n.Bytes += o.Size; n.Objects++; return nil })
+	return &n, err
 }
 
 // abortUploads aborts every unfinished multipart upload in a target

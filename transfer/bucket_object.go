@@ -65,6 +65,12 @@ func (b *BucketCopier) copyObject(ctx context.Context, job *objectJob) (int64, e
 		return src.Size, nil
 	}
 	opts.UserMetadata[SourceETagKey] = src.ETag
+	if raw, err := hex.DecodeString(src.ETag); err == nil && len(raw) == md5.Size && job.mismatch == "" {
+		// The whole object's MD5, where rclone keeps it for objects
+		// uploaded in parts: `rclone check` can then verify the copy.
+		// Completing the upload proves it (checkMD5).
+		opts.UserMetadata[rcloneMD5Key] = base64.StdEncoding.EncodeToString(raw)
+	}
 	return b.multipart(ctx, job, get, opts, part, whole)
 }
 
@@ -160,6 +166,10 @@ func (job *objectJob) checkMD5(sum string) (md5OK bool, err error) {
 		src.Key, errBadSourceBytes, src.ETag, sum)
 }
 
+// rcloneMD5Key is the user metadata in which rclone keeps the MD5 of an
+// object it uploaded in parts.
+const rcloneMD5Key = "Md5chksum"
+
 // MultipartETag is S3's ETag of an object uploaded in parts with these
 // MD5s: the MD5 of their concatenation, a dash, the number of parts.
 func MultipartETag(partMD5s [][]byte) string {
@@ -176,7 +186,7 @@ func MultipartETag(partMD5s [][]byte) string {
 func putOptions(oi minio.ObjectInfo) minio.PutObjectOptions {
 	meta := map[string]string{}
 	for k, v := range oi.UserMetadata {
-		if !strings.EqualFold(k, SourceETagKey) {
+		if !strings.EqualFold(k, SourceETagKey) && !strings.EqualFold(k, rcloneMD5Key) {
 			meta[k] = v
 		}
 	}

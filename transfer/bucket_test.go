@@ -298,3 +298,39 @@ func TestCopyBucketSwiftLargeObject(t *testing.T) {
 		t.Errorf("compare: %+v, %v", d, err)
 	}
 }
+
+// TestCopyBucketProgress: the observer hears the bucket's bytes, and its
+// sum never passes the total it was given, also when the estimate from
+// the inventory is short because the bucket grew.
+func TestCopyBucketProgress(t *testing.T) {
+	b := newBuckets(t, sim.PairOptions{})
+	b.bucket(b.src, "prog")
+	var total int64
+	for i := range 12 {
+		size := int64(1000 * (i + 1))
+		if i == 11 {
+			size = 7 << 20 // in parts
+		}
+		b.put("prog", fmt.Sprintf("o%02d", i), size, uint64(i), minio.PutObjectOptions{})
+		total += size
+	}
+	for _, c := range []struct {
+		name   string
+		expect *transfer.BucketSize
+		want   int64
+	}{
+		{"listed first", nil, total},
+		{"estimate short", &transfer.BucketSize{Bytes: total / 2, Objects: 6}, total / 2},
+	} {
+		rec := newRecorder()
+		target := "prog-" + strings.ReplaceAll(c.name, " ", "-")
+		if _, err := (&transfer.BucketCopier{Source: b.src, Target: b.dst, Observer: rec, PartSize: 5 << 20}).
+			CopyBucket(b.ctx, "prog", transfer.BucketOptions{Target: target, Expected: c.expect}); err != nil {
+			t.Fatal(err)
+		}
+		id := "bucket/prog"
+		if rec.started[id] != c.want || rec.progress[id] != c.want || rec.maxSum[id] > c.want || rec.finished[id] != nil {
+			t.Errorf("%s: started %d, progress %d (max %d), want %d", c.name, rec.started[id], rec.progress[id], rec.maxSum[id], c.want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/gophercloud/gophercloud/v2/openstack/objectstorage/v1/containers"
 	"github.com/urfave/cli/v2"
 
 	"github.com/scs-migrate/scs-migrate/internal/cloud"
@@ -45,7 +46,7 @@ func runTransferBucket(c *cli.Context) error {
 		return cli.Exit("want --transfers ≥ 1, --part-size ≥ 5 (S3's smallest part) and --buffer ≥ --part-size", 2)
 	}
 	ctx := c.Context
-	bc, closeAll, err := openBucketCopier(ctx, c)
+	bc, srcSession, closeAll, err := openBucketCopier(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -74,7 +75,8 @@ func runTransferBucket(c *cli.Context) error {
 			errs = append(errs, err)
 			continue
 		}
-		res, err := bc.CopyBucket(ctx, src, transfer.BucketOptions{Target: rows[i].Target, Delete: c.Bool("delete"), Settings: set})
+		res, err := bc.CopyBucket(ctx, src, transfer.BucketOptions{Target: rows[i].Target, Delete: c.Bool("delete"), Settings: set,
+			Expected: swiftSize(ctx, srcSession, src)})
 		rows[i].Result, rows[i].Duration, rows[i].Error = &res, time.Since(start).Round(time.Millisecond).String(), errString(err)
 		errs = append(errs, err)
 	}
@@ -101,20 +103,34 @@ func errString(err error) string {
 
 // openBucketCopier opens both clouds and their S3; closeAll revokes
 // credentials made for the run.
-func openBucketCopier(ctx context.Context, c *cli.Context) (*transfer.BucketCopier, func(), error) {
+func openBucketCopier(ctx context.Context, c *cli.Context) (*transfer.BucketCopier, *cloud.Session, func(), error) {
 	src, err := cloud.Open(ctx, c.String("source"), cloud.Options{})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	dst, err := cloud.Open(ctx, c.String("target"), cloud.Options{})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	bc, cs, err := readS3Config(c).bucketCopier(ctx, nil, src, dst)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return bc, func() { cs.close(ctx, func(err error) { fmt.Fprintln(os.Stderr, "warning:", err) }) }, nil
+	return bc, src, func() { cs.close(ctx, func(err error) { fmt.Fprintln(os.Stderr, "warning:", err) }) }, nil
+}
+
+// swiftSize is a bucket's size as Swift's container counters have it,
+// for the progress totals without listing the bucket twice; nil where
+// the cloud has no Swift (the copier lists it then).
+func swiftSize(ctx context.Context, s *cloud.Session, bucket string) *transfer.BucketSize {
+	if s.ObjectStore == nil {
+		return nil
+	}
+	h, err := containers.Get(ctx, s.ObjectStore, bucket, nil).Extract()
+	if err != nil {
+		return nil
+	}
+	return &transfer.BucketSize{Bytes: h.BytesUsed, Objects: h.ObjectCount}
 }
 
 // bucketRow is one bucket of the result.
