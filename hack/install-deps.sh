@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and fidelity checks need:
 # the real openstack CLI (with its Octavia plugin) and qemu-img (to
-# cross-check the simulator's qcow2). Idempotent.
+# cross-check the simulator's qcow2), curl and jq for the real-OpenStack
+# end-to-end test. Idempotent.
 set -euo pipefail
-pkgs=(python3-openstackclient python3-octaviaclient qemu-utils tzdata)
+pkgs=(python3-openstackclient python3-octaviaclient qemu-utils tzdata curl jq)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -106,6 +106,23 @@ cleanup() {
   done
   img=$(openstack --os-cloud "$c" image list --private -f json | jq -r --arg p "$P" '.[] | select(.Name | startswith($p)) | .ID')
   for n in $img; do openstack --os-cloud "$c" image delete "$n"; done
+  for n in $(openstack --os-cloud "$c" container list -f value -c Name | grep "^$P" || true); do
+    openstack --os-cloud "$c" container delete --recursive "$n"
+  done
+}
+
+# swift CLOUD METHOD PATH [CURL ARGS...]: a Swift API call as the
+# project's user, with the token of `openstack token issue` (curl, for
+# the headers the openstack CLI cannot set: Content-Type, SLO manifests).
+swift_url() {
+  local c=$1 pid
+  pid=$(openstack --os-cloud "$c" token issue -f value -c project_id)
+  echo "http://127.0.0.1:8080/v1/AUTH_$pid"
+}
+swift() {
+  local c=$1 m=$2 path=$3 tok; shift 3
+  tok=$(openstack --os-cloud "$c" token issue -f value -c id)
+  curl -sS -f -X "$m" -H "X-Auth-Token: $tok" "$@" "$(swift_url "$c")/$path"
 }
 
 # ---------------------------------------------------------------- build
@@ -125,6 +142,35 @@ prepare() {
 timed cleanup-before prepare
 
 # ------------------------------------------------------------ the tenant
+# build_buckets: a container with objects of 0 B, 1 KiB (with metadata
+# and a content type), 70 MiB in one piece and a 72 MiB static large
+# object made of two segments (another container): the copy moves the
+# large ones in parts, and must tell the SLO's ETag (not an MD5) from a
+# damaged read.
+build_buckets() {
+  log "create the source buckets"
+  swift source PUT "${P}assets" -H "X-Container-Meta-Owner: shop-team" -o /dev/null
+  swift source PUT "${P}assets_segments" -o /dev/null
+  : > "$W/empty"
+  head -c 1024 /dev/urandom > "$W/notes.json"
+  head -c $((70 << 20)) /dev/urandom > "$W/big.bin"
+  head -c $((36 << 20)) /dev/urandom > "$W/seg1"
+  head -c $((36 << 20)) /dev/urandom > "$W/seg2"
+  cat "$W/seg1" "$W/seg2" > "$W/movie.bin"
+  swift source PUT "${P}assets/empty" -H "Content-Type: text/plain" --data-binary @"$W/empty" -o /dev/null
+  swift source PUT "${P}assets/notes.json" -H "Content-Type: application/json" -H "X-Object-Meta-Owner: alice" \
+    --data-binary @"$W/notes.json" -o /dev/null
+  swift source PUT "${P}assets/big.bin" -H "Content-Type: application/octet-stream" -T "$W/big.bin" -o /dev/null
+  swift source PUT "${P}assets_segments/movie/1" -T "$W/seg1" -o /dev/null
+  swift source PUT "${P}assets_segments/movie/2" -T "$W/seg2" -o /dev/null
+  local e1 e2
+  e1=$(md5sum < "$W/seg1" | cut -d' ' -f1); e2=$(md5sum < "$W/seg2" | cut -d' ' -f1)
+  printf '[{"path":"/%s/movie/1","etag":"%s","size_bytes":%d},{"path":"/%s/movie/2","etag":"%s","size_bytes":%d}]' \
+    "${P}assets_segments" "$e1" $((36 << 20)) "${P}assets_segments" "$e2" $((36 << 20)) > "$W/manifest.json"
+  swift source PUT "${P}assets/movie.bin?multipart-manifest=put" -H "Content-Type: video/mp4" \
+    --data-binary @"$W/manifest.json" -o /dev/null
+}
+
 build_tenant() {
   log "create the source tenant"
   src network create "${P}net" -f value -c id >/dev/null
@@ -153,6 +199,7 @@ build_tenant() {
     --security-group "${P}db" --key-name "${P}key" --wait -f value -c id >/dev/null
   src server add volume "${P}vm1" "${P}data" >/dev/null
   wait_status volume "${P}data" in-use
+  build_buckets
   FIP=$(src floating ip create public --description "${P}fip" -f value -c floating_ip_address)
   src server add floating ip "${P}vm1" "$FIP"
   [ "$(src server show "${P}vm1" -f value -c status)" = ACTIVE ] || die "${P}vm1 not ACTIVE"
@@ -195,6 +242,8 @@ run audit "0 3" "$BIN" audit --source source --target target
 run plan "0 3" "$BIN" plan --inventory "$W/inventory.json" --target target --output "$W/plan.json"
 log "plan: $(jq '.steps | length' "$W/plan.json") steps"
 before_all=$(all_counts target)
+ec2() { echo "$(openstack --os-cloud source ec2 credentials list -f value -c Access | wc -l) $(openstack --os-cloud target ec2 credentials list -f value -c Access | wc -l)"; }
+ec2_before=$(ec2)
 run migrate 0 "$BIN" migrate --plan "$W/plan.json" -o json --events "$W/events.jsonl"
 jq -e '.counts.failed // 0 | . == 0' "$W/migrate.out" >/dev/null || die "migrate reports failed steps"
 bytes=$(jq -r '.bytes' "$W/migrate.out")
@@ -225,6 +274,18 @@ dst image show "${P}vm1 (root disk, migrated)" -f value -c status >/dev/null ||
 [ -n "$(dst floating ip list -f value -c 'Floating IP Address' -c Port | awk '$2!="None"')" ] ||
   die "no floating IP attached on the target"
 
+log "check the target buckets"
+for o in empty notes.json big.bin movie.bin; do
+  swift target GET "${P}assets/$o" -o "$W/got-$o" || die "target object ${P}assets/$o missing"
+  cmp -s "$W/got-$o" "$W/$o" || die "target object ${P}assets/$o differs from the source's bytes"
+done
+h=$(swift target HEAD "${P}assets/notes.json" -I)
+grep -qi '^content-type: application/json' <<<"$h" || die "notes.json lost its content type: $h"
+grep -qi '^x-object-meta-owner: alice' <<<"$h" || die "notes.json lost its metadata: $h"
+grep -qi '^x-container-meta-owner: shop-team' <<<"$(swift target HEAD "${P}assets" -I)" || die "${P}assets lost its container metadata"
+swift target HEAD "${P}assets_segments/movie/1" -o /dev/null || die "the segments container was not copied"
+log "buckets: 0 B, 1 KiB, 70 MiB and a 72 MiB SLO arrived byte for byte, with content type and metadata"
+
 # ------------------------------------------------------------ re-run
 log "re-run migrate: must create nothing"
 before=$(all_counts target)
@@ -233,9 +294,13 @@ after=$(all_counts target)
 [ "$before" = "$after" ] || die "re-run changed the target: servers/volumes/images/networks $before → $after"
 # The report's bytes are the journal's total (the first run's), so the
 # proof that nothing ran is the event log: no step may have started.
-ran=$(jq -r 'select(.to == "running") | .step' "$W/rerun-events.jsonl" 2>/dev/null | paste -sd, -)
+# Bucket copies run on every migrate (each is an incremental sync) and
+# must copy nothing now.
+ran=$(jq -r 'select(.to == "running") | .step | select(startswith("copy-bucket/") | not)' "$W/rerun-events.jsonl" 2>/dev/null | paste -sd, -)
 [ -z "$ran" ] || die "re-run started steps again: $ran"
-log "re-run: no step ran; API calls source $(jq -r '.sourceCalls' "$W/rerun.out"), target $(jq -r '.targetCalls' "$W/rerun.out")"
+synced=$(jq -r '[.steps[] | select(.kind == "copy-bucket") | (.values.copied // "?")] | join(",")' "$W/rerun.out")
+[ -z "$(tr -d '0,' <<<"$synced")" ] || die "re-run's bucket syncs copied objects again: $synced"
+log "re-run: no step but the bucket syncs ran (objects copied: $synced); API calls source $(jq -r '.sourceCalls' "$W/rerun.out"), target $(jq -r '.targetCalls' "$W/rerun.out")"
 run status 0 "$BIN" status --plan "$W/plan.json" -o json
 notok=$(jq -r '[.steps[] | select(.state != "succeeded" and .state != "skipped")] | map(.id + "=" + .state) | join(", ")' "$W/status.out")
 [ -z "$notok" ] || die "status: steps not succeeded: $notok"
@@ -250,6 +315,8 @@ else
   [ "$got" = "0 0 0 0" ] || die "after rollback the target still holds $got servers/volumes/images/networks named $P*"
   after_rb=$(all_counts target)
   [ "$after_rb" = "$before_all" ] || die "after rollback the target holds $after_rb (servers/volumes/images/networks), before migrate $before_all"
+  [ -z "$(dst container list -f value -c Name | grep "^$P" || true)" ] || die "after rollback the target still holds buckets named $P*"
+  [ "$(ec2)" = "$ec2_before" ] || die "EC2 credentials (source target) $ec2_before before, $(ec2) after: the runs did not delete theirs"
   rm -f "$W"/plan.json*
   log "delete the source tenant"
   timed cleanup-after cleanup source
@@ -258,4 +325,5 @@ fi
 echo
 for k in "${order[@]}"; do echo "e2e timing: $k ${took[$k]}s"; done
 echo "e2e bytes moved: $bytes ($(jq -r '[.steps[] | select(.state=="succeeded")] | length' "$W/migrate.out") steps succeeded, API calls source $(jq -r '.sourceCalls' "$W/migrate.out"), target $(jq -r '.targetCalls' "$W/migrate.out"))"
+echo "e2e buckets: $(jq -r '[.steps[] | select(.kind=="copy-bucket") | "\(.name) \(.values.objects) objects \(.values.bytes) B in \((.duration // 0) / 1e9 | floor)s"] | join("; ")' "$W/migrate.out")"
 echo "e2e: passed in $(( $(date +%s) - start ))s"
