@@ -31,8 +31,21 @@ type Target struct {
 	// ClusterClasses are the Cluster API ClusterClass names the target's
 	// KaaS offers; filled in by the Kubernetes work.
 	ClusterClasses []string `json:"clusterClasses,omitempty"`
+	// ObjectStore is what the target's Swift says it offers (its /info
+	// document); nil where it has no Swift or did not tell.
+	ObjectStore *ObjectStoreInfo `json:"objectStore,omitempty"`
 	// Warnings list the parts that could not be read.
 	Warnings []Warning `json:"warnings"`
+}
+
+// ObjectStoreInfo are the capabilities of an object store that a
+// bucket copy depends on.
+type ObjectStoreInfo struct {
+	Version string `json:"version,omitempty"`
+	// S3 says the s3api middleware answers S3; Versioning that buckets
+	// can keep versions (versioned_writes or object_versioning).
+	S3         bool `json:"s3"`
+	Versioning bool `json:"versioning"`
 }
 
 // Endpoint identifies a cloud and project, without credentials.

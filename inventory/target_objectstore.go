@@ -2,7 +2,12 @@ package inventory
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"slices"
+	"strings"
+
+	"github.com/gophercloud/gophercloud/v2"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/objectstorage/v1/containers"
 
@@ -18,5 +23,28 @@ func readBucketsExisting(ctx context.Context, s *cloud.Session, t *Target) error
 	}
 	slices.Sort(names)
 	t.Existing.Buckets = names
+	return nil
+}
+
+// readObjectStoreInfo reads Swift's capabilities from its /info
+// document, which sits at the proxy's root: the endpoint up to /v1/.
+func readObjectStoreInfo(ctx context.Context, s *cloud.Session, t *Target) error {
+	base, _, ok := strings.Cut(s.ObjectStore.Endpoint, "/v1/")
+	if !ok {
+		return fmt.Errorf("object-store endpoint %s: no /v1/ in it, so no /info below it", s.ObjectStore.Endpoint)
+	}
+	var info map[string]json.RawMessage
+	_, err := s.ObjectStore.Get(ctx, base+"/info", &info, &gophercloud.RequestOpts{OmitHeaders: []string{"X-Auth-Token"}})
+	if err != nil {
+		return cloud.Wrap("read the object store's /info", err)
+	}
+	var sw struct {
+		Version string `json:"version"`
+	}
+	json.Unmarshal(info["swift"], &sw)
+	_, s3 := info["s3api"]
+	_, vw := info["versioned_writes"]
+	_, ov := info["object_versioning"]
+	t.ObjectStore = &ObjectStoreInfo{Version: sw.Version, S3: s3, Versioning: vw || ov}
 	return nil
 }

@@ -40,6 +40,7 @@ var targetParts = []targetPart{
 	{"network-quotas", networkClient, readNetworkQuotas},
 	{"load-balancers", lbClient, readLoadBalancers},
 	{"object-store-existing", objectStoreClient, readBucketsExisting},
+	{"object-store-info", objectStoreClient, readObjectStoreInfo},
 }
 
 func computeClient(s *cloud.Session) *gophercloud.ServiceClient { return s.Compute }
@@ -117,6 +118,9 @@ func (t *Target) merge(p *Target) {
 	e.ServerGroups = append(e.ServerGroups, pe.ServerGroups...)
 	e.LoadBalancers = append(e.LoadBalancers, pe.LoadBalancers...)
 	e.Buckets = append(e.Buckets, pe.Buckets...)
+	if p.ObjectStore != nil {
+		t.ObjectStore = p.ObjectStore
+	}
 }
 
 // sortedNames returns the sorted names of items.

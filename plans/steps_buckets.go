@@ -26,6 +26,9 @@ func (b *builder) addBuckets() {
 			b.block(Finding{Kind: "bucket", SourceID: c.Name, Name: c.Name, Reason: reason}, id)
 			continue
 		}
+		if versioned(c) && b.tgt.ObjectStore != nil && !b.tgt.ObjectStore.Versioning {
+			b.warn("bucket", c.Name, c.Name, "the target's object store does not offer versioning: the copy keeps no versions")
+		}
 		for _, w := range bucketChanges(c) {
 			b.warn("bucket", c.Name, c.Name, w)
 		}
@@ -37,6 +40,9 @@ func (b *builder) bucketProblem(c inventory.Container) string {
 	switch {
 	case !b.tgt.HasService("object-store", "object-store-s3"):
 		return fmt.Sprintf("the target has no object store (no object-store or object-store-s3 in its catalog): copy the %s elsewhere", describeContainer(c))
+	case !b.tgt.HasService("object-store-s3") && b.tgt.ObjectStore != nil && !b.tgt.ObjectStore.S3:
+		return fmt.Sprintf("the target's object store (Swift %s) does not speak S3 (no s3api in its /info): the %s cannot be written there",
+			b.tgt.ObjectStore.Version, describeContainer(c))
 	case !inventory.BucketName.MatchString(c.Name):
 		return "its name is not a valid S3 bucket name, so it cannot be read through S3: copy it with a Swift client (e.g. rclone's swift backend), or rename it on the source"
 	case !c.S3:
@@ -49,7 +55,7 @@ func (b *builder) bucketProblem(c inventory.Container) string {
 func bucketChanges(c inventory.Container) []string {
 	var out []string
 	set := c.Settings
-	if set.Versioning == "Enabled" || c.VersionsLocation != "" {
+	if versioned(c) {
 		out = append(out, "versioned: only the current version of each object moves; older versions stay on the source (versioning is switched on for the copy)")
 	}
 	if set.ObjectLock != "" {
@@ -75,4 +81,10 @@ func bucketChanges(c inventory.Container) []string {
 
 func describeContainer(c inventory.Container) string {
 	return fmt.Sprintf("%s (%s in %s)", c.Name, formatBytes(c.Bytes), plural(int(c.Objects), "object"))
+}
+
+// versioned reports a bucket that keeps old versions (S3 versioning or
+// Swift's versions location).
+func versioned(c inventory.Container) bool {
+	return c.Settings.Versioning == "Enabled" || c.VersionsLocation != ""
 }

@@ -98,3 +98,19 @@ func TestBucketChangesAreWarned(t *testing.T) {
 		}
 	}
 }
+
+func TestBucketsAndTheTargetsObjectStore(t *testing.T) {
+	tgt := demoTarget()
+	tgt.ObjectStore = &inventory.ObjectStoreInfo{Version: "2.30.1", S3: true, Versioning: false}
+	p := mustBuild(t, demoInventory(), tgt, nil)
+	if !slices.ContainsFunc(p.Warnings, func(f Finding) bool {
+		return f.Name == "webshop-backups" && strings.Contains(f.Reason, "does not offer versioning")
+	}) {
+		t.Errorf("no warning about the target's versioning: %+v", p.Warnings)
+	}
+	tgt.ObjectStore.S3 = false
+	p = mustBuild(t, demoInventory(), tgt, nil)
+	if !slices.ContainsFunc(p.Blocked, func(f Finding) bool { return f.Name == "webshop-assets" && strings.Contains(f.Reason, "does not speak S3") }) {
+		t.Errorf("a target Swift without s3api must block the buckets: %+v", p.Blocked)
+	}
+}

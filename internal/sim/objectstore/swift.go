@@ -89,6 +89,9 @@ func (r *Room) info(w http.ResponseWriter, _ *http.Request) {
 		"dlo":         map[string]any{"max_segments": 10000},
 		"s3api":       map[string]any{"max_upload_part_num": 10000, "max_parts_listing": 1000, "s3_acl": false},
 		"bulk_delete": map[string]any{"max_deletes_per_request": 10000},
+		// S3 versioning, as Swift's allow_object_versioning offers it
+		// (the simulator keeps the flag, not the versions).
+		"object_versioning": map[string]any{},
 	})
 }
 
