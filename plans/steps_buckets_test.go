@@ -110,7 +110,9 @@ func TestBucketsAndTheTargetsObjectStore(t *testing.T) {
 	}
 	tgt.ObjectStore.S3 = false
 	p = mustBuild(t, demoInventory(), tgt, nil)
-	if !slices.ContainsFunc(p.Blocked, func(f Finding) bool { return f.Name == "webshop-assets" && strings.Contains(f.Reason, "does not speak S3") }) {
+	if !slices.ContainsFunc(p.Blocked, func(f Finding) bool {
+		return f.Name == "webshop-assets" && strings.Contains(f.Reason, "does not speak S3")
+	}) {
 		t.Errorf("a target Swift without s3api must block the buckets: %+v", p.Blocked)
 	}
 }
