@@ -13,7 +13,16 @@ import (
 // copy cannot keep is a warning; what it cannot move at all blocks the
 // bucket (only it: buckets depend on nothing and nothing on them).
 func (b *builder) addBuckets() {
+	names := map[string]bool{}
 	for _, c := range b.inv.Containers {
+		names[c.Name] = true
+	}
+	for _, c := range b.inv.Containers {
+		if base, ok := strings.CutSuffix(c.Name, segmentSuffix); ok && names[base] {
+			b.warn("bucket", c.Name, c.Name, fmt.Sprintf("holds the segments of the large objects in %s (%s): they arrive inside those objects, which are copied whole, so the container itself is not copied",
+				base, describeContainer(c)))
+			continue
+		}
 		target := c.Name
 		if o, where := b.opts.Overrides.lookup(b.opts.Overrides.buckets(), c.Name, ""); o != nil {
 			target = o.Target
@@ -34,6 +43,12 @@ func (b *builder) addBuckets() {
 		}
 	}
 }
+
+// segmentSuffix names the container where Swift clients (the swift CLI,
+// rclone's swift backend) put the segments of large objects uploaded to
+// a container: "photos" keeps them in "photos_segments". An underscore
+// is not allowed in S3 bucket names, so S3 cannot read it anyway.
+const segmentSuffix = "_segments"
 
 // bucketProblem says why a container cannot be copied, or "".
 func (b *builder) bucketProblem(c inventory.Container) string {

@@ -116,3 +116,20 @@ func TestBucketsAndTheTargetsObjectStore(t *testing.T) {
 		t.Errorf("a target Swift without s3api must block the buckets: %+v", p.Blocked)
 	}
 }
+
+func TestSegmentContainersAreNotCopied(t *testing.T) {
+	inv := demoInventory()
+	inv.Containers = append(inv.Containers, inventory.Container{Name: "webshop-assets_segments", Objects: 2, Bytes: 72 << 20})
+	p := mustBuild(t, inv, demoTarget(), nil)
+	if len(p.Blocked) != 0 {
+		t.Errorf("a segment container blocked the plan: %+v", p.Blocked)
+	}
+	if _, ok := bucketStep(p, "webshop-assets_segments"); ok {
+		t.Error("the segments are copied twice: inside the large objects and as a container")
+	}
+	if !slices.ContainsFunc(p.Warnings, func(f Finding) bool {
+		return f.Name == "webshop-assets_segments" && strings.Contains(f.Reason, "segments of the large objects in webshop-assets")
+	}) {
+		t.Errorf("no warning that says why: %+v", p.Warnings)
+	}
+}

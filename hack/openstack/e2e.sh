@@ -283,7 +283,8 @@ h=$(swift target HEAD "${P}assets/notes.json" -I)
 grep -qi '^content-type: application/json' <<<"$h" || die "notes.json lost its content type: $h"
 grep -qi '^x-object-meta-owner: alice' <<<"$h" || die "notes.json lost its metadata: $h"
 grep -qi '^x-container-meta-owner: shop-team' <<<"$(swift target HEAD "${P}assets" -I)" || die "${P}assets lost its container metadata"
-swift target HEAD "${P}assets_segments/movie/1" -o /dev/null || die "the segments container was not copied"
+# The SLO arrived whole; its segment container is not copied a second time.
+! swift target HEAD "${P}assets_segments" -o /dev/null 2>/dev/null || die "the segment container was copied: the segments are on the target twice"
 log "buckets: 0 B, 1 KiB, 70 MiB and a 72 MiB SLO arrived byte for byte, with content type and metadata"
 
 # ------------------------------------------------------------ re-run

@@ -47,10 +47,15 @@ func (e *APIError) Error() string {
 	if msg == "" {
 		msg = http.StatusText(e.Status)
 	}
+	var extra string
 	if e.Retried > 0 {
-		return fmt.Sprintf("%s (HTTP %d from %s %s, retried %d times)", msg, e.Status, e.Method, e.Path, e.Retried)
+		extra = fmt.Sprintf(", retried %d times", e.Retried)
 	}
-	return fmt.Sprintf("%s (HTTP %d from %s %s)", msg, e.Status, e.Method, e.Path)
+	if e.RequestID != "" {
+		// For the cloud operator, who finds the call in the logs by it.
+		extra += ", request " + e.RequestID
+	}
+	return fmt.Sprintf("%s (HTTP %d from %s %s%s)", msg, e.Status, e.Method, e.Path, extra)
 }
 
 // Is makes errors.Is(err, ErrNotFound) and ErrQuotaExceeded work.

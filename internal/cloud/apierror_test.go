@@ -51,7 +51,7 @@ func TestWrap(t *testing.T) {
 	h := http.Header{"X-Compute-Request-Id": {"req-7"}, "Retry-After": {"3"}}
 	err := Wrap("create server \"web\"", fmt.Errorf("inner: %w", gophercloudError(403, "POST",
 		"https://nova.example:8774/v2.1/servers?x=1", `{"forbidden": {"code": 403, "message": "Quota exceeded for instances"}}`, h)))
-	want := `create server "web": Quota exceeded for instances (HTTP 403 from POST /v2.1/servers)`
+	want := `create server "web": Quota exceeded for instances (HTTP 403 from POST /v2.1/servers, request req-7)`
 	if err.Error() != want {
 		t.Errorf("got %q, want %q", err, want)
 	}
@@ -88,7 +88,7 @@ func TestResponseError(t *testing.T) {
 	resp := &http.Response{StatusCode: 409, Request: req, Header: http.Header{"X-Openstack-Request-Id": {"req-g"}},
 		Body: ioNopCloser("409 Conflict\n\nImage i1 is not queued.\n\n")}
 	err := ResponseError(resp)
-	want := "409 Conflict Image i1 is not queued. (HTTP 409 from PUT /v2/images/i1/file)"
+	want := "409 Conflict Image i1 is not queued. (HTTP 409 from PUT /v2/images/i1/file, request req-g)"
 	if err.Error() != want {
 		t.Errorf("got %q, want %q", err, want)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -27,6 +28,8 @@ type Options struct {
 	Retries int
 	// Observer, if set, hears about every API call and retry.
 	Observer CallObserver
+	// Tracer, when set, hears every HTTP attempt (--debug, --timings).
+	Tracer Tracer
 	// Timeout bounds the wait for a response's headers once the request
 	// (with its body) is sent; 0 means DefaultTimeout. Data streams are
 	// not cut short by it: an upload's clock starts when it is sent.
@@ -66,6 +69,7 @@ type Session struct {
 	Identity    *gophercloud.ServiceClient
 
 	transport *transport
+	tracing   *tracing // nil without Options.Tracer
 }
 
 // ErrNoCloud means neither a cloud name nor OS_* credentials were given.
@@ -173,7 +177,14 @@ func (s *Session) connect(ctx context.Context, ao gophercloud.AuthOptions, tlsCo
 	if base.ResponseHeaderTimeout <= 0 {
 		base.ResponseHeaderTimeout = DefaultTimeout
 	}
-	s.transport = newTransport(base, opts)
+	var next http.RoundTripper = base
+	if opts.Tracer != nil {
+		s.tracing = &tracing{next: base, tracer: opts.Tracer}
+		classify := s.serviceOf // before the catalog is known: identity only
+		s.tracing.classify.Store(&classify)
+		next = s.tracing
+	}
+	s.transport = newTransport(next, opts)
 	pc.HTTPClient = http.Client{Transport: s.transport}
 	pc.UseTokenLock()
 	if err := openstack.Authenticate(ctx, pc, ao); err != nil {
@@ -203,6 +214,7 @@ func (s *Session) readToken(ctx context.Context) error {
 	if s.Compute != nil {
 		s.Compute.Microversion = ComputeMicroversion
 	}
+
 	if s.BlockStorage != nil {
 		s.BlockStorage.Microversion = VolumeMicroversion
 	}
@@ -250,3 +262,28 @@ func (s *Session) DataTransport() http.RoundTripper { return s.transport.next }
 // HTTPClient is the session's HTTP client (bounded, retrying), for data
 // streams that gophercloud does not make.
 func (s *Session) HTTPClient() *http.Client { return &s.Provider.HTTPClient }
+
+// serviceOf names the catalog service a URL belongs to, by the longest
+// endpoint it starts with; "s3" for the object store's S3 root.
+func (s *Session) serviceOf(u *url.URL) string {
+	raw := u.String()
+	best, name := 0, ""
+	for _, c := range []struct {
+		name string
+		sc   *gophercloud.ServiceClient
+	}{{"compute", s.Compute}, {"image", s.Image}, {"block-storage", s.BlockStorage}, {"network", s.Network},
+		{"load-balancer", s.LoadBalancer}, {"object-store", s.ObjectStore}, {"identity", s.Identity}} {
+		if c.sc != nil && strings.HasPrefix(raw, strings.TrimSuffix(c.sc.Endpoint, "/")) && len(c.sc.Endpoint) > best {
+			best, name = len(c.sc.Endpoint), c.name
+		}
+	}
+	if name == "" && strings.HasPrefix(raw, strings.TrimSuffix(s.AuthURL, "/")) {
+		return "identity"
+	}
+	if name == "" {
+		if root, err := s.S3Endpoint(); err == nil && strings.HasPrefix(raw, root) {
+			return "s3"
+		}
+	}
+	return name
+}
