@@ -102,11 +102,11 @@ func (d *demo) run(ctx context.Context) error {
 	if err := sim.WriteCloudsYAML(clouds, pair.Entries()); err != nil {
 		return err
 	}
-	src, err := cloud.Open(ctx, "sim-source", cloud.Options{CloudsFile: clouds})
+	src, err := cloud.Open(ctx, "sim-source", cloudOptions(cloud.Options{CloudsFile: clouds}))
 	if err != nil {
 		return err
 	}
-	dst, err := cloud.Open(ctx, "sim-target", cloud.Options{CloudsFile: clouds})
+	dst, err := cloud.Open(ctx, "sim-target", cloudOptions(cloud.Options{CloudsFile: clouds}))
 	if err != nil {
 		return err
 	}

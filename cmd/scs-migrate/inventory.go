@@ -36,7 +36,7 @@ func inventoryCommand() *cli.Command {
 }
 
 func runInventory(c *cli.Context) error {
-	s, err := cloud.Open(c.Context, c.String("source"), cloud.Options{})
+	s, err := cloud.Open(c.Context, c.String("source"), cloudOptions(cloud.Options{}))
 	if err != nil {
 		return err
 	}

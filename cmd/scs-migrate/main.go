@@ -44,7 +44,13 @@ func newApp() *cli.App {
 			"it and can roll back. Clouds are named as in clouds.yaml (OS_CLOUD, OS_CLIENT_CONFIG_FILE).",
 		EnableBashCompletion: true,
 		Commands:             commands(),
+		Flags:                debugFlags(),
 		ExitErrHandler:       func(*cli.Context, error) {},
+		Before:               func(c *cli.Context) error { setupDebug(c); return nil },
+		After:                func(*cli.Context) error { tracer.printTimings(); return nil },
+	}
+	for _, cmd := range app.Commands {
+		withDebugFlags(cmd)
 	}
 	strictUsage(app)
 	return app
@@ -86,4 +92,24 @@ func exitCode(err error, w io.Writer) int {
 		return 130
 	}
 	return 1
+}
+
+// withDebugFlags gives a command and its subcommands --debug and
+// --timings, read before the command runs.
+func withDebugFlags(cmd *cli.Command) {
+	for _, sub := range cmd.Subcommands {
+		withDebugFlags(sub)
+	}
+	if cmd.Action == nil {
+		return
+	}
+	cmd.Flags = append(cmd.Flags, debugFlags()...)
+	before := cmd.Before
+	cmd.Before = func(c *cli.Context) error {
+		setupDebug(c)
+		if before != nil {
+			return before(c)
+		}
+		return nil
+	}
 }

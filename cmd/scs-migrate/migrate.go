@@ -98,7 +98,7 @@ func (pc *planContext) open(ctx context.Context, which, name string) (*cloud.Ses
 	if name == "" {
 		return nil, fmt.Errorf("the plan names no %s cloud: give --%s", which, which)
 	}
-	s, err := cloud.Open(ctx, name, cloud.Options{})
+	s, err := cloud.Open(ctx, name, cloudOptions(cloud.Options{}))
 	if err != nil {
 		return nil, fmt.Errorf("%s cloud: %w", which, err)
 	}

@@ -168,7 +168,7 @@ func loadSource(c *cli.Context, file, source string) (*inventory.Document, error
 		}
 		return doc, nil
 	}
-	s, err := cloud.Open(c.Context, source, cloud.Options{})
+	s, err := cloud.Open(c.Context, source, cloudOptions(cloud.Options{}))
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func loadSource(c *cli.Context, file, source string) (*inventory.Document, error
 
 // readTarget opens the target and reads what it offers.
 func readTarget(ctx context.Context, name string) (*plans.Target, error) {
-	s, err := cloud.Open(ctx, name, cloud.Options{})
+	s, err := cloud.Open(ctx, name, cloudOptions(cloud.Options{}))
 	if err != nil {
 		return nil, err
 	}

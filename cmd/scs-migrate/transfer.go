@@ -106,11 +106,11 @@ func (o *transferOptions) validate() error {
 
 // copier opens both clouds.
 func (o *transferOptions) copier(ctx context.Context) (*transfer.Copier, error) {
-	src, err := cloud.Open(ctx, o.source, cloud.Options{})
+	src, err := cloud.Open(ctx, o.source, cloudOptions(cloud.Options{}))
 	if err != nil {
 		return nil, err
 	}
-	dst, err := cloud.Open(ctx, o.target, cloud.Options{})
+	dst, err := cloud.Open(ctx, o.target, cloudOptions(cloud.Options{}))
 	if err != nil {
 		return nil, err
 	}

@@ -104,11 +104,11 @@ func errString(err error) string {
 // openBucketCopier opens both clouds and their S3; closeAll revokes
 // credentials made for the run.
 func openBucketCopier(ctx context.Context, c *cli.Context) (*transfer.BucketCopier, *cloud.Session, func(), error) {
-	src, err := cloud.Open(ctx, c.String("source"), cloud.Options{})
+	src, err := cloud.Open(ctx, c.String("source"), cloudOptions(cloud.Options{}))
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	dst, err := cloud.Open(ctx, c.String("target"), cloud.Options{})
+	dst, err := cloud.Open(ctx, c.String("target"), cloudOptions(cloud.Options{}))
 	if err != nil {
 		return nil, nil, nil, err
 	}

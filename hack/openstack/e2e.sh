@@ -130,7 +130,7 @@ log "build $BIN"
 (cd "$REPO" && PATH=$GO_PATH_EXTRA go build -o bin/scs-migrate ./cmd/scs-migrate) || die "go build failed"
 
 prepare() {
-  if [ -f "$W/plan.json" ]; then
+  if [ -f "$W/plan.json" ] && [ -f "$W/plan.json.journal" ]; then
     log "rollback of the previous run's plan"
     "$BIN" rollback --plan "$W/plan.json" || die "rollback of the previous plan $W/plan.json failed"
   fi

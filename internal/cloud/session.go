@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -70,6 +72,8 @@ type Session struct {
 
 	transport *transport
 	tracing   *tracing // nil without Options.Tracer
+	// endpoints are the catalog's URLs by service type (traces).
+	endpoints atomic.Pointer[[]catalogEndpoint]
 }
 
 // ErrNoCloud means neither a cloud name nor OS_* credentials were given.
@@ -204,6 +208,7 @@ func (s *Session) readToken(ctx context.Context) error {
 		return err
 	}
 	s.ProjectID, s.ProjectName, s.UserID, s.Services = info.projectID, info.projectName, info.userID, info.services
+	s.endpoints.Store(&info.endpoints)
 	s.Compute = serviceClient(openstack.NewComputeV2(s.Provider, s.Endpoint))
 	s.Image = serviceClient(openstack.NewImageV2(s.Provider, s.Endpoint))
 	s.BlockStorage = serviceClient(openstack.NewBlockStorageV3(s.Provider, s.Endpoint))
@@ -263,26 +268,41 @@ func (s *Session) DataTransport() http.RoundTripper { return s.transport.next }
 // streams that gophercloud does not make.
 func (s *Session) HTTPClient() *http.Client { return &s.Provider.HTTPClient }
 
-// serviceOf names the catalog service a URL belongs to, by the longest
-// endpoint it starts with; "s3" for the object store's S3 root.
+// versionSuffix is an API version at the end of an endpoint, with the
+// project's segment after it ("/v2.1", "/v3/<project>", "/v1/AUTH_x").
+var versionSuffix = regexp.MustCompile(`/v\d+(\.\d+)?(/[^/]*)?$`)
+
+// serviceOf names the catalog service a URL belongs to: the type of
+// the longest catalog endpoint (or its root: version discovery asks
+// the root) it starts with; "s3" for the object store's S3 API.
 func (s *Session) serviceOf(u *url.URL) string {
 	raw := u.String()
-	best, name := 0, ""
-	for _, c := range []struct {
-		name string
-		sc   *gophercloud.ServiceClient
-	}{{"compute", s.Compute}, {"image", s.Image}, {"block-storage", s.BlockStorage}, {"network", s.Network},
-		{"load-balancer", s.LoadBalancer}, {"object-store", s.ObjectStore}, {"identity", s.Identity}} {
-		if c.sc != nil && strings.HasPrefix(raw, strings.TrimSuffix(c.sc.Endpoint, "/")) && len(c.sc.Endpoint) > best {
-			best, name = len(c.sc.Endpoint), c.name
-		}
-	}
-	if name == "" && strings.HasPrefix(raw, strings.TrimSuffix(s.AuthURL, "/")) {
+	if strings.HasPrefix(raw, strings.TrimSuffix(s.AuthURL, "/")) {
 		return "identity"
 	}
+	best, name := 0, ""
+	var eps []catalogEndpoint
+	if p := s.endpoints.Load(); p != nil {
+		eps = *p
+	}
+	for _, e := range eps {
+		root := strings.TrimSuffix(e.url, "/")
+		if e.typ != "object-store" { // Swift shares its root with S3, and nobody discovers its versions
+			root = versionSuffix.ReplaceAllString(root, "")
+		}
+		if root != "" && strings.HasPrefix(raw, root) && len(root) > best && !strings.HasSuffix(e.typ, "-s3") {
+			best, name = len(root), e.typ
+		}
+	}
 	if name == "" {
-		if root, err := s.S3Endpoint(); err == nil && strings.HasPrefix(raw, root) {
-			return "s3"
+		// S3 answers at the object store's root: the object-store-s3
+		// endpoint, else the host of Swift's.
+		for _, typ := range []string{"object-store-s3", "object-store"} {
+			for _, e := range eps {
+				if root, err := S3Root(e.url); err == nil && e.typ == typ && strings.HasPrefix(raw, root) {
+					return "s3"
+				}
+			}
 		}
 	}
 	return name

@@ -8,7 +8,11 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
 )
 
+// catalogEndpoint is one URL of the catalog, for naming calls in traces.
+type catalogEndpoint struct{ typ, url string }
+
 type tokenFacts struct {
+	endpoints                      []catalogEndpoint
 	projectID, projectName, userID string
 	services                       []string
 }
@@ -41,6 +45,9 @@ func tokenInfo(res gophercloud.AuthResult) (tokenFacts, error) {
 		if !seen[e.Type] {
 			seen[e.Type] = true
 			f.services = append(f.services, e.Type)
+		}
+		for _, ep := range e.Endpoints {
+			f.endpoints = append(f.endpoints, catalogEndpoint{typ: e.Type, url: ep.URL})
 		}
 	}
 	sort.Strings(f.services)

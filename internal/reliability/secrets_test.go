@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/scs-migrate/scs-migrate/internal/sim"
@@ -41,12 +42,13 @@ func TestNoSecretsWritten(t *testing.T) {
 	ok, verdicts := []int{0}, []int{0, 3, 4} // audit and plan exit 3 or 4 on findings
 	run(ok, "inventory", "--source", "sim-source", "--output", inv)
 	run(ok, "inventory", "--source", "sim-source", "-o", "yaml")
+	run(ok, "--debug=2", "inventory", "--source", "sim-source", "-o", "json") // every call and body, passwords redacted
 	for _, f := range []string{"html", "markdown", "json"} {
 		run(verdicts, "audit", "--inventory", inv, "--target", "sim-target", "-o", f, "--output", w.file("audit."+f))
 	}
 	run(verdicts, "plan", "--inventory", inv, "--target", "sim-target", "--output", plan)
 	run(ok, "migrate", "--plan", plan, "--events", w.file("events.jsonl"), "-o", "json")
-	run(ok, "verify", "--plan", plan, "-o", "json")
+	run(ok, "verify", "--plan", plan, "-o", "json", "--debug=2", "--timings") // bodies of EC2 credentials and tokens, redacted
 	run(ok, "status", "--plan", plan)
 	run(ok, "status", "--plan", plan, "-o", "yaml")
 	run(ok, "rollback", "--plan", plan)
@@ -54,11 +56,22 @@ func TestNoSecretsWritten(t *testing.T) {
 	wrong := w.entries[0]
 	wrong.Project.Password = "wrong-Pw-5b0c2e71-granite-otter"
 	wrongClouds := w.writeClouds("wrong.yaml", wrong)
-	r := runCLI(w.ctx, t, cliEnv(w.home, wrongClouds), nil, "inventory", "--source", "sim-source")
+	r := runCLI(w.ctx, t, append(cliEnv(w.home, wrongClouds), "SCS_MIGRATE_DEBUG=2"), nil, "inventory", "--source", "sim-source")
 	if r.code != 1 || r.panicked() {
 		t.Fatalf("inventory with a wrong password: %s", r)
 	}
 	runs = append(runs, r)
+	// The debug runs did print the bodies the secrets travel in.
+	debugged := 0
+	for _, r := range runs {
+		out := r.output()
+		if strings.Contains(out, "debug: identity POST") && strings.Contains(out, `"password":"REDACTED"`) {
+			debugged++
+		}
+	}
+	if debugged < 3 {
+		t.Errorf("only %d runs printed the redacted authentication body with --debug=2, want 3", debugged)
+	}
 
 	secrets := []string{sourceProject.Password, sourceProject.AppCredSecret, targetProject.Password,
 		targetProject.AppCredSecret, wrong.Project.Password}
