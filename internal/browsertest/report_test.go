@@ -553,6 +553,15 @@ func checkPrint(t *testing.T, tb *tab) {
 			t.Errorf("print layout at %dpx: the page is %dpx wide; wider than the page: %s", width, w.ScrollWidth, strings.Join(w.Wide, ", "))
 		}
 	}
+	// On paper nothing unfolds: the tables folded on screen print too.
+	hidden, err := chromedp.Run(tb.ctx, chromedp.Evaluate[int](
+		`[...document.querySelectorAll("details table")].filter(t => !t.checkVisibility()).length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hidden > 0 {
+		t.Errorf("print layout: %d folded tables would not print", hidden)
+	}
 	if _, err := chromedp.Call(tb.ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
 		t.Fatal(err)
 	}
