@@ -123,6 +123,9 @@ func (d Document) Generate(root string) ([]byte, error) {
 	if err := errors.Join(append(g.errs, g.comments.err)...); err != nil {
 		return nil, err
 	}
+	if err := nullable(s, d.Type); err != nil {
+		return nil, err
+	}
 	s.ID = jsonschema.ID(d.ID())
 	s.Title = d.Title + " (" + d.APIVersion + ")"
 	if d.Lines {
@@ -138,6 +141,62 @@ func (d Document) Generate(root string) ([]byte, error) {
 		}
 	}
 	return marshal(s)
+}
+
+// nullable lets the lists and maps that encoding/json writes as null
+// when they are nil be null: those of fields without omitempty or
+// omitzero (with either, a nil one is left out). The writers of the
+// inventory make every list empty, but a plan embeds the inventory it
+// was given as it is, and the loaders take null for an empty list.
+// t's schema is s when t is the root, else its definition in root.
+func nullable(root *jsonschema.Schema, rootType reflect.Type) error {
+	seen := map[reflect.Type]bool{}
+	var errs []error
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct || seen[t] || t == timeType {
+			return
+		}
+		seen[t] = true
+		def := root
+		if t != rootType {
+			def = root.Definitions[t.Name()]
+		}
+		if def == nil {
+			errs = append(errs, fmt.Errorf("no definition of %s", t))
+			return
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" && opts == "" {
+				continue
+			}
+			walk(f.Type)
+			if name == "" {
+				name = f.Name
+			}
+			omit := slices.ContainsFunc(strings.Split(opts, ","), func(o string) bool { return o == "omitempty" || o == "omitzero" })
+			if k := f.Type.Kind(); omit || k != reflect.Slice && k != reflect.Map {
+				continue
+			}
+			p, ok := def.Properties.Get(name)
+			if !ok || p.Type == "" {
+				errs = append(errs, fmt.Errorf("%s.%s: no property %q with a type", t, f.Name, name))
+				continue
+			}
+			if p.Extras == nil {
+				p.Extras = map[string]any{}
+			}
+			p.Extras["type"] = []string{p.Type, "null"}
+			p.Type = ""
+		}
+	}
+	walk(rootType)
+	return errors.Join(errs...)
 }
 
 // pin makes apiVersion and kind constants.
