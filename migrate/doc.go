@@ -15,3 +15,11 @@
 // against a snapshot of the same-named resources that existed before the
 // first create was attempted.
 package migrate
+
+// APIVersion is the version of the JSON documents this package writes:
+// the migration Report (migrate and status -o json), the CutoverReport
+// (--report FILE.json), the VerifyReport (verify -o json) and the Event
+// lines (--events). They carry no apiVersion field of their own; this
+// version names their schemas in docs/schemas/, and changes when their
+// shape does (see internal/schema).
+const APIVersion = "scs-migrate.io/v1alpha1"

@@ -19,6 +19,10 @@ var stepKinds = []StepKind{
 	StepFloatingIP, StepLoadBalancer, StepCluster, StepVeleroBackup, StepVeleroRestore,
 }
 
+// StepKinds are all step kinds, in the plan's ordering table: the
+// values a plan's steps may have (the JSON schemas list them).
+func StepKinds() []StepKind { return slices.Clone(stepKinds) }
+
 // kindRank is a kind's position in stepKinds, or -1 if unknown.
 func kindRank(k StepKind) int { return slices.Index(stepKinds, k) }
 
