@@ -113,14 +113,23 @@ export SCS_MIGRATE_TARGET_S3_ACCESS_KEY=$dst_access SCS_MIGRATE_TARGET_S3_SECRET
 # transport, *fshttp.Transport"; the endpoints are plain HTTP.
 unset AWS_CA_BUNDLE
 export RCLONE_CONFIG=$work/rclone.conf.absent
+# The SigV4 region must be the cloud's (Swift's s3api, and the simulator
+# since it answers as s3api, refuse another one: "the region 'us-east-1'
+# is wrong; expecting 'RegionOne'"); scs-migrate takes it from the
+# clouds.yaml, so rclone gets the same.
+region_of() {
+  awk -v c="$1:" '/^  [^ ]/ { here = ($1 == c) } here && $1 == "region_name:" { print $2; exit }' "$work/clouds.yaml"
+}
 for side in SRC DST; do
-  if [ $side = SRC ]; then port=$SP a=$src_access s=$src_secret; else port=$TP a=$dst_access s=$dst_secret; fi
+  if [ $side = SRC ]; then port=$SP a=$src_access s=$src_secret r=$(region_of sim-source); else
+    port=$TP a=$dst_access s=$dst_secret r=$(region_of sim-target); fi
+  [ -n "$r" ] || { echo "no region_name for $side in $work/clouds.yaml" >&2; exit 1; }
   export "RCLONE_CONFIG_${side}_TYPE=s3" "RCLONE_CONFIG_${side}_PROVIDER=Other" \
     "RCLONE_CONFIG_${side}_ENDPOINT=http://127.0.0.1:$port" "RCLONE_CONFIG_${side}_ACCESS_KEY_ID=$a" \
     "RCLONE_CONFIG_${side}_SECRET_ACCESS_KEY=$s" "RCLONE_CONFIG_${side}_FORCE_PATH_STYLE=true" \
-    "RCLONE_CONFIG_${side}_REGION=us-east-1"
+    "RCLONE_CONFIG_${side}_REGION=$r"
 done
-unset a s
+unset a s r
 
 # --- seed the source (staged on disk; only seeding does that) -------------
 declare -A ds_bytes ds_count
