@@ -17,6 +17,9 @@
 #   SCS_FLAGS=""            extra flags for `transfer bucket` (e.g. "--transfers 64")
 #   SCS_BIN=""              measure this scs-migrate binary instead of building the checkout
 #   SCS_ENV=""              extra environment for transfer bucket (e.g. "GOMEMLIMIT=96MiB")
+#   SEED_FLAGS=""           extra flags for rclone's seeding copy: "--s3-upload-cutoff 5G"
+#                           stores the large objects in one PUT each (ETag = their MD5)
+#                           instead of in parts (ETag "…-N", MD5 in X-Amz-Meta-Md5chksum)
 #   OUT=/tmp/bench-buckets-<time>.tsv   raw figures, one line per run
 #
 # Every copy is verified before its figures count: `transfer bucket
@@ -40,6 +43,7 @@ TP=${TP:-18402}
 SCS_FLAGS=${SCS_FLAGS:-}
 SCS_BIN=${SCS_BIN:-}
 SCS_ENV=${SCS_ENV:-}
+SEED_FLAGS=${SEED_FLAGS:-}
 OUT=${OUT:-/tmp/bench-buckets-$(date +%Y%m%d-%H%M%S).tsv}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -113,14 +117,23 @@ export SCS_MIGRATE_TARGET_S3_ACCESS_KEY=$dst_access SCS_MIGRATE_TARGET_S3_SECRET
 # transport, *fshttp.Transport"; the endpoints are plain HTTP.
 unset AWS_CA_BUNDLE
 export RCLONE_CONFIG=$work/rclone.conf.absent
+# The SigV4 region must be the cloud's (Swift's s3api, and the simulator
+# since it answers as s3api, refuse another one: "the region 'us-east-1'
+# is wrong; expecting 'RegionOne'"); scs-migrate takes it from the
+# clouds.yaml, so rclone gets the same.
+region_of() {
+  awk -v c="$1:" '/^  [^ ]/ { here = ($1 == c) } here && $1 == "region_name:" { print $2; exit }' "$work/clouds.yaml"
+}
 for side in SRC DST; do
-  if [ $side = SRC ]; then port=$SP a=$src_access s=$src_secret; else port=$TP a=$dst_access s=$dst_secret; fi
+  if [ $side = SRC ]; then port=$SP a=$src_access s=$src_secret r=$(region_of sim-source); else
+    port=$TP a=$dst_access s=$dst_secret r=$(region_of sim-target); fi
+  [ -n "$r" ] || { echo "no region_name for $side in $work/clouds.yaml" >&2; exit 1; }
   export "RCLONE_CONFIG_${side}_TYPE=s3" "RCLONE_CONFIG_${side}_PROVIDER=Other" \
     "RCLONE_CONFIG_${side}_ENDPOINT=http://127.0.0.1:$port" "RCLONE_CONFIG_${side}_ACCESS_KEY_ID=$a" \
     "RCLONE_CONFIG_${side}_SECRET_ACCESS_KEY=$s" "RCLONE_CONFIG_${side}_FORCE_PATH_STYLE=true" \
-    "RCLONE_CONFIG_${side}_REGION=us-east-1"
+    "RCLONE_CONFIG_${side}_REGION=$r"
 done
-unset a s
+unset a s r
 
 # --- seed the source (staged on disk; only seeding does that) -------------
 declare -A ds_bytes ds_count
@@ -135,7 +148,8 @@ for ds in $DATASETS; do
   else
     for i in $(seq 1 "$LARGE_COUNT"); do head -c "$LARGE_SIZE" /dev/urandom >"$stage/blob-$i"; done
   fi
-  rclone copy "$stage" "src:$ds" --transfers 32 --checkers 32 -q
+  # shellcheck disable=SC2086
+  rclone copy "$stage" "src:$ds" --transfers 32 --checkers 32 -q $SEED_FLAGS
   n=$(rclone size "src:$ds" --json)
   log "  source $ds: $n"
 done
@@ -269,9 +283,14 @@ awk -F'\t' '
       if (f[3] == "copy" && f[4] == "scs-migrate") {
         g = f[1] " @ " f[2]; ours[g] += f[6]; if (f[9] / 1024 > rss[g]) rss[g] = f[9] / 1024
         theirs[g] += t[key, "rclone"]; reps[g] = reps[g] " " sprintf("%.2f", t[key, "rclone"] / f[6])
+        # whether rclone check could verify our copies by hash, not only by size
+        if (match(f[14], /rclone-check:[0-9]+match,[0-9]+unhashed/)) {
+          split(substr(f[14], RSTART + 13, RLENGTH - 13), c, /match,|unhashed/)
+          chk[g] += c[1]; unh[g] += c[2]
+        }
       }
     }
     print ""
     for (g in ours)
-      printf "%s: scs-migrate/rclone throughput %.2f (per rep:%s; goal >= 1.0) %s; peak RSS %.0f MiB %s 128 MiB\n", g, theirs[g] / ours[g], reps[g], (theirs[g] / ours[g] >= 1 ? "MET" : "NOT MET"), rss[g], (rss[g] <= 128 ? "<=" : "> (NOT MET)")
+      printf "%s: scs-migrate/rclone throughput %.2f (per rep:%s; goal >= 1.0) %s; peak RSS %.0f MiB %s 128 MiB; rclone check of our copies: %d of %d by hash\n", g, theirs[g] / ours[g], reps[g], (theirs[g] / ours[g] >= 1 ? "MET" : "NOT MET"), rss[g], (rss[g] <= 128 ? "<=" : "> (NOT MET)"), chk[g] - unh[g], chk[g]
   }' "$OUT"
