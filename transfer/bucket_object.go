@@ -34,6 +34,10 @@ func (b *BucketCopier) copyObject(ctx context.Context, job *objectJob) (int64, e
 	}
 	defer func() { get.Close() }()
 	opts := putOptions(get.info)
+	want := src.ETag // the whole object's MD5, where known
+	if src.Multipart() {
+		want = declaredMD5(get.info)
+	}
 	part := b.partSize(src.Size)
 	whole := md5.New()
 	if src.Size <= part {
@@ -46,7 +50,7 @@ func (b *BucketCopier) copyObject(ctx context.Context, job *objectJob) (int64, e
 			return 0, err
 		}
 		sum := whole.Sum(nil)
-		md5OK, err := job.checkMD5(hex.EncodeToString(sum))
+		md5OK, err := job.checkMD5(want, hex.EncodeToString(sum))
 		if err != nil {
 			return 0, err
 		}
@@ -65,18 +69,19 @@ func (b *BucketCopier) copyObject(ctx context.Context, job *objectJob) (int64, e
 		return src.Size, nil
 	}
 	opts.UserMetadata[SourceETagKey] = src.ETag
-	if raw, err := hex.DecodeString(src.ETag); err == nil && len(raw) == md5.Size && job.mismatch == "" {
+	if raw, err := hex.DecodeString(want); err == nil && len(raw) == md5.Size && job.mismatch == "" {
 		// The whole object's MD5, where rclone keeps it for objects
 		// uploaded in parts: `rclone check` can then verify the copy.
-		// Completing the upload proves it (checkMD5).
+		// The upload is completed only if the bytes read have it
+		// (checkMD5).
 		opts.UserMetadata[rcloneMD5Key] = base64.StdEncoding.EncodeToString(raw)
 	}
-	return b.multipart(ctx, job, get, opts, part, whole)
+	return b.multipart(ctx, job, get, opts, part, whole, want)
 }
 
 // multipart uploads a large object part by part; a failure aborts the
 // upload so that no stray parts stay behind.
-func (b *BucketCopier) multipart(ctx context.Context, job *objectJob, get *sourceStream, opts minio.PutObjectOptions, part int64, whole hash.Hash) (_ int64, err error) {
+func (b *BucketCopier) multipart(ctx context.Context, job *objectJob, get *sourceStream, opts minio.PutObjectOptions, part int64, whole hash.Hash, want string) (_ int64, err error) {
 	src, core := job.source, b.Target.Core()
 	id, err := core.NewMultipartUpload(ctx, job.targetBucket, src.Key, opts)
 	if err != nil {
@@ -131,7 +136,7 @@ func (b *BucketCopier) multipart(ctx context.Context, job *objectJob, get *sourc
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	if _, err := job.checkMD5(hex.EncodeToString(whole.Sum(nil))); err != nil {
+	if _, err := job.checkMD5(want, hex.EncodeToString(whole.Sum(nil))); err != nil {
 		return 0, err
 	}
 	up, err := core.CompleteMultipartUpload(ctx, job.targetBucket, src.Key, id, parts, minio.PutObjectOptions{})
@@ -151,19 +156,35 @@ func (b *BucketCopier) multipart(ctx context.Context, job *objectJob, get *sourc
 // time, and that kind of ETag when a second read gives the same bytes.
 // The copy then keeps the source's ETag in its metadata, as for
 // multipart objects.
-func (job *objectJob) checkMD5(sum string) (md5OK bool, err error) {
-	src := job.source
+//
+// want is the MD5 the source claims: its ETag, or for an object made
+// in parts the MD5 rclone keeps in its metadata (declaredMD5); "" when
+// there is none to check against.
+func (job *objectJob) checkMD5(want, sum string) (md5OK bool, err error) {
 	switch {
-	case src.Multipart():
+	case want == "":
 		return false, nil
-	case strings.EqualFold(sum, src.ETag):
+	case strings.EqualFold(sum, want):
 		return true, nil
 	case job.mismatch == sum:
 		return false, nil
 	}
 	job.mismatch = sum
-	return false, fmt.Errorf("object %s: %w (ETag %s, read %s; read again to tell a damaged read from a Swift large object)",
-		src.Key, errBadSourceBytes, src.ETag, sum)
+	return false, fmt.Errorf("object %s: %w (MD5 %s claimed, %s read; read again to tell a damaged read from a Swift large object)",
+		job.source.Key, errBadSourceBytes, want, sum)
+}
+
+// declaredMD5 is the whole-object MD5 (hex) that rclone keeps in the
+// metadata of an object it uploaded in parts, or "".
+func declaredMD5(oi minio.ObjectInfo) string {
+	for k, v := range oi.UserMetadata {
+		if strings.EqualFold(k, rcloneMD5Key) {
+			if raw, err := base64.StdEncoding.DecodeString(v); err == nil && len(raw) == md5.Size {
+				return hex.EncodeToString(raw)
+			}
+		}
+	}
+	return ""
 }
 
 // rcloneMD5Key is the user metadata in which rclone keeps the MD5 of an

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -332,5 +333,29 @@ func TestCopyBucketProgress(t *testing.T) {
 		if rec.started[id] != c.want || rec.progress[id] != c.want || rec.maxSum[id] > c.want || rec.finished[id] != nil {
 			t.Errorf("%s: started %d, progress %d (max %d), want %d", c.name, rec.started[id], rec.progress[id], rec.maxSum[id], c.want)
 		}
+	}
+}
+
+// TestCopyBucketKeepsRcloneMD5 copies an object that rclone uploaded in
+// parts with its whole MD5 in the metadata: the copy is checked against
+// that MD5 and carries it on, so that `rclone check` verifies it too.
+func TestCopyBucketKeepsRcloneMD5(t *testing.T) {
+	b := newBuckets(t, sim.PairOptions{})
+	b.bucket(b.src, "rclone-made")
+	size := int64(11 << 20)
+	data, _ := io.ReadAll(content{size: size, seed: 77}.reader())
+	sum := md5.Sum(data)
+	b.put("rclone-made", "ok.bin", size, 77, minio.PutObjectOptions{PartSize: 5 << 20,
+		UserMetadata: map[string]string{"Md5chksum": base64.StdEncoding.EncodeToString(sum[:])}})
+	res, err := b.copier.CopyBucket(b.ctx, "rclone-made", transfer.BucketOptions{})
+	if err != nil || res.Copied != 1 || res.Retried != 0 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	info, err := b.dst.Stat(b.ctx, "rclone-made", "ok.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Metadata["Md5chksum"] != base64.StdEncoding.EncodeToString(sum[:]) {
+		t.Errorf("the copy lost rclone's MD5: %v", info.Metadata)
 	}
 }
