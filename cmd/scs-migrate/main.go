@@ -69,6 +69,9 @@ func commands() []*cli.Command {
 		rollbackCommand(),
 		transferCommand(),
 		simCommand(),
+		versionCommand(),
+		completionCommand(),
+		manCommand(),
 	}
 }
 
