@@ -244,10 +244,20 @@ log "plan: $(jq '.steps | length' "$W/plan.json") steps"
 before_all=$(all_counts target)
 ec2() { echo "$(openstack --os-cloud source ec2 credentials list -f value -c Access | wc -l) $(openstack --os-cloud target ec2 credentials list -f value -c Access | wc -l)"; }
 ec2_before=$(ec2)
-run migrate 0 "$BIN" migrate --plan "$W/plan.json" -o json --events "$W/events.jsonl"
+run migrate 0 "$BIN" migrate --plan "$W/plan.json" -o json --events "$W/events.jsonl" --debug=2 --timings
 jq -e '.counts.failed // 0 | . == 0' "$W/migrate.out" >/dev/null || die "migrate reports failed steps"
 bytes=$(jq -r '.bytes' "$W/migrate.out")
 run verify 0 "$BIN" verify --plan "$W/plan.json"
+
+# The whole migration ran with --debug=2 (every call and JSON body):
+# no password of clouds.yaml may be in anything it wrote.
+grep -c '^debug: ' "$W/migrate.err" >/dev/null || die "migrate --debug=2 printed no call"
+leaks=0
+while read -r pw; do
+  [ -n "$pw" ] && grep -rqF -- "$pw" "$W"/*.out "$W"/*.err "$W"/*.jsonl "$W"/plan.json* "$W"/inventory.json && leaks=$((leaks + 1))
+done < <(sed -n 's/^ *password: *//p' "$OS_CLIENT_CONFIG_FILE" | tr -d "'\"")
+[ "$leaks" = 0 ] || die "$leaks passwords of clouds.yaml appear in what scs-migrate wrote"
+log "secrets: no password of clouds.yaml in $(grep -c '^debug: ' "$W/migrate.err") debug lines or any file written"
 
 # ------------------------------------------------------------ assertions
 log "check the target tenant"
