@@ -221,15 +221,7 @@ func (b *BucketCopier) CopyBucket(ctx context.Context, bucket string, opts Bucke
 	var mu sync.Mutex
 	stats := &copyStats{}
 	defer func() { res.Resumed, res.Retried = stats.resumed.Load(), stats.retried.Load() }()
-	err = pair(gctx, b.Source, b.Target, bucket, target, exists, func(p pairing) error {
-		v := judge(p)
-		if v == askTarget {
-			ok, err := sameByMetadata(gctx, b.Target, target, *p.source)
-			if err != nil {
-				return err
-			}
-			v = map[bool]verdict{true: same, false: different}[ok]
-		}
+	err = b.compare(gctx, bucket, target, exists, func(p pairing, v verdict) error {
 		if p.source != nil {
 			res.Objects++
 			res.Bytes += p.source.Size

@@ -118,3 +118,23 @@ func sameByMetadata(ctx context.Context, dst *s3.Client, bucket string, src s3.O
 	}
 	return strings.EqualFold(strings.Trim(info.Metadata[SourceETagKey], `"`), src.ETag), nil
 }
+
+// compare walks both listings and tells fn, for each key, what it
+// needs: judged by the listings, or by the target's metadata where they
+// cannot tell.
+func (b *BucketCopier) compare(ctx context.Context, bucket, target string, exists bool, fn func(pairing, verdict) error) error {
+	return pair(ctx, b.Source, b.Target, bucket, target, exists, func(p pairing) error {
+		v := judge(p)
+		if v == askTarget {
+			ok, err := sameByMetadata(ctx, b.Target, target, *p.source)
+			if err != nil {
+				return err
+			}
+			v = different
+			if ok {
+				v = same
+			}
+		}
+		return fn(p, v)
+	})
+}

@@ -43,15 +43,7 @@ func (b *BucketCopier) CompareBucket(ctx context.Context, bucket, target string)
 			d.Examples = append(d.Examples, kind+" "+key)
 		}
 	}
-	err = pair(ctx, b.Source, b.Target, bucket, target, exists, func(p pairing) error {
-		v := judge(p)
-		if v == askTarget {
-			ok, err := sameByMetadata(ctx, b.Target, target, *p.source)
-			if err != nil {
-				return err
-			}
-			v = map[bool]verdict{true: same, false: different}[ok]
-		}
+	err = b.compare(ctx, bucket, target, exists, func(p pairing, v verdict) error {
 		if p.source != nil {
 			d.Objects++
 		}
