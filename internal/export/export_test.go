@@ -202,10 +202,18 @@ func tofuRoundTrip(t *testing.T, m *migrated, dir string) {
 	if out, code := run("init", "-no-color"); code != 0 {
 		t.Fatalf("tofu init: exit %d\n%s", code, out)
 	}
+	// With the import blocks pending, the plan must only import.
+	out, code := run("plan", "-no-color", "-detailed-exitcode")
+	summary := regexp.MustCompile(`Plan: \d+ to import, 0 to add, 0 to change, 0 to destroy\.`).FindString(out)
+	if code == 1 || summary == "" {
+		t.Fatalf("tofu plan with the imports: exit %d, want imports only\n%s", code, out)
+	}
+	t.Log("tofu plan with the import blocks: " + summary)
 	if out, code := run("apply", "-no-color", "-auto-approve"); code != 0 || !strings.Contains(out, " 0 added, 0 changed, 0 destroyed") {
 		t.Fatalf("tofu apply (imports only): exit %d\n%s", code, out)
 	}
 	if out, code := run("plan", "-no-color", "-detailed-exitcode"); code != 0 {
 		t.Fatalf("tofu plan -detailed-exitcode after the import: exit %d, want 0 (no changes)\n%s", code, out)
 	}
+	t.Log("tofu plan -detailed-exitcode after the import: exit 0, no changes")
 }

@@ -28,7 +28,7 @@ func (w *writer) networks(cs []migrate.Created) {
 			b.SetAttributeValue("mtu", cty.NumberIntVal(int64(n.MTU)))
 		}
 		b.SetAttributeValue("port_security_enabled", cty.BoolVal(n.PortSecurityEnabled))
-		setStrings(b, "tags", n.Tags)
+		ignoreChanges(b, setTags(b, n.Tags)...)
 	}
 }
 
@@ -54,12 +54,13 @@ func (w *writer) subnets(cs []migrate.Created) {
 		setStrings(b, "dns_nameservers", s.DNSNameservers)
 		setString(b, "ipv6_address_mode", s.IPv6AddressMode)
 		setString(b, "ipv6_ra_mode", s.IPv6RAMode)
-		setStrings(b, "tags", s.Tags)
+		tagged := setTags(b, s.Tags)
 		for _, p := range s.AllocationPools {
 			pb := b.AppendNewBlock("allocation_pool", nil).Body()
 			pb.SetAttributeValue("start", cty.StringVal(p.Start))
 			pb.SetAttributeValue("end", cty.StringVal(p.End))
 		}
+		ignoreChanges(b, tagged...)
 		// Host routes are a resource of their own in the v3 provider
 		// (openstack_networking_subnet_route_v2); they stay unmanaged.
 	}
@@ -81,7 +82,7 @@ func (w *writer) routers(cs []migrate.Created) {
 			w.ref(b, "external_network_id", g.NetworkID)
 			b.SetAttributeValue("enable_snat", cty.BoolVal(g.EnableSNAT))
 		}
-		setStrings(b, "tags", r.Tags)
+		ignoreChanges(b, setTags(b, r.Tags)...)
 	}
 }
 
@@ -134,7 +135,7 @@ func (w *writer) securityGroups(cs []migrate.Created) {
 		b.SetAttributeValue("name", cty.StringVal(g.Name))
 		setString(b, "description", g.Description)
 		b.SetAttributeValue("stateful", cty.BoolVal(g.Stateful))
-		setStrings(b, "tags", g.Tags)
+		ignoreChanges(b, setTags(b, g.Tags)...)
 	}
 	// The rules after all groups, as they refer to each other. Rules the
 	// target made itself with a group (its default egress rules) are its
@@ -265,7 +266,7 @@ func (w *writer) ports(cs []migrate.Created) {
 		if len(p.SecurityGroups) > 0 {
 			w.refList(b, "security_group_ids", p.SecurityGroups)
 		}
-		setStrings(b, "tags", p.Tags)
+		tagged := setTags(b, p.Tags)
 		for _, ip := range p.FixedIPs {
 			fb := b.AppendNewBlock("fixed_ip", nil).Body()
 			w.ref(fb, "subnet_id", ip.SubnetID)
@@ -276,8 +277,7 @@ func (w *writer) ports(cs []migrate.Created) {
 			ab.SetAttributeValue("ip_address", cty.StringVal(pair.IPAddress))
 			setString(ab, "mac_address", pair.MACAddress)
 		}
-		ignoreChanges(b, "The provider reads neither back on import; the values above are the target's.",
-			"fixed_ip", "security_group_ids")
+		ignoreChanges(b, append(tagged, "fixed_ip", "security_group_ids")...)
 	}
 }
 
@@ -343,7 +343,7 @@ func (w *writer) servers(cs []migrate.Created) {
 			setStrings(b, "security_groups", names)
 		}
 		setMap(b, "metadata", s.Metadata)
-		setStrings(b, "tags", s.Tags)
+		tagged := setTags(b, s.Tags)
 		if strings.EqualFold(s.Status, "SHUTOFF") {
 			b.SetAttributeValue("power_state", cty.StringVal("shutoff"))
 		}
@@ -368,8 +368,7 @@ func (w *writer) servers(cs []migrate.Created) {
 			sh := b.AppendNewBlock("scheduler_hints", nil).Body()
 			w.ref(sh, "group", s.ServerGroupID)
 		}
-		ignoreChanges(b, "The provider imports networks without their ports, boot volumes as made from images and no scheduler hints; the values above are the target's.",
-			"network", "block_device", "scheduler_hints")
+		ignoreChanges(b, append(tagged, "network", "block_device", "scheduler_hints", "force_delete", "stop_before_destroy")...)
 		for _, bd := range attach {
 			if _, ok := w.refs[bd.VolumeID]; !ok {
 				continue
@@ -435,7 +434,7 @@ func (w *writer) loadBalancers(cs []migrate.Created) {
 		setString(b, "description", lb.Description)
 		w.ref(b, "vip_subnet_id", lb.VIPSubnetID)
 		setString(b, "vip_address", lb.VIPAddress)
-		setStrings(b, "tags", lb.Tags)
+		ignoreChanges(b, setTags(b, lb.Tags)...)
 		if len(lb.Listeners) > 0 || len(lb.Pools) > 0 {
 			w.res.Skipped = append(w.res.Skipped, "load-balancer "+lb.Name+": listeners, pools and members are not written yet")
 		}

@@ -271,13 +271,28 @@ func setMap(b *hclwrite.Body, attr string, m map[string]string) {
 	b.SetAttributeValue(attr, cty.MapVal(vals))
 }
 
-// ignoreChanges writes a lifecycle block ignoring attributes that the
-// provider does not read back on import, with the reason as a comment.
-func ignoreChanges(b *hclwrite.Body, why string, attrs ...string) {
+// setTags writes the tags and returns the attribute to ignore: the
+// provider imports tags into all_tags only, so tags written would show
+// as a change after the import.
+func setTags(b *hclwrite.Body, tags []string) []string {
+	if len(tags) == 0 {
+		return nil
+	}
+	setStrings(b, "tags", tags)
+	return []string{"tags"}
+}
+
+// ignoreChanges writes a lifecycle block ignoring the attributes that the
+// provider does not read back on import (or has defaults for that it does
+// not import): the code has the target's values, the state would not.
+func ignoreChanges(b *hclwrite.Body, attrs ...string) {
+	if len(attrs) == 0 {
+		return
+	}
 	b.AppendNewline()
-	b.AppendUnstructuredTokens(hclwrite.Tokens{
-		{Type: hclsyntax.TokenComment, Bytes: []byte("# " + why + "\n")},
-	})
+	b.AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte(
+		"# The provider does not import these; the values above are the target's.\n" +
+			"# Without this block the first apply writes them again, unchanged.\n")}})
 	lc := b.AppendNewBlock("lifecycle", nil).Body()
 	var elems []hclwrite.Tokens
 	for _, a := range attrs {
