@@ -1,14 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/scs-migrate/scs-migrate/internal/export"
+	"github.com/scs-migrate/scs-migrate/migrate"
 )
 
 func exportCommand() *cli.Command {
@@ -34,6 +37,10 @@ func exportCommand() *cli.Command {
 			if err := pc.load(c); err != nil {
 				return cli.Exit(err.Error(), 2)
 			}
+			// Refuse before any cloud call; WriteDir checks again.
+			if entries, err := os.ReadDir(c.String("output")); err == nil && len(entries) > 0 && !c.Bool("force") {
+				return cli.Exit(fmt.Sprintf("%s: %v", c.String("output"), export.ErrNotEmpty), 2)
+			}
 			return runExport(c, &pc, c.String("output"), c.Bool("force"), c.App.Writer)
 		},
 	}
@@ -45,6 +52,9 @@ func runExport(c *cli.Context, pc *planContext, dir string, force bool, w io.Wri
 		return err
 	}
 	res, err := export.Plan(c.Context, pc.planFile, pc.plan, dst, export.Options{Cloud: pc.target})
+	if errors.Is(err, migrate.ErrNoJournal) {
+		return fmt.Errorf("the plan has not been migrated (no journal %s): nothing to export", pc.journalFile)
+	}
 	if err != nil {
 		return err
 	}
