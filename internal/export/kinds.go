@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/scs-migrate/scs-migrate/inventory"
@@ -61,8 +62,14 @@ func (w *writer) subnets(cs []migrate.Created) {
 			pb.SetAttributeValue("end", cty.StringVal(p.End))
 		}
 		ignoreChanges(b, tagged...)
-		// Host routes are a resource of their own in the v3 provider
-		// (openstack_networking_subnet_route_v2); they stay unmanaged.
+		// Host routes are a resource of their own in the v3 provider.
+		label := w.lastLabel(tSubnet)
+		for _, r := range s.HostRoutes {
+			rb := w.resource(tSubnetRoute, label+"_"+r.Destination, "", s.ID+"-route-"+r.Destination+"-"+r.NextHop)
+			w.ref(rb, "subnet_id", s.ID)
+			rb.SetAttributeValue("destination_cidr", cty.StringVal(r.Destination))
+			rb.SetAttributeValue("next_hop", cty.StringVal(r.NextHop))
+		}
 	}
 }
 
@@ -83,6 +90,34 @@ func (w *writer) routers(cs []migrate.Created) {
 			b.SetAttributeValue("enable_snat", cty.BoolVal(g.EnableSNAT))
 		}
 		ignoreChanges(b, setTags(b, r.Tags)...)
+		w.routed = append(w.routed, routed{router: r, label: w.lastLabel(tRouter)})
+	}
+}
+
+// routed is a router whose extra routes are written after its interfaces.
+type routed struct {
+	router inventory.Router
+	label  string
+}
+
+// routerRoutes writes the routers' extra routes, a resource of their own
+// in the v3 provider, depending on the router's interfaces: Neutron
+// takes a route only to a next hop on a subnet the router is on.
+func (w *writer) routerRoutes() {
+	for _, rr := range w.routed {
+		for _, rt := range rr.router.Routes {
+			rb := w.resource(tRouterRoute, rr.label+"_"+rt.Destination, "", rr.router.ID+"-route-"+rt.Destination+"-"+rt.NextHop)
+			w.ref(rb, "router_id", rr.router.ID)
+			rb.SetAttributeValue("destination_cidr", cty.StringVal(rt.Destination))
+			rb.SetAttributeValue("next_hop", cty.StringVal(rt.NextHop))
+			var deps []hclwrite.Tokens
+			for _, l := range w.ifaces[rr.router.ID] {
+				deps = append(deps, hclwrite.TokensForTraversal(traversal(tRouterIf, l)))
+			}
+			if len(deps) > 0 {
+				rb.SetAttributeRaw("depends_on", hclwrite.TokensForTuple(deps))
+			}
+		}
 	}
 }
 
@@ -117,6 +152,7 @@ func (w *writer) routerInterfaces(cs []migrate.Created) {
 	for _, i := range ifaces {
 		// The provider imports an interface by the ID of its port.
 		b := w.resource(tRouterIf, i.name, "", i.port)
+		w.ifaces[i.router.ID] = append(w.ifaces[i.router.ID], w.lastLabel(tRouterIf))
 		w.ref(b, "router_id", i.router.ID)
 		w.ref(b, "subnet_id", i.subnet)
 	}

@@ -49,21 +49,23 @@ type Result struct {
 
 // Resource types written.
 const (
-	tNetwork    = "openstack_networking_network_v2"
-	tSubnet     = "openstack_networking_subnet_v2"
-	tRouter     = "openstack_networking_router_v2"
-	tRouterIf   = "openstack_networking_router_interface_v2"
-	tSecGroup   = "openstack_networking_secgroup_v2"
-	tSecRule    = "openstack_networking_secgroup_rule_v2"
-	tPort       = "openstack_networking_port_v2"
-	tKeypair    = "openstack_compute_keypair_v2"
-	tServerGrp  = "openstack_compute_servergroup_v2"
-	tVolume     = "openstack_blockstorage_volume_v3"
-	tServer     = "openstack_compute_instance_v2"
-	tAttach     = "openstack_compute_volume_attach_v2"
-	tFloatingIP = "openstack_networking_floatingip_v2"
-	tFIPAssoc   = "openstack_networking_floatingip_associate_v2"
-	tLB         = "openstack_lb_loadbalancer_v2"
+	tNetwork     = "openstack_networking_network_v2"
+	tSubnet      = "openstack_networking_subnet_v2"
+	tSubnetRoute = "openstack_networking_subnet_route_v2"
+	tRouterRoute = "openstack_networking_router_route_v2"
+	tRouter      = "openstack_networking_router_v2"
+	tRouterIf    = "openstack_networking_router_interface_v2"
+	tSecGroup    = "openstack_networking_secgroup_v2"
+	tSecRule     = "openstack_networking_secgroup_rule_v2"
+	tPort        = "openstack_networking_port_v2"
+	tKeypair     = "openstack_compute_keypair_v2"
+	tServerGrp   = "openstack_compute_servergroup_v2"
+	tVolume      = "openstack_blockstorage_volume_v3"
+	tServer      = "openstack_compute_instance_v2"
+	tAttach      = "openstack_compute_volume_attach_v2"
+	tFloatingIP  = "openstack_networking_floatingip_v2"
+	tFIPAssoc    = "openstack_networking_floatingip_associate_v2"
+	tLB          = "openstack_lb_loadbalancer_v2"
 )
 
 // writer builds the files; refs maps a target ID to the address of the
@@ -74,6 +76,8 @@ type writer struct {
 	imports *hclwrite.Body
 	refs    map[string]hcl.Traversal
 	labels  map[string]map[string]bool // type → labels used
+	routed  []routed
+	ifaces  map[string][]string // router ID → labels of its interfaces
 	res     *Result
 }
 
@@ -85,7 +89,7 @@ func OpenTofu(created []migrate.Created, target *inventory.Document, opts Option
 	}
 	mainFile, importsFile := hclwrite.NewEmptyFile(), hclwrite.NewEmptyFile()
 	w := &writer{doc: target, main: mainFile.Body(), imports: importsFile.Body(),
-		refs: map[string]hcl.Traversal{}, labels: map[string]map[string]bool{},
+		refs: map[string]hcl.Traversal{}, labels: map[string]map[string]bool{}, ifaces: map[string][]string{},
 		res: &Result{Files: map[string][]byte{}, Counts: map[string]int{}}}
 
 	byKind := map[string][]migrate.Created{}
@@ -105,6 +109,7 @@ func OpenTofu(created []migrate.Created, target *inventory.Document, opts Option
 	w.subnets(byKind["subnet"])
 	w.routers(byKind["router"])
 	w.routerInterfaces(byKind["router-interface"])
+	w.routerRoutes()
 	w.securityGroups(byKind["security-group"])
 	w.keypairs(byKind["keypair"])
 	w.serverGroups(byKind["server-group"])
