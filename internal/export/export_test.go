@@ -123,7 +123,11 @@ func TestOpenTofuExample(t *testing.T) {
 		"openstack_networking_router_v2", "openstack_networking_router_interface_v2",
 		"openstack_networking_secgroup_v2", "openstack_networking_secgroup_rule_v2",
 		"openstack_compute_keypair_v2", "openstack_compute_servergroup_v2", "openstack_blockstorage_volume_v3",
-		"openstack_compute_instance_v2", "openstack_networking_floatingip_v2"} {
+		"openstack_compute_instance_v2", "openstack_compute_volume_attach_v2", "openstack_networking_floatingip_v2",
+		"openstack_networking_floatingip_associate_v2", "openstack_networking_port_v2",
+		"openstack_networking_subnet_route_v2", "openstack_networking_router_route_v2",
+		"openstack_lb_loadbalancer_v2", "openstack_lb_listener_v2", "openstack_lb_pool_v2",
+		"openstack_lb_member_v2", "openstack_lb_monitor_v2"} {
 		if res.Counts[want] == 0 {
 			t.Errorf("no %s written", want)
 		}

@@ -471,8 +471,79 @@ func (w *writer) loadBalancers(cs []migrate.Created) {
 		w.ref(b, "vip_subnet_id", lb.VIPSubnetID)
 		setString(b, "vip_address", lb.VIPAddress)
 		ignoreChanges(b, setTags(b, lb.Tags)...)
-		if len(lb.Listeners) > 0 || len(lb.Pools) > 0 {
-			w.res.Skipped = append(w.res.Skipped, "load-balancer "+lb.Name+": listeners, pools and members are not written yet")
+		w.lbChildren(lb, w.lastLabel(tLB))
+	}
+}
+
+// lbChildren writes a load balancer's listeners, pools, members and
+// health monitors: the plan made them with it.
+func (w *writer) lbChildren(lb inventory.LoadBalancer, lbLabel string) {
+	for _, l := range lb.Listeners {
+		b := w.resource(tListener, lbLabel+"_"+cmpOr(l.Name, l.Protocol+"_"+strconv.Itoa(l.ProtocolPort)), l.ID, l.ID)
+		setString(b, "name", l.Name)
+		w.ref(b, "loadbalancer_id", lb.ID)
+		b.SetAttributeValue("protocol", cty.StringVal(l.Protocol))
+		b.SetAttributeValue("protocol_port", cty.NumberIntVal(int64(l.ProtocolPort)))
+		if l.ConnectionLimit != 0 {
+			b.SetAttributeValue("connection_limit", cty.NumberIntVal(int64(l.ConnectionLimit)))
+		}
+		ignoreTags(b)
+	}
+	for _, p := range lb.Pools {
+		b := w.resource(tPool, lbLabel+"_"+cmpOr(p.Name, p.Protocol), p.ID, p.ID)
+		label := w.lastLabel(tPool)
+		setString(b, "name", p.Name)
+		b.SetAttributeValue("protocol", cty.StringVal(p.Protocol))
+		b.SetAttributeValue("lb_method", cty.StringVal(p.LBAlgorithm))
+		if p.ListenerID != "" {
+			w.ref(b, "listener_id", p.ListenerID)
+		} else {
+			w.ref(b, "loadbalancer_id", lb.ID)
+		}
+		ignoreTags(b)
+		for _, m := range p.Members {
+			name := m.Name
+			if name == "" {
+				name = m.Address
+				for _, port := range w.doc.Ports {
+					for _, ip := range port.FixedIPs {
+						if ip.IPAddress == m.Address && (m.SubnetID == "" || ip.SubnetID == m.SubnetID) {
+							if srv := w.serverOfPort(port.ID); srv != "" {
+								name = srv
+							}
+						}
+					}
+				}
+			}
+			mb := w.resource(tMember, label+"_"+name, "", p.ID+"/"+m.ID)
+			setString(mb, "name", m.Name)
+			w.ref(mb, "pool_id", p.ID)
+			mb.SetAttributeValue("address", cty.StringVal(m.Address))
+			mb.SetAttributeValue("protocol_port", cty.NumberIntVal(int64(m.ProtocolPort)))
+			if m.SubnetID != "" {
+				w.ref(mb, "subnet_id", m.SubnetID)
+			}
+			mb.SetAttributeValue("weight", cty.NumberIntVal(int64(m.Weight)))
+			ignoreTags(mb)
+		}
+		if hm := p.HealthMonitor; hm != nil {
+			hb := w.resource(tMonitor, label, "", hm.ID+"/"+p.ID)
+			setString(hb, "name", hm.Name)
+			w.ref(hb, "pool_id", p.ID)
+			hb.SetAttributeValue("type", cty.StringVal(hm.Type))
+			hb.SetAttributeValue("delay", cty.NumberIntVal(int64(hm.Delay)))
+			hb.SetAttributeValue("timeout", cty.NumberIntVal(int64(hm.Timeout)))
+			hb.SetAttributeValue("max_retries", cty.NumberIntVal(int64(hm.MaxRetries)))
+			setString(hb, "http_method", hm.HTTPMethod)
+			setString(hb, "url_path", hm.URLPath)
+			setString(hb, "expected_codes", hm.ExpectedCodes)
 		}
 	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -66,6 +66,10 @@ const (
 	tFloatingIP  = "openstack_networking_floatingip_v2"
 	tFIPAssoc    = "openstack_networking_floatingip_associate_v2"
 	tLB          = "openstack_lb_loadbalancer_v2"
+	tListener    = "openstack_lb_listener_v2"
+	tPool        = "openstack_lb_pool_v2"
+	tMember      = "openstack_lb_member_v2"
+	tMonitor     = "openstack_lb_monitor_v2"
 )
 
 // writer builds the files; refs maps a target ID to the address of the
@@ -291,13 +295,23 @@ func setTags(b *hclwrite.Body, tags []string) []string {
 // provider does not read back on import (or has defaults for that it does
 // not import): the code has the target's values, the state would not.
 func ignoreChanges(b *hclwrite.Body, attrs ...string) {
+	lifecycle(b, "# The provider does not import these; the values above are the target's.\n"+
+		"# Without this block the first apply writes them again, unchanged.\n", attrs...)
+}
+
+// ignoreTags keeps the target's tags of a resource whose tags the
+// inventory does not record (the migration's own tags on the parts of a
+// load balancer) out of the plan.
+func ignoreTags(b *hclwrite.Body) {
+	lifecycle(b, "# The target's tags on this are the migration's own; they are not written here.\n", "tags")
+}
+
+func lifecycle(b *hclwrite.Body, comment string, attrs ...string) {
 	if len(attrs) == 0 {
 		return
 	}
 	b.AppendNewline()
-	b.AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte(
-		"# The provider does not import these; the values above are the target's.\n" +
-			"# Without this block the first apply writes them again, unchanged.\n")}})
+	b.AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte(comment)}})
 	lc := b.AppendNewBlock("lifecycle", nil).Body()
 	var elems []hclwrite.Tokens
 	for _, a := range attrs {
