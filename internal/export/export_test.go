@@ -181,7 +181,7 @@ func TestOpenTofuExample(t *testing.T) {
 func tofuRoundTrip(t *testing.T, m *migrated, dir string) {
 	tofu, rc := os.Getenv("SCS_MIGRATE_TOFU"), os.Getenv("TF_CLI_CONFIG_FILE")
 	if tofu == "" || rc == "" {
-		msg := "OpenTofu round trip skipped: run eval \"$(hack/tofu/build.sh)\" to build tofu and the OpenStack provider (SCS_MIGRATE_TOFU, TF_CLI_CONFIG_FILE)"
+		msg := "no OpenTofu round trip: run eval \"$(hack/tofu/build.sh)\" to build tofu and the OpenStack provider (SCS_MIGRATE_TOFU, TF_CLI_CONFIG_FILE)"
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg)
 		}
