@@ -67,6 +67,7 @@ func commands() []*cli.Command {
 		statusCommand(),
 		verifyCommand(),
 		rollbackCommand(),
+		exportCommand(),
 		transferCommand(),
 		simCommand(),
 		versionCommand(),

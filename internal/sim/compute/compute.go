@@ -43,6 +43,7 @@ type Network interface {
 	SecurityGroupIDLocked(projectID, nameOrID string) (string, bool)
 	ProjectNetworksLocked(projectID string) []string
 	NetworkNameLocked(id string) string
+	SecurityGroupNameLocked(id string) string
 }
 
 // Volumes is what Nova needs of Cinder: volumes to boot from and attach.

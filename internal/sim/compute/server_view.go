@@ -37,7 +37,7 @@ func (s *Room) serverBodyLocked(srv *server, v microversion) map[string]any {
 		b["progress"] = 0
 	}
 	if len(srv.Ports) > 0 {
-		b["security_groups"] = serverSecurityGroups(srv)
+		b["security_groups"] = s.serverSecurityGroupsLocked(srv)
 	}
 	if srv.Fault != nil {
 		b["fault"] = map[string]any{"code": srv.Fault.Code, "created": core.ISOTime(srv.Fault.Created), "message": srv.Fault.Message}
@@ -126,10 +126,27 @@ func (s *Room) attachedVolumes(srv *server, v microversion) []map[string]any {
 	return out
 }
 
-func serverSecurityGroups(srv *server) []map[string]string {
-	out := make([]map[string]string, 0, len(srv.SecurityGroups))
-	for _, name := range srv.SecurityGroups {
-		out = append(out, map[string]string{"name": name})
+// serverSecurityGroupsLocked are the groups of the server's ports as
+// Neutron has them now, by name, each once: Nova answers with its ports'
+// groups (nova.network.security_group_api.get_instances_security_groups_bindings),
+// not with the groups the create request named, which Nova ignores for a
+// port the request brought.
+func (s *Room) serverSecurityGroupsLocked(srv *server) []map[string]string {
+	out := []map[string]string{}
+	var seen []string
+	for _, sp := range srv.Ports {
+		pi, ok := s.network.PortInfoLocked(srv.ProjectID, sp.PortID)
+		if !ok {
+			continue
+		}
+		for _, id := range pi.SecurityGroups {
+			name := s.network.SecurityGroupNameLocked(id)
+			if name == "" || slices.Contains(seen, name) {
+				continue
+			}
+			seen = append(seen, name)
+			out = append(out, map[string]string{"name": name})
+		}
 	}
 	return out
 }

@@ -284,6 +284,14 @@ func (s *Room) NetworkNameLocked(id string) string {
 	return ""
 }
 
+// SecurityGroupNameLocked is the name of a security group ("" if unknown).
+func (s *Room) SecurityGroupNameLocked(id string) string {
+	if g := s.groups[id]; g != nil {
+		return g.Name
+	}
+	return ""
+}
+
 // ExternalNetworkIDLocked is the ID of the provider's external network,
 // or "".
 func (s *Room) ExternalNetworkIDLocked() string {
