@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/scs-migrate/scs-migrate/migrate"
+	"github.com/scs-migrate/scs-migrate/plans"
 )
 
 func statusCommand() *cli.Command {
@@ -54,6 +55,10 @@ func printStatus(w io.Writer, format string, rep *migrate.Report) error {
 		note := s.Error
 		if note == "" && len(s.Notes) > 0 {
 			note = s.Notes[0]
+		}
+		if s.Kind == plans.StepCopyBucket && s.Error == "" && s.Values["objects"] != "" {
+			// A bucket is synced on every migrate: say what the last sync found.
+			note = fmt.Sprintf("last sync: %s objects, %s copied, %s only on the target", s.Values["objects"], s.Values["copied"], s.Values["onlyOnTarget"])
 		}
 		if s.Adopted && note == "" {
 			note = "adopted"
