@@ -15,12 +15,7 @@ import (
 const notOnTarget = "not found in the inventory of the target"
 
 func (w *writer) networks(cs []migrate.Created) {
-	for _, c := range cs {
-		n, ok := find(w.doc.Networks, func(n inventory.Network) string { return n.ID }, c.ID)
-		if !ok {
-			w.skip(c, notOnTarget)
-			continue
-		}
+	onTarget(w, cs, w.doc.Networks, func(n inventory.Network) string { return n.ID }, func(c migrate.Created, n inventory.Network) {
 		b := w.resource(tNetwork, n.Name, n.ID, n.ID)
 		setString(b, "name", n.Name)
 		setString(b, "description", n.Description)
@@ -30,16 +25,11 @@ func (w *writer) networks(cs []migrate.Created) {
 		}
 		b.SetAttributeValue("port_security_enabled", cty.BoolVal(n.PortSecurityEnabled))
 		ignoreChanges(b, setTags(b, n.Tags)...)
-	}
+	})
 }
 
 func (w *writer) subnets(cs []migrate.Created) {
-	for _, c := range cs {
-		s, ok := find(w.doc.Subnets, func(s inventory.Subnet) string { return s.ID }, c.ID)
-		if !ok {
-			w.skip(c, notOnTarget)
-			continue
-		}
+	onTarget(w, cs, w.doc.Subnets, func(s inventory.Subnet) string { return s.ID }, func(c migrate.Created, s inventory.Subnet) {
 		b := w.resource(tSubnet, s.Name, s.ID, s.ID)
 		setString(b, "name", s.Name)
 		setString(b, "description", s.Description)
@@ -70,16 +60,11 @@ func (w *writer) subnets(cs []migrate.Created) {
 			rb.SetAttributeValue("destination_cidr", cty.StringVal(r.Destination))
 			rb.SetAttributeValue("next_hop", cty.StringVal(r.NextHop))
 		}
-	}
+	})
 }
 
 func (w *writer) routers(cs []migrate.Created) {
-	for _, c := range cs {
-		r, ok := find(w.doc.Routers, func(r inventory.Router) string { return r.ID }, c.ID)
-		if !ok {
-			w.skip(c, notOnTarget)
-			continue
-		}
+	onTarget(w, cs, w.doc.Routers, func(r inventory.Router) string { return r.ID }, func(c migrate.Created, r inventory.Router) {
 		b := w.resource(tRouter, r.Name, r.ID, r.ID)
 		setString(b, "name", r.Name)
 		setString(b, "description", r.Description)
@@ -91,7 +76,7 @@ func (w *writer) routers(cs []migrate.Created) {
 		}
 		ignoreChanges(b, setTags(b, r.Tags)...)
 		w.routed = append(w.routed, routed{router: r, label: w.lastLabel(tRouter)})
-	}
+	})
 }
 
 // routed is a router whose extra routes are written after its interfaces.
@@ -160,19 +145,14 @@ func (w *writer) routerInterfaces(cs []migrate.Created) {
 
 func (w *writer) securityGroups(cs []migrate.Created) {
 	var groups []inventory.SecurityGroup
-	for _, c := range cs {
-		g, ok := find(w.doc.SecurityGroups, func(g inventory.SecurityGroup) string { return g.ID }, c.ID)
-		if !ok {
-			w.skip(c, notOnTarget)
-			continue
-		}
+	onTarget(w, cs, w.doc.SecurityGroups, func(g inventory.SecurityGroup) string { return g.ID }, func(c migrate.Created, g inventory.SecurityGroup) {
 		groups = append(groups, g)
 		b := w.resource(tSecGroup, g.Name, g.ID, g.ID)
 		b.SetAttributeValue("name", cty.StringVal(g.Name))
 		setString(b, "description", g.Description)
 		b.SetAttributeValue("stateful", cty.BoolVal(g.Stateful))
 		ignoreChanges(b, setTags(b, g.Tags)...)
-	}
+	})
 	// The rules after all groups, as they refer to each other. Rules the
 	// target made itself with a group (its default egress rules) are its
 	// rules all the same and are written too.
@@ -224,18 +204,13 @@ func (w *writer) ruleLabel(group string, r inventory.SecurityGroupRule) string {
 }
 
 func (w *writer) keypairs(cs []migrate.Created) {
-	for _, c := range cs {
-		k, ok := find(w.doc.Keypairs, func(k inventory.Keypair) string { return k.Name }, c.ID)
-		if !ok {
-			w.skip(c, notOnTarget)
-			continue
-		}
+	onTarget(w, cs, w.doc.Keypairs, func(k inventory.Keypair) string { return k.Name }, func(c migrate.Created, k inventory.Keypair) {
 		b := w.resource(tKeypair, k.Name, k.Name, k.Name)
 		b.SetAttributeValue("name", cty.StringVal(k.Name))
 		setString(b, "public_key", k.PublicKey)
 		// Servers refer to a keypair by name.
 		w.refs["keypair:"+k.Name] = traversal(tKeypair, w.lastLabel(tKeypair), "name")
-	}
+	})
 }
 
 // lastLabel is the label given last to a resource of the type.
@@ -250,16 +225,11 @@ func (w *writer) lastLabel(typ string) string {
 }
 
 func (w *writer) serverGroups(cs []migrate.Created) {
-	for _, c := range cs {
-		g, ok := find(w.doc.ServerGroups, func(g inventory.ServerGroup) string { return g.ID }, c.ID)
-		if !ok {
-			w.skip(c, notOnTarget)
-			continue
-		}
+	onTarget(w, cs, w.doc.ServerGroups, func(g inventory.ServerGroup) string { return g.ID }, func(c migrate.Created, g inventory.ServerGroup) {
 		b := w.resource(tServerGrp, g.Name, g.ID, g.ID)
 		b.SetAttributeValue("name", cty.StringVal(g.Name))
 		b.SetAttributeValue("policies", cty.ListVal([]cty.Value{cty.StringVal(g.Policy)}))
-	}
+	})
 }
 
 // portName names a port: its own name, else its server's and network's.
@@ -355,12 +325,7 @@ func (w *writer) volumes(cs []migrate.Created) {
 }
 
 func (w *writer) servers(cs []migrate.Created) {
-	for _, c := range cs {
-		s, ok := find(w.doc.Servers, func(s inventory.Server) string { return s.ID }, c.ID)
-		if !ok {
-			w.skip(c, notOnTarget)
-			continue
-		}
+	onTarget(w, cs, w.doc.Servers, func(s inventory.Server) string { return s.ID }, func(c migrate.Created, s inventory.Server) {
 		b := w.resource(tServer, s.Name, s.ID, s.ID)
 		label := w.lastLabel(tServer)
 		b.SetAttributeValue("name", cty.StringVal(s.Name))
@@ -417,16 +382,11 @@ func (w *writer) servers(cs []migrate.Created) {
 			w.ref(ab, "instance_id", s.ID)
 			w.ref(ab, "volume_id", bd.VolumeID)
 		}
-	}
+	})
 }
 
 func (w *writer) floatingIPs(cs []migrate.Created) {
-	for _, c := range cs {
-		f, ok := find(w.doc.FloatingIPs, func(f inventory.FloatingIP) string { return f.ID }, c.ID)
-		if !ok {
-			w.skip(c, notOnTarget)
-			continue
-		}
+	onTarget(w, cs, w.doc.FloatingIPs, func(f inventory.FloatingIP) string { return f.ID }, func(c migrate.Created, f inventory.FloatingIP) {
 		name := f.FloatingIPAddress
 		if f.PortID != "" {
 			if p, ok := find(w.doc.Ports, func(p inventory.Port) string { return p.ID }, f.PortID); ok && p.Name != "" {
@@ -441,12 +401,12 @@ func (w *writer) floatingIPs(cs []migrate.Created) {
 		b.SetAttributeValue("address", cty.StringVal(f.FloatingIPAddress))
 		setString(b, "description", f.Description)
 		if f.PortID == "" {
-			continue
+			return
 		}
 		ab := w.resource(tFIPAssoc, label, "", f.ID)
 		ab.SetAttributeTraversal("floating_ip", traversal(tFloatingIP, label, "address"))
 		w.ref(ab, "port_id", f.PortID)
-	}
+	})
 }
 
 func (w *writer) serverOfPort(portID string) string {
@@ -459,12 +419,7 @@ func (w *writer) serverOfPort(portID string) string {
 }
 
 func (w *writer) loadBalancers(cs []migrate.Created) {
-	for _, c := range cs {
-		lb, ok := find(w.doc.LoadBalancers, func(l inventory.LoadBalancer) string { return l.ID }, c.ID)
-		if !ok {
-			w.skip(c, notOnTarget)
-			continue
-		}
+	onTarget(w, cs, w.doc.LoadBalancers, func(l inventory.LoadBalancer) string { return l.ID }, func(c migrate.Created, lb inventory.LoadBalancer) {
 		b := w.resource(tLB, lb.Name, lb.ID, lb.ID)
 		setString(b, "name", lb.Name)
 		setString(b, "description", lb.Description)
@@ -472,7 +427,7 @@ func (w *writer) loadBalancers(cs []migrate.Created) {
 		setString(b, "vip_address", lb.VIPAddress)
 		ignoreChanges(b, setTags(b, lb.Tags)...)
 		w.lbChildren(lb, w.lastLabel(tLB))
-	}
+	})
 }
 
 // lbChildren writes a load balancer's listeners, pools, members and

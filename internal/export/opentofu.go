@@ -320,6 +320,19 @@ func lifecycle(b *hclwrite.Body, comment string, attrs ...string) {
 	lc.SetAttributeRaw("ignore_changes", hclwrite.TokensForTuple(elems))
 }
 
+// onTarget calls fn for each created resource that the target's
+// inventory holds; the others are skipped, saying so.
+func onTarget[T any](w *writer, cs []migrate.Created, items []T, id func(T) string, fn func(migrate.Created, T)) {
+	for _, c := range cs {
+		it, ok := find(items, id, c.ID)
+		if !ok {
+			w.skip(c, notOnTarget)
+			continue
+		}
+		fn(c, it)
+	}
+}
+
 func find[T any](items []T, id func(T) string, want string) (T, bool) {
 	for _, it := range items {
 		if id(it) == want {
