@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"sort"
@@ -109,13 +108,12 @@ func (s *S3) completeUpload(c *call) {
 			ETag       string `xml:"ETag"`
 		} `xml:"Part"`
 	}
-	body, err := io.ReadAll(io.LimitReader(c.body, 4<<20))
-	if err != nil {
-		c.fail(bodyError(err))
+	body, ok := c.readDocument(4 << 20)
+	if !ok {
 		return
 	}
 	if xml.Unmarshal(body, &req) != nil || len(req.Parts) == 0 {
-		c.fail(s3Error(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema"))
+		c.fail(errMalformedXML)
 		return
 	}
 	s.r.c.Lock()
@@ -281,9 +279,8 @@ func (s *S3) deleteObjects(c *call) {
 			Key string `xml:"Key"`
 		} `xml:"Object"`
 	}
-	body, err := io.ReadAll(io.LimitReader(c.body, 4<<20))
-	if err != nil {
-		c.fail(bodyError(err))
+	body, ok := c.readDocument(4 << 20)
+	if !ok {
 		return
 	}
 	if m := c.r.Header.Get("Content-Md5"); m != "" {
@@ -294,7 +291,7 @@ func (s *S3) deleteObjects(c *call) {
 		}
 	}
 	if xml.Unmarshal(body, &req) != nil || len(req.Objects) > 1000 {
-		c.fail(s3Error(http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema"))
+		c.fail(errMalformedXML)
 		return
 	}
 	type deleted struct {

@@ -348,9 +348,8 @@ func (s *S3) createBucket(c *call) {
 	// endpoint's region (s3api serves one region). s3api checks it before
 	// it looks for the bucket, so a PUT ?lifecycle on an existing bucket
 	// fails here.
-	body, err := io.ReadAll(io.LimitReader(c.body, 1<<20))
-	if err != nil {
-		c.fail(bodyError(err))
+	body, ok := c.readDocument(1 << 20)
+	if !ok {
 		return
 	}
 	if len(bytes.TrimSpace(body)) > 0 {
@@ -448,6 +447,17 @@ func s3ContentType(h http.Header) string {
 }
 
 // bodyError is how a failed upload is answered.
+// readDocument reads a request body that is a document (XML or JSON),
+// of at most limit bytes; on failure it has answered the call.
+func (c *call) readDocument(limit int64) ([]byte, bool) {
+	body, err := io.ReadAll(io.LimitReader(c.body, limit))
+	if err != nil {
+		c.fail(bodyError(err))
+		return nil, false
+	}
+	return body, true
+}
+
 func bodyError(err error) *core.APIError {
 	switch {
 	case errors.Is(err, errBadDigest):

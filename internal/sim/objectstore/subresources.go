@@ -2,7 +2,6 @@ package objectstore
 
 import (
 	"encoding/xml"
-	"io"
 	"net/http"
 )
 
@@ -98,9 +97,8 @@ func (s *S3) versioning(c *call) {
 		var req struct {
 			Status string `xml:"Status"`
 		}
-		body, err := io.ReadAll(io.LimitReader(c.body, 1<<20))
-		if err != nil {
-			c.fail(bodyError(err))
+		body, ok := c.readDocument(1 << 20)
+		if !ok {
 			return
 		}
 		if xml.Unmarshal(body, &req) != nil || (req.Status != "Enabled" && req.Status != "Suspended") {
