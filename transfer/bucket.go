@@ -22,6 +22,8 @@ const (
 	DefaultObjectTransfers = 16
 	DefaultPartSize        = 8 << 20
 	DefaultBufferBudget    = 48 << 20
+	// partsInFlight is how many parts of one object travel at once.
+	partsInFlight = 4
 	// maxParts is S3's (and Swift's s3api's) limit of parts per upload.
 	maxParts = 10000
 	// abortTimeout bounds the clean-up of an upload after a failure.
@@ -136,8 +138,6 @@ func (b *BucketCopier) partSize(size int64) int64 {
 	return p
 }
 
-// partsInFlight is how many parts of one object travel at once.
-func (b *BucketCopier) partsInFlight() int { return 4 }
 
 func (b *BucketCopier) budgetBytes() int64 {
 	if b.BufferBudget > 0 {

@@ -102,7 +102,7 @@ func (b *BucketCopier) multipart(ctx context.Context, job *objectJob, get *sourc
 	parts := make([]minio.CompletePart, n)
 	sums := make([][]byte, n)
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(b.partsInFlight())
+	g.SetLimit(partsInFlight)
 	for i := range n {
 		size := min(part, src.Size-int64(i)*part)
 		buf, release, err := b.buffer(gctx, size)
