@@ -138,7 +138,6 @@ func (b *BucketCopier) partSize(size int64) int64 {
 	return p
 }
 
-
 func (b *BucketCopier) budgetBytes() int64 {
 	if b.BufferBudget > 0 {
 		return b.BufferBudget
